@@ -1,0 +1,72 @@
+import CLibPQ
+
+/// Parameters laid out the way `PQexecPrepared` wants them: one contiguous byte buffer
+/// and parallel arrays of pointers, lengths and formats.
+struct EncodedParameters {
+    var types: [UInt32] = []
+    var formats: [Int32] = []
+    var lengths: [Int32] = []
+    var offsets: [Int?] = []
+    var storage: [UInt8] = []
+
+    init(_ parameters: [any PostgresEncodable]) throws {
+        types.reserveCapacity(parameters.count)
+        for (index, parameter) in parameters.enumerated() {
+            let type = Swift.type(of: parameter)
+            types.append(type.postgresType.oid)
+            formats.append(type.postgresFormat.rawValue)
+            let encoded: [UInt8]?
+            do {
+                encoded = try parameter.postgresEncoded()
+            } catch {
+                throw PostgresError(code: .invalidParameter, message: Self.describe(error, index: index))
+            }
+            if let encoded {
+                offsets.append(storage.count)
+                lengths.append(Int32(encoded.count))
+                storage.append(contentsOf: encoded)
+            } else {
+                offsets.append(nil)
+                lengths.append(0)
+            }
+        }
+    }
+
+    var count: Int32 { Int32(types.count) }
+
+    /// A key that tells statements with the same text but different parameter types apart.
+    func cacheKey(for sql: String) -> String {
+        types.isEmpty ? sql : sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+    }
+
+    func withPointers<R>(
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        storage.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress)
+            // A zero-length non-NULL value still needs a non-nil pointer.
+            let empty: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+            let values: [UnsafePointer<CChar>?] = offsets.map { offset in
+                guard let offset else { return nil }
+                guard let base else { return empty }
+                return (base + offset).assumingMemoryBound(to: CChar.self)
+            }
+            return values.withUnsafeBufferPointer { values in
+                lengths.withUnsafeBufferPointer { lengths in
+                    formats.withUnsafeBufferPointer { formats in
+                        body(values.baseAddress, lengths.baseAddress, formats.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func describe(_ error: PostgresEncodingFailure, index: Int) -> String {
+        switch error {
+        case .containsNUL:
+            return "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot store"
+        case let .notRepresentable(reason):
+            return "parameter $\(index + 1) cannot be sent: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Isolation levels PostgreSQL implements.
+public enum IsolationLevel: String, Sendable {
+    case readCommitted = "READ COMMITTED"
+    case repeatableRead = "REPEATABLE READ"
+    case serializable = "SERIALIZABLE"
+}
+
+/// How a transaction runs: its isolation, the agency whose rows it may see (row-level
+/// security reads it from `fazhi.agency_id`, set with `SET LOCAL` so it ends with the
+/// transaction), and how often it is retried when the server asks for a retry.
+public struct TransactionOptions: Sendable {
+    public var isolation: IsolationLevel
+    public var readOnly: Bool
+    public var agencyID: UUID?
+    /// Attempts in all, the first included, on serialization failure or deadlock.
+    public var maximumAttempts: Int
+
+    public init(isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, agencyID: UUID? = nil, maximumAttempts: Int = 3) {
+        precondition(maximumAttempts >= 1, "a transaction runs at least once")
+        self.isolation = isolation
+        self.readOnly = readOnly
+        self.agencyID = agencyID
+        self.maximumAttempts = maximumAttempts
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `body` in one transaction: commits when it returns, rolls back when it throws.
+    /// The body runs again, from the start, when the server reports a serialization
+    /// failure or a deadlock, up to `options.maximumAttempts` times; after that the typed
+    /// error is thrown. The body must therefore have no effects outside the database.
+    public func transaction<T: Sendable>(
+        _ options: TransactionOptions = TransactionOptions(),
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                try await simpleQuery("BEGIN ISOLATION LEVEL \(options.isolation.rawValue)\(options.readOnly ? " READ ONLY" : "")")
+                if let agency = options.agencyID {
+                    try await query("SELECT set_config('fazhi.agency_id', $1, true)", [agency.uuidString.lowercased()])
+                }
+                let value = try await body(self)
+                try await simpleQuery("COMMIT")
+                return value
+            } catch {
+                await rollbackQuietly()
+                if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
+                   attempt < options.maximumAttempts, !Task.isCancelled {
+                    attempt += 1
+                    continue
+                }
+                throw error
+            }
+        }
+    }
+
+    private func rollbackQuietly() async {
+        guard transactionState == .inTransaction || transactionState == .failedTransaction else { return }
+        // A rollback must run even when the task was cancelled, so it is not cancellable.
+        _ = try? withRawConnection { connection in PQclearResult(PQexecRollback(connection)) }
+    }
+}
+
+extension ConnectionPool {
+    /// Runs `body` in a transaction on a pooled connection; see `PostgresConnection.transaction`.
+    public nonisolated func transaction<T: Sendable>(
+        _ options: TransactionOptions = TransactionOptions(),
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withConnection { connection in
+            try await connection.transaction(options, body)
+        }
+    }
+}

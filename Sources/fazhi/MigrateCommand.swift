@@ -1,0 +1,54 @@
+import ArgumentParser
+import FazhiPostgres
+import Foundation
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "应用数据库迁移 / apply the SQL migrations in sql/ with the owner's URL.",
+        discussion: """
+            The owner's URL comes from --database-url, FAZHI_OWNER_DATABASE_URL, or the embedded \
+            cluster of this checkout. sql/ is found through --sql-dir, FAZHI_SQL_DIR, \
+            <executable>/../share/fazhi/sql, or the checkout. FAZHI_APP_PASSWORD, when set, \
+            becomes the password of the application role fazhi_app.
+            """
+    )
+
+    @Flag(name: .long, help: "List applied and pending migrations; apply nothing.")
+    var status = false
+
+    @Option(name: .long, help: "The owner's postgresql:// URL or conninfo.")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "The directory of numbered .sql migrations.")
+    var sqlDir: String?
+
+    func run() async throws {
+        let directory = try MigrationSource.locate(explicit: sqlDir)
+        let migrator = Migrator(
+            migrations: try MigrationSource.load(from: directory),
+            applicationRolePassword: ProcessInfo.processInfo.environment["FAZHI_APP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
+        let connection = try await PostgresConnection.connect(try ownerConfiguration(explicit: databaseURL))
+        defer { Task { await connection.close() } }
+        if status {
+            let entries = try await migrator.status(on: connection)
+            for entry in entries {
+                switch entry.status {
+                case let .applied(at): print("applied  \(entry.name)  \(at.formatted(.iso8601))")
+                case .pending: print("pending  \(entry.name)")
+                case let .changed(checksum): print("CHANGED  \(entry.name)  (applied sha256 \(checksum))")
+                case .missingFile: print("MISSING  \(entry.name)  (applied, but no such file in \(directory.path))")
+                }
+            }
+            let pending = entries.filter { $0.status == .pending }.count
+            print("\(entries.count - pending) 已应用 / applied, \(pending) 待应用 / pending")
+            if entries.contains(where: { if case .changed = $0.status { return true } else { return false } }) {
+                throw ExitCode(1)
+            }
+            return
+        }
+        let applied = try await migrator.migrate(on: connection)
+        for migration in applied { print("applied  \(migration.name)") }
+        print(applied.isEmpty ? "数据库已是最新 / the database is up to date" : "已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations")
+    }
+}
