@@ -63,8 +63,11 @@ CREATE FUNCTION fazhi_setting_value_is_valid(value_type text, value text) RETURN
         WHEN 'integer'   THEN value ~ '^-?[0-9]{1,18}$'
         WHEN 'decimal'   THEN value ~ '^-?[0-9]{1,20}(\.[0-9]{1,10})?$'
         WHEN 'boolean'   THEN value IN ('true', 'false')
+        -- A day that exists in a leap year (so 02-29 is allowed; 02-30 and 04-31 are not).
         WHEN 'month_day' THEN value ~ '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
-                              AND to_char(to_date('2000-' || value, 'YYYY-MM-DD'), 'MM-DD') = value
+                              AND substr(value, 4, 2)::int <= CASE substr(value, 1, 2)
+                                  WHEN '02' THEN 29 WHEN '04' THEN 30 WHEN '06' THEN 30
+                                  WHEN '09' THEN 30 WHEN '11' THEN 30 ELSE 31 END
         ELSE false
     END
     $$;

@@ -107,6 +107,9 @@ DECLARE
     d setting_defaults%ROWTYPE;
 BEGIN
     SELECT * INTO d FROM setting_defaults WHERE key = NEW.key;
+    IF NOT FOUND THEN
+        RETURN NEW;  -- the foreign key names the unknown setting
+    END IF;
     IF NOT fazhi_setting_value_is_valid(d.value_type, NEW.value) THEN
         RAISE EXCEPTION '设置 % 的值 "%" 不是 % / setting % needs a % value, got "%"',
             NEW.key, NEW.value, d.value_type, NEW.key, d.value_type, NEW.value

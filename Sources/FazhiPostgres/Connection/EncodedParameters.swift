@@ -25,6 +25,8 @@ struct EncodedParameters {
                 offsets.append(storage.count)
                 lengths.append(Int32(encoded.count))
                 storage.append(contentsOf: encoded)
+                // libpq reads text-format values as C strings and ignores their length.
+                if type.postgresFormat == .text { storage.append(0) }
             } else {
                 offsets.append(nil)
                 lengths.append(0)

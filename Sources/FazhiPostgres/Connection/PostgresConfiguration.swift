@@ -14,6 +14,9 @@ public struct PostgresConfiguration: Sendable {
     public var sslRootCertificatePath: String?
     /// A server-side limit for every statement on these connections; nil leaves the server's.
     public var statementTimeoutMilliseconds: Int?
+    /// Override the connection string's database and user (e.g. one database per test).
+    public var database: String?
+    public var user: String?
 
     public static let defaultEnvironmentVariable = "FAZHI_DATABASE_URL"
 
@@ -31,6 +34,14 @@ public struct PostgresConfiguration: Sendable {
         self.sslMode = sslMode
         self.sslRootCertificatePath = sslRootCertificatePath
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    }
+
+    /// The same server, another database or user.
+    public func with(database: String? = nil, user: String? = nil) -> PostgresConfiguration {
+        var copy = self
+        if let database { copy.database = database }
+        if let user { copy.user = user }
+        return copy
     }
 
     /// Reads the connection string from `variable` (by default `FAZHI_DATABASE_URL`).
@@ -54,6 +65,9 @@ public struct PostgresConfiguration: Sendable {
             ("client_encoding", "UTF8"),
             ("connect_timeout", String(connectTimeoutSeconds)),
         ]
+        // Only the first dbname is expanded as a connection string; a later one names the database.
+        if let database { pairs.append(("dbname", database)) }
+        if let user { pairs.append(("user", user)) }
         if let sslMode { pairs.append(("sslmode", sslMode)) }
         if let sslRootCertificatePath { pairs.append(("sslrootcert", sslRootCertificatePath)) }
         if let statementTimeoutMilliseconds {

@@ -211,16 +211,16 @@ public actor PostgresConnection {
     }
 
     /// A cheap check that needs no round trip: the connection is open, outside any
-    /// transaction, and the server has not closed it (a terminated backend leaves its
-    /// goodbye on the socket, which this reads).
+    /// transaction, and nothing arrived since its last statement. An idle pooled connection
+    /// receives nothing unasked; when something did arrive, it is almost always the
+    /// server's goodbye (a terminated backend, a shutdown), which libpq would only notice
+    /// on the next statement. So such a connection is reported unhealthy and replaced.
     public func isHealthy() -> Bool {
         guard let connection, PQstatus(connection) == CONNECTION_OK,
               PQtransactionStatus(connection) == PQTRANS_IDLE
         else { return false }
         var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 0) > 0 else { return true }
-        guard PQconsumeInput(connection) != 0 else { return false }
-        return PQstatus(connection) == CONNECTION_OK
+        return poll(&descriptor, 1, 0) == 0
     }
 
     /// Quotes an identifier for the few statements that cannot take parameters (LISTEN, DDL).

@@ -86,7 +86,7 @@ public struct PostgresRow: Sendable {
     }
 
     /// Decodes the column named `column`.
-    public func decode<T: PostgresDecodable>(_ type: T.Type = T.self, _ column: String) throws -> T {
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let position = rows.position(of: column) else {
             throw PostgresError(
                 code: .decoding,

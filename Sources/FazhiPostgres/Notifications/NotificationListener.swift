@@ -9,33 +9,46 @@ public struct PostgresNotification: Sendable, Equatable {
     public let senderPID: Int32
 }
 
-extension PostgresConnection {
-    /// Listens on `channel` and delivers each notification as it arrives. The sequence
-    /// holds this connection for itself, so give it one that is not in a pool; it ends
-    /// with an error if the connection breaks, and stops listening when the consumer
-    /// stops iterating.
+extension ConnectionPool {
+    /// Listens on `channel` and delivers each notification as it arrives.
+    ///
+    /// The listener opens a connection of its own, outside the pool: waiting for
+    /// notifications occupies that connection's thread, so nothing else may share it. The
+    /// sequence ends with an error if the connection breaks (notifications sent meanwhile
+    /// are lost; re-read the source of truth after reconnecting), and the connection closes
+    /// when the consumer stops iterating.
     public nonisolated func notifications(on channel: String) -> AsyncThrowingStream<PostgresNotification, any Error> {
         let (stream, continuation) = AsyncThrowingStream<PostgresNotification, any Error>.makeStream()
         let stop = StopFlag()
         continuation.onTermination = { _ in stop.set() }
+        let configuration = configuration
         Task {
             do {
-                try await self.listen(on: channel, continuation: continuation, stop: stop)
-                continuation.finish()
+                let connection = try await PostgresConnection.connect(configuration)
+                do {
+                    try await connection.listen(on: channel, continuation: continuation, stop: stop)
+                    await connection.close()
+                    continuation.finish()
+                } catch {
+                    await connection.close()
+                    throw error
+                }
             } catch {
                 continuation.finish(throwing: error)
             }
         }
         return stream
     }
+}
 
-    private func listen(
+extension PostgresConnection {
+    fileprivate func listen(
         on channel: String,
         continuation: AsyncThrowingStream<PostgresNotification, any Error>.Continuation,
         stop: StopFlag
     ) async throws {
         try await simpleQuery("LISTEN \(try quoteIdentifier(channel))")
-        // The loop owns this connection's thread; it wakes at least every 200 ms to see
+        // This loop holds the connection's thread; it wakes at least every 200 ms to see
         // whether the consumer went away.
         while !stop.isSet {
             let connection = try live()
@@ -53,7 +66,6 @@ extension PostgresConnection {
                 continuation.yield(notification)
             }
         }
-        try? await simpleQuery("UNLISTEN \(try quoteIdentifier(channel))")
     }
 }
 

@@ -49,6 +49,9 @@ extension PostgresConnection {
                 await rollbackQuietly()
                 if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
                    attempt < options.maximumAttempts, !Task.isCancelled {
+                    // The transaction that won may not have committed yet; retrying at once
+                    // would meet it again. A short, jittered pause lets it finish.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
                     attempt += 1
                     continue
                 }

@@ -1,0 +1,153 @@
+import FazhiPostgres
+import Foundation
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) struct PoolTests {
+    @Test func exhaustionTimesOutWithAClearError() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 2, acquireTimeout: .milliseconds(300)))
+            let first = try await pool.acquire()
+            let second = try await pool.acquire()
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PostgresError.self) { _ = try await pool.acquire() }
+            #expect(ContinuousClock.now - started >= .milliseconds(250))
+            #expect(error?.message.contains("2") == true)
+            #expect(error?.message.contains("in use") == true)
+            // A returned connection serves the next caller, who waited for it.
+            let waiter = Task { try await pool.withConnection { try await $0.scalar("SELECT 7", as: Int.self) } }
+            try await Task.sleep(for: .milliseconds(50))
+            await pool.release(first)
+            #expect(try await waiter.value == 7)
+            await pool.release(second)
+            #expect(await pool.openConnections == 2)
+            await pool.close()
+        }
+    }
+
+    @Test func manyTasksShareABoundedPool() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 4))
+            let peak = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<64 {
+                    group.addTask {
+                        try await pool.withConnection { try await $0.scalar("SELECT $1::bigint", [index]) }
+                    }
+                }
+                var sum = 0
+                for try await value in group { sum += value }
+                return sum
+            }
+            #expect(peak == (0..<64).reduce(0, +))
+            #expect(await pool.openConnections <= 4)
+            let backends: Int = try await pool.withConnection {
+                try await $0.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'fazhi-tests'")
+            }
+            #expect(backends <= 4)
+            await pool.close()
+        }
+    }
+
+    @Test func aKilledBackendCostsOnlyTheStatementInFlight() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
+            let killer = try await db.ownerConnection()
+            // Killed while idle: the next call gets a fresh connection and succeeds.
+            let idlePID: Int32 = try await pool.withConnection { await $0.backendPID }
+            try await killer.query("SELECT pg_terminate_backend($1)", [idlePID])
+            try await Task.sleep(for: .milliseconds(100))
+            let (answer, nextPID): (Int, Int32) = try await pool.withConnection { c in
+                (try await c.scalar("SELECT 1"), await c.backendPID)
+            }
+            #expect(answer == 1)
+            #expect(nextPID != idlePID)
+            // Killed mid-statement: that statement fails, the one after succeeds.
+            let running = Task { try await pool.query("SELECT pg_sleep(10)") }
+            try await waitUntilActive(pid: nextPID, on: killer)
+            try await killer.query("SELECT pg_terminate_backend($1)", [nextPID])
+            let lost = await #expect(throws: PostgresError.self) { try await running.value }
+            #expect(lost?.code == .connectionLost)
+            #expect(try await pool.withConnection { try await $0.scalar("SELECT 2", as: Int.self) } == 2)
+            #expect(await pool.openConnections == 1)
+            await killer.close()
+            await pool.close()
+        }
+    }
+
+    @Test func aConnectionReturnedInsideATransactionIsNotReused() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
+            let leaked: Int32 = try await pool.withConnection { c in
+                try await c.simpleQuery("BEGIN")
+                return await c.backendPID
+            }
+            let (state, fresh): (PostgresConnection.TransactionState, Int32) = try await pool.withConnection { c in
+                (await c.transactionState, await c.backendPID)
+            }
+            #expect(state == .idle)
+            #expect(fresh != leaked)
+            await pool.close()
+        }
+    }
+
+    @Test func applicationNameIsSet() async throws {
+        try await TestDatabase.with { db in
+            var configuration = db.owner
+            configuration.applicationName = "fazhi-gateway"
+            let c = try await PostgresConnection.connect(configuration)
+            #expect(try await c.scalar("SHOW application_name", as: String.self) == "fazhi-gateway")
+            await c.close()
+        }
+    }
+
+    @Test func connectionFailuresAreClear() async throws {
+        let error = await #expect(throws: PostgresError.self) {
+            _ = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2))
+        }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains("127.0.0.1") == true)
+        #expect(throws: PostgresError.self) { try PostgresConfiguration.fromEnvironment("FAZHI_SURELY_UNSET", environment: [:]) }
+    }
+}
+
+@Suite(.timeLimit(.minutes(2))) struct CancellationTests {
+    @Test func cancellingTheTaskCancelsTheQueryOnTheServer() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
+            let observer = try await db.ownerConnection()
+            let pid: Int32 = try await pool.withConnection { await $0.backendPID }
+            let started = ContinuousClock.now
+            let sleeper = Task { try await pool.query("SELECT pg_sleep(30)") }
+            try await waitUntilActive(pid: pid, on: observer)
+            let query: String = try await observer.scalar("SELECT query FROM pg_stat_activity WHERE pid = $1", [pid])
+            #expect(query.contains("pg_sleep"))
+            sleeper.cancel()
+            let error = await #expect(throws: PostgresError.self) { try await sleeper.value }
+            #expect(error?.code == .queryCanceled)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            // The server no longer runs it, and the connection went back to the pool usable.
+            let state: String = try await observer.scalar("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])
+            #expect(state == "idle")
+            let (answer, reusedPID): (Int, Int32) = try await pool.withConnection { c in
+                (try await c.scalar("SELECT 3"), await c.backendPID)
+            }
+            #expect(answer == 3)
+            #expect(reusedPID == pid)
+            await observer.close()
+            await pool.close()
+        }
+    }
+
+    @Test func cancellingAWaiterLeavesThePoolIntact() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1, acquireTimeout: .seconds(30)))
+            let held = try await pool.acquire()
+            let waiter = Task { try await pool.acquire() }
+            try await Task.sleep(for: .milliseconds(50))
+            waiter.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await waiter.value }
+            await pool.release(held)
+            #expect(try await pool.withConnection { try await $0.scalar("SELECT 1", as: Int.self) } == 1)
+            await pool.close()
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import FazhiPostgres
+import Foundation
+
+/// The PostgreSQL server the tests use: `FAZHI_TEST_DATABASE_URL` when set (a role that
+/// may create databases and roles), otherwise a throwaway cluster this process starts
+/// and removes at exit. A bare `swift test` therefore needs only the server binaries.
+enum TestCluster {
+    static let admin: Task<PostgresConfiguration, any Error> = Task {
+        if let url = ProcessInfo.processInfo.environment["FAZHI_TEST_DATABASE_URL"], !url.isEmpty {
+            return PostgresConfiguration(connectionString: url, applicationName: "fazhi-tests")
+        }
+        let cluster = try startThrowawayCluster(name: "main")
+        return PostgresConfiguration(connectionString: cluster.ownerURL(database: "postgres"), applicationName: "fazhi-tests")
+    }
+
+    /// A cluster of this process's own; removed when the process exits.
+    /// `tcp`, given the cluster's directory, may put files there and says how to listen.
+    static func startThrowawayCluster(name: String, tcp: ((URL) throws -> EmbeddedCluster.TCP)? = nil) throws -> EmbeddedCluster {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fazhi-test-\(getpid())-\(name)")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let cluster = EmbeddedCluster(
+            directory: directory, tcp: try tcp?(directory), durable: false,
+            extraSettings: ["deadlock_timeout": "'100ms'", "max_connections": "300"])
+        Cleanup.register(cluster)
+        try cluster.start()
+        return cluster
+    }
+
+    /// The migrated template every test database is cloned from, named by the
+    /// migrations' checksums so a changed migration gets a fresh template.
+    static let template: Task<String, any Error> = Task {
+        let admin = try await TestCluster.admin.value
+        let migrations = try MigrationSource.load(from: sqlDirectory)
+        let digest = migrations.map(\.checksum).joined().utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let name = "fazhi_tpl_" + String(digest, radix: 36)
+        let connection = try await PostgresConnection.connect(admin.with(database: "postgres"))
+        // Several test processes may share one server: take turns building the template.
+        try await connection.query("SELECT pg_advisory_lock(4242)")
+        let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).count == 1
+        if !exists {
+            try await connection.simpleQuery("CREATE DATABASE \(name)")
+            let owner = try await PostgresConnection.connect(admin.with(database: name))
+            try await Migrator(migrations: migrations).migrate(on: owner)
+            await owner.close()
+        }
+        try await connection.query("SELECT pg_advisory_unlock(4242)")
+        await connection.close()
+        return name
+    }
+
+    static var sqlDirectory: URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("sql")
+    }
+}
+
+/// Stops and deletes the throwaway clusters when the test process exits.
+enum Cleanup {
+    nonisolated(unsafe) private static var clusters: [EmbeddedCluster] = []
+    private static let lock = NSLock()
+    private static let installed: Void = { atexit { Cleanup.run() } }()
+
+    static func register(_ cluster: EmbeddedCluster) {
+        _ = installed
+        lock.withLock { clusters.append(cluster) }
+    }
+
+    static func run() {
+        lock.withLock { clusters }.forEach { $0.destroy() }
+    }
+}
