@@ -108,7 +108,7 @@ import Testing
             try await waitUntilActive(pid: pid, on: killer)
             try await killer.query("SELECT pg_terminate_backend($1)", [pid])
             _ = await outcome.value
-            #expect(await victim.isHealthy() == false)
+            #expect(victim.isHealthy() == false)
             await expectError(.connectionLost) { try await victim.query("SELECT 1") }
             await victim.close()
             await killer.close()

@@ -4,38 +4,37 @@ import Foundation
 extension PostgresConnection {
     /// Streams `chunks` into `COPY … FROM STDIN` and returns the number of rows copied.
     ///
-    /// Memory stays at one chunk: each is handed to libpq, which blocks this connection's
-    /// thread while the socket is full. If the sequence throws, the COPY is aborted and
-    /// nothing is written.
+    /// Memory stays at about one chunk: each is sent before the next is read. If the
+    /// sequence throws or the task is cancelled, the COPY is aborted and nothing is written.
     @discardableResult
     public func copyIn<Chunks: AsyncSequence & Sendable>(
         _ sql: String, from chunks: Chunks
     ) async throws -> Int where Chunks.Element == [UInt8] {
-        try await startCopy(sql, expecting: PGRES_COPY_IN)
+        let connection = try claim()
+        defer { release() }
+        try await start(copy: sql, expecting: .into, on: connection)
         do {
             for try await chunk in chunks {
                 try Task.checkCancellation()
-                let sent = try withRawConnection { connection in
+                try await sendWhenPossible(connection) {
                     chunk.withUnsafeBufferPointer { buffer in
-                        buffer.withMemoryRebound(to: CChar.self) {
-                            PQputCopyData(connection, $0.baseAddress, Int32($0.count))
-                        }
+                        buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
                     }
                 }
-                guard sent == 1 else { throw connectionError() }
+                try await flush(connection)
             }
         } catch {
             let reason = String(describing: error)
-            _ = try? withRawConnection { PQputCopyEnd($0, reason) }
-            _ = try? finishCopy()
+            _ = try? await sendWhenPossible(connection) { PQputCopyEnd(connection, reason) }
+            _ = try? await collect(connection)
             throw error
         }
-        guard try withRawConnection({ PQputCopyEnd($0, nil) }) == 1 else { throw connectionError() }
-        return try finishCopy()
+        try await sendWhenPossible(connection) { PQputCopyEnd(connection, nil) }
+        return try await collect(connection).rows.affectedRows
     }
 
     /// Runs `COPY … TO STDOUT` and hands its output to `consume` in chunks of about
-    /// `chunkSize` bytes; returns the number of rows copied. The next chunk is read only
+    /// `chunkSize` bytes; returns the number of rows copied. The next data is read only
     /// after `consume` returns, so a slow consumer slows the server instead of filling memory.
     @discardableResult
     public func copyOut(
@@ -43,89 +42,65 @@ extension PostgresConnection {
         chunkSize: Int = 256 * 1024,
         into consume: (Data) async throws -> Void
     ) async throws -> Int {
-        try await startCopy(sql, expecting: PGRES_COPY_OUT)
+        let connection = try claim()
+        defer { release() }
+        try await start(copy: sql, expecting: .out, on: connection)
         var chunk = Data()
         chunk.reserveCapacity(chunkSize + 64 * 1024)
-        do {
+        var consumerError: (any Error)?
+        let rows = try await whileCancellable {
             while true {
-                if Task.isCancelled { cancellation?.requestCancel() }
-                let received: Int32 = try withRawConnection { connection in
-                    var buffer: UnsafeMutablePointer<CChar>?
-                    let length = PQgetCopyData(connection, &buffer, 0)
-                    if let buffer {
-                        if length > 0 { chunk.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(length)) }
-                        PQfreemem(buffer)
+                var buffer: UnsafeMutablePointer<CChar>?
+                let length = PQgetCopyData(connection, &buffer, 1)
+                if let buffer {
+                    if length > 0, consumerError == nil {
+                        chunk.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(length))
                     }
-                    return length
+                    PQfreemem(buffer)
                 }
-                if received == -1 { break }
-                if received == -2 { throw connectionError() }
-                if chunk.count >= chunkSize {
-                    try await consume(chunk)
+                if length == -1 { break }
+                if length == -2 { throw connectionError() }
+                if length == 0 {
+                    try await waitForSocket(.read)
+                    guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+                    continue
+                }
+                if chunk.count >= chunkSize, consumerError == nil {
+                    do { try await consume(chunk) } catch {
+                        // Stop the server, then read to the end so the connection stays usable.
+                        consumerError = error
+                        requestCancel()
+                    }
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
-            if !chunk.isEmpty { try await consume(chunk) }
-        } catch {
-            cancellation?.requestCancel()
-            _ = try? drainCopyOut()
-            _ = try? finishCopy()
-            throw error
+            if consumerError == nil, !chunk.isEmpty { try await consume(chunk) }
+            return try await collect(connection).rows.affectedRows
         }
-        return try finishCopy()
-    }
-
-    private func startCopy(_ sql: String, expecting status: ExecStatusType) async throws {
-        let connection = try live()
-        guard let cancellation else { throw Self.closedError }
-        cancellation.begin()
-        let result = PQexec(connection, sql)
-        _ = cancellation.end()
-        guard let result else { throw connectionError() }
-        if PQresultStatus(result) == status {
-            PQclear(result)
-            cancellation.begin()  // in flight until finishCopy
-            return
-        }
-        if PQresultStatus(result) == PGRES_FATAL_ERROR {
-            let error = Self.error(from: result, connection: connection, cancelled: false)
-            PQclear(result)
-            throw error
-        }
-        PQclear(result)
-        throw PostgresError(code: .invalidParameter, message: "the statement is not a COPY in the expected direction: \(sql.prefix(80))")
-    }
-
-    private func drainCopyOut() throws {
-        try withRawConnection { connection in
-            var buffer: UnsafeMutablePointer<CChar>?
-            while PQgetCopyData(connection, &buffer, 0) >= 0 {
-                if let buffer { PQfreemem(buffer) }
-                buffer = nil
-            }
-        }
-    }
-
-    /// Reads the COPY's final result; the rows count comes from its command tag.
-    private func finishCopy() throws -> Int {
-        let cancelled = cancellation?.end() ?? false
-        let connection = try withRawConnection { $0 }
-        var firstError: PostgresError?
-        var rows = 0
-        while let result = PQgetResult(connection) {
-            switch PQresultStatus(result) {
-            case PGRES_COMMAND_OK:
-                rows = Int(String(cString: PQcmdTuples(result))) ?? 0
-            case PGRES_COPY_IN:
-                PQputCopyEnd(connection, "abandoned")
-            default:
-                if firstError == nil { firstError = Self.error(from: result, connection: connection, cancelled: cancelled) }
-            }
-            PQclear(result)
-        }
-        if let firstError { throw firstError }
-        if PQstatus(connection) != CONNECTION_OK { throw connectionError() }
+        if let consumerError { throw consumerError }
         return rows
+    }
+
+    private func start(copy sql: String, expecting direction: CopyDirection, on connection: OpaquePointer) async throws {
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError() }
+        let entered = try await whileCancellable { try await collect(connection).copy }
+        guard entered == direction else {
+            if entered != nil { _ = try? await collect(connection) }
+            throw PostgresError(code: .invalidParameter, message: "the statement is not a COPY \(direction == .into ? "FROM STDIN" : "TO STDOUT"): \(sql.prefix(80))")
+        }
+    }
+
+    /// Calls `put` until libpq accepts the data, waiting for the socket while its buffers are full.
+    private func sendWhenPossible(_ connection: OpaquePointer, _ put: () -> Int32) async throws {
+        while true {
+            switch put() {
+            case 1: return
+            case 0:
+                try await waitForSocket(.readOrWrite)
+                guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+            default: throw connectionError()
+            }
+        }
     }
 }
 

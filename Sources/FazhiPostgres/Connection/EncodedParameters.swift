@@ -37,9 +37,7 @@ struct EncodedParameters {
     var count: Int32 { Int32(types.count) }
 
     /// A key that tells statements with the same text but different parameter types apart.
-    func cacheKey(for sql: String) -> String {
-        types.isEmpty ? sql : sql + "\u{0}" + types.map(String.init).joined(separator: ",")
-    }
+    func cacheKey(for sql: String) -> StatementKey { StatementKey(sql: sql, types: types) }
 
     func withPointers<R>(
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
@@ -71,4 +69,10 @@ struct EncodedParameters {
             return "parameter $\(index + 1) cannot be sent: \(reason)"
         }
     }
+}
+
+/// A prepared statement is its text and its parameter types.
+struct StatementKey: Hashable {
+    let sql: String
+    let types: [UInt32]
 }

@@ -1,72 +1,62 @@
 import CLibPQ
 import Foundation
 
-/// One libpq connection, pinned to a thread of its own.
+/// One libpq connection.
 ///
-/// Every method runs on that thread (the actor's executor), so blocking libpq calls never
-/// occupy Swift's cooperative pool. Statements are prepared once per connection and reused.
-/// Cancelling the calling task sends a cancel request to the server for the statement in flight.
+/// libpq runs in non-blocking mode: a statement is sent from the calling task, which then
+/// suspends on the shared `Reactor` until the server answers, so no blocking libpq call
+/// ever occupies a thread of Swift's cooperative pool. The actor serializes use; one
+/// statement at a time, as the protocol requires. Statements are prepared once per
+/// connection and reused. Cancelling the calling task sends a cancel request to the server
+/// for the statement in flight; the statement then fails with `queryCanceled`.
 public actor PostgresConnection {
-    private let executor: BlockingThreadExecutor
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
-
     private var connection: OpaquePointer?
+    private var watch: SocketWatch?
+    private nonisolated let idleProbe = IdleProbe()
     private var cancelHandle: CancelHandle?
     private var statements = PreparedStatementCache()
+    private var busy = false
     public nonisolated let configuration: PostgresConfiguration
     /// The server process serving this connection (for `pg_stat_activity`, `pg_cancel_backend`).
     public private(set) var backendPID: Int32 = 0
 
     private init(configuration: PostgresConfiguration) {
         self.configuration = configuration
-        executor = BlockingThreadExecutor(name: "fazhi-postgres")
     }
 
     public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
         let connection = PostgresConnection(configuration: configuration)
-        do {
-            try await connection.open()
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await connection.open(OpenedConnection.open(configuration))
         return connection
     }
 
-    private func open() throws {
-        let pairs = configuration.keywords
-        let keywords = pairs.map { strdup($0.0) } + [nil]
-        let values = pairs.map { strdup($0.1) } + [nil]
-        defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+    private func open(_ opened: OpenedConnection) throws {
+        let raw = opened.pointer
+        connection = raw
+        guard PQstatus(raw) == CONNECTION_OK else {
+            let message = Self.lastError(raw)
+            close()
+            throw PostgresError(code: .connectionFailed, message: message)
         }
-        let opened = keywords.withUnsafeBufferPointer { keywordPointer in
-            values.withUnsafeBufferPointer { valuePointer in
-                keywordPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { k in
-                    valuePointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { v in
-                        PQconnectdbParams(k.baseAddress, v.baseAddress, 1)
-                    }
-                }
-            }
+        guard PQsetnonblocking(raw, 1) == 0 else {
+            let message = Self.lastError(raw)
+            close()
+            throw PostgresError(code: .connectionFailed, message: message)
         }
-        guard let opened else {
-            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
-        }
-        connection = opened
-        guard PQstatus(opened) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionFailed, message: Self.lastError(opened))
-        }
-        PQsetNoticeProcessor(opened, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        cancelHandle = CancelHandle(connection: opened)
-        backendPID = PQbackendPID(opened)
+        PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
+        watch = Reactor.shared.watch(PQsocket(raw))
+        cancelHandle = CancelHandle(connection: raw)
+        backendPID = PQbackendPID(raw)
+        idleProbe.attach(raw)
     }
 
     public func close() {
+        idleProbe.detach()
+        watch?.stop()
+        watch = nil
         if let connection { PQfinish(connection) }
         connection = nil
         cancelHandle = nil
-        executor.shutdown()
     }
 
     // MARK: Statements
@@ -75,11 +65,12 @@ public actor PostgresConnection {
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         let encoded = try EncodedParameters(parameters)
-        let name = try prepare(sql, encoded)
+        try Task.checkCancellation()
+        let name = try await prepare(sql, encoded)
         do {
-            return try await cancellable { connection in
+            return try await exchange { connection in
                 encoded.withPointers { values, lengths, formats in
-                    PQexecPrepared(connection, name, encoded.count, values, lengths, formats, 1)
+                    PQsendQueryPrepared(connection, name, encoded.count, values, lengths, formats, 1)
                 }
             }
         } catch let error as PostgresError where error.sqlState == "0A000" || error.sqlState == "26000" {
@@ -98,22 +89,26 @@ public actor PostgresConnection {
     /// Runs SQL text with no parameters through the simple protocol; it may hold several
     /// statements (migrations, BEGIN/COMMIT). Never pass values in it: bind them with `query`.
     public func simpleQuery(_ sql: String) async throws {
-        _ = try await cancellable { connection in PQexec(connection, sql) }
+        try Task.checkCancellation()
+        _ = try await exchange { PQsendQuery($0, sql) }
     }
 
-    func prepare(_ sql: String, _ encoded: EncodedParameters) throws -> String {
+    /// Runs `sql` to the end whatever happens to the calling task (ROLLBACK after a failure).
+    func simpleQueryUncancellable(_ sql: String) async throws {
+        _ = try await exchange(cancellable: false) { PQsendQuery($0, sql) }
+    }
+
+    func prepare(_ sql: String, _ encoded: EncodedParameters) async throws -> String {
         let key = encoded.cacheKey(for: sql)
         if let name = statements.name(for: key) { return name }
-        let connection = try live()
         let (name, evicted) = statements.insert(key: key)
-        if let evicted {
-            PQclear(PQexec(connection, "DEALLOCATE \(evicted)"))
-        }
-        let result = encoded.types.withUnsafeBufferPointer { types in
-            PQprepare(connection, name, sql, encoded.count, types.baseAddress)
-        }
         do {
-            _ = try check(result, cancelled: false)
+            if let evicted { _ = try await exchange { PQsendQuery($0, "DEALLOCATE \(evicted)") } }
+            _ = try await exchange { connection in
+                encoded.types.withUnsafeBufferPointer { types in
+                    PQsendPrepare(connection, name, sql, encoded.count, types.baseAddress)
+                }
+            }
         } catch {
             statements.remove(key: key)
             throw error
@@ -121,33 +116,104 @@ public actor PostgresConnection {
         return name
     }
 
-    /// Runs a blocking libpq call with task cancellation forwarded to the server.
-    func cancellable(_ call: (OpaquePointer) -> OpaquePointer?) async throws -> PostgresRows {
-        let connection = try live()
-        guard let cancelHandle else { throw Self.closedError }
-        return try await withTaskCancellationHandler {
-            cancelHandle.begin()
-            let result = call(connection)
-            let cancelled = cancelHandle.end()
-            return try check(result, cancelled: cancelled)
-        } onCancel: {
-            cancelHandle.requestCancel()
+    /// Sends with `send`, then collects every result until libpq signals the end. Returns
+    /// the last result's rows, or throws the first error.
+    func exchange(cancellable: Bool = true, _ send: (OpaquePointer) -> Int32) async throws -> PostgresRows {
+        let connection = try claim()
+        defer { busy = false }
+        guard send(connection) == 1 else { throw connectionError() }
+        return try await whileCancellable(cancellable) {
+            try await collect(connection).rows
         }
     }
 
-    /// Turns a libpq result into rows or a typed error. Frees the result on error.
-    func check(_ result: OpaquePointer?, cancelled: Bool) throws -> PostgresRows {
-        guard let result else {
-            throw connectionError()
+    /// Runs `body` with task cancellation forwarded to the server as a cancel request; a
+    /// statement the server then cancels fails with `queryCanceled`.
+    func whileCancellable<T>(_ cancellable: Bool = true, _ body: () async throws -> T) async throws -> T {
+        guard cancellable, let cancelHandle else { return try await body() }
+        cancelHandle.begin()
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await withTaskCancellationHandler { try await body() } onCancel: { cancelHandle.requestCancel() })
+        } catch {
+            outcome = .failure(error)
         }
-        let handle = ResultHandle(result)
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_EMPTY_QUERY, PGRES_PIPELINE_SYNC:
-            return PostgresRows(handle: handle)
-        default:
-            throw Self.error(from: result, connection: connection, cancelled: cancelled)
+        let cancelled = cancelHandle.end()
+        if cancelled, case let .failure(error as PostgresError) = outcome, error.sqlState == "57014" {
+            var canceled = PostgresError(code: .queryCanceled, message: error.message, sqlState: error.sqlState)
+            canceled.detail = error.detail
+            throw canceled
+        }
+        return try outcome.get()
+    }
+
+    enum CopyDirection { case into, out }
+
+    /// Reads results until libpq has no more, or until the server enters COPY mode.
+    func collect(_ connection: OpaquePointer) async throws -> (rows: PostgresRows, copy: CopyDirection?) {
+        try await flush(connection)
+        var rows = PostgresRows()
+        var firstError: PostgresError?
+        while true {
+            try await awaitResult(connection)
+            guard let result = PQgetResult(connection) else { break }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_EMPTY_QUERY:
+                rows = PostgresRows(handle: ResultHandle(result))
+            case PGRES_COPY_IN, PGRES_COPY_OUT:
+                let direction: CopyDirection = PQresultStatus(result) == PGRES_COPY_IN ? .into : .out
+                PQclear(result)
+                return (rows, direction)
+            default:
+                if firstError == nil { firstError = Self.error(from: result, connection: connection, cancelled: false) }
+                PQclear(result)
+            }
+        }
+        if let firstError { throw firstError }
+        if PQstatus(connection) != CONNECTION_OK { throw connectionError() }
+        return (rows, nil)
+    }
+
+    /// Sends everything libpq has queued, reading meanwhile so a server that answers
+    /// while we still write cannot deadlock us.
+    func flush(_ connection: OpaquePointer) async throws {
+        while true {
+            let state = PQflush(connection)
+            if state == 0 { return }
+            guard state == 1 else { throw connectionError() }
+            try await waitForSocket(.readOrWrite)
+            guard PQconsumeInput(connection) == 1 else { throw connectionError() }
         }
     }
+
+    /// Waits until `PQgetResult` can answer without blocking.
+    func awaitResult(_ connection: OpaquePointer) async throws {
+        while PQisBusy(connection) == 1 {
+            try await waitForSocket(.read)
+            guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+        }
+    }
+
+    /// Suspends until the server's socket is ready.
+    func waitForSocket(_ interest: Reactor.Interest, cancellable: Bool = false) async throws {
+        guard let watch else { throw Self.closedError }
+        try await watch.wait(interest, cancellable: cancellable)
+    }
+
+    /// Marks the connection in use; a second concurrent use is a programming error.
+    func claim() throws -> OpaquePointer {
+        let connection = try live()
+        guard !busy else {
+            throw PostgresError(code: .protocolViolation, message: "a connection runs one statement at a time; this one is already in use")
+        }
+        busy = true
+        return connection
+    }
+
+    func release() { busy = false }
+
+    /// Asks the server to cancel the statement in flight (inside `whileCancellable`).
+    func requestCancel() { cancelHandle?.requestCancel() }
 
     static func error(from result: OpaquePointer, connection: OpaquePointer?, cancelled: Bool) -> PostgresError {
         func field(_ code: Character) -> String? {
@@ -210,18 +276,17 @@ public actor PostgresConnection {
         }
     }
 
-    /// A cheap check that needs no round trip: the connection is open, outside any
-    /// transaction, and nothing arrived since its last statement. An idle pooled connection
-    /// receives nothing unasked; when something did arrive, it is almost always the
-    /// server's goodbye (a terminated backend, a shutdown), which libpq would only notice
-    /// on the next statement. So such a connection is reported unhealthy and replaced.
-    public func isHealthy() -> Bool {
-        guard let connection, PQstatus(connection) == CONNECTION_OK,
-              PQtransactionStatus(connection) == PQTRANS_IDLE
-        else { return false }
-        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) == 0
-    }
+    /// Whether the pool may hand this connection out: open, outside any transaction, and
+    /// nothing arrived since its last statement. An idle pooled connection receives nothing
+    /// unasked; when something did arrive, it is almost always the server's goodbye (a
+    /// terminated backend, a shutdown), which libpq would only notice on the next statement.
+    ///
+    /// It reads the connection from the caller's thread: call it only while no statement
+    /// runs, as the pool does.
+    public nonisolated func isHealthy() -> Bool { idleProbe.isHealthy() }
+
+    /// Open and outside any transaction (no socket check); the pool's test on return.
+    nonisolated func isIdle() -> Bool { idleProbe.isIdle() }
 
     /// Quotes an identifier for the few statements that cannot take parameters (LISTEN, DDL).
     public func quoteIdentifier(_ identifier: String) throws -> String {
@@ -243,7 +308,8 @@ public actor PostgresConnection {
         return String(cString: quoted)
     }
 
-    /// A password hashed by libpq for `ALTER ROLE … PASSWORD`, so the server never sees it in clear.
+    /// A password hashed by libpq for `ALTER ROLE … PASSWORD`, so the server never sees it
+    /// in clear. Naming the algorithm keeps libpq from asking the server.
     public func encryptPassword(_ password: String, forRole role: String) throws -> String {
         let connection = try live()
         guard let encrypted = PQencryptPasswordConn(connection, password, role, "scram-sha-256") else {
@@ -252,27 +318,55 @@ public actor PostgresConnection {
         defer { PQfreemem(encrypted) }
         return String(cString: encrypted)
     }
+}
 
-    /// For the pieces of this module that drive libpq directly (COPY, pipeline, LISTEN).
-    func withRawConnection<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
-        try body(try live())
+/// A freshly opened libpq connection, handed from the connecting thread to the actor.
+struct OpenedConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    /// PQconnectdbParams blocks through DNS, TCP, TLS and authentication, so it runs on a
+    /// short-lived thread of its own, never on the cooperative pool.
+    static func open(_ configuration: PostgresConfiguration) async throws -> OpenedConnection {
+        let pairs = configuration.keywords
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let keywords = pairs.map { strdup($0.0) } + [nil]
+                let values = pairs.map { strdup($0.1) } + [nil]
+                defer {
+                    keywords.forEach { free($0) }
+                    values.forEach { free($0) }
+                }
+                let opened = keywords.withUnsafeBufferPointer { keywordPointer in
+                    values.withUnsafeBufferPointer { valuePointer in
+                        keywordPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { k in
+                            valuePointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { v in
+                                PQconnectdbParams(k.baseAddress, v.baseAddress, 1)
+                            }
+                        }
+                    }
+                }
+                if let opened {
+                    continuation.resume(returning: OpenedConnection(pointer: opened))
+                } else {
+                    continuation.resume(throwing: PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection"))
+                }
+            }
+        }
     }
-
-    var cancellation: CancelHandle? { cancelHandle }
 }
 
 /// Names of the statements prepared on one connection, bounded so a stream of distinct
 /// statements cannot grow server memory without limit.
 struct PreparedStatementCache {
-    private var names: [String: String] = [:]
-    private var order: [String] = []
+    private var names: [StatementKey: String] = [:]
+    private var order: [StatementKey] = []
     private var next = 0
     let capacity = 512
 
-    func name(for key: String) -> String? { names[key] }
+    func name(for key: StatementKey) -> String? { names[key] }
 
     /// Returns the new statement's name and the name of one to deallocate, if any.
-    mutating func insert(key: String) -> (name: String, evicted: String?) {
+    mutating func insert(key: StatementKey) -> (name: String, evicted: String?) {
         next += 1
         let name = "fazhi_\(next)"
         var evicted: String?
@@ -285,7 +379,7 @@ struct PreparedStatementCache {
         return (name, evicted)
     }
 
-    mutating func remove(key: String) {
+    mutating func remove(key: StatementKey) {
         names.removeValue(forKey: key)
         order.removeAll { $0 == key }
     }

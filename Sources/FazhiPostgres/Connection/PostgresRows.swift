@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// Owns a libpq result and frees it when the last row referring to it is gone.
 final class ResultHandle: @unchecked Sendable {
@@ -10,52 +11,56 @@ final class ResultHandle: @unchecked Sendable {
 }
 
 /// The rows of one statement, decoded lazily from libpq's result in binary format.
+/// Column names and types are read from the result when asked for, so a query's cost
+/// is one allocation beyond libpq's own.
 public struct PostgresRows: RandomAccessCollection, Sendable {
     let handle: ResultHandle?
-    public let columns: [String]
-    let columnTypes: [PostgresDataType]
-    private let columnIndex: [String: Int]
-    /// Rows inserted, updated, deleted or returned, as the server reported them.
-    public let affectedRows: Int
+    public let startIndex = 0
+    public let endIndex: Int
 
     init(handle: ResultHandle) {
         self.handle = handle
-        let result = handle.pointer
-        let count = Int(PQnfields(result))
-        var columns: [String] = []
-        var types: [PostgresDataType] = []
-        columns.reserveCapacity(count)
-        for column in 0..<count {
-            columns.append(String(cString: PQfname(result, Int32(column))))
-            types.append(PostgresDataType(oid: PQftype(result, Int32(column))))
-        }
-        self.columns = columns
-        self.columnTypes = types
-        var index: [String: Int] = [:]
-        for (position, name) in columns.enumerated().reversed() { index[name] = position }
-        self.columnIndex = index
-        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
-        endIndex = Int(PQntuples(result))
+        endIndex = Int(PQntuples(handle.pointer))
     }
 
     init() {
         handle = nil
-        columns = []
-        columnTypes = []
-        columnIndex = [:]
-        affectedRows = 0
         endIndex = 0
     }
 
-    public let startIndex = 0
-    public let endIndex: Int
+    public var columns: [String] {
+        guard let result = handle?.pointer else { return [] }
+        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+    }
+
+    /// Rows inserted, updated, deleted or returned, as the server reported them.
+    public var affectedRows: Int {
+        guard let result = handle?.pointer, let tag = PQcmdTuples(result), tag.pointee != 0 else { return 0 }
+        return strtol(tag, nil, 10)
+    }
 
     public subscript(position: Int) -> PostgresRow {
         precondition(indices.contains(position), "row \(position) is out of range")
         return PostgresRow(rows: self, index: position)
     }
 
-    func position(of column: String) -> Int? { columnIndex[column] }
+    var columnCount: Int { handle.map { Int(PQnfields($0.pointer)) } ?? 0 }
+
+    func columnType(_ column: Int) -> PostgresDataType {
+        PostgresDataType(oid: PQftype(handle!.pointer, Int32(column)))
+    }
+
+    func columnName(_ column: Int) -> String {
+        String(cString: PQfname(handle!.pointer, Int32(column)))
+    }
+
+    /// The first column named exactly `name`.
+    func position(of name: String) -> Int? {
+        guard let result = handle?.pointer else { return nil }
+        return name.withCString { target in
+            (0..<PQnfields(result)).first { strcmp(PQfname(result, $0), target) == 0 }.map(Int.init)
+        }
+    }
 }
 
 /// One row of a result.
@@ -67,10 +72,10 @@ public struct PostgresRow: Sendable {
 
     /// Decodes column `column` (0-based). Errors name the column and both types.
     public func decode<T: PostgresDecodable>(_ type: T.Type = T.self, at column: Int) throws -> T {
-        guard rows.columns.indices.contains(column) else {
+        guard column >= 0, column < rows.columnCount else {
             throw PostgresError(
                 code: .decoding,
-                message: "column \(column) does not exist; the result has \(rows.columns.count) columns")
+                message: "column \(column) does not exist; the result has \(rows.columnCount) columns")
         }
         let result = rows.handle!.pointer
         let row = Int32(index)
@@ -79,9 +84,9 @@ public struct PostgresRow: Sendable {
             if PQgetisnull(result, row, field) != 0 { return try T.postgresDecodeNull() }
             let length = Int(PQgetlength(result, row, field))
             let bytes = PostgresBytes(buffer: UnsafeRawBufferPointer(start: PQgetvalue(result, row, field), count: length))
-            return try T.postgresDecode(bytes, type: rows.columnTypes[column])
+            return try T.postgresDecode(bytes, type: rows.columnType(column))
         } catch {
-            throw Self.error(error, column: rows.columns[column], type: T.self)
+            throw Self.error(error, column: rows.columnName(column), type: T.self)
         }
     }
 

@@ -1,13 +1,17 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// A bounded pool of connections.
 ///
 /// Connections are opened lazily up to `maximumConnections`. A caller that finds none free
 /// waits up to `acquireTimeout`, then gets a clear error. Each connection is checked before
-/// it is handed out (no round trip, see `PostgresConnection.isHealthy`), and one that broke
-/// is closed and replaced, so a killed backend costs at most the statement it was running.
-public actor ConnectionPool {
+/// it is lent (no round trip, see `PostgresConnection.isHealthy`), and one that broke is
+/// closed and replaced, so a killed backend costs at most the statement it was running.
+///
+/// Lending and returning take one lock and never suspend while a connection is free: the
+/// pool sits on every query's path.
+public final class ConnectionPool: Sendable {
     public struct Options: Sendable {
         public var maximumConnections: Int
         public var acquireTimeout: Duration
@@ -19,16 +23,25 @@ public actor ConnectionPool {
         }
     }
 
-    public nonisolated let configuration: PostgresConfiguration
-    public nonisolated let options: Options
+    public let configuration: PostgresConfiguration
+    public let options: Options
     private let logger: Logger
+    private let state = Mutex(State())
 
-    private var idle: [PostgresConnection] = []
-    private var open = 0
-    private var waiters: [UInt64: CheckedContinuation<PostgresConnection?, any Error>] = [:]
-    private var waiterOrder: [UInt64] = []
-    private var nextWaiter: UInt64 = 0
-    private var closed = false
+    private struct State: ~Copyable {
+        var idle: [PostgresConnection] = []
+        var open = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<PostgresConnection?, any Error>)] = []
+        var nextWaiter: UInt64 = 0
+        var closed = false
+    }
+
+    private enum Next {
+        case lend(PostgresConnection)
+        case connect
+        case wait
+        case closed
+    }
 
     public init(
         configuration: PostgresConfiguration,
@@ -41,12 +54,10 @@ public actor ConnectionPool {
     }
 
     /// Connections currently open (idle or lent out).
-    public var openConnections: Int { open }
+    public var openConnections: Int { state.withLock { $0.open } }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
-    public nonisolated func withConnection<T: Sendable>(
-        _ body: (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
         do {
             let value = try await body(connection)
@@ -60,101 +71,143 @@ public actor ConnectionPool {
 
     /// Runs one statement on any free connection.
     @discardableResult
-    public nonisolated func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
     public func acquire() async throws -> PostgresConnection {
         while true {
-            guard !closed else { throw PostgresError(code: .connectionFailed, message: "the connection pool is closed") }
-            if let connection = idle.popLast() {
-                if await connection.isHealthy() { return connection }
-                await discard(connection, reason: "failed its health check")
-                continue
-            }
-            if open < options.maximumConnections {
-                open += 1
-                do {
-                    return try await PostgresConnection.connect(configuration)
-                } catch {
-                    open -= 1
-                    wakeOneWaiterToConnect()
-                    throw error
+            let next: Next = state.withLock { state in
+                if state.closed { return .closed }
+                if let connection = state.idle.popLast() { return .lend(connection) }
+                if state.open < options.maximumConnections {
+                    state.open += 1
+                    return .connect
                 }
+                return .wait
             }
-            // Nil means: a slot was freed, go round again and open a connection.
-            if let connection = try await waitForRelease() {
-                if await connection.isHealthy() { return connection }
+            switch next {
+            case let .lend(connection):
+                if connection.isHealthy() { return connection }
                 await discard(connection, reason: "failed its health check")
+            case .connect:
+                return try await connect()
+            case .wait:
+                // Nil means a slot was freed: go round again and open a connection.
+                if let connection = try await waitForRelease() {
+                    if connection.isHealthy() { return connection }
+                    await discard(connection, reason: "failed its health check")
+                }
+            case .closed:
+                throw Self.closedError
             }
         }
     }
 
     public func release(_ connection: PostgresConnection) async {
-        let reusable = await connection.transactionState == .idle
-            ? await connection.isHealthy() : false
-        guard reusable, !closed else {
-            await discard(connection, reason: closed ? "the pool is closed" : "was returned broken or inside a transaction")
+        guard connection.isIdle() else {
+            await discard(connection, reason: "was returned broken or inside a transaction")
             return
         }
-        if let id = waiterOrder.first {
-            waiterOrder.removeFirst()
-            waiters.removeValue(forKey: id)?.resume(returning: connection)
-        } else {
-            idle.append(connection)
+        let waiter: CheckedContinuation<PostgresConnection?, any Error>?? = state.withLock { state in
+            if state.closed { return .none }
+            if !state.waiters.isEmpty { return .some(state.waiters.removeFirst().continuation) }
+            state.idle.append(connection)
+            return .some(nil)
+        }
+        switch waiter {
+        case .none: await discard(connection, reason: "the pool is closed")
+        case let .some(continuation): continuation?.resume(returning: connection)
         }
     }
 
     /// Closes every idle connection; connections lent out close when returned.
     public func close() async {
-        closed = true
-        for connection in idle { await connection.close() }
-        open -= idle.count
-        idle.removeAll()
-        for id in waiterOrder {
-            waiters.removeValue(forKey: id)?.resume(throwing: PostgresError(code: .connectionFailed, message: "the connection pool is closed"))
+        let (idle, waiters) = state.withLock { state in
+            state.closed = true
+            let idle = state.idle
+            state.open -= idle.count
+            state.idle.removeAll()
+            let waiters = state.waiters
+            state.waiters.removeAll()
+            return (idle, waiters)
         }
-        waiterOrder.removeAll()
+        for connection in idle { await connection.close() }
+        for waiter in waiters { waiter.continuation.resume(throwing: Self.closedError) }
+    }
+
+    private static let closedError = PostgresError(code: .connectionFailed, message: "the connection pool is closed")
+
+    private func connect() async throws -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(configuration)
+        } catch {
+            let waiter = state.withLock { state in
+                state.open -= 1
+                return state.waiters.isEmpty ? nil : state.waiters.removeFirst().continuation
+            }
+            waiter?.resume(returning: nil)
+            throw error
+        }
     }
 
     private func discard(_ connection: PostgresConnection, reason: String) async {
         logger.debug("closing a pooled connection", metadata: ["reason": "\(reason)"])
         await connection.close()
-        open -= 1
-        wakeOneWaiterToConnect()
-    }
-
-    private func wakeOneWaiterToConnect() {
-        guard let id = waiterOrder.first else { return }
-        waiterOrder.removeFirst()
-        waiters.removeValue(forKey: id)?.resume(returning: nil)
+        let waiter = state.withLock { state in
+            state.open -= 1
+            return state.waiters.isEmpty ? nil : state.waiters.removeFirst().continuation
+        }
+        waiter?.resume(returning: nil)
     }
 
     private func waitForRelease() async throws -> PostgresConnection? {
-        nextWaiter += 1
-        let id = nextWaiter
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
         let timeout = options.acquireTimeout
         let maximum = options.maximumConnections
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            await self?.expire(id, error: PostgresError(
+            self?.expire(id, error: PostgresError(
                 code: .connectionFailed,
                 message: "no database connection became free within \(timeout) (all \(maximum) are in use)"))
         }
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                waiters[id] = continuation
-                waiterOrder.append(id)
+                // Check again under the lock: a connection may have come back meanwhile.
+                let next: Next? = state.withLock { state in
+                    if state.closed { return .closed }
+                    if let connection = state.idle.popLast() { return .lend(connection) }
+                    if state.open < options.maximumConnections {
+                        state.open += 1
+                        return .connect
+                    }
+                    state.waiters.append((id, continuation))
+                    return nil
+                }
+                switch next {
+                case let .lend(connection): continuation.resume(returning: connection)
+                case .connect:
+                    // Give the slot back and let the caller open it on its next round.
+                    state.withLock { $0.open -= 1 }
+                    continuation.resume(returning: nil)
+                case .closed: continuation.resume(throwing: Self.closedError)
+                case .wait, nil: break
+                }
             }
         } onCancel: {
-            Task { await self.expire(id, error: CancellationError()) }
+            expire(id, error: CancellationError())
         }
     }
 
     private func expire(_ id: UInt64, error: any Error) {
-        guard let continuation = waiters.removeValue(forKey: id) else { return }
-        waiterOrder.removeAll { $0 == id }
-        continuation.resume(throwing: error)
+        let waiter = state.withLock { state -> CheckedContinuation<PostgresConnection?, any Error>? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index).continuation
+        }
+        waiter?.resume(throwing: error)
     }
 }

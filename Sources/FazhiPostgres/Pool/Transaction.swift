@@ -63,13 +63,13 @@ extension PostgresConnection {
     private func rollbackQuietly() async {
         guard transactionState == .inTransaction || transactionState == .failedTransaction else { return }
         // A rollback must run even when the task was cancelled, so it is not cancellable.
-        _ = try? withRawConnection { connection in PQclearResult(PQexecRollback(connection)) }
+        try? await simpleQueryUncancellable("ROLLBACK")
     }
 }
 
 extension ConnectionPool {
     /// Runs `body` in a transaction on a pooled connection; see `PostgresConnection.transaction`.
-    public nonisolated func transaction<T: Sendable>(
+    public func transaction<T: Sendable>(
         _ options: TransactionOptions = TransactionOptions(),
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {

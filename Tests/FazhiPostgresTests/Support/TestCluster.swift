@@ -10,6 +10,10 @@ enum TestCluster {
             return PostgresConfiguration(connectionString: url, applicationName: "fazhi-tests")
         }
         let cluster = try startThrowawayCluster(name: "main")
+        // Tests drop their databases while the server's role may still be leaving them.
+        let superuser = try await PostgresConnection.connect(PostgresConfiguration(connectionString: cluster.superuserURL()))
+        try await superuser.simpleQuery("GRANT pg_signal_backend TO \(EmbeddedCluster.ownerRole)")
+        await superuser.close()
         return PostgresConfiguration(connectionString: cluster.ownerURL(database: "postgres"), applicationName: "fazhi-tests")
     }
 

@@ -43,8 +43,16 @@ struct TestDatabase: Sendable {
     func drop() async throws {
         let admin = try await TestCluster.admin.value
         let connection = try await PostgresConnection.connect(admin.with(database: "postgres"))
-        try await connection.simpleQuery("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        await connection.close()
+        defer { Task { await connection.close() } }
+        // Backends of closed connections may still be on their way out.
+        for attempt in 1...20 {
+            do {
+                try await connection.simpleQuery("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                return
+            } catch let error as PostgresError where attempt < 20 && (error.sqlState == "42501" || error.sqlState == "55006") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     func ownerConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(owner) }

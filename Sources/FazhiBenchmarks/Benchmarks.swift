@@ -1,0 +1,172 @@
+import ArgumentParser
+import FazhiPostgres
+import Foundation
+
+@main
+struct Benchmarks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fazhi-bench",
+        abstract: "Measure the PostgreSQL client; bench/postgres.sh runs these beside pgbench and psql.",
+        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self]
+    )
+}
+
+struct Connection: ParsableArguments {
+    @Option(help: "postgresql:// URL or conninfo.")
+    var url: String
+}
+
+/// Peak resident memory of this process so far (VmHWM), in bytes.
+func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+}
+
+func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+
+/// The query of `pgbench -S`, through the pool, from concurrent tasks.
+struct PointSelect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "SELECT abalance FROM pgbench_accounts WHERE aid = $1, like pgbench -S.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Concurrent tasks (and pool size).") var tasks = 16
+    @Option(help: "Seconds to run.") var seconds = 30
+    @Option(help: "pgbench scale factor of the data (100 000 accounts each).") var scale = 10
+    @Flag(help: "Run the tasks on the PostgreSQL event loop (PostgresEventLoop.executor).") var eventLoop = false
+
+    func run() async throws {
+        let pool = ConnectionPool(
+            configuration: PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"),
+            options: .init(maximumConnections: tasks))
+        let accounts = 100_000 * scale
+        // Warm every connection (and its prepared statement) before the clock starts.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<tasks { group.addTask { for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) } } }
+            try await group.waitForAll()
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let started = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<tasks {
+                group.addTask(executorPreference: eventLoop ? PostgresEventLoop.executor : nil) {
+                    var count = 0
+                    // A cheap generator, like pgbench's own: the kernel's would add a syscall per query.
+                    var generator = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
+                    while ContinuousClock.now < deadline {
+                        let aid = Int32.random(in: 1...Int32(accounts), using: &generator)
+                        let balance: Int32 = try await pool.withConnection { connection in
+                            try await connection.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [aid])[0].decode(at: 0)
+                        }
+                        _ = balance
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - started
+        let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, Double(elapsed.components.seconds), rate, tasks))
+        await pool.close()
+    }
+}
+
+struct CopyIn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "COPY a file into a table through copyIn, in 1 MiB chunks.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Text-format COPY data.") var file: String
+    @Option(help: "Target table.") var table: String
+
+    func run() async throws {
+        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+        let before = peakResidentBytes()
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let started = ContinuousClock.now
+        let rows = try await c.copyIn("COPY \(table) FROM STDIN", from: FileChunks(handle: handle))
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        print(String(format: "copy-in: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
+                     rows, mebibytes(size), seconds, Double(size) / 1_048_576 / seconds, mebibytes(peakResidentBytes()), mebibytes(peakResidentBytes() - before)))
+        await c.close()
+    }
+}
+
+struct CopyOut: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "COPY a table to a file through copyOut.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Output file.") var file: String
+    @Option(help: "Source table.") var table: String
+
+    func run() async throws {
+        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
+        let before = peakResidentBytes()
+        var bytes = 0
+        let started = ContinuousClock.now
+        let rows = try await c.copyOut("COPY \(table) TO STDOUT") { chunk in
+            bytes += chunk.count
+            try handle.write(contentsOf: chunk)
+        }
+        try handle.close()
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        print(String(format: "copy-out: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
+                     rows, mebibytes(bytes), seconds, Double(bytes) / 1_048_576 / seconds, mebibytes(peakResidentBytes()), mebibytes(peakResidentBytes() - before)))
+        await c.close()
+    }
+}
+
+struct Inserts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Insert rows one by one, then through pipeline mode; compare.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Rows per run.") var rows = 20_000
+
+    func run() async throws {
+        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        try await c.simpleQuery("DROP TABLE IF EXISTS bench_inserts; CREATE UNLOGGED TABLE bench_inserts (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)")
+        let sql = "INSERT INTO bench_inserts (id, label, at) VALUES ($1, $2, $3)"
+        let now = Date()
+        var started = ContinuousClock.now
+        try await c.transaction { c in
+            for id in 0..<rows { try await c.execute(sql, [id, "行 \(id)", now]) }
+        }
+        let oneByOne = (ContinuousClock.now - started) / .seconds(1)
+        try await c.simpleQuery("TRUNCATE bench_inserts")
+        let sets: [[any PostgresEncodable]] = (0..<rows).map { [$0, "行 \($0)", now] }
+        started = ContinuousClock.now
+        _ = try await c.transaction { c in try await c.pipeline(sql, parameterSets: sets) }
+        let pipelined = (ContinuousClock.now - started) / .seconds(1)
+        print(String(format: "inserts: %d rows one by one %.2f s (%.0f/s); pipeline %.2f s (%.0f/s); %.1fx",
+                     rows, oneByOne, Double(rows) / oneByOne, pipelined, Double(rows) / pipelined, oneByOne / pipelined))
+        try await c.simpleQuery("DROP TABLE bench_inserts")
+        await c.close()
+    }
+}
+
+/// A file read in 1 MiB chunks on demand.
+struct FileChunks: AsyncSequence, @unchecked Sendable {
+    let handle: FileHandle
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle
+        mutating func next() async throws -> [UInt8]? {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return Array(data)
+        }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle) }
+}
+
+/// SplitMix64: fast, and plenty random for choosing rows.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

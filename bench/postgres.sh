@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmarks the PostgreSQL client against PostgreSQL's own tools on one throwaway
+# cluster, in one run: pgbench -S vs point SELECTs through the pool, psql \copy vs
+# copyIn/copyOut (1 GiB each way), and pipeline mode vs one-by-one inserts.
+#   bench/postgres.sh [seconds=30] [copy MiB=1024]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+copy_mib=${2:-1024}
+bin=$(pg_config --bindir)
+work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
+chmod 755 "$work"
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
+cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+swift build -c release --product fazhi-bench >/dev/null
+bench=$(swift build -c release --show-bin-path)/fazhi-bench
+
+as_pg "$bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
+  -o "-c listen_addresses='' -c unix_socket_directories='$work' -c port=5433 -c max_connections=100 -c shared_buffers=512MB" start >/dev/null
+url="postgresql://postgres@/postgres?host=$work&port=5433"
+psql=(psql -X -q -h "$work" -p 5433 -U postgres -d postgres)
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$bin/postgres" --version | awk '{print $3}')"
+pgbench -i -q -s 10 -h "$work" -p 5433 -U postgres postgres >/dev/null 2>&1
+
+echo "== point SELECT by primary key, 16 concurrent clients, ${seconds}s"
+pgbench -S -M prepared -c 16 -j 2 -T "$seconds" -h "$work" -p 5433 -U postgres postgres 2>/dev/null | grep -E "^tps" | sed 's/^/pgbench: /'
+"$bench" point-select --url "$url" --tasks 16 --seconds "$seconds"
+
+echo "== COPY of ${copy_mib} MiB each way"
+"${psql[@]}" -c "CREATE UNLOGGED TABLE copy_a (line text); CREATE UNLOGGED TABLE copy_b (line text)"
+"${psql[@]}" -c "INSERT INTO copy_a SELECT repeat('法治', 170) FROM generate_series(1, $copy_mib * 1024)"
+data="$work/copy.txt"
+start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_a TO '$data'"; end=$(date +%s.%N)
+size=$(stat -c %s "$data")
+awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy to:   %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
+"$bench" copy-out --url "$url" --table copy_a --file "$work/out.txt"
+cmp -s "$data" "$work/out.txt" && echo "copy-out file identical to psql's"
+rm -f "$work/out.txt"
+start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_b FROM '$data'"; end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy from: %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
+"${psql[@]}" -c "TRUNCATE copy_b"
+"$bench" copy-in --url "$url" --table copy_b --file "$data"
+
+echo "== inserts: pipeline mode vs one by one (one transaction each)"
+"$bench" inserts --url "$url" --rows 20000
