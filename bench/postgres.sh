@@ -30,6 +30,7 @@ pgbench -i -q -s 10 -h "$work" -p 5433 -U postgres postgres >/dev/null 2>&1
 echo "== point SELECT by primary key, 16 concurrent clients, ${seconds}s"
 pgbench -S -M prepared -c 16 -j 2 -T "$seconds" -h "$work" -p 5433 -U postgres postgres 2>/dev/null | grep -E "^tps" | sed 's/^/pgbench: /'
 "$bench" point-select --url "$url" --tasks 16 --seconds "$seconds"
+"$bench" point-select --url "$url" --tasks 16 --seconds "$seconds" --event-loop | sed "s/^point-select/point-select on the event loop/"
 
 echo "== COPY of ${copy_mib} MiB each way"
 "${psql[@]}" -c "CREATE UNLOGGED TABLE copy_a (line text); CREATE UNLOGGED TABLE copy_b (line text)"
