@@ -19,7 +19,7 @@ import Testing
             await pool.release(first)
             #expect(try await waiter.value == 7)
             await pool.release(second)
-            #expect(await pool.openConnections == 2)
+            #expect(pool.openConnections == 2)
             await pool.close()
         }
     }
@@ -38,7 +38,7 @@ import Testing
                 return sum
             }
             #expect(peak == (0..<64).reduce(0, +))
-            #expect(await pool.openConnections <= 4)
+            #expect(pool.openConnections <= 4)
             let backends: Int = try await pool.withConnection {
                 try await $0.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'fazhi-tests'")
             }
@@ -67,7 +67,7 @@ import Testing
             let lost = await #expect(throws: PostgresError.self) { try await running.value }
             #expect(lost?.code == .connectionLost)
             #expect(try await pool.withConnection { try await $0.scalar("SELECT 2", as: Int.self) } == 2)
-            #expect(await pool.openConnections == 1)
+            #expect(pool.openConnections == 1)
             await killer.close()
             await pool.close()
         }

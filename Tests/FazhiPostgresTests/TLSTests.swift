@@ -96,4 +96,19 @@ import Testing
         #expect(try await !plain.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self))
         await plain.close()
     }
+
+    /// Results of every size cross TLS records and libpq's buffer boundaries; none may
+    /// leave bytes inside the TLS layer that the socket no longer signals.
+    @Test func resultsOfEverySizeArriveOverTLS() async throws {
+        let c = try await PostgresConnection.connect(try await configuration(host: "localhost", ca: "ca.crt"))
+        var sizes = Array(stride(from: 1, to: 70_000, by: 997))
+        sizes += [8_192, 16_383, 16_384, 16_385, 32_768, 65_536, 100_000, 300_000]
+        for size in sizes {
+            let text: String = try await c.scalar("SELECT repeat('x', $1::int)", [size])
+            #expect(text.utf8.count == size)
+        }
+        let rows = try await c.query("SELECT g, repeat('行', 1000) FROM generate_series(1, 2000) g")
+        #expect(rows.count == 2000)
+        await c.close()
+    }
 }

@@ -61,8 +61,7 @@ extension PostgresConnection {
                 if length == -1 { break }
                 if length == -2 { throw connectionError() }
                 if length == 0 {
-                    try await waitForSocket(.read)
-                    guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+                    try await readMore(connection, afterPartialRead: true)
                     continue
                 }
                 if chunk.count >= chunkSize, consumerError == nil {

@@ -44,10 +44,17 @@ public actor PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: message)
         }
         PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        watch = Reactor.shared.watch(PQsocket(raw))
+        let watch: SocketWatch
+        do {
+            watch = try Reactor.shared.watch(PQsocket(raw))
+        } catch {
+            close()
+            throw error
+        }
+        self.watch = watch
         cancelHandle = CancelHandle(connection: raw)
         backendPID = PQbackendPID(raw)
-        idleProbe.attach(raw)
+        idleProbe.attach(raw, watch: watch)
     }
 
     public func close() {
@@ -188,14 +195,25 @@ public actor PostgresConnection {
 
     /// Waits until `PQgetResult` can answer without blocking.
     func awaitResult(_ connection: OpaquePointer) async throws {
+        var readBefore = false
         while PQisBusy(connection) == 1 {
-            try await waitForSocket(.read)
-            guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+            try await readMore(connection, afterPartialRead: readBefore)
+            readBefore = true
         }
     }
 
+    /// Reads more of the server's answer into libpq. It waits only when nothing is left
+    /// unread: after a partial read, bytes may remain in the socket or in the TLS layer,
+    /// and no new event will announce them.
+    func readMore(_ connection: OpaquePointer, afterPartialRead: Bool, cancellable: Bool = false) async throws {
+        guard let watch else { throw Self.closedError }
+        let leftovers = afterPartialRead && (watch.hasUnreadInput() || TLSBuffer.hasPendingBytes(connection))
+        if !leftovers { try await watch.wait(.read, cancellable: cancellable) }
+        guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+    }
+
     /// Suspends until the server's socket is ready.
-    func waitForSocket(_ interest: Reactor.Interest, cancellable: Bool = false) async throws {
+    func waitForSocket(_ interest: SocketWatch.Interest, cancellable: Bool = false) async throws {
         guard let watch else { throw Self.closedError }
         try await watch.wait(interest, cancellable: cancellable)
     }

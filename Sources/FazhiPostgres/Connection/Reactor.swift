@@ -4,30 +4,19 @@ import Foundation
 /// Wakes tasks when a socket is ready, from one epoll thread shared by every connection.
 ///
 /// Connections run libpq in non-blocking mode on the caller's task and suspend here while
-/// the server works, so no thread sleeps per connection and the cooperative pool is
-/// never blocked. One thread serves all sockets, the way pgbench's event loop does.
-/// Each socket has its own `SocketWatch`, handed to epoll as the event's pointer, so
-/// waking a task takes no shared lock.
+/// the server works, so no thread sleeps per connection and the cooperative pool is never
+/// blocked. Each socket is registered once, edge-triggered, for input; a wait therefore
+/// costs no system call of its own, and input that arrives while nobody waits (a
+/// terminated backend's goodbye) is remembered for the pool's health check.
 final class Reactor: TaskExecutor, @unchecked Sendable {
-    enum Interest {
-        case read, write, readOrWrite
-
-        var events: UInt32 {
-            switch self {
-            case .read: return EPOLLIN.rawValue
-            case .write: return EPOLLOUT.rawValue
-            case .readOrWrite: return EPOLLIN.rawValue | EPOLLOUT.rawValue
-            }
-        }
-    }
-
     static let shared = Reactor()
 
-    private let epoll: Int32
+    let epoll: Int32
     /// Written to wake `epoll_wait` when a job arrives from another thread.
     private let wakeup: Int32
     private let lock = NSLock()
     private var jobs: [UnownedJob] = []
+    private var retired: [SocketWatch] = []
     private var sleeping = false
 
     private init() {
@@ -44,9 +33,15 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
         thread.start()
     }
 
-    /// Starts watching `socket`; the watch lives until `stop(_:)`.
-    func watch(_ socket: Int32) -> SocketWatch {
-        SocketWatch(socket: socket, epoll: epoll)
+    /// Starts watching `socket` until `SocketWatch.stop()`.
+    func watch(_ socket: Int32) throws -> SocketWatch {
+        try SocketWatch(socket: socket, reactor: self)
+    }
+
+    /// Keeps a stopped watch alive until the reactor has finished the events it may already
+    /// hold for it: it is released at the start of the next loop.
+    func retire(_ watch: SocketWatch) {
+        lock.withLock { retired.append(watch) }
     }
 
     /// Tasks that prefer this executor (`withTaskExecutorPreference(PostgresEventLoop.executor)`)
@@ -64,12 +59,15 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 64)
-        var batch: [UnownedJob] = []
         while true {
-            batch = lock.withLock {
-                defer { jobs.removeAll(keepingCapacity: true) }
-                return jobs
+            let (batch, done) = lock.withLock {
+                defer {
+                    jobs.removeAll(keepingCapacity: true)
+                    retired.removeAll(keepingCapacity: true)
+                }
+                return (jobs, retired)
             }
+            _ = done  // released here, after the previous loop's events were handled
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             let idle = lock.withLock {
                 sleeping = jobs.isEmpty
@@ -87,7 +85,7 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
                     eventfd_read(wakeup, &value)
                     continue
                 }
-                Unmanaged<SocketWatch>.fromOpaque(pointer).takeUnretainedValue().fire()
+                Unmanaged<SocketWatch>.fromOpaque(pointer).takeUnretainedValue().fire(events[index].events)
             }
         }
     }
@@ -95,24 +93,41 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
 
 /// One socket's registration with the reactor, and the task waiting on it (at most one:
 /// a connection runs one operation at a time).
+///
+/// Edge-triggered: an event says that something arrived, not how much is left, so after
+/// reading, callers check `hasUnreadInput` before waiting again.
 final class SocketWatch: @unchecked Sendable {
+    enum Interest { case read, readOrWrite }
+
     let socket: Int32
-    private let epoll: Int32
+    private unowned let reactor: Reactor
     private let lock = NSLock()
     private var waiter: CheckedContinuation<Void, any Error>?
-    private var added = false
+    private var waitingForWrite = false
+    /// Input arrived (or the peer hung up) since a wait last took it.
+    private var inputSignalled = false
+    private var outputSignalled = false
     private var stopped = false
 
-    fileprivate init(socket: Int32, epoll: Int32) {
+    private static let inputEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+
+    fileprivate init(socket: Int32, reactor: Reactor) throws {
         self.socket = socket
-        self.epoll = epoll
+        self.reactor = reactor
+        var event = epoll_event()
+        event.events = Self.inputEvents
+        event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
+        guard epoll_ctl(reactor.epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
+            throw PostgresError(code: .connectionFailed, message: "cannot watch the connection's socket: \(String(cString: strerror(errno)))")
+        }
     }
 
-    /// Suspends until the socket is ready for `interest` (or has failed: the next libpq
-    /// call then says why). With `cancellable`, task cancellation ends the wait with
-    /// CancellationError; a statement in flight waits regardless, since its connection
-    /// must read the server's answer to stay usable.
-    func wait(_ interest: Reactor.Interest, cancellable: Bool = false) async throws {
+    /// Suspends until input arrives (or, for `.readOrWrite`, the socket can take more
+    /// output), or returns at once when that already happened since the last wait. With
+    /// `cancellable`, task cancellation ends the wait with CancellationError; a statement
+    /// in flight waits regardless, since its connection must read the answer to stay usable.
+    func wait(_ interest: Interest, cancellable: Bool = false) async throws {
+        if takeSignal(interest) { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 lock.lock()
@@ -126,41 +141,100 @@ final class SocketWatch: @unchecked Sendable {
                     continuation.resume(throwing: CancellationError())
                     return
                 }
+                if inputSignalled || (interest == .readOrWrite && outputSignalled) {
+                    inputSignalled = false
+                    outputSignalled = false
+                    lock.unlock()
+                    continuation.resume()
+                    return
+                }
                 precondition(waiter == nil, "two waits on one PostgreSQL socket")
                 waiter = continuation
-                var event = epoll_event()
-                event.events = interest.events | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
-                // The watch outlives its registration: `stop` removes it before release.
-                event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
-                let result = epoll_ctl(epoll, added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, &event)
-                added = true
-                lock.unlock()
-                if result != 0 {
-                    fire(error: PostgresError(code: .connectionLost, message: "cannot watch the connection's socket: \(String(cString: strerror(errno)))"))
+                if interest == .readOrWrite {
+                    // Output readiness is asked for only while a write is blocked; otherwise
+                    // every send would wake the reactor for nothing.
+                    waitingForWrite = true
+                    var event = epoll_event()
+                    event.events = Self.inputEvents | EPOLLOUT.rawValue
+                    event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
+                    epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
                 }
+                lock.unlock()
             }
         } onCancel: {
-            if cancellable { fire(error: CancellationError()) }
+            if cancellable { resumeWaiter(throwing: CancellationError()) }
         }
     }
 
-    fileprivate func fire(error: (any Error)? = nil) {
+    private func takeSignal(_ interest: Interest) -> Bool {
+        lock.withLock {
+            guard inputSignalled || (interest == .readOrWrite && outputSignalled) else { return false }
+            inputSignalled = false
+            outputSignalled = false
+            return true
+        }
+    }
+
+    fileprivate func fire(_ events: UInt32) {
         lock.lock()
-        let continuation = waiter
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { inputSignalled = true }
+        if events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { outputSignalled = true }
+        let ready = inputSignalled || (waitingForWrite && outputSignalled)
+        guard ready, let continuation = waiter else {
+            lock.unlock()
+            return
+        }
         waiter = nil
+        inputSignalled = false
+        outputSignalled = false
+        if waitingForWrite {
+            waitingForWrite = false
+            var event = epoll_event()
+            event.events = Self.inputEvents
+            event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
+            epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
+        }
         lock.unlock()
-        if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
+        continuation.resume()
+    }
+
+    private func resumeWaiter(throwing error: any Error) {
+        let continuation: CheckedContinuation<Void, any Error>? = lock.withLock {
+            defer { waiter = nil }
+            return waiter
+        }
+        continuation?.resume(throwing: error)
+    }
+
+    /// Whether input arrived while nobody waited, confirmed by asking the socket: the
+    /// signal may be left over from the end of the last answer, which was read already.
+    func receivedUnaskedInput() -> Bool {
+        let signalled = lock.withLock {
+            defer { inputSignalled = false }
+            return inputSignalled
+        }
+        guard signalled else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
+    /// Whether the socket holds bytes nobody has read: after a partial read, there will be
+    /// no new event for them.
+    func hasUnreadInput() -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
     }
 
     /// Stops watching; call before the connection closes the socket, so a reused
     /// descriptor number starts clean.
     func stop() {
         lock.lock()
+        let first = !stopped
         stopped = true
-        if added { epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nil) }
-        added = false
+        if first { epoll_ctl(reactor.epoll, EPOLL_CTL_DEL, socket, nil) }
         lock.unlock()
-        fire(error: PostgresError(code: .connectionLost, message: "the connection was closed"))
+        resumeWaiter(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
+        if first { reactor.retire(self) }
     }
 }
 

@@ -58,8 +58,7 @@ extension PostgresConnection {
                 PQfreemem(notice)
                 continuation.yield(notification)
             }
-            try await waitForSocket(.read, cancellable: true)
-            guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+            try await readMore(connection, afterPartialRead: true, cancellable: true)
         }
     }
 }
