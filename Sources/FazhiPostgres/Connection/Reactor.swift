@@ -102,7 +102,7 @@ final class SocketWatch: @unchecked Sendable {
     let socket: Int32
     private unowned let reactor: Reactor
     private let lock = NSLock()
-    private var waiter: CheckedContinuation<Void, any Error>?
+    private var waiter: UnsafeContinuation<Void, any Error>?
     private var waitingForWrite = false
     /// Input arrived (or the peer hung up) since a wait last took it.
     private var inputSignalled = false
@@ -128,41 +128,51 @@ final class SocketWatch: @unchecked Sendable {
     /// in flight waits regardless, since its connection must read the answer to stay usable.
     func wait(_ interest: Interest, cancellable: Bool = false) async throws {
         if takeSignal(interest) { return }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                lock.lock()
-                if stopped {
-                    lock.unlock()
-                    continuation.resume(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
-                    return
-                }
-                if cancellable && Task.isCancelled {
-                    lock.unlock()
-                    continuation.resume(throwing: CancellationError())
-                    return
-                }
-                if inputSignalled || (interest == .readOrWrite && outputSignalled) {
-                    inputSignalled = false
-                    outputSignalled = false
-                    lock.unlock()
-                    continuation.resume()
-                    return
-                }
-                precondition(waiter == nil, "two waits on one PostgreSQL socket")
-                waiter = continuation
-                if interest == .readOrWrite {
-                    // Output readiness is asked for only while a write is blocked; otherwise
-                    // every send would wake the reactor for nothing.
-                    waitingForWrite = true
-                    var event = epoll_event()
-                    event.events = Self.inputEvents | EPOLLOUT.rawValue
-                    event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
-                    epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
-                }
-                lock.unlock()
+        if cancellable {
+            try await withTaskCancellationHandler {
+                try await suspend(interest, cancellable: true)
+            } onCancel: {
+                resumeWaiter(throwing: CancellationError())
             }
-        } onCancel: {
-            if cancellable { resumeWaiter(throwing: CancellationError()) }
+        } else {
+            try await suspend(interest, cancellable: false)
+        }
+    }
+
+    /// Every statement waits here, so it uses an unchecked continuation: the lock below
+    /// guarantees each is resumed exactly once (by `fire`, `stop` or cancellation).
+    private func suspend(_ interest: Interest, cancellable: Bool) async throws {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            lock.lock()
+            if stopped {
+                lock.unlock()
+                continuation.resume(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
+                return
+            }
+            if cancellable && Task.isCancelled {
+                lock.unlock()
+                continuation.resume(throwing: CancellationError())
+                return
+            }
+            if inputSignalled || (interest == .readOrWrite && outputSignalled) {
+                inputSignalled = false
+                outputSignalled = false
+                lock.unlock()
+                continuation.resume()
+                return
+            }
+            precondition(waiter == nil, "two waits on one PostgreSQL socket")
+            waiter = continuation
+            if interest == .readOrWrite {
+                // Output readiness is asked for only while a write is blocked; otherwise
+                // every send would wake the reactor for nothing.
+                waitingForWrite = true
+                var event = epoll_event()
+                event.events = Self.inputEvents | EPOLLOUT.rawValue
+                event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
+                epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
+            }
+            lock.unlock()
         }
     }
 
@@ -199,7 +209,7 @@ final class SocketWatch: @unchecked Sendable {
     }
 
     private func resumeWaiter(throwing error: any Error) {
-        let continuation: CheckedContinuation<Void, any Error>? = lock.withLock {
+        let continuation: UnsafeContinuation<Void, any Error>? = lock.withLock {
             defer { waiter = nil }
             return waiter
         }
