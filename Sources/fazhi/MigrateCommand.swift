@@ -29,7 +29,16 @@ struct MigrateCommand: AsyncParsableCommand {
             migrations: try MigrationSource.load(from: directory),
             applicationRolePassword: ProcessInfo.processInfo.environment["FAZHI_APP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
         let connection = try await PostgresConnection.connect(try ownerConfiguration(explicit: databaseURL))
-        defer { Task { await connection.close() } }
+        do {
+            try await run(migrator, on: connection, sqlDirectory: directory)
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func run(_ migrator: Migrator, on connection: PostgresConnection, sqlDirectory directory: URL) async throws {
         if status {
             let entries = try await migrator.status(on: connection)
             for entry in entries {
@@ -40,11 +49,13 @@ struct MigrateCommand: AsyncParsableCommand {
                 case .missingFile: print("MISSING  \(entry.name)  (applied, but no such file in \(directory.path))")
                 }
             }
-            let pending = entries.filter { $0.status == .pending }.count
-            print("\(entries.count - pending) 已应用 / applied, \(pending) 待应用 / pending")
-            if entries.contains(where: { if case .changed = $0.status { return true } else { return false } }) {
-                throw ExitCode(1)
-            }
+            func count(_ matches: (Migrator.Status) -> Bool) -> Int { entries.filter { matches($0.status) }.count }
+            let applied = count { if case .applied = $0 { true } else { false } }
+            let pending = count { $0 == .pending }
+            let changed = count { if case .changed = $0 { true } else { false } }
+            let missing = count { if case .missingFile = $0 { true } else { false } }
+            print("\(applied) 已应用 / applied, \(pending) 待应用 / pending, \(changed) 已修改 / changed, \(missing) 缺文件 / missing")
+            if changed > 0 { throw ExitCode(1) }
             return
         }
         let applied = try await migrator.migrate(on: connection)

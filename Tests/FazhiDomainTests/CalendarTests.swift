@@ -58,6 +58,10 @@ import Testing
             try HolidaySchedule.parse(csv: bad)
         }
         #expect(throws: HolidaySchedule.ParseError.self) { try HolidaySchedule.parse(csv: "day,kind\n") }
+        // 2027-02-08 is a Monday: it cannot be a make-up working day.
+        #expect(throws: HolidaySchedule.ParseError.self) {
+            try HolidaySchedule.parse(csv: "date,kind,name\n2027-02-08,workday,春节调休\n")
+        }
         #expect(throws: HolidaySchedule.ParseError.duplicateDay(number: 3, day: newYear)) {
             try HolidaySchedule.parse(csv: "date,kind,name\n2023-01-01,holiday,a\n2023-01-01,holiday,b\n")
         }

@@ -75,6 +75,11 @@ public struct HolidaySchedule: Equatable, Sendable {
                 throw ParseError.badLine(
                     number: number, reason: "类型应为 holiday 或 workday / kind must be holiday or workday")
             }
+            if kind == .workday && !day.isWeekend {
+                throw ParseError.badLine(
+                    number: number,
+                    reason: "\(day) 不是周末，调休上班日只能是周末 / \(day) is not a weekend day; only a weekend day can be a make-up working day")
+            }
             let name = String(fields[2])
             guard !name.isEmpty else {
                 throw ParseError.badLine(number: number, reason: "缺少名称 / the name is empty")

@@ -61,7 +61,7 @@ extension PostgresConnection {
                 if length == -1 { break }
                 if length == -2 { throw connectionError() }
                 if length == 0 {
-                    try await readMore(connection, afterPartialRead: true)
+                    try await readMore(connection)
                     continue
                 }
                 if chunk.count >= chunkSize, consumerError == nil {
@@ -96,7 +96,7 @@ extension PostgresConnection {
             case 1: return
             case 0:
                 try await waitForSocket(.readOrWrite)
-                guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+                try consumeInput(connection)
             default: throw connectionError()
             }
         }

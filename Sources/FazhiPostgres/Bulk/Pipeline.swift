@@ -32,7 +32,8 @@ extension PostgresConnection {
             guard sent == 1 else { throw connectionError() }
             // Keep data moving both ways without waiting, so neither side's buffers fill.
             if index % 256 == 255 {
-                guard PQflush(connection) >= 0, PQconsumeInput(connection) == 1 else { throw connectionError() }
+                guard PQflush(connection) >= 0 else { throw connectionError() }
+                try consumeInput(connection)
             }
         }
         guard PQpipelineSync(connection) == 1 else { throw connectionError() }

@@ -10,21 +10,9 @@ import Foundation
 final class IdleProbe: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: OpaquePointer?
-    private var watch: SocketWatch?
 
-    func attach(_ connection: OpaquePointer, watch: SocketWatch) {
-        lock.withLock {
-            self.connection = connection
-            self.watch = watch
-        }
-    }
-
-    func detach() {
-        lock.withLock {
-            connection = nil
-            watch = nil
-        }
-    }
+    func attach(_ connection: OpaquePointer) { lock.withLock { self.connection = connection } }
+    func detach() { lock.withLock { connection = nil } }
 
     /// Open and outside any transaction; nothing read from the socket.
     func isIdle() -> Bool {
@@ -34,14 +22,14 @@ final class IdleProbe: @unchecked Sendable {
         }
     }
 
-    /// Idle, and nothing arrived on the socket since the last statement. The reactor
-    /// notes input that arrives unasked, so the common case costs no system call.
+    /// Idle, and nothing arrived on the socket since the last statement.
     func isHealthy() -> Bool {
         lock.withLock {
-            guard let connection, let watch, PQstatus(connection) == CONNECTION_OK,
+            guard let connection, PQstatus(connection) == CONNECTION_OK,
                   PQtransactionStatus(connection) == PQTRANS_IDLE
             else { return false }
-            return !watch.receivedUnaskedInput()
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            return poll(&descriptor, 1, 0) == 0
         }
     }
 }

@@ -44,17 +44,16 @@ public actor PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: message)
         }
         PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        let watch: SocketWatch
-        do {
-            watch = try Reactor.shared.watch(PQsocket(raw))
-        } catch {
-            close()
-            throw error
-        }
-        self.watch = watch
+        watch = Reactor.shared.watch(PQsocket(raw))
         cancelHandle = CancelHandle(connection: raw)
         backendPID = PQbackendPID(raw)
-        idleProbe.attach(raw, watch: watch)
+        idleProbe.attach(raw)
+    }
+
+    isolated deinit {
+        // A connection dropped without close() must not leave its socket open or watched.
+        watch?.stop()
+        if let connection { PQfinish(connection) }
     }
 
     public func close() {
@@ -189,26 +188,28 @@ public actor PostgresConnection {
             if state == 0 { return }
             guard state == 1 else { throw connectionError() }
             try await waitForSocket(.readOrWrite)
-            guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+            try consumeInput(connection)
         }
     }
 
     /// Waits until `PQgetResult` can answer without blocking.
     func awaitResult(_ connection: OpaquePointer) async throws {
-        var readBefore = false
         while PQisBusy(connection) == 1 {
-            try await readMore(connection, afterPartialRead: readBefore)
-            readBefore = true
+            try await readMore(connection)
         }
     }
 
-    /// Reads more of the server's answer into libpq. It waits only when nothing is left
-    /// unread: after a partial read, bytes may remain in the socket or in the TLS layer,
-    /// and no new event will announce them.
-    func readMore(_ connection: OpaquePointer, afterPartialRead: Bool, cancellable: Bool = false) async throws {
+    /// Reads more of the server's answer into libpq, waiting for the socket unless the TLS
+    /// layer already holds decrypted bytes (which the socket does not show; libpq's own
+    /// waits check the same).
+    func readMore(_ connection: OpaquePointer, cancellable: Bool = false) async throws {
         guard let watch else { throw Self.closedError }
-        let leftovers = afterPartialRead && (watch.hasUnreadInput() || TLSBuffer.hasPendingBytes(connection))
-        if !leftovers { try await watch.wait(.read, cancellable: cancellable) }
+        if !TLSBuffer.hasPendingBytes(connection) { try await watch.wait(.read, cancellable: cancellable) }
+        try consumeInput(connection)
+    }
+
+    /// Moves whatever the socket holds into libpq's buffer, without waiting.
+    func consumeInput(_ connection: OpaquePointer) throws {
         guard PQconsumeInput(connection) == 1 else { throw connectionError() }
     }
 
@@ -308,18 +309,19 @@ public actor PostgresConnection {
 
     /// Quotes an identifier for the few statements that cannot take parameters (LISTEN, DDL).
     public func quoteIdentifier(_ identifier: String) throws -> String {
-        let connection = try live()
-        guard let quoted = PQescapeIdentifier(connection, identifier, identifier.utf8.count) else {
-            throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
-        }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
+        try escape(identifier, with: PQescapeIdentifier)
     }
 
     /// Quotes a literal for the few statements that cannot take parameters (`ALTER ROLE … PASSWORD`).
     public func quoteLiteral(_ literal: String) throws -> String {
+        try escape(literal, with: PQescapeLiteral)
+    }
+
+    private func escape(
+        _ text: String, with function: (OpaquePointer?, UnsafePointer<CChar>?, Int) -> UnsafeMutablePointer<CChar>?
+    ) throws -> String {
         let connection = try live()
-        guard let quoted = PQescapeLiteral(connection, literal, literal.utf8.count) else {
+        guard let quoted = function(connection, text, text.utf8.count) else {
             throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
         }
         defer { PQfreemem(quoted) }

@@ -5,9 +5,8 @@ import Foundation
 ///
 /// Connections run libpq in non-blocking mode on the caller's task and suspend here while
 /// the server works, so no thread sleeps per connection and the cooperative pool is never
-/// blocked. Each socket is registered once, edge-triggered, for input; a wait therefore
-/// costs no system call of its own, and input that arrives while nobody waits (a
-/// terminated backend's goodbye) is remembered for the pool's health check.
+/// blocked. A wait arms the socket once (level-triggered, one-shot), so data already
+/// waiting on it wakes the task at once and no readiness can be missed.
 final class Reactor: TaskExecutor, @unchecked Sendable {
     static let shared = Reactor()
 
@@ -16,7 +15,7 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
     private let wakeup: Int32
     private let lock = NSLock()
     private var jobs: [UnownedJob] = []
-    private var retired: [SocketWatch] = []
+    private var retired: [Unmanaged<SocketWatch>] = []
     private var sleeping = false
 
     private init() {
@@ -34,13 +33,13 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Starts watching `socket` until `SocketWatch.stop()`.
-    func watch(_ socket: Int32) throws -> SocketWatch {
-        try SocketWatch(socket: socket, reactor: self)
+    func watch(_ socket: Int32) -> SocketWatch {
+        SocketWatch(socket: socket, reactor: self)
     }
 
-    /// Keeps a stopped watch alive until the reactor has finished the events it may already
-    /// hold for it: it is released at the start of the next loop.
-    func retire(_ watch: SocketWatch) {
+    /// Takes back the reference a registration held, once the reactor has finished the
+    /// events it may already have read for it: at the start of its next loop.
+    func retire(_ watch: Unmanaged<SocketWatch>) {
         lock.withLock { retired.append(watch) }
     }
 
@@ -67,7 +66,7 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
                 }
                 return (jobs, retired)
             }
-            _ = done  // released here, after the previous loop's events were handled
+            for watch in done { watch.release() }  // after the previous loop's events were handled
             for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             let idle = lock.withLock {
                 sleeping = jobs.isEmpty
@@ -85,49 +84,44 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
                     eventfd_read(wakeup, &value)
                     continue
                 }
-                Unmanaged<SocketWatch>.fromOpaque(pointer).takeUnretainedValue().fire(events[index].events)
+                Unmanaged<SocketWatch>.fromOpaque(pointer).takeUnretainedValue().fire()
             }
         }
     }
 }
 
 /// One socket's registration with the reactor, and the task waiting on it (at most one:
-/// a connection runs one operation at a time).
-///
-/// Edge-triggered: an event says that something arrived, not how much is left, so after
-/// reading, callers check `hasUnreadInput` before waiting again.
+/// a connection runs one operation at a time). While registered, epoll holds a reference
+/// to the watch, so an event can never reach a freed one.
 final class SocketWatch: @unchecked Sendable {
-    enum Interest { case read, readOrWrite }
+    enum Interest {
+        case read, readOrWrite
+
+        var events: UInt32 {
+            switch self {
+            case .read: return EPOLLIN.rawValue
+            case .readOrWrite: return EPOLLIN.rawValue | EPOLLOUT.rawValue
+            }
+        }
+    }
 
     let socket: Int32
     private unowned let reactor: Reactor
     private let lock = NSLock()
     private var waiter: UnsafeContinuation<Void, any Error>?
-    private var waitingForWrite = false
-    /// Input arrived (or the peer hung up) since a wait last took it.
-    private var inputSignalled = false
-    private var outputSignalled = false
+    private var registration: Unmanaged<SocketWatch>?
     private var stopped = false
 
-    private static let inputEvents = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-
-    fileprivate init(socket: Int32, reactor: Reactor) throws {
+    fileprivate init(socket: Int32, reactor: Reactor) {
         self.socket = socket
         self.reactor = reactor
-        var event = epoll_event()
-        event.events = Self.inputEvents
-        event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
-        guard epoll_ctl(reactor.epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
-            throw PostgresError(code: .connectionFailed, message: "cannot watch the connection's socket: \(String(cString: strerror(errno)))")
-        }
     }
 
-    /// Suspends until input arrives (or, for `.readOrWrite`, the socket can take more
-    /// output), or returns at once when that already happened since the last wait. With
-    /// `cancellable`, task cancellation ends the wait with CancellationError; a statement
-    /// in flight waits regardless, since its connection must read the answer to stay usable.
+    /// Suspends until the socket is ready for `interest` (or has failed: the next libpq
+    /// call then says why). With `cancellable`, task cancellation ends the wait with
+    /// CancellationError; a statement in flight waits regardless, since its connection
+    /// must read the server's answer to stay usable.
     func wait(_ interest: Interest, cancellable: Bool = false) async throws {
-        if takeSignal(interest) { return }
         if cancellable {
             try await withTaskCancellationHandler {
                 try await suspend(interest, cancellable: true)
@@ -139,7 +133,7 @@ final class SocketWatch: @unchecked Sendable {
         }
     }
 
-    /// Every statement waits here, so it uses an unchecked continuation: the lock below
+    /// Every statement waits here, so it uses an unchecked continuation: the lock
     /// guarantees each is resumed exactly once (by `fire`, `stop` or cancellation).
     private func suspend(_ interest: Interest, cancellable: Bool) async throws {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
@@ -154,58 +148,34 @@ final class SocketWatch: @unchecked Sendable {
                 continuation.resume(throwing: CancellationError())
                 return
             }
-            if inputSignalled || (interest == .readOrWrite && outputSignalled) {
-                inputSignalled = false
-                outputSignalled = false
-                lock.unlock()
-                continuation.resume()
-                return
-            }
             precondition(waiter == nil, "two waits on one PostgreSQL socket")
             waiter = continuation
-            if interest == .readOrWrite {
-                // Output readiness is asked for only while a write is blocked; otherwise
-                // every send would wake the reactor for nothing.
-                waitingForWrite = true
-                var event = epoll_event()
-                event.events = Self.inputEvents | EPOLLOUT.rawValue
-                event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
-                epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
+            var event = epoll_event()
+            event.events = interest.events | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
+            let result: Int32
+            if let registration {
+                event.data.ptr = registration.toOpaque()
+                result = epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
+            } else {
+                let retained = Unmanaged.passRetained(self)
+                event.data.ptr = retained.toOpaque()
+                result = epoll_ctl(reactor.epoll, EPOLL_CTL_ADD, socket, &event)
+                if result == 0 { registration = retained } else { retained.release() }
             }
             lock.unlock()
+            if result != 0 {
+                resumeWaiter(throwing: PostgresError(
+                    code: .connectionLost, message: "cannot watch the connection's socket: \(String(cString: strerror(errno)))"))
+            }
         }
     }
 
-    private func takeSignal(_ interest: Interest) -> Bool {
-        lock.withLock {
-            guard inputSignalled || (interest == .readOrWrite && outputSignalled) else { return false }
-            inputSignalled = false
-            outputSignalled = false
-            return true
+    fileprivate func fire() {
+        let continuation: UnsafeContinuation<Void, any Error>? = lock.withLock {
+            defer { waiter = nil }
+            return waiter
         }
-    }
-
-    fileprivate func fire(_ events: UInt32) {
-        lock.lock()
-        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { inputSignalled = true }
-        if events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { outputSignalled = true }
-        let ready = inputSignalled || (waitingForWrite && outputSignalled)
-        guard ready, let continuation = waiter else {
-            lock.unlock()
-            return
-        }
-        waiter = nil
-        inputSignalled = false
-        outputSignalled = false
-        if waitingForWrite {
-            waitingForWrite = false
-            var event = epoll_event()
-            event.events = Self.inputEvents
-            event.data.ptr = Unmanaged.passUnretained(self).toOpaque()
-            epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
-        }
-        lock.unlock()
-        continuation.resume()
+        continuation?.resume()
     }
 
     private func resumeWaiter(throwing error: any Error) {
@@ -216,35 +186,17 @@ final class SocketWatch: @unchecked Sendable {
         continuation?.resume(throwing: error)
     }
 
-    /// Whether input arrived while nobody waited, confirmed by asking the socket: the
-    /// signal may be left over from the end of the last answer, which was read already.
-    func receivedUnaskedInput() -> Bool {
-        let signalled = lock.withLock {
-            defer { inputSignalled = false }
-            return inputSignalled
-        }
-        guard signalled else { return false }
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) != 0
-    }
-
-    /// Whether the socket holds bytes nobody has read: after a partial read, there will be
-    /// no new event for them.
-    func hasUnreadInput() -> Bool {
-        var byte: UInt8 = 0
-        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
-    }
-
     /// Stops watching; call before the connection closes the socket, so a reused
     /// descriptor number starts clean.
     func stop() {
-        lock.lock()
-        let first = !stopped
-        stopped = true
-        if first { epoll_ctl(reactor.epoll, EPOLL_CTL_DEL, socket, nil) }
-        lock.unlock()
+        let registration: Unmanaged<SocketWatch>? = lock.withLock {
+            stopped = true
+            defer { self.registration = nil }
+            if self.registration != nil { epoll_ctl(reactor.epoll, EPOLL_CTL_DEL, socket, nil) }
+            return self.registration
+        }
         resumeWaiter(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
-        if first { reactor.retire(self) }
+        if let registration { reactor.retire(registration) }
     }
 }
 

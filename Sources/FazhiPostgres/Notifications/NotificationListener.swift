@@ -58,7 +58,7 @@ extension PostgresConnection {
                 PQfreemem(notice)
                 continuation.yield(notification)
             }
-            try await readMore(connection, afterPartialRead: true, cancellable: true)
+            try await readMore(connection, cancellable: true)
         }
     }
 }
