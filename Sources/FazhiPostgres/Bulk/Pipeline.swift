@@ -53,7 +53,7 @@ extension PostgresConnection {
             case PGRES_PIPELINE_ABORTED:
                 break
             default:
-                if firstError == nil { firstError = Self.error(from: result, connection: connection, cancelled: false) }
+                if firstError == nil { firstError = Self.error(from: result, connection: connection) }
             }
             PQclear(result)
         }

@@ -126,7 +126,7 @@ public actor PostgresConnection {
     /// the last result's rows, or throws the first error.
     func exchange(cancellable: Bool = true, _ send: (OpaquePointer) -> Int32) async throws -> PostgresRows {
         let connection = try claim()
-        defer { busy = false }
+        defer { release() }
         guard send(connection) == 1 else { throw connectionError() }
         return try await whileCancellable(cancellable) {
             try await collect(connection).rows
@@ -171,7 +171,7 @@ public actor PostgresConnection {
                 PQclear(result)
                 return (rows, direction)
             default:
-                if firstError == nil { firstError = Self.error(from: result, connection: connection, cancelled: false) }
+                if firstError == nil { firstError = Self.error(from: result, connection: connection) }
                 PQclear(result)
             }
         }
@@ -203,8 +203,7 @@ public actor PostgresConnection {
     /// layer already holds decrypted bytes (which the socket does not show; libpq's own
     /// waits check the same).
     func readMore(_ connection: OpaquePointer, cancellable: Bool = false) async throws {
-        guard let watch else { throw Self.closedError }
-        if !TLSBuffer.hasPendingBytes(connection) { try await watch.wait(.read, cancellable: cancellable) }
+        if !TLSBuffer.hasPendingBytes(connection) { try await waitForSocket(.read, cancellable: cancellable) }
         try consumeInput(connection)
     }
 
@@ -234,7 +233,9 @@ public actor PostgresConnection {
     /// Asks the server to cancel the statement in flight (inside `whileCancellable`).
     func requestCancel() { cancelHandle?.requestCancel() }
 
-    static func error(from result: OpaquePointer, connection: OpaquePointer?, cancelled: Bool) -> PostgresError {
+    /// The typed error a failed result describes. (A 57014 that this client caused is
+    /// turned into `queryCanceled` by `whileCancellable`.)
+    static func error(from result: OpaquePointer, connection: OpaquePointer?) -> PostgresError {
         func field(_ code: Character) -> String? {
             guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)
@@ -246,7 +247,6 @@ public actor PostgresConnection {
             return PostgresError(code: broken ? .connectionLost : .protocolViolation, message: message)
         }
         var code = PostgresError.code(forSQLState: state, message: message)
-        if state == "57014" && cancelled { code = .queryCanceled }
         if let connection, PQstatus(connection) != CONNECTION_OK { code = .connectionLost }
         var error = PostgresError(code: code, message: message, sqlState: state)
         error.detail = field("D")
