@@ -14,6 +14,18 @@ struct Benchmarks: AsyncParsableCommand {
 struct Connection: ParsableArguments {
     @Option(help: "postgresql:// URL or conninfo.")
     var url: String
+
+    var configuration: PostgresConfiguration {
+        PostgresConfiguration(connectionString: url, applicationName: "fazhi-bench")
+    }
+}
+
+/// One line per COPY run: rows, size, rate, and this process's peak memory.
+func reportCopy(_ label: String, rows: Int, bytes: Int, since started: ContinuousClock.Instant, peakBefore: Int) {
+    let seconds = (ContinuousClock.now - started) / .seconds(1)
+    let peak = peakResidentBytes()
+    print(String(format: "%@: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
+                 label, rows, mebibytes(bytes), seconds, Double(bytes) / 1_048_576 / seconds, mebibytes(peak), mebibytes(peak - peakBefore)))
 }
 
 /// Peak resident memory of this process so far (VmHWM), in bytes.
@@ -37,7 +49,7 @@ struct PointSelect: AsyncParsableCommand {
 
     func run() async throws {
         let pool = ConnectionPool(
-            configuration: PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"),
+            configuration: connection.configuration,
             options: .init(maximumConnections: tasks))
         let accounts = 100_000 * scale
         // Warm every connection (and its prepared statement) before the clock starts.
@@ -66,9 +78,8 @@ struct PointSelect: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        let elapsed = ContinuousClock.now - started
-        let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, Double(elapsed.components.seconds), rate, tasks))
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, seconds, Double(total) / seconds, tasks))
         await pool.close()
     }
 }
@@ -80,15 +91,13 @@ struct CopyIn: AsyncParsableCommand {
     @Option(help: "Target table.") var table: String
 
     func run() async throws {
-        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        let c = try await PostgresConnection.connect(connection.configuration)
         guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
         let before = peakResidentBytes()
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let started = ContinuousClock.now
         let rows = try await c.copyIn("COPY \(table) FROM STDIN", from: FileChunks(handle: handle))
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        print(String(format: "copy-in: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
-                     rows, mebibytes(size), seconds, Double(size) / 1_048_576 / seconds, mebibytes(peakResidentBytes()), mebibytes(peakResidentBytes() - before)))
+        reportCopy("copy-in", rows: rows, bytes: size, since: started, peakBefore: before)
         await c.close()
     }
 }
@@ -100,7 +109,7 @@ struct CopyOut: AsyncParsableCommand {
     @Option(help: "Source table.") var table: String
 
     func run() async throws {
-        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        let c = try await PostgresConnection.connect(connection.configuration)
         _ = FileManager.default.createFile(atPath: file, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
         let before = peakResidentBytes()
@@ -111,9 +120,7 @@ struct CopyOut: AsyncParsableCommand {
             try handle.write(contentsOf: chunk)
         }
         try handle.close()
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        print(String(format: "copy-out: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
-                     rows, mebibytes(bytes), seconds, Double(bytes) / 1_048_576 / seconds, mebibytes(peakResidentBytes()), mebibytes(peakResidentBytes() - before)))
+        reportCopy("copy-out", rows: rows, bytes: bytes, since: started, peakBefore: before)
         await c.close()
     }
 }
@@ -124,7 +131,7 @@ struct Inserts: AsyncParsableCommand {
     @Option(help: "Rows per run.") var rows = 20_000
 
     func run() async throws {
-        let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: connection.url, applicationName: "fazhi-bench"))
+        let c = try await PostgresConnection.connect(connection.configuration)
         try await c.simpleQuery("DROP TABLE IF EXISTS bench_inserts; CREATE UNLOGGED TABLE bench_inserts (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)")
         let sql = "INSERT INTO bench_inserts (id, label, at) VALUES ($1, $2, $3)"
         let now = Date()
