@@ -45,7 +45,7 @@ struct PointSelect: AsyncParsableCommand {
     @Option(help: "Concurrent tasks (and pool size).") var tasks = 16
     @Option(help: "Seconds to run.") var seconds = 30
     @Option(help: "pgbench scale factor of the data (100 000 accounts each).") var scale = 10
-    @Flag(help: "Run the tasks on the PostgreSQL event loop (PostgresEventLoop.executor).") var eventLoop = false
+    @Flag(help: "Run the tasks on the PostgreSQL event loops (PostgresEventLoop.next()).") var eventLoop = false
 
     func run() async throws {
         let pool = ConnectionPool(
@@ -54,14 +54,14 @@ struct PointSelect: AsyncParsableCommand {
         let accounts = 100_000 * scale
         // Warm every connection (and its prepared statement) before the clock starts.
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<tasks { group.addTask { for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) } } }
+            for _ in 0..<tasks { group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) { for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) } } }
             try await group.waitForAll()
         }
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<tasks {
-                group.addTask(executorPreference: eventLoop ? PostgresEventLoop.executor : nil) {
+                group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) {
                     var count = 0
                     // A cheap generator, like pgbench's own: the kernel's would add a syscall per query.
                     var generator = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))

@@ -47,6 +47,32 @@ import Testing
         }
     }
 
+    @Test func aTaskOnAnEventLoopBorrowsAConnectionOfThatLoop() async throws {
+        let loops = PostgresEventLoop.executors
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 2 * loops.count))
+            // Opened from a task on a loop, a connection belongs to that loop.
+            var held: [PostgresConnection] = []
+            for round in 0..<2 {
+                for (index, loop) in loops.enumerated() {
+                    let connection = try await withTaskExecutorPreference(loop) { try await pool.acquire() }
+                    #expect(connection.eventLoopIndex == index, "round \(round)")
+                    held.append(connection)
+                }
+            }
+            for connection in held { await pool.release(connection) }
+            // Idle connections of every loop: each task still gets one of its own loop.
+            for (index, loop) in loops.enumerated().reversed() {
+                let (borrowed, answer) = try await withTaskExecutorPreference(loop) {
+                    try await pool.withConnection { ($0.eventLoopIndex, try await $0.scalar("SELECT 1", as: Int.self)) }
+                }
+                #expect(borrowed == index)
+                #expect(answer == 1)
+            }
+            await pool.close()
+        }
+    }
+
     @Test func aKilledBackendCostsOnlyTheStatementInFlight() async throws {
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))

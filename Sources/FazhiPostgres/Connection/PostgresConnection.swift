@@ -4,7 +4,7 @@ import Foundation
 /// One libpq connection.
 ///
 /// libpq runs in non-blocking mode: a statement is sent from the calling task, which then
-/// suspends on the shared `Reactor` until the server answers, so no blocking libpq call
+/// suspends on its `Reactor` until the server answers, so no blocking libpq call
 /// ever occupies a thread of Swift's cooperative pool. The actor serializes use; one
 /// statement at a time, as the protocol requires. Statements are prepared once per
 /// connection and reused. Cancelling the calling task sends a cancel request to the server
@@ -17,11 +17,16 @@ public actor PostgresConnection {
     private var statements = PreparedStatementCache()
     private var busy = false
     public nonisolated let configuration: PostgresConfiguration
+    /// The event loop that watches this connection's socket.
+    nonisolated let reactor: Reactor
+    /// Which of `PostgresEventLoop.executors` watches this connection.
+    public nonisolated var eventLoopIndex: Int { reactor.index }
     /// The server process serving this connection (for `pg_stat_activity`, `pg_cancel_backend`).
     public private(set) var backendPID: Int32 = 0
 
     private init(configuration: PostgresConfiguration) {
         self.configuration = configuration
+        reactor = Reactor.forNewConnection()
     }
 
     public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
@@ -44,7 +49,7 @@ public actor PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: message)
         }
         PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        watch = Reactor.shared.watch(PQsocket(raw))
+        watch = reactor.watch(PQsocket(raw))
         cancelHandle = CancelHandle(connection: raw)
         backendPID = PQbackendPID(raw)
         idleProbe.attach(raw)

@@ -1,15 +1,41 @@
 import CLibPQ
 import Foundation
+import Synchronization
 
-/// Wakes tasks when a socket is ready, from one epoll thread shared by every connection.
+/// Wakes tasks when a socket is ready, from a few epoll threads (one per core, at most
+/// four) that share every connection between them.
 ///
 /// Connections run libpq in non-blocking mode on the caller's task and suspend here while
 /// the server works, so no thread sleeps per connection and the cooperative pool is never
 /// blocked. A wait arms the socket once (level-triggered, one-shot), so data already
 /// waiting on it wakes the task at once and no readiness can be missed.
 final class Reactor: TaskExecutor, @unchecked Sendable {
-    static let shared = Reactor()
+    static let loops: [Reactor] = (0..<min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)).map(Reactor.init)
+    private static let nextLoop = Atomic<Int>(0)
+    /// Which loop's thread this is (index + 1), so a task running there is recognised.
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
 
+    /// The loop whose thread runs the caller, if any.
+    static var current: Reactor? {
+        let marker = Int(bitPattern: pthread_getspecific(threadKey))
+        return marker == 0 ? nil : loops[marker - 1]
+    }
+
+    /// The loop for a new connection: the caller's own when it runs on one (so its
+    /// answers resume it without a hand-off), otherwise the loops in turn.
+    static func forNewConnection() -> Reactor {
+        current ?? nextInTurn()
+    }
+
+    static func nextInTurn() -> Reactor {
+        loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+    }
+
+    let index: Int
     let epoll: Int32
     /// Written to wake `epoll_wait` when a job arrives from another thread.
     private let wakeup: Int32
@@ -18,7 +44,8 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
     private var retired: [Unmanaged<SocketWatch>] = []
     private var sleeping = false
 
-    private init() {
+    private init(index: Int) {
+        self.index = index
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
         wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -27,8 +54,11 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
         event.events = EPOLLIN.rawValue
         event.data.ptr = nil
         epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
-        let thread = Thread { [self] in run() }
-        thread.name = "fazhi-postgres-reactor"
+        let thread = Thread { [self] in
+            pthread_setspecific(Self.threadKey, UnsafeRawPointer(bitPattern: index + 1))
+            run()
+        }
+        thread.name = "fazhi-postgres-\(index)"
         thread.start()
     }
 
@@ -200,11 +230,17 @@ final class SocketWatch: @unchecked Sendable {
     }
 }
 
-/// The thread that waits on every PostgreSQL socket. Work that talks to the database
-/// without pause (a benchmark, a bulk job) can run on it with
-/// `withTaskExecutorPreference(PostgresEventLoop.executor) { … }`: each answer then
-/// resumes the waiting task on the same thread, saving a thread hand-off per statement.
-/// Keep CPU-heavy work off it: everything waiting on the database shares this thread.
+/// The threads that wait on PostgreSQL sockets (one per core, at most four). Work that
+/// talks to the database without pause (a request handler, a bulk job) can run on one with
+/// `withTaskExecutorPreference(PostgresEventLoop.next()) { … }`: the pool then lends it a
+/// connection of the same loop when it has one, and each answer resumes the waiting task
+/// on the same thread, saving a thread hand-off per statement. Keep CPU-heavy work off
+/// them: everything waiting on the database shares these threads.
 public enum PostgresEventLoop {
-    public static var executor: any TaskExecutor { Reactor.shared }
+    /// The first loop.
+    public static var executor: any TaskExecutor { Reactor.loops[0] }
+    /// Every loop.
+    public static var executors: [any TaskExecutor] { Reactor.loops }
+    /// The loops in turn, to spread tasks across them.
+    public static func next() -> any TaskExecutor { Reactor.nextInTurn() }
 }

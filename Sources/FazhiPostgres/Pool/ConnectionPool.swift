@@ -29,11 +29,35 @@ public final class ConnectionPool: Sendable {
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
-        var idle: [PostgresConnection] = []
+        /// Idle connections by event loop, so a task running on a loop gets one of its own.
+        var idle: [[PostgresConnection]] = Array(repeating: [], count: Reactor.loops.count)
+        var idleCount = 0
         var open = 0
         var waiters: [(id: UInt64, continuation: CheckedContinuation<PostgresConnection?, any Error>)] = []
         var nextWaiter: UInt64 = 0
         var closed = false
+
+        /// An idle connection, of the caller's loop when there is one.
+        mutating func takeIdle(preferring loop: Reactor?) -> PostgresConnection? {
+            guard idleCount > 0 else { return nil }
+            idleCount -= 1
+            if let loop, let connection = idle[loop.index].popLast() { return connection }
+            let fullest = idle.indices.max { idle[$0].count < idle[$1].count }!
+            return idle[fullest].popLast()
+        }
+
+        mutating func putIdle(_ connection: PostgresConnection) {
+            idle[connection.reactor.index].append(connection)
+            idleCount += 1
+        }
+
+        mutating func takeAllIdle() -> [PostgresConnection] {
+            defer {
+                idle = idle.map { _ in [] }
+                idleCount = 0
+            }
+            return idle.flatMap { $0 }
+        }
     }
 
     private enum Next {
@@ -76,10 +100,11 @@ public final class ConnectionPool: Sendable {
     }
 
     public func acquire() async throws -> PostgresConnection {
+        let loop = Reactor.current
         while true {
             let next: Next = state.withLock { state in
                 if state.closed { return .closed }
-                if let connection = state.idle.popLast() { return .lend(connection) }
+                if let connection = state.takeIdle(preferring: loop) { return .lend(connection) }
                 if state.open < options.maximumConnections {
                     state.open += 1
                     return .connect
@@ -112,7 +137,7 @@ public final class ConnectionPool: Sendable {
         let waiter: CheckedContinuation<PostgresConnection?, any Error>?? = state.withLock { state in
             if state.closed { return .none }
             if !state.waiters.isEmpty { return .some(state.waiters.removeFirst().continuation) }
-            state.idle.append(connection)
+            state.putIdle(connection)
             return .some(nil)
         }
         switch waiter {
@@ -125,9 +150,8 @@ public final class ConnectionPool: Sendable {
     public func close() async {
         let (idle, waiters) = state.withLock { state in
             state.closed = true
-            let idle = state.idle
+            let idle = state.takeAllIdle()
             state.open -= idle.count
-            state.idle.removeAll()
             let waiters = state.waiters
             state.waiters.removeAll()
             return (idle, waiters)
@@ -180,7 +204,7 @@ public final class ConnectionPool: Sendable {
                 // Check again under the lock: a connection may have come back meanwhile.
                 let next: Next? = state.withLock { state in
                     if state.closed { return .closed }
-                    if let connection = state.idle.popLast() { return .lend(connection) }
+                    if let connection = state.takeIdle(preferring: nil) { return .lend(connection) }
                     if state.open < options.maximumConnections {
                         state.open += 1
                         return .connect
