@@ -1,5 +1,6 @@
 import FazhiDomain
 import FazhiPostgres
+import FazhiTestSupport
 import Foundation
 import Testing
 

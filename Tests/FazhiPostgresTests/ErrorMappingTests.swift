@@ -1,4 +1,5 @@
 import FazhiPostgres
+import FazhiTestSupport
 import Foundation
 import Testing
 

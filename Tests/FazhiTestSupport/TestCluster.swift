@@ -4,8 +4,8 @@ import Foundation
 /// The PostgreSQL server the tests use: `FAZHI_TEST_DATABASE_URL` when set (a role that
 /// may create databases and roles), otherwise a throwaway cluster this process starts
 /// and removes at exit. A bare `swift test` therefore needs only the server binaries.
-enum TestCluster {
-    static let admin: Task<PostgresConfiguration, any Error> = Task {
+public enum TestCluster {
+    public static let admin: Task<PostgresConfiguration, any Error> = Task {
         if let url = ProcessInfo.processInfo.environment["FAZHI_TEST_DATABASE_URL"], !url.isEmpty {
             return PostgresConfiguration(connectionString: url, applicationName: "fazhi-tests")
         }
@@ -19,7 +19,7 @@ enum TestCluster {
 
     /// A cluster of this process's own; removed when the process exits.
     /// `tcp`, given the cluster's directory, may put files there and says how to listen.
-    static func startThrowawayCluster(name: String, tcp: ((URL) throws -> EmbeddedCluster.TCP)? = nil) throws -> EmbeddedCluster {
+    public static func startThrowawayCluster(name: String, tcp: ((URL) throws -> EmbeddedCluster.TCP)? = nil) throws -> EmbeddedCluster {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("fazhi-test-\(getpid())-\(name)")
         try? FileManager.default.removeItem(at: directory)
@@ -34,7 +34,7 @@ enum TestCluster {
 
     /// The migrated template every test database is cloned from, named by the
     /// migrations' checksums so a changed migration gets a fresh template.
-    static let template: Task<String, any Error> = Task {
+    public static let template: Task<String, any Error> = Task {
         let admin = try await TestCluster.admin.value
         let migrations = try MigrationSource.load(from: sqlDirectory)
         let digest = migrations.map(\.checksum).joined().utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
@@ -54,9 +54,9 @@ enum TestCluster {
         return name
     }
 
-    static var sqlDirectory: URL {
+    public static var sqlDirectory: URL {
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sql")
     }
 }

@@ -2,14 +2,14 @@ import FazhiPostgres
 import Foundation
 
 /// A database of one test's own, cloned from the migrated template, dropped afterwards.
-struct TestDatabase: Sendable {
-    let name: String
+public struct TestDatabase: Sendable {
+    public let name: String
     /// The owner of the database (the role migrations run as).
-    let owner: PostgresConfiguration
+    public let owner: PostgresConfiguration
     /// The server's role, under row-level security.
-    let application: PostgresConfiguration
+    public let application: PostgresConfiguration
 
-    static func with<T: Sendable>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ body: (TestDatabase) async throws -> T) async throws -> T {
         let database = try await create()
         do {
             let value = try await body(database)
@@ -21,7 +21,7 @@ struct TestDatabase: Sendable {
         }
     }
 
-    static func create(template: String? = nil) async throws -> TestDatabase {
+    public static func create(template: String? = nil) async throws -> TestDatabase {
         let admin = try await TestCluster.admin.value
         let source: String
         if let template { source = template } else { source = try await TestCluster.template.value }
@@ -36,11 +36,11 @@ struct TestDatabase: Sendable {
     }
 
     /// An empty database: no migrations applied.
-    static func createEmpty() async throws -> TestDatabase {
+    public static func createEmpty() async throws -> TestDatabase {
         try await create(template: "template0")
     }
 
-    func drop() async throws {
+    public func drop() async throws {
         let admin = try await TestCluster.admin.value
         let connection = try await PostgresConnection.connect(admin.with(database: "postgres"))
         defer { Task { await connection.close() } }
@@ -55,13 +55,13 @@ struct TestDatabase: Sendable {
         }
     }
 
-    func ownerConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(owner) }
-    func applicationConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(application) }
+    public func ownerConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(owner) }
+    public func applicationConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(application) }
 }
 
 extension PostgresConnection {
     /// The first column of the first row.
-    func scalar<T: PostgresDecodable>(_ sql: String, _ parameters: [any PostgresEncodable] = [], as type: T.Type = T.self) async throws -> T {
+    public func scalar<T: PostgresDecodable>(_ sql: String, _ parameters: [any PostgresEncodable] = [], as type: T.Type = T.self) async throws -> T {
         let rows = try await query(sql, parameters)
         guard let row = rows.first else { throw PostgresError(code: .decoding, message: "no row for \(sql)") }
         return try row.decode(type, at: 0)
@@ -69,14 +69,14 @@ extension PostgresConnection {
 }
 
 /// Lets two tasks meet: each `arrive` waits until `parties` tasks have arrived.
-actor Barrier {
+public actor Barrier {
     private let parties: Int
     private var arrived = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(parties: Int) { self.parties = parties }
+    public init(parties: Int) { self.parties = parties }
 
-    func arrive() async {
+    public func arrive() async {
         arrived += 1
         if arrived >= parties {
             waiting.forEach { $0.resume() }
@@ -88,16 +88,16 @@ actor Barrier {
 }
 
 /// A value shared between tasks of a test.
-final class Locked<Value: Sendable>: @unchecked Sendable {
+public final class Locked<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
-    var current: Value { withLock { $0 } }
+    public init(_ value: Value) { self.value = value }
+    public func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+    public var current: Value { withLock { $0 } }
 }
 
 /// Runs the bodies concurrently and returns the errors they threw.
-func runConcurrently(_ bodies: [@Sendable () async throws -> Void]) async -> [any Error] {
+public func runConcurrently(_ bodies: [@Sendable () async throws -> Void]) async -> [any Error] {
     await withTaskGroup(of: (any Error)?.self) { group in
         for body in bodies {
             group.addTask {

@@ -1,0 +1,51 @@
+/// The one place that says who may call what. The gateway consults it before any service
+/// code runs; a method missing from it is denied. Keys are full gRPC method names without
+/// the leading slash ("package.Service/Method").
+public enum AccessTable {
+    public static let rules: [String: MethodRule] = [
+        // Health checkers call without signing in.
+        "grpc.health.v1.Health/Check": .everyone(.read),
+        "grpc.health.v1.Health/Watch": .everyone(.read),
+
+        "fazhi.v1.AuthService/Login": .everyone(.session),
+        "fazhi.v1.AuthService/Logout": .signedIn(.session),
+        "fazhi.v1.AuthService/WhoAmI": .signedIn(.read),
+        "fazhi.v1.AuthService/ChangePassword": .signedIn(.session),
+
+        // Users of the caller's own agency: its admin; auditors read.
+        "fazhi.v1.AdminService/ListUsers": .roles(.admin, .auditor, .platformAdmin, kind: .read),
+        "fazhi.v1.AdminService/GetUser": .roles(.admin, .auditor, .platformAdmin, kind: .read),
+        "fazhi.v1.AdminService/CreateUser": .roles(.admin, .platformAdmin, kind: .change),
+        "fazhi.v1.AdminService/SetUserRoles": .roles(.admin, .platformAdmin, kind: .change),
+        "fazhi.v1.AdminService/DisableUser": .roles(.admin, .platformAdmin, kind: .change),
+        "fazhi.v1.AdminService/EnableUser": .roles(.admin, .platformAdmin, kind: .change),
+        // Agencies of the deployment: the operator only.
+        "fazhi.v1.AdminService/ListAgencies": .roles(.platformAdmin, kind: .read),
+        "fazhi.v1.AdminService/CreateAgency": .roles(.platformAdmin, kind: .change),
+
+        "fazhi.v1.AuditService/ListAuditEntries": .roles(.admin, .auditor, .platformAdmin, kind: .read),
+    ]
+
+    public enum Decision: Sendable, Equatable {
+        case allowed
+        /// The method needs a signed-in caller and there is none.
+        case needsSignIn
+        /// The caller's roles do not allow the method.
+        case denied
+        /// The method is not in the table: denied, whoever calls.
+        case unknownMethod
+    }
+
+    public static func decide(method: String, roles: Set<Role>?) -> Decision {
+        guard let rule = rules[method] else { return .unknownMethod }
+        switch rule.callers {
+        case .everyone:
+            return .allowed
+        case .signedIn:
+            return roles == nil ? .needsSignIn : .allowed
+        case let .roles(allowed):
+            guard let roles else { return .needsSignIn }
+            return roles.isDisjoint(with: allowed) ? .denied : .allowed
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// The configurable numbers in force for one agency: platform defaults with the agency's
+/// overrides applied. Code asks for a key; it never holds the number itself.
+public struct AgencySettings: Sendable, Equatable {
+    public var values: [String: String]
+
+    public init(values: [String: String]) { self.values = values }
+
+    public func integer(_ key: String) throws -> Int {
+        guard let text = values[key], let value = Int(text) else { throw missing(key) }
+        return value
+    }
+
+    public func boolean(_ key: String) throws -> Bool {
+        guard let text = values[key], let value = Bool(text) else { throw missing(key) }
+        return value
+    }
+
+    public func minutes(_ key: String) throws -> TimeInterval { TimeInterval(try integer(key)) * 60 }
+
+    private func missing(_ key: String) -> SettingMissing { SettingMissing(key: key) }
+}
+
+/// A setting the code needs has no usable value: a deployment fault (a migration not
+/// applied), not the caller's.
+public struct SettingMissing: Error, CustomStringConvertible {
+    public let key: String
+    public var description: String { "setting \(key) has no usable value; are all migrations applied?" }
+}

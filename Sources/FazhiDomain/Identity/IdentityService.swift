@@ -1,0 +1,140 @@
+import Foundation
+
+/// Sign-in, sessions and the caller's own password.
+public struct IdentityService: Sendable {
+    public let store: any TenantStore
+    public let scrypt: ScryptParameters
+    /// Verified against when a name is unknown, so that costs the same as a wrong password.
+    private let decoy: PasswordHash
+
+    public init(store: any TenantStore, scrypt: ScryptParameters) {
+        self.store = store
+        self.scrypt = scrypt
+        self.decoy = PasswordHash.decoy(parameters: scrypt)
+    }
+
+    public struct SignedIn: Sendable {
+        public var token: BearerToken
+        public var expiresAt: Date
+        public var caller: Caller
+    }
+
+    private static let invalidCredentials = DomainError(
+        .invalidCredentials, zh: "机构代码、用户名或密码不正确", en: "wrong agency code, username or password")
+
+    /// 登录. Every failure, for a known or unknown name alike, answers the same and counts
+    /// towards the lock; a locked name is refused before its password is looked at.
+    public func login(agencyCode: String, username: String, password: String, peer: String, call: CallAudit, now: Date) async throws -> SignedIn {
+        call.claim(agencyCode: agencyCode)
+        call.claim(agency: nil, username: String(username.prefix(256)))
+        guard AgencyCodeRule.isValid(agencyCode), let agency = try await store.agency(code: agencyCode) else {
+            _ = decoy.verify(password)
+            throw Self.invalidCredentials
+        }
+        call.claim(agency: agency, username: username)
+        let (settings, failures, user) = try await store.transaction(agency: agency.id, readOnly: true) { tx in
+            let settings = try await tx.settings()
+            let throttle = try LoginThrottle(settings: settings)
+            return (settings, try await tx.loginFailures(username: username, since: throttle.relevantSince(now)), try await tx.user(username: username))
+        }
+        let throttle = try LoginThrottle(settings: settings)
+        if let until = throttle.lockedUntil(failures: failures, now: now) {
+            throw Self.locked(until: until)
+        }
+        // Verified outside any transaction: scrypt takes tens of milliseconds.
+        let matches = (user?.passwordHash ?? decoy).verify(password)
+        guard matches, let user, user.disabledAt == nil else {
+            try await store.transaction(agency: agency.id, readOnly: false) { tx in
+                try await tx.recordLoginFailure(username: username, at: now, peer: peer)
+            }
+            if let until = throttle.lockedUntil(failures: failures + [now], now: now) { throw Self.locked(until: until) }
+            throw Self.invalidCredentials
+        }
+        let rules = try SessionRules(settings: settings)
+        let token = BearerToken.generate(agencyCode: agency.code)
+        let expiresAt = rules.expiry(createdAt: now)
+        let session = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            try await tx.insertSession(userID: user.id, tokenHash: token.hash, createdAt: now, expiresAt: expiresAt, peer: peer)
+        }
+        let caller = Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                            roles: user.roles, proof: .session, sessionID: session.id)
+        call.identify(caller)
+        call.target("session:\(session.id.uuidString.lowercased())")
+        return SignedIn(token: token, expiresAt: expiresAt, caller: caller)
+    }
+
+    private static func locked(until: Date) -> DomainError {
+        let minutes = max(1, Int((until.timeIntervalSinceNow / 60).rounded(.up)))
+        return DomainError(
+            .accountLocked,
+            zh: "登录失败次数过多，该用户名已被暂时锁定，请稍后再试", en: "too many failed sign-ins; this name is locked for a while, try again later",
+            metadata: ["locked_until": ISO8601DateFormatter().string(from: until), "retry_after_minutes": String(minutes)])
+    }
+
+    private static let expired = DomainError(.sessionExpired, zh: "登录已失效，请重新登录", en: "the session has ended; sign in again")
+
+    /// The caller behind a bearer token, or `SESSION_EXPIRED`/`AUTHENTICATION_REQUIRED`.
+    /// A call refreshes the idle clock at most once a minute, to spare a write per call.
+    public func authenticate(token text: String, call: CallAudit, now: Date) async throws -> Caller {
+        guard let token = BearerToken(text), let agency = try await store.agency(code: token.agencyCode) else {
+            throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
+        }
+        call.claim(agency: agency, username: nil)
+        return try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            guard let session = try await tx.session(tokenHash: token.hash) else {
+                throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
+            }
+            let rules = try SessionRules(settings: try await tx.settings())
+            guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
+                  let user = try await tx.user(id: session.userID), user.disabledAt == nil
+            else { throw Self.expired }
+            if now.timeIntervalSince(session.lastSeenAt) >= 60 { try await tx.touchSession(id: session.id, at: now) }
+            return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                          roles: user.roles, proof: .session, sessionID: session.id)
+        }
+    }
+
+    /// The caller behind a verified client certificate naming `username` of `agencyCode`
+    /// (the transport checked the chain; the gateway checked it was the agency's own CA).
+    public func certificateCaller(agencyCode: String, username: String, call: CallAudit, now: Date) async throws -> Caller {
+        guard let agency = try await store.agency(code: agencyCode) else {
+            throw DomainError(.authenticationRequired, zh: "证书所属机构不存在", en: "the certificate names an unknown agency")
+        }
+        call.claim(agency: agency, username: username)
+        let user = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.user(username: username) }
+        guard let user, user.disabledAt == nil else {
+            throw DomainError(.authenticationRequired, zh: "证书对应的用户不存在或已停用", en: "the certificate's user does not exist or is disabled")
+        }
+        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                      roles: user.roles, proof: .clientCertificate, sessionID: nil)
+    }
+
+    /// 退出: ends the caller's session at once.
+    public func logout(_ caller: Caller, call: CallAudit, now: Date) async throws {
+        guard let sessionID = caller.sessionID else { return }
+        call.target("session:\(sessionID.uuidString.lowercased())")
+        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            try await tx.endSession(id: sessionID, at: now, reason: "logout")
+        }
+    }
+
+    /// Changes the caller's password after checking the current one and the agency's
+    /// rules; every other session of the user ends.
+    public func changePassword(_ caller: Caller, current: String, new: String, call: CallAudit, now: Date) async throws {
+        call.target("user:\(caller.username)")
+        let (user, settings) = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+            (try await tx.user(id: caller.userID), try await tx.settings())
+        }
+        guard let user, user.passwordHash.verify(current) else {
+            throw DomainError(.invalidCredentials, zh: "当前密码不正确", en: "the current password is wrong", metadata: ["field": "current_password"])
+        }
+        try PasswordPolicy(settings: settings).check(new, username: caller.username)
+        let hash = try PasswordHash.make(new, parameters: scrypt)
+        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            try await tx.setPasswordHash(userID: caller.userID, hash: hash, at: now)
+            try await tx.endSessions(userID: caller.userID, except: caller.sessionID, at: now, reason: "password changed")
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
+        }
+        call.markWritten()
+    }
+}

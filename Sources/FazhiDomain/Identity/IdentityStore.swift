@@ -1,0 +1,99 @@
+import Foundation
+
+/// A user as stored.
+public struct UserRecord: Sendable, Equatable {
+    public var id: UUID
+    public var username: String
+    public var displayName: String
+    public var passwordHash: PasswordHash
+    public var roles: Set<Role>
+    public var createdAt: Date
+    public var disabledAt: Date?
+
+    public init(id: UUID, username: String, displayName: String, passwordHash: PasswordHash, roles: Set<Role>, createdAt: Date, disabledAt: Date?) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roles = roles
+        self.createdAt = createdAt
+        self.disabledAt = disabledAt
+    }
+}
+
+/// A session as stored (the token itself never is).
+public struct SessionRecord: Sendable, Equatable {
+    public var id: UUID
+    public var userID: UUID
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var expiresAt: Date
+    public var endedAt: Date?
+
+    public init(id: UUID, userID: UUID, createdAt: Date, lastSeenAt: Date, expiresAt: Date, endedAt: Date?) {
+        self.id = id
+        self.userID = userID
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.expiresAt = expiresAt
+        self.endedAt = endedAt
+    }
+}
+
+/// The database as the domain sees it. Every tenant read and write happens inside
+/// `transaction(agency:)`, which sees only that agency's rows.
+public protocol TenantStore: Sendable {
+    /// The agency directory (a platform table the server may read).
+    func agency(code: String) async throws -> Agency?
+    func agencies(after code: String?, limit: Int) async throws -> [Agency]
+    /// Creates an agency and its first administrator in one transaction.
+    func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?) async throws -> Agency
+    func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
+    /// The audit of a call whose agency is unknown.
+    func appendPlatformAudit(_ record: AuditRecord) async throws
+    func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]
+}
+
+/// A user about to be created.
+public struct NewUser: Sendable, Equatable {
+    public var username: String
+    public var displayName: String
+    public var passwordHash: PasswordHash
+    public var roles: Set<Role>
+
+    public init(username: String, displayName: String, passwordHash: PasswordHash, roles: Set<Role>) {
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roles = roles
+    }
+}
+
+/// One agency's rows, inside one transaction.
+public protocol TenantTransaction: Sendable {
+    func settings() async throws -> AgencySettings
+
+    func user(username: String) async throws -> UserRecord?
+    func user(id: UUID) async throws -> UserRecord?
+    /// Users in username order after `after`, optionally only those holding `role`.
+    func users(role: Role?, after username: String?, limit: Int) async throws -> [UserRecord]
+    /// Throws `ALREADY_EXISTS` when the username is taken.
+    func insertUser(_ user: NewUser, grantedBy: UUID?, at: Date) async throws -> UserRecord
+    func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID, at: Date) async throws
+    func setDisabled(userID: UUID, at: Date?) async throws
+    func setPasswordHash(userID: UUID, hash: PasswordHash, at: Date) async throws
+
+    func loginFailures(username: String, since: Date) async throws -> [Date]
+    func recordLoginFailure(username: String, at: Date, peer: String) async throws
+
+    func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord
+    /// The session with this token hash, whatever its state.
+    func session(tokenHash: Data) async throws -> SessionRecord?
+    func touchSession(id: UUID, at: Date) async throws
+    func endSession(id: UUID, at: Date, reason: String) async throws
+    /// Ends every open session of the user but `except`.
+    func endSessions(userID: UUID, except: UUID?, at: Date, reason: String) async throws
+
+    func appendAudit(_ record: AuditRecord) async throws
+    func auditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]
+}

@@ -1,0 +1,91 @@
+import FazhiDomain
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+
+/// Runs before every method, in one place: proves who is calling (a bearer token, or the
+/// client certificate on the mutual-TLS port), checks the access table, runs the method,
+/// maps its errors, and makes sure the call leaves exactly one audit row.
+struct GatewayInterceptor: ServerInterceptor {
+    let identity: IdentityService
+    let certificates: ClientCertificateIdentity?
+    let audit: AuditWriter
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let started = ContinuousClock.now
+        let method = "\(context.descriptor.service.fullyQualifiedService)/\(context.descriptor.method)"
+        let requestID = Self.requestID(from: request.metadata)
+        let call = CallAudit(method: method, peer: context.remotePeer, requestID: requestID) {
+            let elapsed = ContinuousClock.now - started
+            return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        }
+        do {
+            if let certificates {
+                call.identify(try await certificates.caller(context: context, call: call, now: clock()))
+            } else if let token = Self.bearerToken(in: request.metadata) {
+                call.identify(try await identity.authenticate(token: token, call: call, now: clock()))
+            }
+            switch AccessTable.decide(method: method, roles: call.caller?.roles) {
+            case .allowed:
+                break
+            case .needsSignIn:
+                throw DomainError(.authenticationRequired, zh: "请先登录", en: "sign in first")
+            case .denied:
+                throw DomainError(.permissionDenied, zh: "无权执行此操作", en: "your roles do not allow this call", metadata: ["method": method])
+            case .unknownMethod:
+                throw DomainError(.permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied", metadata: ["method": method])
+            }
+            let response = try await CallScope.$current.withValue(call) { try await next(request, context) }
+            if !call.isWritten {
+                try await audit.write(call.record(status: "OK", reason: nil, now: clock()))
+            }
+            return response
+        } catch {
+            let (rpcError, reason) = ErrorMapping.classify(error, logger: logger, method: method, requestID: requestID)
+            if !call.isWritten {
+                do {
+                    try await audit.write(call.record(status: rpcError.code.auditName, reason: reason, now: clock()))
+                } catch {
+                    return StreamingServerResponse(error: auditFailed(error, method: method, requestID: requestID))
+                }
+            }
+            return StreamingServerResponse(error: rpcError)
+        }
+    }
+
+    /// A call whose audit row cannot be written fails.
+    private func auditFailed(_ error: any Error, method: String, requestID: String) -> RPCError {
+        let incident = UUID().uuidString.lowercased()
+        logger.error("audit row could not be written", metadata: [
+            "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
+        ])
+        return ErrorMapping.internalError(incident: incident)
+    }
+
+    static func bearerToken(in metadata: Metadata) -> String? {
+        for value in metadata["authorization"] {
+            guard case let .string(text) = value else { continue }
+            let parts = text.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+        }
+        return nil
+    }
+
+    /// The client's `x-request-id` when it sent a sane one, otherwise a new id.
+    static func requestID(from metadata: Metadata) -> String {
+        for value in metadata["x-request-id"] {
+            if case let .string(text) = value, (1...64).contains(text.count),
+               text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                return text
+            }
+        }
+        return UUID().uuidString.lowercased()
+    }
+}

@@ -1,0 +1,64 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// `fazhi.v1.AuditService`: the caller's agency's log, newest first.
+struct AuditServiceAdapter: Fazhi_V1_AuditService.SimpleServiceProtocol {
+    let store: any TenantStore
+
+    func listAuditEntries(request: Fazhi_V1_ListAuditEntriesRequest, context: ServerContext) async throws -> Fazhi_V1_ListAuditEntriesResponse {
+        let caller = try CallScope.caller()
+        let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
+        let after: Int64?
+        if let text = page.after {
+            guard let sequence = Int64(text) else {
+                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            }
+            after = sequence
+        } else {
+            after = nil
+        }
+        let filter = AuditFilter(
+            username: request.username.isEmpty ? nil : request.username,
+            method: request.method.isEmpty ? nil : request.method.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+            status: request.status.isEmpty ? nil : request.status,
+            since: request.hasSince ? request.since.date : nil,
+            until: request.hasUntil ? request.until.date : nil)
+        let entries: [AuditRecord]
+        if request.platform {
+            guard caller.roles.contains(.platformAdmin) else {
+                throw DomainError(.permissionDenied, zh: "只有平台管理员可以查看平台审计日志", en: "only platform administrators read the platform audit log")
+            }
+            entries = try await store.platformAuditEntries(filter, after: after, limit: page.size)
+        } else {
+            entries = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+                try await tx.auditEntries(filter, after: after, limit: page.size)
+            }
+        }
+        return .with {
+            $0.entries = entries.map(Fazhi_V1_AuditEntry.init)
+            $0.nextPageToken = page.nextToken(count: entries.count, lastKey: entries.last?.sequence.map(String.init))
+        }
+    }
+}
+
+extension Fazhi_V1_AuditEntry {
+    init(_ record: AuditRecord) {
+        self = .with {
+            $0.sequence = record.sequence ?? 0
+            $0.time = Google_Protobuf_Timestamp(date: record.at)
+            $0.agencyCode = record.agencyCode ?? ""
+            $0.username = record.username ?? ""
+            $0.roles = record.roles.map(\.rawValue)
+            $0.method = record.method
+            $0.targetIds = record.targetIDs
+            $0.status = record.status
+            $0.reason = record.reason ?? ""
+            $0.peer = record.peer
+            $0.requestID = record.requestID
+            $0.durationMicros = record.durationMicroseconds
+        }
+    }
+}

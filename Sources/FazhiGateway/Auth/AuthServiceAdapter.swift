@@ -1,0 +1,61 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// `fazhi.v1.AuthService`: protobuf in, domain call, protobuf out.
+struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
+    let identity: IdentityService
+    let clock: @Sendable () -> Date
+
+    func login(request: Fazhi_V1_LoginRequest, context: ServerContext) async throws -> Fazhi_V1_LoginResponse {
+        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
+        guard !request.password.isEmpty else { throw missing("password", zh: "密码") }
+        let signedIn = try await identity.login(
+            agencyCode: request.agencyCode, username: request.username, password: request.password,
+            peer: context.remotePeer, call: CallScope.call, now: clock())
+        return .with {
+            $0.token = signedIn.token.text
+            $0.expiresAt = Google_Protobuf_Timestamp(date: signedIn.expiresAt)
+            $0.caller = .init(signedIn.caller)
+        }
+    }
+
+    func logout(request: Fazhi_V1_LogoutRequest, context: ServerContext) async throws -> Fazhi_V1_LogoutResponse {
+        try await identity.logout(try CallScope.caller(), call: CallScope.call, now: clock())
+        return .init()
+    }
+
+    func whoAmI(request: Fazhi_V1_WhoAmIRequest, context: ServerContext) async throws -> Fazhi_V1_WhoAmIResponse {
+        let caller = try CallScope.caller()
+        return .with { $0.caller = .init(caller) }
+    }
+
+    func changePassword(request: Fazhi_V1_ChangePasswordRequest, context: ServerContext) async throws -> Fazhi_V1_ChangePasswordResponse {
+        guard !request.currentPassword.isEmpty else { throw missing("current_password", zh: "当前密码") }
+        guard !request.newPassword.isEmpty else { throw missing("new_password", zh: "新密码") }
+        try await identity.changePassword(try CallScope.caller(), current: request.currentPassword, new: request.newPassword,
+                                          call: CallScope.call, now: clock())
+        return .init()
+    }
+}
+
+func missing(_ field: String, zh: String) -> DomainError {
+    DomainError.invalidArgument(field: field, zh: "缺少\(zh)（\(field)）", en: "\(field) is required")
+}
+
+extension Fazhi_V1_Caller {
+    init(_ caller: Caller) {
+        self = .with {
+            $0.agencyCode = caller.agency.code
+            $0.agencyName = caller.agency.name
+            $0.userID = caller.userID.uuidString.lowercased()
+            $0.username = caller.username
+            $0.displayName = caller.displayName
+            $0.roles = caller.roles.map(\.rawValue).sorted()
+            $0.authenticatedBy = caller.proof.rawValue
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import FazhiDomain
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import X509
+
+/// On the mutual-TLS port a verified client certificate is the caller's identity. The
+/// handshake has already checked the chain against every agency's CA; here the SAN URI
+/// `urn:fazhi:<agency code>:user:<username>` names the user, and the chain must end in the
+/// CA of that very agency, so one agency's CA cannot speak for another's users.
+struct ClientCertificateIdentity: Sendable {
+    /// Each agency's CA certificate, by agency code.
+    let authorities: [String: Certificate]
+    let identity: IdentityService
+
+    func caller(context: ServerContext, call: CallAudit, now: Date) async throws -> Caller {
+        guard let transport = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,
+              let leaf = transport.peerCertificate else {
+            throw Self.refused(zh: "需要有效的客户端证书", en: "a valid client certificate is required")
+        }
+        guard let (agencyCode, username) = Self.subject(of: leaf) else {
+            throw Self.refused(zh: "客户端证书未标明机构与用户", en: "the client certificate names no agency and user")
+        }
+        // Agency CAs issue client certificates directly, so the leaf must be signed by the
+        // named agency's own CA (the handshake only proved it was signed by one of them).
+        guard let authority = authorities[agencyCode], leaf.issuer == authority.subject,
+              authority.publicKey.isValidSignature(leaf.signature, for: leaf) else {
+            throw Self.refused(zh: "客户端证书不是由其所属机构签发的", en: "the client certificate was not issued by its own agency's CA")
+        }
+        return try await identity.certificateCaller(agencyCode: agencyCode, username: username, call: call, now: now)
+    }
+
+    /// The agency and user a certificate's SAN URI names.
+    static func subject(of certificate: Certificate) -> (agency: String, username: String)? {
+        guard let names = try? certificate.extensions.subjectAlternativeNames else { return nil }
+        for name in names {
+            guard case let .uniformResourceIdentifier(uri) = name else { continue }
+            let parts = uri.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", parts[3] == "user", AgencyCodeRule.isValid(String(parts[2])) {
+                return (String(parts[2]), String(parts[4]))
+            }
+        }
+        return nil
+    }
+
+    static func uri(agency: String, username: String) -> String { "urn:fazhi:\(agency):user:\(username)" }
+
+    private static func refused(zh: String, en: String) -> DomainError {
+        DomainError(.authenticationRequired, zh: zh, en: en)
+    }
+}

@@ -1,0 +1,117 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Synchronization
+import X509
+
+/// The gRPC front door: the main TLS port (bearer tokens) and the mutual-TLS port
+/// (client certificates), the same services behind both, one interceptor deciding who may
+/// call what and auditing every call.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    private let main: GRPCServer<HTTP2ServerTransport.Posix>
+    private let mutualTLS: GRPCServer<HTTP2ServerTransport.Posix>?
+    private let health: HealthService
+    private let logger: Logger
+
+    /// Every service the gateway serves, for the health protocol and the access-table test.
+    public static let serviceNames = [
+        Fazhi_V1_AuthService.descriptor.fullyQualifiedService,
+        Fazhi_V1_AdminService.descriptor.fullyQualifiedService,
+        Fazhi_V1_AuditService.descriptor.fullyQualifiedService,
+        Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
+    ]
+
+    public init(configuration: GatewayConfiguration, store: any TenantStore, logger: Logger = Logger(label: "fazhi.gateway"),
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let identity = IdentityService(store: store, scrypt: configuration.scrypt)
+        let health = HealthService(services: Self.serviceNames)
+        self.health = health
+        let services: [any RegistrableRPCService] = [
+            AuthServiceAdapter(identity: identity, clock: clock),
+            AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt), clock: clock),
+            AuditServiceAdapter(store: store),
+            health,
+        ]
+        let audit = AuditWriter(store: store)
+        let serverChain: [TLSConfig.CertificateSource] = [.file(path: configuration.certificateChainPath, format: .pem)]
+        let serverKey: TLSConfig.PrivateKeySource = .file(path: configuration.privateKeyPath, format: .pem)
+
+        main = GRPCServer(
+            transport: .http2NIOPosix(
+                address: .ipv4(host: configuration.host, port: configuration.port),
+                transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey)),
+            services: services,
+            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, logger: logger, clock: clock)])
+
+        if let port = configuration.mutualTLSPort {
+            var authorities: [String: Certificate] = [:]
+            for (agency, path) in configuration.clientAuthorityPaths {
+                authorities[agency] = try Self.certificate(at: path)
+            }
+            guard !authorities.isEmpty else {
+                throw GatewayConfigurationError("the mutual-TLS port needs at least one agency CA (clientAuthorityPaths)")
+            }
+            let roots: [TLSConfig.CertificateSource] = configuration.clientAuthorityPaths.values.sorted().map { .file(path: $0, format: .pem) }
+            let certificates = ClientCertificateIdentity(authorities: authorities, identity: identity)
+            mutualTLS = GRPCServer(
+                transport: .http2NIOPosix(
+                    address: .ipv4(host: configuration.host, port: port),
+                    transportSecurity: .mTLS(certificateChain: serverChain, privateKey: serverKey) { tls in
+                        tls.trustRoots = .certificates(roots)
+                        tls.clientCertificateVerification = .noHostnameVerification
+                    }),
+                services: services,
+                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, logger: logger, clock: clock)])
+        } else {
+            mutualTLS = nil
+        }
+    }
+
+    private static func certificate(at path: String) throws -> Certificate {
+        do {
+            return try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw GatewayConfigurationError("cannot read the CA certificate \(path): \(error)")
+        }
+    }
+
+    /// Serves until `beginGracefulShutdown` and every call in flight has finished.
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.main.serve() }
+            if let mutualTLS { group.addTask { try await mutualTLS.serve() } }
+        }
+    }
+
+    /// The ports actually bound (useful with port 0), once listening.
+    public func boundPorts() async throws -> (main: Int, mutualTLS: Int?) {
+        func port(_ server: GRPCServer<HTTP2ServerTransport.Posix>) async throws -> Int {
+            guard let address = try await server.listeningAddress, let ipv4 = address.ipv4 else {
+                throw GatewayConfigurationError("the server is not listening on IPv4")
+            }
+            return ipv4.port
+        }
+        let mainPort = try await port(main)
+        if let mutualTLS { return (mainPort, try await port(mutualTLS)) }
+        return (mainPort, nil)
+    }
+
+    /// Stops accepting calls and ends health watches; calls in flight finish.
+    public func beginGracefulShutdown() {
+        logger.info("graceful shutdown begins")
+        health.beginShutdown()
+        main.beginGracefulShutdown()
+        mutualTLS?.beginGracefulShutdown()
+    }
+}
+
+public struct GatewayConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,31 @@
+import FazhiDomain
+import Foundation
+
+/// Where the gateway listens and with which keys. TLS always: there is no plaintext gRPC.
+public struct GatewayConfiguration: Sendable {
+    /// Address to bind, e.g. "127.0.0.1" or "0.0.0.0".
+    public var host: String
+    /// The main port (bearer tokens); 0 picks a free one.
+    public var port: Int
+    /// The mutual-TLS port (client certificates); nil for none, 0 picks a free one.
+    public var mutualTLSPort: Int?
+    /// PEM files of the server's certificate chain and private key.
+    public var certificateChainPath: String
+    public var privateKeyPath: String
+    /// Each agency's CA certificate (PEM file), by agency code: the mutual-TLS port trusts
+    /// them all, and a certificate speaks only for users of the agency whose CA issued it.
+    public var clientAuthorityPaths: [String: String]
+    public var scrypt: ScryptParameters
+
+    public init(host: String = "127.0.0.1", port: Int = 7443, mutualTLSPort: Int? = 7444,
+                certificateChainPath: String, privateKeyPath: String,
+                clientAuthorityPaths: [String: String] = [:], scrypt: ScryptParameters = .standard) {
+        self.host = host
+        self.port = port
+        self.mutualTLSPort = mutualTLSPort
+        self.certificateChainPath = certificateChainPath
+        self.privateKeyPath = privateKeyPath
+        self.clientAuthorityPaths = clientAuthorityPaths
+        self.scrypt = scrypt
+    }
+}

@@ -1,0 +1,34 @@
+import FazhiDomain
+import Foundation
+
+/// AIP-158 paging: a page size (0 means the default, capped) and an opaque token that
+/// carries where the previous page ended.
+struct Page {
+    static let defaultSize = 50
+    static let maximumSize = 500
+
+    let size: Int
+    /// The last key of the previous page, if any.
+    let after: String?
+
+    init(size: Int32, token: String) throws {
+        guard size >= 0 else {
+            throw DomainError.invalidArgument(field: "page.page_size", zh: "每页条数不能为负数", en: "page_size cannot be negative")
+        }
+        self.size = size == 0 ? Self.defaultSize : min(Int(size), Self.maximumSize)
+        if token.isEmpty {
+            after = nil
+        } else {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else {
+                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            }
+            after = String(text.dropFirst(3))
+        }
+    }
+
+    /// The token for the page after one ending at `lastKey`; empty when the page was not full.
+    func nextToken(count: Int, lastKey: String?) -> String {
+        guard count == size, let lastKey else { return "" }
+        return Data("v1:\(lastKey)".utf8).base64EncodedString()
+    }
+}

@@ -1,0 +1,85 @@
+import FazhiDomain
+import Foundation
+
+/// The domain's `TenantStore` on PostgreSQL, connected as the application role: every
+/// tenant statement runs in a transaction that set its agency, so row-level security
+/// shows it that agency's rows only.
+public struct PostgresTenantStore: TenantStore {
+    public let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) { self.pool = pool }
+
+    static let agencyColumns = "id, code, name, division_code, created_at"
+
+    static func agency(_ row: PostgresRow) throws -> Agency {
+        Agency(id: try row.decode(at: 0), code: try row.decode(at: 1), name: try row.decode(at: 2),
+               divisionCode: try row.decode(at: 3), createdAt: try row.decode(at: 4))
+    }
+
+    public func agency(code: String) async throws -> Agency? {
+        let rows = try await pool.query("SELECT \(Self.agencyColumns) FROM agencies WHERE code = $1 AND disabled_at IS NULL", [code])
+        return try rows.first.map(Self.agency)
+    }
+
+    public func agencies(after code: String?, limit: Int) async throws -> [Agency] {
+        try await pool.query(
+            "SELECT \(Self.agencyColumns) FROM agencies WHERE $1::text IS NULL OR code > $1 ORDER BY code LIMIT $2",
+            [code, limit]
+        ).map(Self.agency)
+    }
+
+    public func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?) async throws -> Agency {
+        guard let platform = try await agency(code: Agency.platformCode) else {
+            throw PostgresError(code: .raised, message: "the platform agency is missing; are all migrations applied?")
+        }
+        do {
+            return try await pool.transaction(TransactionOptions(agencyID: platform.id)) { connection in
+                let id: UUID = try await connection.query("SELECT fazhi_create_agency($1, $2, $3)", [code, name, divisionCode])[0].decode(at: 0)
+                if let audit { try await PostgresTenantTransaction(connection: connection, agencyID: platform.id).appendAudit(audit) }
+                // Now act for the new agency to create its administrator.
+                try await connection.query("SELECT set_config('fazhi.agency_id', $1, true)", [id.uuidString.lowercased()])
+                _ = try await PostgresTenantTransaction(connection: connection, agencyID: id).insertUser(admin, grantedBy: nil, at: Date())
+                let rows = try await connection.query("SELECT \(Self.agencyColumns) FROM agencies WHERE id = $1", [id])
+                return try Self.agency(rows[0])
+            }
+        } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "agencies_code_key" {
+            throw DomainError(.alreadyExists, zh: "机构代码「\(code)」已存在", en: "agency code \"\(code)\" is taken", metadata: ["field": "code"])
+        }
+    }
+
+    public func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+        try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
+            try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
+        }
+    }
+
+    public func appendPlatformAudit(_ record: AuditRecord) async throws {
+        try await pool.query(
+            """
+            INSERT INTO platform_audit_log (at, claimed_agency, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """,
+            [record.at, record.agencyCode, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
+             record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds])
+    }
+
+    public func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord] {
+        let rows = try await pool.query(
+            """
+            SELECT id, at, claimed_agency, username, roles, method, target_ids, status, reason, peer, request_id, duration_us
+            FROM platform_audit_log
+            WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR username = $2) AND ($3::text IS NULL OR method = $3)
+              AND ($4::text IS NULL OR status = $4) AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
+            ORDER BY id DESC LIMIT $7
+            """,
+            [sequence, filter.username, filter.method, filter.status, filter.since, filter.until, limit])
+        return try rows.map { row in
+            AuditRecord(
+                sequence: try row.decode(at: 0), at: try row.decode(at: 1), agencyID: nil, agencyCode: try row.decode(at: 2),
+                userID: nil, username: try row.decode(at: 3), roles: try PostgresTenantTransaction.roles(try row.decode(at: 4)),
+                method: try row.decode(at: 5), targetIDs: try row.decode(at: 6), status: try row.decode(at: 7), reason: try row.decode(at: 8),
+                peer: try row.decode(String?.self, at: 9) ?? "", requestID: try row.decode(String?.self, at: 10) ?? "",
+                durationMicroseconds: try row.decode(at: 11))
+        }
+    }
+}

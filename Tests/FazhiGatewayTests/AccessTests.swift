@@ -1,0 +1,120 @@
+import FazhiDomain
+import FazhiGateway
+import FazhiPostgres
+import FazhiRPC
+import FazhiTestSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GRPCProtobuf
+import SwiftProtobuf
+import Testing
+
+/// Every method of every served service, from the generated descriptors.
+let everyMethod: [MethodDescriptor] =
+    Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
+    + Fazhi_V1_AuditService.Method.descriptors + Grpc_Health_V1_Health.Method.descriptors
+
+func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
+
+@Suite(.timeLimit(.minutes(3))) struct AccessTests {
+    @Test func everyGeneratedMethodIsInTheAccessTableAndNothingElse() {
+        let generated = Set(everyMethod.map(key))
+        let table = Set(AccessTable.rules.keys)
+        #expect(generated.subtracting(table).isEmpty, "methods missing from the access table: \(generated.subtracting(table).sorted())")
+        #expect(table.subtracting(generated).isEmpty, "access-table entries for no method: \(table.subtracting(generated).sorted())")
+        #expect(Set(Gateway.serviceNames) == Set(everyMethod.map(\.service.fullyQualifiedService)))
+    }
+
+    @Test func aMethodMissingFromTheTableIsDenied() {
+        #expect(AccessTable.decide(method: "fazhi.v1.AuthService/Impersonate", roles: [.admin, .platformAdmin]) == .unknownMethod)
+        #expect(AccessTable.decide(method: "fazhi.v1.AuthService/Impersonate", roles: nil) == .unknownMethod)
+    }
+
+    /// Who may call what, written out here rather than read from the table: "public" for
+    /// everyone, "any" for any signed-in user, otherwise the roles.
+    static let expected: [String: Set<String>] = [
+        "grpc.health.v1.Health/Check": ["public"],
+        "grpc.health.v1.Health/Watch": ["public"],
+        "fazhi.v1.AuthService/Login": ["public"],
+        "fazhi.v1.AuthService/Logout": ["any"],
+        "fazhi.v1.AuthService/WhoAmI": ["any"],
+        "fazhi.v1.AuthService/ChangePassword": ["any"],
+        "fazhi.v1.AdminService/ListUsers": ["admin", "auditor", "platform_admin"],
+        "fazhi.v1.AdminService/GetUser": ["admin", "auditor", "platform_admin"],
+        "fazhi.v1.AdminService/CreateUser": ["admin", "platform_admin"],
+        "fazhi.v1.AdminService/SetUserRoles": ["admin", "platform_admin"],
+        "fazhi.v1.AdminService/DisableUser": ["admin", "platform_admin"],
+        "fazhi.v1.AdminService/EnableUser": ["admin", "platform_admin"],
+        "fazhi.v1.AdminService/ListAgencies": ["platform_admin"],
+        "fazhi.v1.AdminService/CreateAgency": ["platform_admin"],
+        "fazhi.v1.AuditService/ListAuditEntries": ["admin", "auditor", "platform_admin"],
+    ]
+
+    @Test func theRoleByMethodMatrix() async throws {
+        #expect(Set(Self.expected.keys) == Set(everyMethod.map(key)), "the matrix must name every method")
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let adminToken = try await harness.login(client)
+                var tokens: [String: String?] = ["nobody": nil]
+                for role in Role.allCases where role != .platformAdmin {
+                    let username = "u-\(role.rawValue.replacingOccurrences(of: "_", with: "-"))"
+                    let password = try await harness.createUser(client, adminToken: adminToken, username: username, roles: [role])
+                    tokens[role.rawValue] = try await harness.login(client, username: username, password: password)
+                }
+                tokens["platform_admin"] = try await harness.login(client, username: "operator", password: try await platformAdmin(harness), agency: "platform")
+
+                // Logout last, since it ends the session it is called with.
+                let methods = everyMethod.sorted { (key($0) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($0)) < (key($1) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($1)) }
+                for method in methods {
+                    for (who, token) in tokens.sorted(by: { $0.key < $1.key }) {
+                        let allowed = Self.expected[key(method)]!
+                        let mayCall = allowed.contains("public") || (token != nil && (allowed.contains("any") || allowed.contains(who)))
+                        let code = await call(client, method, token: token)
+                        if mayCall {
+                            #expect(code != .permissionDenied && code != .unauthenticated, "\(who) should reach \(key(method)), got \(String(describing: code))")
+                        } else {
+                            #expect(code == (token == nil ? .unauthenticated : .permissionDenied), "\(who) must not reach \(key(method)), got \(String(describing: code))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `method` with an empty request (every proto3 message encodes so); nil means OK.
+    private func call(_ client: GRPCClient<HTTP2ClientTransport.Posix>, _ method: MethodDescriptor, token: String?) async -> RPCError.Code? {
+        let request = ClientRequest(message: Google_Protobuf_Empty(), metadata: token.map(bearer) ?? [:])
+        do {
+            if key(method) == "grpc.health.v1.Health/Watch" {
+                try await client.serverStreaming(
+                    request: request, descriptor: method, serializer: ProtobufSerializer<Google_Protobuf_Empty>(),
+                    deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(), options: .defaults
+                ) { response in
+                    for try await _ in response.messages { break }
+                }
+            } else {
+                try await client.unary(
+                    request: request, descriptor: method, serializer: ProtobufSerializer<Google_Protobuf_Empty>(),
+                    deserializer: ProtobufDeserializer<Google_Protobuf_Empty>(), options: .defaults
+                ) { response in _ = try response.message }
+            }
+            return nil
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return .unknown
+        }
+    }
+}
+
+/// Makes a platform administrator `operator` in the platform agency; returns the password.
+func platformAdmin(_ harness: GatewayHarness) async throws -> String {
+    let password = "Operator-Passw0rd"
+    guard let platform = try await harness.store.agency(code: "platform") else { throw CancellationError() }
+    _ = try await harness.store.transaction(agency: platform.id, readOnly: false) { tx in
+        try await tx.insertUser(NewUser(username: "operator", displayName: "运维", passwordHash: try PasswordHash.make(password, parameters: GatewayHarness.scrypt),
+                                        roles: [.platformAdmin]), grantedBy: nil, at: Date())
+    }
+    return password
+}

@@ -1,0 +1,196 @@
+import FazhiDomain
+import FazhiGateway
+import FazhiPostgres
+import FazhiRPC
+import FazhiTestSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GRPCProtobuf
+import X509
+
+/// A live gateway over TLS on free ports, on a database of the test's own, with one agency
+/// (`411202-MZ`) and its admin; plus the PEM files a client needs.
+struct GatewayHarness: Sendable {
+    static let agencyCode = "411202-MZ"
+    static let adminUsername = "admin"
+    static let adminPassword = "Initial-Passw0rd"
+    /// Fast scrypt for tests; production uses `ScryptParameters.standard`.
+    static let scrypt = ScryptParameters(logN: 10, blockSize: 8, parallelism: 1)
+
+    let database: TestDatabase
+    let pool: ConnectionPool
+    let store: PostgresTenantStore
+    let gateway: Gateway
+    let port: Int
+    let mutualTLSPort: Int
+    let files: TLSFiles
+    let clock: TestClock
+
+    struct TLSFiles: Sendable {
+        let directory: URL
+        let serverCA: String
+        /// The agency's client CA and a second CA that no agency owns.
+        let agencyCA: CertificateAuthority
+        let agencyCAPath: String
+        let strangerCA: CertificateAuthority
+    }
+
+    /// Runs `body` against a fresh gateway, then shuts everything down.
+    static func with<T: Sendable>(_ body: @Sendable (GatewayHarness) async throws -> T) async throws -> T {
+        try await TestDatabase.with { database in
+            let files = try makeFiles()
+            defer { try? FileManager.default.removeItem(at: files.directory) }
+            let pool = ConnectionPool(configuration: database.application, options: .init(maximumConnections: 8))
+            let store = PostgresTenantStore(pool: pool)
+            _ = try await store.createAgency(
+                code: agencyCode, name: "湖滨区民政局", divisionCode: "411202",
+                admin: NewUser(username: adminUsername, displayName: "管理员", passwordHash: try PasswordHash.make(adminPassword, parameters: scrypt), roles: [.admin]),
+                audit: nil)
+            let clock = TestClock()
+            let gateway = try Gateway(
+                configuration: GatewayConfiguration(
+                    host: "127.0.0.1", port: 0, mutualTLSPort: 0,
+                    certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
+                    privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path,
+                    clientAuthorityPaths: [agencyCode: files.agencyCAPath], scrypt: scrypt),
+                store: store, clock: { clock.now })
+            let server = Task { try await gateway.run() }
+            do {
+                let (port, mutualTLSPort) = try await gateway.boundPorts()
+                let harness = GatewayHarness(database: database, pool: pool, store: store, gateway: gateway, port: port,
+                                             mutualTLSPort: mutualTLSPort!, files: files, clock: clock)
+                let value = try await body(harness)
+                gateway.beginGracefulShutdown()
+                try await server.value
+                await pool.close()
+                return value
+            } catch {
+                gateway.beginGracefulShutdown()
+                _ = try? await server.value
+                await pool.close()
+                throw error
+            }
+        }
+    }
+
+    private static func makeFiles() throws -> TLSFiles {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-gw-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let now = Date()
+        let root = try CertificateAuthority.create(commonName: "Fazhi test CA", organization: "Fazhi tests", now: now)
+        try root.write(certificatePath: directory.appendingPathComponent("ca.pem").path, keyPath: directory.appendingPathComponent("ca-key.pem").path)
+        let (server, serverKey) = try root.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
+        try CertificateAuthority.writePEM(certificate: server, key: serverKey,
+                                          certificatePath: directory.appendingPathComponent("server.pem").path,
+                                          keyPath: directory.appendingPathComponent("server-key.pem").path)
+        let agencyCA = try CertificateAuthority.create(commonName: "\(agencyCode) client CA", organization: "湖滨区民政局", now: now)
+        let agencyCAPath = directory.appendingPathComponent("agency-ca.pem").path
+        try agencyCA.write(certificatePath: agencyCAPath, keyPath: directory.appendingPathComponent("agency-ca-key.pem").path)
+        let stranger = try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: now)
+        return TLSFiles(directory: directory, serverCA: directory.appendingPathComponent("ca.pem").path,
+                        agencyCA: agencyCA, agencyCAPath: agencyCAPath, strangerCA: stranger)
+    }
+
+    /// Runs `body` with a client of the main port, trusting the test CA.
+    func withClient<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: "127.0.0.1", port: port),
+            transportSecurity: .tls { $0.trustRoots = .certificates([.file(path: files.serverCA, format: .pem)]) })
+        return try await withGRPCClient(transport: transport) { client in try await body(client) }
+    }
+
+    /// Runs `body` with a client of the mutual-TLS port presenting a certificate for
+    /// `uri` issued by `authority`.
+    func withCertificateClient<T: Sendable>(authority: CertificateAuthority, uri: String,
+                                            _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+        let (certificate, key) = try authority.issueClientCertificate(uri: uri, commonName: "test client", now: Date(), lifetime: 3600)
+        let name = UUID().uuidString.prefix(8)
+        let certificatePath = files.directory.appendingPathComponent("client-\(name).pem").path
+        let keyPath = files.directory.appendingPathComponent("client-\(name)-key.pem").path
+        try CertificateAuthority.writePEM(certificate: certificate, key: key, certificatePath: certificatePath, keyPath: keyPath)
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: "127.0.0.1", port: mutualTLSPort),
+            transportSecurity: .mTLS(certificateChain: [.file(path: certificatePath, format: .pem)], privateKey: .file(path: keyPath, format: .pem)) {
+                $0.trustRoots = .certificates([.file(path: files.serverCA, format: .pem)])
+            })
+        return try await withGRPCClient(transport: transport) { client in try await body(client) }
+    }
+
+    /// Signs in over `client` and returns the token.
+    func login(_ client: GRPCClient<HTTP2ClientTransport.Posix>, username: String = adminUsername, password: String = adminPassword,
+               agency: String = agencyCode) async throws -> String {
+        let auth = Fazhi_V1_AuthService.Client(wrapping: client)
+        return try await auth.login(.with {
+            $0.agencyCode = agency
+            $0.username = username
+            $0.password = password
+        }).token
+    }
+
+    /// Creates a user with `roles` through the admin and returns its password.
+    func createUser(_ client: GRPCClient<HTTP2ClientTransport.Posix>, adminToken: String, username: String, roles: [Role]) async throws -> String {
+        let password = "Pw-\(UUID().uuidString.prefix(12))"
+        let admin = Fazhi_V1_AdminService.Client(wrapping: client)
+        _ = try await admin.createUser(.with {
+            $0.username = username
+            $0.displayName = username
+            $0.initialPassword = password
+            $0.roles = roles.map(\.rawValue)
+        }, metadata: bearer(adminToken))
+        return password
+    }
+
+    /// The agency's audit rows, oldest first, read as the owner.
+    func auditRows() async throws -> [(method: String, status: String, username: String?, reason: String?)] {
+        let owner = try await database.ownerConnection()
+        defer { Task { await owner.close() } }
+        return try await owner.transaction(TransactionOptions(agencyID: try await agencyID())) { connection in
+            try await connection.query("SELECT method, status, username, reason FROM agency_audit_log ORDER BY id").map {
+                (try $0.decode(at: 0), try $0.decode(at: 1), try $0.decode(at: 2), try $0.decode(at: 3))
+            }
+        }
+    }
+
+    func platformAuditRows() async throws -> [(method: String, status: String, claimedAgency: String?)] {
+        let owner = try await database.ownerConnection()
+        defer { Task { await owner.close() } }
+        return try await owner.query("SELECT method, status, claimed_agency FROM platform_audit_log ORDER BY id").map {
+            (try $0.decode(at: 0), try $0.decode(at: 1), try $0.decode(at: 2))
+        }
+    }
+
+    func agencyID() async throws -> UUID {
+        guard let agency = try await store.agency(code: Self.agencyCode) else { throw CancellationError() }
+        return agency.id
+    }
+}
+
+func bearer(_ token: String) -> Metadata { ["authorization": "Bearer \(token)"] }
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let current = Locked(Date())
+    var now: Date { current.current }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+extension RPCError {
+    /// The `ErrorInfo.reason` of the google.rpc.Status in the trailers.
+    var reason: String? {
+        guard let status = try? unpackGoogleRPCStatus() else { return nil }
+        for detail in status.details {
+            if let info = detail.errorInfo { return info.reason }
+        }
+        return nil
+    }
+
+    var localizedMessages: [String: String] {
+        guard let status = try? unpackGoogleRPCStatus() else { return [:] }
+        var messages: [String: String] = [:]
+        for detail in status.details {
+            if let message = detail.localizedMessage { messages[message.locale] = message.message }
+        }
+        return messages
+    }
+}
