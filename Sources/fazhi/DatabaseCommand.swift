@@ -13,26 +13,32 @@ struct DatabaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Initialize (first time) and start the cluster.")
 
         func run() async throws {
-            let preferred = DevelopmentState.stateDirectory.appendingPathComponent("postgres")
-            try FileManager.default.createDirectory(at: DevelopmentState.stateDirectory, withIntermediateDirectories: true)
-            let directory = try DevelopmentState.read().map { URL(fileURLWithPath: $0.clusterDirectory) }
-                ?? EmbeddedCluster.resolveDirectory(preferred: preferred)
-            if directory.path != preferred.path {
-                print("注意 / note: the postgres user cannot use \(preferred.path); the cluster lives in \(directory.path)")
-            }
-            let cluster = EmbeddedCluster(directory: directory)
-            try cluster.start()
-            let state = DevelopmentState(
-                clusterDirectory: directory.path,
-                ownerURL: cluster.ownerURL(),
-                applicationURL: cluster.applicationURL())
-            try state.write()
+            let state = try DatabaseCommand.startEmbedded()
             print("""
-                PostgreSQL 已启动 / started (\(directory.path)); state in \(DevelopmentState.file.path)
+                PostgreSQL 已启动 / started (\(state.clusterDirectory)); state in \(DevelopmentState.file.path)
                   owner (migrations):  FAZHI_OWNER_DATABASE_URL='\(state.ownerURL)'
                   server (app role):   FAZHI_DATABASE_URL='\(state.applicationURL)'
                 """)
         }
+    }
+
+    /// Starts (and the first time creates) the checkout's embedded cluster.
+    static func startEmbedded() throws -> DevelopmentState {
+        let preferred = DevelopmentState.stateDirectory.appendingPathComponent("postgres")
+        try FileManager.default.createDirectory(at: DevelopmentState.stateDirectory, withIntermediateDirectories: true)
+        let directory = try DevelopmentState.read().map { URL(fileURLWithPath: $0.clusterDirectory) }
+            ?? EmbeddedCluster.resolveDirectory(preferred: preferred)
+        if directory.path != preferred.path {
+            print("注意 / note: the postgres user cannot use \(preferred.path); the cluster lives in \(directory.path)")
+        }
+        let cluster = EmbeddedCluster(directory: directory)
+        try cluster.start()
+        let state = DevelopmentState(
+            clusterDirectory: directory.path,
+            ownerURL: cluster.ownerURL(),
+            applicationURL: cluster.applicationURL())
+        try state.write()
+        return state
     }
 
     struct Stop: AsyncParsableCommand {

@@ -25,9 +25,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try MigrationSource.locate(explicit: sqlDir)
-        let migrator = Migrator(
-            migrations: try MigrationSource.load(from: directory),
-            applicationRolePassword: ProcessInfo.processInfo.environment["FAZHI_APP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
+        let migrator = try Self.migrator(sqlDirectory: directory)
         let connection = try await PostgresConnection.connect(try ownerConfiguration(explicit: databaseURL))
         do {
             try await run(migrator, on: connection, sqlDirectory: directory)
@@ -36,6 +34,12 @@ struct MigrateCommand: AsyncParsableCommand {
             await connection.close()
             throw error
         }
+    }
+
+    static func migrator(sqlDirectory directory: URL) throws -> Migrator {
+        Migrator(
+            migrations: try MigrationSource.load(from: directory),
+            applicationRolePassword: ProcessInfo.processInfo.environment["FAZHI_APP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private func run(_ migrator: Migrator, on connection: PostgresConnection, sqlDirectory directory: URL) async throws {

@@ -55,6 +55,20 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// The application role's URL as one string, for a server started as another process.
+    /// Needs a `postgresql://` URL on the cluster side (the throwaway cluster gives one).
+    public var applicationURL: String {
+        get throws {
+            guard var components = URLComponents(string: application.connectionString), components.scheme?.hasPrefix("postgres") == true else {
+                throw PostgresError(code: .invalidParameter, message: "the test server's address is not a postgresql:// URL")
+            }
+            components.user = ApplicationRole.name
+            components.password = nil
+            components.path = "/\(name)"
+            return components.string!
+        }
+    }
+
     public func ownerConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(owner) }
     public func applicationConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(application) }
 }

@@ -27,7 +27,9 @@ public struct LoginThrottle: Sendable, Equatable {
 
     /// When the name is locked until, given its recent failures (any order), or nil.
     public func lockedUntil(failures: [Date], now: Date) -> Date? {
-        let sorted = failures.filter { $0 <= now }.sorted()
+        // Every recorded failure counts, even one stamped a hair after `now`: the database
+        // keeps microseconds, so a failure read back can round up past the clock.
+        let sorted = failures.sorted()
         guard sorted.count >= maximumFailures else { return nil }
         // A lock starts at the failure that completes `maximumFailures` within the window.
         var latestLock: Date?

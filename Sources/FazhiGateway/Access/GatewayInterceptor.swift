@@ -43,21 +43,32 @@ struct GatewayInterceptor: ServerInterceptor {
                 throw DomainError(.permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied", metadata: ["method": method])
             }
             let response = try await CallScope.$current.withValue(call) { try await next(request, context) }
-            if !call.isWritten {
-                try await audit.write(call.record(status: "OK", reason: nil, now: clock()))
-            }
+            let record = call.record(status: "OK", reason: nil, now: clock())
+            if !call.isWritten { try await audit.write(record) }
+            log(record)
             return response
         } catch {
             let (rpcError, reason) = ErrorMapping.classify(error, logger: logger, method: method, requestID: requestID)
+            let record = call.record(status: rpcError.code.auditName, reason: reason, now: clock())
             if !call.isWritten {
                 do {
-                    try await audit.write(call.record(status: rpcError.code.auditName, reason: reason, now: clock()))
+                    try await audit.write(record)
                 } catch {
                     return StreamingServerResponse(error: auditFailed(error, method: method, requestID: requestID))
                 }
             }
+            log(record)
             return StreamingServerResponse(error: rpcError)
         }
+    }
+
+    /// One log line per call, with what the audit row holds (never a secret).
+    private func log(_ record: AuditRecord) {
+        logger.debug("call", metadata: [
+            "method": "\(record.method)", "status": "\(record.status)", "reason": "\(record.reason ?? "")",
+            "agency": "\(record.agencyCode ?? "")", "user": "\(record.username ?? "")", "peer": "\(record.peer)",
+            "request_id": "\(record.requestID)", "duration_us": "\(record.durationMicroseconds)",
+        ])
     }
 
     /// A call whose audit row cannot be written fails.

@@ -7,6 +7,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GRPCProtobuf
+import Logging
 import X509
 
 /// A live gateway over TLS on free ports, on a database of the test's own, with one agency
@@ -26,6 +27,7 @@ struct GatewayHarness: Sendable {
     let mutualTLSPort: Int
     let files: TLSFiles
     let clock: TestClock
+    let logs: LogCapture
 
     struct TLSFiles: Sendable {
         let directory: URL
@@ -48,18 +50,21 @@ struct GatewayHarness: Sendable {
                 admin: NewUser(username: adminUsername, displayName: "管理员", passwordHash: try PasswordHash.make(adminPassword, parameters: scrypt), roles: [.admin]),
                 audit: nil)
             let clock = TestClock()
+            let logs = LogCapture()
+            var logger = Logger(label: "fazhi.gateway", factory: { _ in logs })
+            logger.logLevel = .trace
             let gateway = try Gateway(
                 configuration: GatewayConfiguration(
                     host: "127.0.0.1", port: 0, mutualTLSPort: 0,
                     certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
                     privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path,
                     clientAuthorityPaths: [agencyCode: files.agencyCAPath], scrypt: scrypt),
-                store: store, clock: { clock.now })
+                store: store, logger: logger, clock: { clock.now })
             let server = Task { try await gateway.run() }
             do {
                 let (port, mutualTLSPort) = try await gateway.boundPorts()
                 let harness = GatewayHarness(database: database, pool: pool, store: store, gateway: gateway, port: port,
-                                             mutualTLSPort: mutualTLSPort!, files: files, clock: clock)
+                                             mutualTLSPort: mutualTLSPort!, files: files, clock: clock, logs: logs)
                 let value = try await body(harness)
                 gateway.beginGracefulShutdown()
                 try await server.value
@@ -193,4 +198,23 @@ extension RPCError {
         }
         return messages
     }
+}
+
+/// Keeps every log line the gateway writes, metadata included, for the tests to inspect.
+struct LogCapture: LogHandler, Sendable {
+    private let lines = Locked<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        lines.withLock { $0.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))") }
+    }
+
+    var all: [String] { lines.current }
 }

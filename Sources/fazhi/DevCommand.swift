@@ -1,0 +1,158 @@
+import ArgumentParser
+import FazhiDomain
+import FazhiGateway
+import FazhiPostgres
+import Foundation
+
+/// The one command a newcomer runs.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "开发环境一键启动 / start everything locally: database, migrations, TLS, demo agency, server.",
+        discussion: """
+            Starts the embedded PostgreSQL under .fazhi/, migrates it, makes a development CA and \
+            server certificate (localhost, 127.0.0.1) and a client CA for the demo agency, creates \
+            the demo agency 湖滨区民政局 (411202-MZ) with an admin whose random password is written to \
+            .fazhi/dev.json, and serves until Ctrl-C. Running it again reuses all of it.
+            """
+    )
+
+    @Option(name: .long, help: "The gRPC port (bearer tokens).") var port = 7443
+    @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
+
+    static let demoAgencyCode = "411202-MZ"
+
+    func run() async throws {
+        bootstrapLogging()
+        let state = try DatabaseCommand.startEmbedded()
+        try await migrate(state)
+        let tls = try DevelopmentTLS.ensure(in: DevelopmentState.stateDirectory.appendingPathComponent("tls"), agencyCode: Self.demoAgencyCode)
+        let admin = try await ensureDemoAgency(state)
+        let settings = ServerSettings(
+            databaseURL: state.applicationURL, poolSize: 16,
+            gateway: GatewayConfiguration(
+                host: "127.0.0.1", port: port, mutualTLSPort: mtlsPort,
+                certificateChainPath: tls.serverCertificate, privateKeyPath: tls.serverKey,
+                clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA]))
+        try await ServeCommand.serve(settings) { gateway in
+            let ports = try await gateway.boundPorts()
+            let info = DevInfo(
+                grpcAddress: "127.0.0.1:\(ports.main)", mtlsAddress: ports.mutualTLS.map { "127.0.0.1:\($0)" },
+                caFile: tls.caCertificate, agencyCode: Self.demoAgencyCode, username: admin.username, password: admin.password,
+                agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey, portalURL: nil)
+            try info.write()
+            print("""
+                法治 Fazhi 开发环境已就绪 / ready
+                  gRPC (TLS):    \(info.grpcAddress)   CA: \(info.caFile)
+                  mutual TLS:    \(info.mtlsAddress ?? "off")
+                  机构 / agency: \(info.agencyCode)  用户 / user: \(info.username)  (password in \(DevInfo.file.path))
+                  按 Ctrl-C 停止 / Ctrl-C stops the server (the database keeps running: fazhi db stop)
+                """)
+            fflush(nil)  // the ready message must reach a redirected stdout now
+        }
+    }
+
+    private func migrate(_ state: DevelopmentState) async throws {
+        let migrator = try MigrateCommand.migrator(sqlDirectory: try MigrationSource.locate(explicit: nil))
+        let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: state.ownerURL, applicationName: "fazhi-dev"))
+        defer { Task { await connection.close() } }
+        let applied = try await migrator.migrate(on: connection)
+        if !applied.isEmpty { print("已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations") }
+    }
+
+    /// The demo agency and its admin; the password of a first run is kept in dev.json.
+    private func ensureDemoAgency(_ state: DevelopmentState) async throws -> (username: String, password: String) {
+        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
+                                  options: .init(maximumConnections: 2))
+        defer { Task { await pool.close() } }
+        let store = PostgresTenantStore(pool: pool)
+        if try await store.agency(code: Self.demoAgencyCode) != nil {
+            guard let info = DevInfo.read() else {
+                throw CommandFailure("演示机构已存在但 \(DevInfo.file.path) 丢失 / the demo agency exists but dev.json is gone; run `fazhi db stop`, delete .fazhi/ and start again")
+            }
+            return (info.username, info.password)
+        }
+        let password = DevInfo.randomPassword()
+        _ = try await store.createAgency(
+            code: Self.demoAgencyCode, name: "湖滨区民政局", divisionCode: "411202",
+            admin: NewUser(username: "admin", displayName: "系统管理员", passwordHash: try PasswordHash.make(password, parameters: .standard), roles: [.admin]),
+            audit: nil)
+        print("已创建演示机构 / created the demo agency 湖滨区民政局 (\(Self.demoAgencyCode))")
+        return ("admin", password)
+    }
+}
+
+/// What `fazhi dev` writes to `.fazhi/dev.json` for clients (mode 0600: it holds a password).
+struct DevInfo: Codable {
+    var grpcAddress: String
+    var mtlsAddress: String?
+    var caFile: String
+    var agencyCode: String
+    var username: String
+    var password: String
+    var agencyClientCA: String
+    var agencyClientCAKey: String
+    var portalURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case grpcAddress = "grpc_address", mtlsAddress = "mtls_address", caFile = "ca_file", agencyCode = "agency_code"
+        case username, password, agencyClientCA = "agency_client_ca", agencyClientCAKey = "agency_client_ca_key", portalURL = "portal_url"
+    }
+
+    static var file: URL { DevelopmentState.stateDirectory.appendingPathComponent("dev.json") }
+
+    static func read() -> DevInfo? {
+        FileManager.default.contents(atPath: file.path).flatMap { try? JSONDecoder().decode(DevInfo.self, from: $0) }
+    }
+
+    func write() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        // Created 0600 under a temporary name, then renamed: never readable by others, never half-written.
+        let temporary = Self.file.path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
+              rename(temporary, Self.file.path) == 0 else {
+            throw CommandFailure("cannot write \(Self.file.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// 20 random characters with every kind the password rules count.
+    static func randomPassword() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let body = String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+        return "Fz-\(body)7a"
+    }
+}
+
+/// The development PKI under `.fazhi/tls/`: a CA for the server's certificate and a client
+/// CA for the demo agency. Made once, then reused.
+struct DevelopmentTLS {
+    var caCertificate: String
+    var serverCertificate: String
+    var serverKey: String
+    var agencyCA: String
+    var agencyCAKey: String
+
+    static func ensure(in directory: URL, agencyCode: String) throws -> DevelopmentTLS {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let files = DevelopmentTLS(
+            caCertificate: path("ca.pem"), serverCertificate: path("server.pem"), serverKey: path("server-key.pem"),
+            agencyCA: path("agency-\(agencyCode)-ca.pem"), agencyCAKey: path("agency-\(agencyCode)-ca-key.pem"))
+        let manager = FileManager.default
+        let now = Date()
+        if !manager.fileExists(atPath: files.caCertificate) || !manager.fileExists(atPath: files.serverKey) {
+            let root = try CertificateAuthority.create(commonName: "Fazhi development CA", organization: "Fazhi (development)", now: now)
+            try root.write(certificatePath: files.caCertificate, keyPath: path("ca-key.pem"))
+            let (server, key) = try root.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
+            try CertificateAuthority.writePEM(certificate: server, key: key, certificatePath: files.serverCertificate, keyPath: files.serverKey)
+        }
+        if !manager.fileExists(atPath: files.agencyCA) {
+            let agency = try CertificateAuthority.create(commonName: "\(agencyCode) client CA (development)", organization: agencyCode, now: now)
+            try agency.write(certificatePath: files.agencyCA, keyPath: files.agencyCAKey)
+        }
+        return files
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import FazhiGateway
+import FazhiPostgres
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "运行服务 / serve gRPC over TLS (and mutual TLS) until SIGTERM.",
+        discussion: "Settings come from FAZHI_* environment variables over --config (JSON); see docs/OPERATOR.md."
+    )
+
+    @Option(name: .long, help: "A JSON configuration file.")
+    var config: String?
+
+    func run() async throws {
+        bootstrapLogging()
+        let settings = try await ServerSettings.load(configFile: config)
+        try await Self.serve(settings, announce: { _ in })
+    }
+
+    /// Runs the gateway until SIGTERM or SIGINT; `announce` gets the bound ports once listening.
+    static func serve(_ settings: ServerSettings, announce: @escaping @Sendable (Gateway) async throws -> Void) async throws {
+        let logger = Logger(label: "fazhi.serve")
+        let pool = ConnectionPool(
+            configuration: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi"),
+            options: .init(maximumConnections: settings.poolSize))
+        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), logger: Logger(label: "fazhi.gateway"))
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: GatewayService(gateway: gateway))],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                let ports = try await gateway.boundPorts()
+                logger.info("serving", metadata: [
+                    "grpc": "\(settings.gateway.host):\(ports.main)",
+                    "mtls": "\(ports.mutualTLS.map { "\(settings.gateway.host):\($0)" } ?? "off")",
+                ])
+                try await announce(gateway)
+            }
+            try await tasks.waitForAll()
+        }
+        await pool.close()
+    }
+}
+
+/// Structured logs on standard error; FAZHI_LOG_LEVEL picks the level (default info).
+func bootstrapLogging() {
+    let level = ProcessInfo.processInfo.environment["FAZHI_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}

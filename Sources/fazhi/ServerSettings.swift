@@ -1,0 +1,50 @@
+import Configuration
+import FazhiDomain
+import FazhiGateway
+import FazhiPostgres
+import Foundation
+
+/// What `fazhi serve` needs, from environment variables (`FAZHI_` + the key in capitals,
+/// dots as underscores: `FAZHI_GRPC_PORT`) over an optional JSON file (`--config`), over
+/// safe defaults. docs/OPERATOR.md lists every key.
+struct ServerSettings {
+    var databaseURL: String
+    var poolSize: Int
+    var gateway: GatewayConfiguration
+
+    static func load(configFile: String?) async throws -> ServerSettings {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
+        if let configFile {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(configFile)))
+        }
+        let config = ConfigReader(providers: providers)
+        guard let databaseURL = config.string(forKey: "database.url", isSecret: true) else {
+            throw CommandFailure("缺少数据库地址 / no database URL: set FAZHI_DATABASE_URL or database.url in the config file")
+        }
+        guard let certificate = config.string(forKey: "tls.certificate"), let key = config.string(forKey: "tls.key") else {
+            throw CommandFailure("缺少 TLS 证书 / TLS is required: set tls.certificate and tls.key (FAZHI_TLS_CERTIFICATE, FAZHI_TLS_KEY)")
+        }
+        var authorities: [String: String] = [:]
+        for entry in config.stringArray(forKey: "tls.client_authorities", default: []) {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else {
+                throw CommandFailure("tls.client_authorities entries are AGENCY=path/to/ca.pem, got \"\(entry)\"")
+            }
+            authorities[String(parts[0])] = String(parts[1])
+        }
+        let mutualTLSPort = config.int(forKey: "grpc.mtls_port", default: 7444)
+        return ServerSettings(
+            databaseURL: databaseURL,
+            poolSize: config.int(forKey: "database.pool_size", default: 16),
+            gateway: GatewayConfiguration(
+                host: config.string(forKey: "grpc.host", default: "127.0.0.1"),
+                port: config.int(forKey: "grpc.port", default: 7443),
+                mutualTLSPort: authorities.isEmpty || mutualTLSPort < 0 ? nil : mutualTLSPort,
+                certificateChainPath: certificate, privateKeyPath: key,
+                clientAuthorityPaths: authorities,
+                scrypt: ScryptParameters(
+                    logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
+                    blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
+                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism))))
+    }
+}
