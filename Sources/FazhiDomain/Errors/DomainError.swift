@@ -1,9 +1,9 @@
 /// A failure the caller can understand and act on: a stable reason for programs, and a
 /// message in Chinese and English for people. The gateway turns it into a gRPC status;
 /// nothing internal (SQL, stack, paths) ever goes into one.
-public struct DomainError: Error, Sendable, Equatable {
+public struct DomainError: Error, Sendable, Equatable, Codable {
     /// Stable machine-readable reasons; the names of `fazhi.v1.ErrorReason`.
-    public enum Reason: String, Sendable {
+    public enum Reason: String, Sendable, Codable {
         case authenticationRequired = "AUTHENTICATION_REQUIRED"
         case invalidCredentials = "INVALID_CREDENTIALS"
         case accountLocked = "ACCOUNT_LOCKED"

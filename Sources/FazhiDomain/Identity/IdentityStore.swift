@@ -94,6 +94,14 @@ public protocol TenantTransaction: Sendable {
     /// Ends every open session of the user but `except`.
     func endSessions(userID: UUID, except: UUID?, at: Date, reason: String) async throws
 
+    /// Claims `key` for the user's call with this fingerprint, unless a live claim exists
+    /// (an expired one is replaced).
+    func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim
+    /// Records the call's final outcome (a response, or a domain error) for retries.
+    func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws
+    /// Forgets a claim whose call failed transiently, so a retry runs again.
+    func releaseIdempotencyKey(userID: UUID, key: String) async throws
+
     func appendAudit(_ record: AuditRecord) async throws
     func auditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]
 }

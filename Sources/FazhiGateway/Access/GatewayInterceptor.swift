@@ -11,6 +11,7 @@ struct GatewayInterceptor: ServerInterceptor {
     let identity: IdentityService
     let certificates: ClientCertificateIdentity?
     let audit: AuditWriter
+    let idempotency: IdempotentCall
     let logger: Logger
     let clock: @Sendable () -> Date
 
@@ -42,7 +43,12 @@ struct GatewayInterceptor: ServerInterceptor {
             case .unknownMethod:
                 throw DomainError(.permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied", metadata: ["method": method])
             }
-            let response = try await CallScope.$current.withValue(call) { try await next(request, context) }
+            let response = try await CallScope.$current.withValue(call) {
+                if AccessTable.rules[method]?.kind == .change, let caller = call.caller, let key = IdempotentCall.key(in: request.metadata) {
+                    return try await idempotency.run(key: key, caller: caller, method: method, request: request, context: context, next: next)
+                }
+                return try await next(request, context)
+            }
             let record = call.record(status: "OK", reason: nil, now: clock())
             if !call.isWritten { try await audit.write(record) }
             log(record)

@@ -39,6 +39,7 @@ public final class Gateway: Sendable {
             health,
         ]
         let audit = AuditWriter(store: store)
+        let idempotency = IdempotentCall(store: store, clock: clock)
         let serverChain: [TLSConfig.CertificateSource] = [.file(path: configuration.certificateChainPath, format: .pem)]
         let serverKey: TLSConfig.PrivateKeySource = .file(path: configuration.privateKeyPath, format: .pem)
 
@@ -47,7 +48,7 @@ public final class Gateway: Sendable {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey)),
             services: services,
-            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, logger: logger, clock: clock)])
+            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock)])
 
         if let port = configuration.mutualTLSPort {
             var authorities: [String: Certificate] = [:]
@@ -67,7 +68,7 @@ public final class Gateway: Sendable {
                         tls.clientCertificateVerification = .noHostnameVerification
                     }),
                 services: services,
-                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, logger: logger, clock: clock)])
+                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock)])
         } else {
             mutualTLS = nil
         }

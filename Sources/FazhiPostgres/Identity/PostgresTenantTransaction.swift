@@ -148,6 +148,39 @@ struct PostgresTenantTransaction: TenantTransaction {
             """, [agencyID, userID, except, at, reason])
     }
 
+    func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim {
+        try await connection.execute(
+            "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
+            [agencyID, userID, key, now])
+        let inserted = try await connection.execute(
+            """
+            INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """, [agencyID, userID, key, method, fingerprint, now, expiresAt])
+        if inserted == 1 { return .claimed }
+        let rows = try await connection.query(
+            "SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3",
+            [agencyID, userID, key])
+        guard let row = rows.first else { return .running }  // claimed and released meanwhile: let the caller retry
+        guard try row.decode(Data.self, at: 0) == fingerprint else { return .mismatch }
+        guard try row.decode(String.self, at: 1) == "done" else { return .running }
+        return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
+    }
+
+    func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws {
+        try await connection.execute(
+            """
+            UPDATE idempotency_keys SET state = 'done', outcome_status = $4, outcome_payload = $5
+            WHERE agency_id = $1 AND user_id = $2 AND key = $3
+            """, [agencyID, userID, key, status, payload])
+    }
+
+    func releaseIdempotencyKey(userID: UUID, key: String) async throws {
+        try await connection.execute(
+            "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND state = 'running'",
+            [agencyID, userID, key])
+    }
+
     func appendAudit(_ record: AuditRecord) async throws {
         try await connection.execute(
             """

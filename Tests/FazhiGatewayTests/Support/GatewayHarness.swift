@@ -97,10 +97,26 @@ struct GatewayHarness: Sendable {
                         agencyCA: agencyCA, agencyCAPath: agencyCAPath, strangerCA: stranger)
     }
 
+    /// Runs `body` with a client of another gateway on the same database: the server
+    /// "after a restart".
+    func withRestartedGateway<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+        var configuration = gateway.configuration
+        configuration.port = 0
+        configuration.mutualTLSPort = nil
+        let second = try Gateway(configuration: configuration, store: PostgresTenantStore(pool: pool), clock: { clock.now })
+        let server = Task { try await second.run() }
+        defer { second.beginGracefulShutdown() }
+        let (port, _) = try await second.boundPorts()
+        let value = try await withClient(port: port, body)
+        second.beginGracefulShutdown()
+        try await server.value
+        return value
+    }
+
     /// Runs `body` with a client of the main port, trusting the test CA.
-    func withClient<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+    func withClient<T: Sendable>(port: Int? = nil, _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: "127.0.0.1", port: port),
+            target: .ipv4(address: "127.0.0.1", port: port ?? self.port),
             transportSecurity: .tls { $0.trustRoots = .certificates([.file(path: files.serverCA, format: .pem)]) })
         return try await withGRPCClient(transport: transport) { client in try await body(client) }
     }

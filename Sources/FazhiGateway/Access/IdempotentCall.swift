@@ -1,0 +1,104 @@
+import Crypto
+import FazhiDomain
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// A mutating call with an `idempotency-key`: the first call runs and its outcome (the
+/// response, or a domain error) is kept; a retry with the same key and request gets that
+/// outcome without running again, across restarts; the same key with another request is
+/// refused; a retry while the first still runs gets ABORTED. Transient failures keep
+/// nothing, so a retry runs afresh.
+struct IdempotentCall {
+    let store: any TenantStore
+    let clock: @Sendable () -> Date
+
+    static let header = "idempotency-key"
+
+    static func key(in metadata: Metadata) -> String? {
+        for value in metadata[header] {
+            if case let .string(text) = value { return text }
+        }
+        return nil
+    }
+
+    func run<Input: Sendable, Output: Sendable>(
+        key: String, caller: Caller, method: String,
+        request: StreamingServerRequest<Input>, context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        try IdempotencyClaim.validate(key)
+        guard let outputType = Output.self as? any SwiftProtobuf.Message.Type else {
+            throw RPCError(code: .internalError, message: "\(method) does not answer with a protobuf message")
+        }
+        // Unary calls only carry a key: read the one request message, fingerprint it, pass it on.
+        var messages = request.messages.makeAsyncIterator()
+        guard let message = try await messages.next() else {
+            throw RPCError(code: .invalidArgument, message: "no request message")
+        }
+        guard let protobuf = message as? any SwiftProtobuf.Message else {
+            throw RPCError(code: .internalError, message: "\(method) takes no protobuf message")
+        }
+        var hasher = SHA256()
+        hasher.update(data: Data(method.utf8))
+        hasher.update(data: Data([0]))
+        hasher.update(data: try protobuf.serializedBytes(options: { var o = BinaryEncodingOptions(); o.useDeterministicOrdering = true; return o }()) as [UInt8])
+        let fingerprint = Data(hasher.finalize())
+
+        let now = clock()
+        let claim = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            let retention = try await tx.settings().integer("idempotency.retention_hours")
+            return try await tx.claimIdempotencyKey(
+                userID: caller.userID, key: key, method: method, fingerprint: fingerprint,
+                now: now, expiresAt: now.addingTimeInterval(TimeInterval(retention) * 3600))
+        }
+        switch claim {
+        case .mismatch: throw IdempotencyClaim.reused
+        case .running: throw IdempotencyClaim.inUse
+        case let .done(status, payload):
+            if status == "OK" {
+                let response = try outputType.init(serializedBytes: payload) as! Output
+                return StreamingServerResponse(single: ServerResponse(message: response))
+            }
+            throw try JSONDecoder().decode(DomainError.self, from: payload)
+        case .claimed:
+            break
+        }
+
+        do {
+            let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
+            let contents = try response.accepted.get()
+            let collector = Collector<Output>()
+            let trailers = try await contents.producer(RPCWriter(wrapping: collector))
+            guard let output = collector.messages.first, let outputMessage = output as? any SwiftProtobuf.Message else {
+                throw RPCError(code: .internalError, message: "\(method) produced no response")
+            }
+            try await finish(caller: caller, key: key, status: "OK", payload: try outputMessage.serializedBytes())
+            return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
+        } catch let error as DomainError {
+            try await finish(caller: caller, key: key, status: "ERROR", payload: try JSONEncoder().encode(error))
+            throw error
+        } catch {
+            try? await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+                try await tx.releaseIdempotencyKey(userID: caller.userID, key: key)
+            }
+            throw error
+        }
+    }
+
+    private func finish(caller: Caller, key: String, status: String, payload: Data) async throws {
+        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            try await tx.finishIdempotencyKey(userID: caller.userID, key: key, status: status, payload: payload)
+        }
+    }
+}
+
+/// Keeps what a response producer writes.
+private final class Collector<Element: Sendable>: RPCWriterProtocol, @unchecked Sendable {
+    private let lock = NSLock()
+    private var written: [Element] = []
+
+    var messages: [Element] { lock.withLock { written } }
+    func write(_ element: Element) async throws { lock.withLock { written.append(element) } }
+    func write(contentsOf elements: some Sequence<Element>) async throws { lock.withLock { written.append(contentsOf: elements) } }
+}
