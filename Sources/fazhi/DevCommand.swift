@@ -19,6 +19,7 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The gRPC port (bearer tokens).") var port = 7443
     @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
+    @Option(name: .long, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
 
     static let demoAgencyCode = "411202-MZ"
 
@@ -33,7 +34,8 @@ struct DevCommand: AsyncParsableCommand {
             gateway: GatewayConfiguration(
                 host: "127.0.0.1", port: port, mutualTLSPort: mtlsPort,
                 certificateChainPath: tls.serverCertificate, privateKeyPath: tls.serverKey,
-                clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA]))
+                clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA]),
+            metricsPort: metricsPort < 0 ? nil : metricsPort)
         try await ServeCommand.serve(settings) { gateway in
             let ports = try await gateway.boundPorts()
             let info = DevInfo(

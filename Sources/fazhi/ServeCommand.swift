@@ -28,9 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi"),
             options: .init(maximumConnections: settings.poolSize))
         let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), logger: Logger(label: "fazhi.gateway"))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway))]
+        if let port = settings.metricsPort {
+            let metrics = MetricsServer(registry: MetricsServer.bootstrap(), host: settings.metricsHost, port: port)
+            services.append(.init(service: metrics.application(logger: Logger(label: "fazhi.metrics"))))
+            services.append(.init(service: PoolGauges(pool: pool)))
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: GatewayService(gateway: gateway))],
-                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {

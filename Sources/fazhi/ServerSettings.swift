@@ -11,6 +11,9 @@ struct ServerSettings {
     var databaseURL: String
     var poolSize: Int
     var gateway: GatewayConfiguration
+    /// Prometheus metrics over plain HTTP; nil turns the listener off.
+    var metricsHost = "127.0.0.1"
+    var metricsPort: Int? = 9464
 
     static func load(configFile: String?) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
@@ -33,6 +36,7 @@ struct ServerSettings {
             authorities[String(parts[0])] = String(parts[1])
         }
         let mutualTLSPort = config.int(forKey: "grpc.mtls_port", default: 7444)
+        let metricsPort = config.int(forKey: "metrics.port", default: 9464)
         return ServerSettings(
             databaseURL: databaseURL,
             poolSize: config.int(forKey: "database.pool_size", default: 16),
@@ -45,6 +49,8 @@ struct ServerSettings {
                 scrypt: ScryptParameters(
                     logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
                     blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
-                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism))))
+                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism))),
+            metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
+            metricsPort: metricsPort < 0 ? nil : metricsPort)
     }
 }

@@ -4,6 +4,9 @@ import FazhiPostgres
 import FazhiRPC
 import FazhiTestSupport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Testing
@@ -20,6 +23,8 @@ import Testing
             environment["FAZHI_TLS_KEY"] = "\(directory)/server-key.pem"
             environment["FAZHI_GRPC_PORT"] = String(port)
             environment["FAZHI_SCRYPT_LOG_N"] = "10"
+            let metricsPort = try freePort()
+            environment["FAZHI_METRICS_PORT"] = String(metricsPort)
             let server = Process()
             server.executableURL = fazhiExecutable()
             server.arguments = ["serve"]
@@ -46,6 +51,14 @@ import Testing
                 _ = try await admin.createUser(.with {
                     $0.username = "wang.wu"; $0.displayName = "王五"; $0.initialPassword = password; $0.roles = ["officer"]
                 }, metadata: bearer(token))
+
+                // The metrics port (plain HTTP, localhost) counts calls by method and status.
+                let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+                let metrics = String(decoding: body, as: UTF8.self)
+                #expect((response as? HTTPURLResponse)?.statusCode == 200)
+                #expect(metrics.contains(#"fazhi_rpc_calls_total{method="fazhi.v1.AdminService/CreateUser",status="OK"} 1"#), "\(metrics)")
+                #expect(metrics.contains("fazhi_rpc_duration_seconds"))
+                #expect(metrics.contains("fazhi_db_pool_max_connections"))
 
                 // Hold the user's row: disabling it must wait for the lock.
                 let holder = try await harness.database.ownerConnection()

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import Metrics
 
 /// Runs before every method, in one place: proves who is calling (a bearer token, or the
 /// client certificate on the mutual-TLS port), checks the access table, runs the method,
@@ -68,8 +69,12 @@ struct GatewayInterceptor: ServerInterceptor {
         }
     }
 
-    /// One log line per call, with what the audit row holds (never a secret).
+    /// One log line per call, with what the audit row holds (never a secret), and the
+    /// call counted and timed by method and status.
     private func log(_ record: AuditRecord) {
+        Counter(label: "fazhi_rpc_calls_total", dimensions: [("method", record.method), ("status", record.status)]).increment()
+        Metrics.Timer(label: "fazhi_rpc_duration_seconds", dimensions: [("method", record.method)])
+            .recordMicroseconds(record.durationMicroseconds)
         logger.debug("call", metadata: [
             "method": "\(record.method)", "status": "\(record.status)", "reason": "\(record.reason ?? "")",
             "agency": "\(record.agencyCode ?? "")", "user": "\(record.username ?? "")", "peer": "\(record.peer)",

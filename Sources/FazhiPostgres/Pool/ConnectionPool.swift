@@ -80,6 +80,11 @@ public final class ConnectionPool: Sendable {
     /// Connections currently open (idle or lent out).
     public var openConnections: Int { state.withLock { $0.open } }
 
+    /// Open, idle and waiting, read together (for metrics).
+    public var usage: (open: Int, idle: Int, waiting: Int) {
+        state.withLock { ($0.open, $0.idleCount, $0.waiters.count) }
+    }
+
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
