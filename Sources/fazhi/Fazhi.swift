@@ -5,6 +5,7 @@ struct Fazhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fazhi",
         abstract: "法治 Fazhi: 行政执法公示与全过程记录 / open administrative law enforcement.",
-        subcommands: [DevCommand.self, ServeCommand.self, DatabaseCommand.self, MigrateCommand.self, CalendarCommand.self]
+        subcommands: [DevCommand.self, ServeCommand.self, DatabaseCommand.self, MigrateCommand.self, CalendarCommand.self,
+                      LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, UserCommand.self, AuditCommand.self]
     )
 }
