@@ -41,5 +41,5 @@ public struct DomainError: Error, Sendable, Equatable, Codable {
 }
 
 extension DomainError: CustomStringConvertible {
-    public var description: String { "\(reason.rawValue): \(messageEN)" }
+    public var description: String { "\(messageZH) / \(messageEN) [\(reason.rawValue)]" }
 }

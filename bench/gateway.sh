@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks WhoAmI over TLS at 32 concurrent streams with h2load (nghttp2-client), next to
+# pgbench running the same SQL (the session lookup and the audit row) at the same
+# concurrency, on the same throwaway `fazhi dev` instance.
+#   bench/gateway.sh [requests=200000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+requests=${1:-200000}
+command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
+swift build -c release --product fazhi >/dev/null
+fazhi=$(swift build -c release --show-bin-path)/fazhi
+
+work=$(mktemp -d /tmp/fazhi-gw-bench-XXXXXX)
+chmod 755 "$work"
+cd "$work"   # no Package.swift above: `fazhi dev` keeps its state in $work/.fazhi
+cleanup() {
+  [ -n "${dev:-}" ] && kill -TERM "$dev" 2>/dev/null && wait "$dev" 2>/dev/null || true
+  "$fazhi" db stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+FAZHI_SQL_DIR="$repo/sql" "$fazhi" dev --port 0 --mtls-port 0 --metrics-port 0 > dev.log 2>&1 &
+dev=$!
+for _ in $(seq 1 120); do grep -q ready dev.log && break; sleep 1; done
+grep -q ready dev.log || { cat dev.log; exit 1; }
+address=$(python3 -c "import json; print(json.load(open('.fazhi/dev.json'))['grpc_address'])")
+export XDG_CONFIG_HOME="$work/config"
+"$fazhi" login >/dev/null
+token=$(python3 -c "import json; print(json.load(open('$work/config/fazhi/session.json'))['token'])")
+
+echo "== machine: $(nproc) cores; PostgreSQL $("$(pg_config --bindir)/postgres" --version | awk '{print $3}')"
+echo "== WhoAmI over TLS, 32 concurrent streams (h2load -c 4 -m 8), $requests requests"
+printf '\x00\x00\x00\x00\x00' > whoami.bin   # one gRPC frame: uncompressed, empty WhoAmIRequest
+h2load_args=(-c 4 -m 8 -t 2 -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $token" -d whoami.bin)
+h2load -n 2000 "${h2load_args[@]}" "https://$address/fazhi.v1.AuthService/WhoAmI" >/dev/null   # warm-up
+h2load -n "$requests" "${h2load_args[@]}" --log-file=h2load.log "https://$address/fazhi.v1.AuthService/WhoAmI" \
+  | grep -E "^finished|^requests:|^status codes"
+python3 - h2load.log <<'PY'
+import sys
+durations = sorted(int(line.split()[2]) for line in open(sys.argv[1]) if line.strip())
+def pct(p): return durations[min(len(durations) - 1, int(len(durations) * p))] / 1000
+print(f"latency: p50 {pct(0.50):.2f} ms, p99 {pct(0.99):.2f} ms ({len(durations)} requests)")
+PY
+# h2load counts HTTP 200, which gRPC also sends with an error status: count the real outcomes.
+# The cluster's superuser (the postgres OS user, over the socket) reads past row-level security.
+super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
+echo "grpc-status OK per the audit log: $(psql -X -qAt "$super_url" \
+  -c "SELECT count(*) FILTER (WHERE status = 'OK') || ' of ' || count(*) FROM agency_audit_log WHERE method = 'fazhi.v1.AuthService/WhoAmI'")"
+
+echo "== pgbench: the same SQL (session lookup transaction, then the audit row), 32 clients"
+app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
+agency=$(psql -X -qAt "$super_url" -c "SELECT id FROM agencies WHERE code = '411202-MZ'")
+read -r user_id token_hash < <(psql -X -qAt -F ' ' "$super_url" -c \
+  "SELECT user_id, encode(token_hash, 'hex') FROM sessions ORDER BY created_at DESC LIMIT 1")
+cat > whoami.sql <<SQL
+BEGIN;
+SELECT set_config('fazhi.agency_id', :agency, true);
+SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE agency_id = :agency::uuid AND token_hash = decode(:tokenhash, 'hex');
+SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
+SELECT u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM users u LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE u.id = :userid::uuid GROUP BY u.agency_id, u.id;
+COMMIT;
+BEGIN;
+SELECT set_config('fazhi.agency_id', :agency, true);
+INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, target_ids, status, reason, peer, request_id, duration_us) VALUES (:agency::uuid, now(), :userid::uuid, 'admin', '{admin}', 'fazhi.v1.AuthService/WhoAmI', '{}', 'OK', NULL, 'pgbench', 'pgbench', 100);
+COMMIT;
+SQL
+pgbench -n -M prepared -c 32 -j 2 -t $((requests / 32)) -f whoami.sql \
+  -D agency="$agency" -D userid="$user_id" -D tokenhash="$token_hash" "$app_url" 2>&1 | grep -E "^tps|latency average"
