@@ -97,6 +97,7 @@ let package = Package(
             name: "FazhiBenchmarks",
             dependencies: [
                 "FazhiPostgres",
+                "FazhiDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

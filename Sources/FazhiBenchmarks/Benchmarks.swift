@@ -1,4 +1,5 @@
 import ArgumentParser
+import FazhiDomain
 import FazhiPostgres
 import Foundation
 
@@ -7,7 +8,7 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fazhi-bench",
         abstract: "Measure the PostgreSQL client; bench/postgres.sh runs these beside pgbench and psql.",
-        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self]
+        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self, Authenticate.self]
     )
 }
 
@@ -175,5 +176,47 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// What WhoAmI asks of the database, without gRPC: authenticate a bearer token, then
+/// append the call's audit row, from concurrent tasks.
+struct Authenticate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "IdentityService.authenticate plus an audit row, like one WhoAmI call.")
+    @OptionGroup var connection: Connection
+    @Option(help: "Agency code.") var agency = "411202-MZ"
+    @Option(help: "Username.") var username = "admin"
+    @Option(help: "Password.") var password: String
+    @Option(help: "Concurrent tasks.") var tasks = 32
+    @Option(help: "Pool size.") var poolSize = 16
+    @Option(help: "Seconds to run.") var seconds = 10
+
+    func run() async throws {
+        let pool = ConnectionPool(configuration: connection.configuration, options: .init(maximumConnections: poolSize))
+        let store = PostgresTenantStore(pool: pool)
+        let identity = IdentityService(store: store, scrypt: ScryptParameters(logN: 10))
+        func call(_ method: String) -> CallAudit { CallAudit(method: method, peer: "bench", requestID: "bench") { 0 } }
+        let signedIn = try await identity.login(agencyCode: agency, username: username, password: password, peer: "bench", call: call("login"), now: Date())
+        let token = signedIn.token.text
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let started = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    var count = 0
+                    while ContinuousClock.now < deadline {
+                        let audit = call("fazhi.v1.AuthService/WhoAmI")
+                        let caller = try await identity.authenticate(token: token, call: audit, now: Date())
+                        try await store.appendAudit(audit.record(status: "OK", reason: nil, now: Date()), agency: caller.agency.id)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = (ContinuousClock.now - started) / .seconds(1)
+        print(String(format: "authenticate+audit: %d calls in %.1f s: %.0f per second (%d tasks, pool %d)", total, elapsed, Double(total) / elapsed, tasks, poolSize))
+        await pool.close()
     }
 }

@@ -27,7 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
         let pool = ConnectionPool(
             configuration: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi"),
             options: .init(maximumConnections: settings.poolSize))
-        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), logger: Logger(label: "fazhi.gateway"))
+        // Calls run on the PostgreSQL event loops: their statements then resume them on the
+        // same thread (docs/PERFORMANCE.md).
+        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), logger: Logger(label: "fazhi.gateway"),
+                                  executor: { PostgresEventLoop.next() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway))]
         if let port = settings.metricsPort {
             let metrics = MetricsServer(registry: MetricsServer.bootstrap(), host: settings.metricsHost, port: port)

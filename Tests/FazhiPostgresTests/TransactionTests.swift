@@ -23,6 +23,33 @@ import Testing
         }
     }
 
+    @Test func aPipelinedTransactionCommitsAllOrNothing() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
+            try await pool.query("CREATE TABLE ledger (id int PRIMARY KEY, note text NOT NULL)")
+            try await pool.pipelinedTransaction(TransactionOptions(), [
+                ("INSERT INTO ledger VALUES ($1, $2)", [1, "一"]),
+                ("INSERT INTO ledger VALUES ($1, $2)", [2, "二"]),
+            ])
+            // The second statement fails: the first is rolled back with it, the error is typed.
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.pipelinedTransaction(TransactionOptions(), [
+                    ("INSERT INTO ledger VALUES ($1, $2)", [3, "三"]),
+                    ("INSERT INTO ledger VALUES ($1, $2)", [1, "duplicate"]),
+                    ("INSERT INTO ledger VALUES ($1, $2)", [4, "四"]),
+                ])
+            }
+            #expect(error?.code == .uniqueViolation)
+            #expect(error?.constraint == "ledger_pkey")
+            // The same (only) connection is clean and outside any transaction afterwards.
+            let ids: [Int32] = try await pool.query("SELECT array_agg(id ORDER BY id) FROM ledger")[0].decode(at: 0)
+            #expect(ids == [1, 2])
+            let state = try await pool.withConnection { await $0.transactionState }
+            #expect(state == .idle)
+            await pool.close()
+        }
+    }
+
     /// Two serializable transactions each read what the other writes: one must fail with
     /// 40001. The retry runs it again, and it commits.
     func provokeSerializationFailure(maximumAttempts: Int, db: TestDatabase) async throws -> Int {

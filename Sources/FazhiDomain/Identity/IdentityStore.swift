@@ -49,6 +49,8 @@ public protocol TenantStore: Sendable {
     /// Creates an agency and its first administrator in one transaction.
     func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?) async throws -> Agency
     func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
+    /// A call's audit row in a transaction of its own, in its agency's log.
+    func appendAudit(_ record: AuditRecord, agency: UUID) async throws
     /// The audit of a call whose agency is unknown.
     func appendPlatformAudit(_ record: AuditRecord) async throws
     func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]

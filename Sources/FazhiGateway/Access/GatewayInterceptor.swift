@@ -15,8 +15,22 @@ struct GatewayInterceptor: ServerInterceptor {
     let idempotency: IdempotentCall
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Where a call's work runs: the composition root passes the database's event loops,
+    /// so a call's statements resume it without a thread hand-off. Nil: the default pool.
+    let executor: (@Sendable () -> any TaskExecutor)?
 
     func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        guard let executor else { return try await run(request: request, context: context, next: next) }
+        return try await withTaskExecutorPreference(executor()) {
+            try await run(request: request, context: context, next: next)
+        }
+    }
+
+    private func run<Input: Sendable, Output: Sendable>(
         request: StreamingServerRequest<Input>,
         context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>

@@ -7,7 +7,7 @@ struct AuditWriter: Sendable {
 
     func write(_ record: AuditRecord) async throws {
         if let agency = record.agencyID {
-            try await store.transaction(agency: agency, readOnly: false) { tx in try await tx.appendAudit(record) }
+            try await store.appendAudit(record, agency: agency)
         } else {
             try await store.appendPlatformAudit(record)
         }

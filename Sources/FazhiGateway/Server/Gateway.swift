@@ -25,8 +25,9 @@ public final class Gateway: Sendable {
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
+    /// `executor`, when given, picks where each call runs (e.g. the PostgreSQL event loops).
     public init(configuration: GatewayConfiguration, store: any TenantStore, logger: Logger = Logger(label: "fazhi.gateway"),
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                clock: @escaping @Sendable () -> Date = { Date() }, executor: (@Sendable () -> any TaskExecutor)? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         let identity = IdentityService(store: store, scrypt: configuration.scrypt)
@@ -48,7 +49,7 @@ public final class Gateway: Sendable {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey)),
             services: services,
-            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock)])
+            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
 
         if let port = configuration.mutualTLSPort {
             var authorities: [String: Certificate] = [:]
@@ -68,7 +69,7 @@ public final class Gateway: Sendable {
                         tls.clientCertificateVerification = .noHostnameVerification
                     }),
                 services: services,
-                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock)])
+                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
         } else {
             mutualTLS = nil
         }

@@ -53,6 +53,11 @@ public struct PostgresTenantStore: TenantStore {
         }
     }
 
+    public func appendAudit(_ record: AuditRecord, agency: UUID) async throws {
+        // BEGIN, the agency, the row and COMMIT in one round trip.
+        try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [PostgresTenantTransaction.auditInsert(record, agencyID: agency)])
+    }
+
     public func appendPlatformAudit(_ record: AuditRecord) async throws {
         try await pool.query(
             """

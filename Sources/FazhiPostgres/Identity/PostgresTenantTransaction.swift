@@ -182,13 +182,17 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func appendAudit(_ record: AuditRecord) async throws {
-        try await connection.execute(
-            """
-            INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """,
-            [agencyID, record.at, record.userID, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
-             record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds])
+        let (sql, parameters) = Self.auditInsert(record, agencyID: agencyID)
+        try await connection.execute(sql, parameters)
+    }
+
+    static func auditInsert(_ record: AuditRecord, agencyID: UUID) -> (sql: String, parameters: [any PostgresEncodable]) {
+        ("""
+         INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         """,
+         [agencyID, record.at, record.userID, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
+          record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds])
     }
 
     func auditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord] {

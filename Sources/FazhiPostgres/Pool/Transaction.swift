@@ -38,15 +38,12 @@ extension PostgresConnection {
         var attempt = 1
         while true {
             do {
-                try await simpleQuery("BEGIN ISOLATION LEVEL \(options.isolation.rawValue)\(options.readOnly ? " READ ONLY" : "")")
-                if let agency = options.agencyID {
-                    try await query("SELECT set_config('fazhi.agency_id', $1, true)", [agency.uuidString.lowercased()])
-                }
+                try await begin(options)
                 let value = try await body(self)
                 try await simpleQuery("COMMIT")
                 return value
             } catch {
-                await rollbackQuietly()
+                await rollbackAfterFailure()
                 if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
                    attempt < options.maximumAttempts, !Task.isCancelled {
                     // The transaction that won may not have committed yet; retrying at once
@@ -60,7 +57,7 @@ extension PostgresConnection {
         }
     }
 
-    private func rollbackQuietly() async {
+    func rollbackAfterFailure() async {
         guard transactionState == .inTransaction || transactionState == .failedTransaction else { return }
         // A rollback must run even when the task was cancelled, so it is not cancellable.
         try? await simpleQueryUncancellable("ROLLBACK")
