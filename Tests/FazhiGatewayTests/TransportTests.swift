@@ -73,3 +73,26 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(3))) struct HealthWatchTests {
+    @Test func shutdownEndsEveryWatchWithNotServing() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let health = Grpc_Health_V1_Health.Client(wrapping: client)
+                let seen = try await withThrowingTaskGroup(of: [Grpc_Health_V1_HealthCheckResponse.ServingStatus].self) { group in
+                    group.addTask {
+                        try await health.watch(.init()) { response in
+                            var statuses: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
+                            for try await message in response.messages { statuses.append(message.status) }
+                            return statuses
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(300))
+                    harness.gateway.beginGracefulShutdown()
+                    return try await group.next()!
+                }
+                #expect(seen == [.serving, .notServing], "the stream ended after NOT_SERVING")
+            }
+        }
+    }
+}

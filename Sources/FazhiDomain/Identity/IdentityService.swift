@@ -53,13 +53,18 @@ public struct IdentityService: Sendable {
         let rules = try SessionRules(settings: settings)
         let token = BearerToken.generate(agencyCode: agency.code)
         let expiresAt = rules.expiry(createdAt: now)
+        // The session and the call's audit row commit together.
         let session = try await store.transaction(agency: agency.id, readOnly: false) { tx in
-            try await tx.insertSession(userID: user.id, tokenHash: token.hash, createdAt: now, expiresAt: expiresAt, peer: peer)
+            let session = try await tx.insertSession(userID: user.id, tokenHash: token.hash, createdAt: now, expiresAt: expiresAt, peer: peer)
+            call.identify(Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                                 roles: user.roles, proof: .session, sessionID: session.id))
+            call.target("session:\(session.id.uuidString.lowercased())")
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
+            return session
         }
+        call.markWritten()
         let caller = Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
                             roles: user.roles, proof: .session, sessionID: session.id)
-        call.identify(caller)
-        call.target("session:\(session.id.uuidString.lowercased())")
         return SignedIn(token: token, expiresAt: expiresAt, caller: caller)
     }
 
@@ -115,7 +120,9 @@ public struct IdentityService: Sendable {
         call.target("session:\(sessionID.uuidString.lowercased())")
         try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             try await tx.endSession(id: sessionID, at: now, reason: "logout")
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
         }
+        call.markWritten()
     }
 
     /// Changes the caller's password after checking the current one and the agency's

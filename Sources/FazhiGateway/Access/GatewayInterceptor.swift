@@ -87,7 +87,7 @@ struct GatewayInterceptor: ServerInterceptor {
     /// call counted and timed by method and status.
     private func log(_ record: AuditRecord) {
         Counter(label: "fazhi_rpc_calls_total", dimensions: [("method", record.method), ("status", record.status)]).increment()
-        Metrics.Timer(label: "fazhi_rpc_duration_seconds", dimensions: [("method", record.method)])
+        Metrics.Timer(label: "fazhi_rpc_duration_seconds", dimensions: [("method", record.method), ("status", record.status)])
             .recordMicroseconds(record.durationMicroseconds)
         logger.debug("call", metadata: [
             "method": "\(record.method)", "status": "\(record.status)", "reason": "\(record.reason ?? "")",
