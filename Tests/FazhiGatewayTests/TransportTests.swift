@@ -79,15 +79,20 @@ import Testing
         try await GatewayHarness.with { harness in
             try await harness.withClient { client in
                 let health = Grpc_Health_V1_Health.Client(wrapping: client)
+                let (started, signal) = AsyncStream.makeStream(of: Void.self)
                 let seen = try await withThrowingTaskGroup(of: [Grpc_Health_V1_HealthCheckResponse.ServingStatus].self) { group in
                     group.addTask {
                         try await health.watch(.init()) { response in
                             var statuses: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
-                            for try await message in response.messages { statuses.append(message.status) }
+                            for try await message in response.messages {
+                                statuses.append(message.status)
+                                signal.yield()
+                            }
                             return statuses
                         }
                     }
-                    try await Task.sleep(for: .milliseconds(300))
+                    // Shut down only once the server answered the watch with its first status.
+                    for await _ in started { break }
                     harness.gateway.beginGracefulShutdown()
                     return try await group.next()!
                 }
