@@ -91,8 +91,11 @@ public struct CertificateAuthority: Sendable {
 
     public static func writePEM(certificate: Certificate, key: P256.Signing.PrivateKey, certificatePath: String, keyPath: String) throws {
         try certificate.serializeAsPEM().pemString.write(toFile: certificatePath, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+        // Created 0600: a private key is never readable by others, not even for a moment.
+        try? FileManager.default.removeItem(atPath: keyPath)
+        guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw GatewayConfigurationError("cannot write the private key \(keyPath)")
+        }
     }
 
     private static func ipv4Bytes(_ address: String) throws -> [UInt8] {
