@@ -1,0 +1,43 @@
+/// 公民身份号码: an 18-character resident ID number (GB 11643-1999). Validated by its
+/// check character (ISO 7064 MOD 11-2) and its date of birth. Personal data: stored
+/// encrypted, shown masked (`4112**********1234`) to everyone but those DOMAIN.md names.
+public struct ResidentIDNumber: Sendable, Hashable {
+    public let value: String
+
+    public init(_ text: String) throws {
+        let value = text.uppercased()
+        let characters = Array(value)
+        guard characters.count == 18, characters[..<17].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let last = characters.last, last.isASCII, last.isNumber || last == "X" else {
+            throw Self.invalid(zh: "须为 18 位，前 17 位为数字，末位为数字或 X", en: "it has 18 characters: 17 digits, then a digit or X")
+        }
+        let digits = characters[..<17].map { Int(String($0))! }
+        guard Self.checkCharacter(for: digits) == last else {
+            throw Self.invalid(zh: "校验码不符", en: "its check character does not match")
+        }
+        let year = digits[6...9].reduce(0) { $0 * 10 + $1 }, month = digits[10] * 10 + digits[11], day = digits[12] * 10 + digits[13]
+        guard year >= 1900, (try? CalendarDay(year: year, month: month, day: day)) != nil else {
+            throw Self.invalid(zh: "出生日期无效", en: "its date of birth is not a real date")
+        }
+        self.value = value
+    }
+
+    /// The check character of the first 17 digits.
+    public static func checkCharacter(for digits: [Int]) -> Character {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return Array("10X98765432")[sum % 11]
+    }
+
+    /// The first four and last four characters; the rest hidden.
+    public var masked: String { String(value.prefix(4)) + String(repeating: "*", count: 10) + String(value.suffix(4)) }
+
+    private static func invalid(zh: String, en: String) -> DomainError {
+        DomainError.invalidArgument(field: "id_number", zh: "身份证号码无效：\(zh)", en: "the resident ID number is not valid: \(en)")
+    }
+}
+
+extension ResidentIDNumber: CustomStringConvertible {
+    /// Masked, so that interpolating one into a log line never leaks it.
+    public var description: String { masked }
+}
