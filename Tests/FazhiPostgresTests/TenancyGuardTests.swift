@@ -6,7 +6,7 @@ import Testing
 /// The guards inside the database: row-level security on every tenant table,
 /// append-only tables, and a server role that can do no more than it needs.
 @Suite(.timeLimit(.minutes(2))) struct TenancyGuardTests {
-    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log"]
+    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions"]
 
     /// Creates two agencies and a user in each; returns their ids.
     func twoAgencies(_ owner: PostgresConnection) async throws -> (a: UUID, b: UUID) {
@@ -18,6 +18,23 @@ import Testing
                     "INSERT INTO users (agency_id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)",
                     [agency, name, name, "$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA"])
                 try await c.execute("INSERT INTO agency_audit_log (agency_id, method, status, duration_us) VALUES ($1, 'test', 'OK', 1)", [agency])
+                // A credential with one transition, so the append-only history has a row.
+                let officer: UUID = try await c.scalar(
+                    """
+                    INSERT INTO officers (agency_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked)
+                    VALUES ($1, $2, '科', '科员', '\\x00', $3, '4112**********0015') RETURNING id
+                    """, [agency, name, Data(repeating: 1, count: 32)])
+                let credential = UUID()
+                try await c.execute(
+                    """
+                    INSERT INTO credentials (agency_id, id, officer_id, state, categories, areas, exam_day, exam_score)
+                    VALUES ($1, $2, $3, 'applied', '{养老服务}', '{411202}', '2026-01-05', 80)
+                    """, [agency, credential, officer])
+                try await c.execute(
+                    """
+                    INSERT INTO credential_transitions (agency_id, credential_id, from_state, to_state, event, reason, actor, at)
+                    VALUES ($1, $2, 'applied', 'applied', 'apply', 'test', 'test', now())
+                    """, [agency, credential])
             }
         }
         return (a, b)
@@ -105,7 +122,8 @@ import Testing
             #expect(Set(guarded) == Set(Self.appendOnlyTables))
             let app = try await db.applicationConnection()
             for table in guarded {
-                for statement in ["UPDATE \(table) SET status = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table)"] {
+                let column = table == "credential_transitions" ? "reason" : "status"
+                for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table)"] {
                     // The application role lacks the privilege outright.
                     let denied = await #expect(throws: PostgresError.self) {
                         try await app.transaction(TransactionOptions(agencyID: a)) { try await $0.simpleQuery(statement) }

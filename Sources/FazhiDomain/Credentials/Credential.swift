@@ -91,6 +91,15 @@ public struct Credential: Sendable, Equatable {
         public var reason: String
         public var actor: String
         public var at: Date
+
+        public init(from: State, to: State, event: String, reason: String, actor: String, at: Date) {
+            self.from = from
+            self.to = to
+            self.event = event
+            self.reason = reason
+            self.actor = actor
+            self.at = at
+        }
     }
 
     public var id: UUID
@@ -105,6 +114,23 @@ public struct Credential: Sendable, Equatable {
     public var reviews: [Int: Review]
     public var successor: String?
     public var history: [Transition]
+
+    /// A credential as stored (the store's constructor; new ones come from `apply`).
+    public init(id: UUID, officerID: UUID, number: String?, state: State, categories: Set<String>, areas: [DivisionCode], exam: ExamResult,
+                validFrom: CalendarDay?, validUntil: CalendarDay?, reviews: [Int: Review], successor: String?, history: [Transition]) {
+        self.id = id
+        self.officerID = officerID
+        self.number = number
+        self.state = state
+        self.categories = categories
+        self.areas = areas
+        self.exam = exam
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.reviews = reviews
+        self.successor = successor
+        self.history = history
+    }
 
     /// A new application: the exam must be passed and recent enough, the categories and
     /// area named.

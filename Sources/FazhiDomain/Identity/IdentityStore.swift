@@ -75,6 +75,9 @@ public struct NewUser: Sendable, Equatable {
 public protocol TenantTransaction: Sendable {
     func settings() async throws -> AgencySettings
 
+    /// The enforcement corps' records.
+    var credentials: any CredentialRecords { get }
+
     func user(username: String) async throws -> UserRecord?
     func user(id: UUID) async throws -> UserRecord?
     /// Users in username order after `after`, optionally only those holding `role`.

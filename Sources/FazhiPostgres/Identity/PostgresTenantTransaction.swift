@@ -6,6 +6,8 @@ struct PostgresTenantTransaction: TenantTransaction {
     let connection: PostgresConnection
     let agencyID: UUID
 
+    var credentials: any CredentialRecords { PostgresCredentialRecords(connection: connection, agencyID: agencyID) }
+
     func settings() async throws -> AgencySettings {
         let rows = try await connection.query(
             """

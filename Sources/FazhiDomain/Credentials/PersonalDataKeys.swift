@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+
+/// The keys that keep personal data (resident ID numbers, contact details) out of the
+/// database in plain form: AES-GCM seals it, and an HMAC under a second key gives a
+/// stable index (one person, one officer) that reveals nothing. Both come from the
+/// server's configuration, never from the database.
+public struct PersonalDataKeys: Sendable {
+    private let sealing: SymmetricKey
+    private let indexing: SymmetricKey
+
+    public init(sealing: SymmetricKey, indexing: SymmetricKey) {
+        self.sealing = sealing
+        self.indexing = indexing
+    }
+
+    /// Keys from a configured secret (32 bytes, base64): two keys derived with HKDF.
+    public init(secretBase64: String) throws {
+        guard let secret = Data(base64Encoded: secretBase64), secret.count == 32 else {
+            throw DomainError.invalidArgument(field: "personal_data.key", zh: "个人信息加密密钥须为 32 字节的 base64", en: "the personal-data key must be 32 bytes, base64")
+        }
+        let master = SymmetricKey(data: secret)
+        self.init(
+            sealing: HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi personal data sealing".utf8), outputByteCount: 32),
+            indexing: HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi personal data index".utf8), outputByteCount: 32))
+    }
+
+    public func seal(_ text: String) throws -> Data {
+        guard let combined = try AES.GCM.seal(Data(text.utf8), using: sealing).combined else {
+            throw DomainError(.failedPrecondition, zh: "加密失败", en: "sealing failed")
+        }
+        return combined
+    }
+
+    public func open(_ sealed: Data) throws -> String {
+        let plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: sealing)
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    public func index(_ text: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: indexing))
+    }
+}

@@ -1,0 +1,125 @@
+import FazhiDomain
+import Foundation
+
+/// Credentials on PostgreSQL, inside one agency's transaction.
+struct PostgresCredentialRecords: CredentialRecords {
+    let connection: PostgresConnection
+    let agencyID: UUID
+
+    func insertOfficer(_ officer: NewOfficer) async throws -> UUID {
+        do {
+            return try await connection.query(
+                """
+                INSERT INTO officers (agency_id, user_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+                """,
+                [agencyID, officer.userID, officer.name, officer.unit, officer.position, officer.idNumberSealed, officer.idNumberIndex, officer.idNumberMasked]
+            )[0].decode(at: 0)
+        } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_id_number_unique" {
+            throw DomainError(.alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])
+        }
+    }
+
+    func nextCredentialNumber(agencyCode: String, year: Int) async throws -> String {
+        // The counter row is locked until the transaction ends; a rolled-back issuance
+        // gives its number back with it, a committed one never does.
+        let serial: Int32 = try await connection.query(
+            """
+            INSERT INTO credential_number_counters (agency_id, year, next) VALUES ($1, $2, 2)
+            ON CONFLICT (agency_id, year) DO UPDATE SET next = credential_number_counters.next + 1
+            RETURNING next - 1
+            """, [agencyID, year])[0].decode(at: 0)
+        return String(format: "%@-%04d-%05d", agencyCode, year, serial)
+    }
+
+    func insertCredential(_ credential: Credential) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO credentials (agency_id, id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """,
+            [agencyID, credential.id, credential.officerID, credential.number, credential.state.rawValue, credential.categories.sorted(),
+             credential.areas.map(\.code), credential.exam.day, credential.exam.score, credential.validFrom, credential.validUntil, credential.successor])
+        try await insertTransitions(credential.history, of: credential.id)
+    }
+
+    private func insertTransitions(_ transitions: some Collection<Credential.Transition>, of id: UUID) async throws {
+        for transition in transitions {
+            try await connection.execute(
+                """
+                INSERT INTO credential_transitions (agency_id, credential_id, from_state, to_state, event, reason, actor, at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [agencyID, id, transition.from.rawValue, transition.to.rawValue, transition.event, transition.reason, transition.actor, transition.at])
+        }
+    }
+
+    private static let columns = "id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version"
+
+    func credential(id: UUID, locking: Bool) async throws -> (Credential, version: Int)? {
+        let rows = try await connection.query(
+            "SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND id = $2\(locking ? " FOR UPDATE" : "")", [agencyID, id])
+        guard let row = rows.first else { return nil }
+        return try await load(row)
+    }
+
+    func credentials(officerID: UUID) async throws -> [Credential] {
+        var result: [Credential] = []
+        for row in try await connection.query("SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND officer_id = $2 ORDER BY valid_from NULLS LAST", [agencyID, officerID]) {
+            result.append(try await load(row).0)
+        }
+        return result
+    }
+
+    private func load(_ row: PostgresRow) async throws -> (Credential, version: Int) {
+        let id: UUID = try row.decode(at: 0)
+        guard let state = Credential.State(rawValue: try row.decode(at: 3)) else {
+            throw PostgresError(code: .decoding, message: "credentials.state holds an unknown state")
+        }
+        let history = try await connection.query(
+            "SELECT from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2 ORDER BY id",
+            [agencyID, id]
+        ).map { row in
+            Credential.Transition(from: Credential.State(rawValue: try row.decode(at: 0)) ?? .applied, to: Credential.State(rawValue: try row.decode(at: 1)) ?? .applied,
+                                  event: try row.decode(at: 2), reason: try row.decode(at: 3), actor: try row.decode(at: 4), at: try row.decode(at: 5))
+        }
+        var reviews: [Int: Credential.Review] = [:]
+        for review in try await connection.query(
+            "SELECT year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = $1 AND credential_id = $2",
+            [agencyID, id]) {
+            let year: Int = try review.decode(at: 0)
+            reviews[year] = Credential.Review(
+                year: year, trainingHours: try review.decode(at: 1), outcome: Credential.Review.Outcome(rawValue: try review.decode(at: 2)) ?? .passed,
+                reviewer: try review.decode(at: 3), recordedOn: try review.decode(at: 4))
+        }
+        let areas: [String] = try row.decode(at: 5)
+        let credential = Credential(
+            id: id, officerID: try row.decode(at: 1), number: try row.decode(at: 2), state: state,
+            categories: Set(try row.decode([String].self, at: 4)), areas: try areas.map(DivisionCode.init),
+            exam: .init(day: try row.decode(at: 6), score: try row.decode(at: 7)),
+            validFrom: try row.decode(at: 8), validUntil: try row.decode(at: 9), reviews: reviews, successor: try row.decode(at: 10), history: history)
+        return (credential, try row.decode(at: 11))
+    }
+
+    func save(_ credential: Credential, readAt version: Int) async throws -> Bool {
+        let updated = try await connection.execute(
+            """
+            UPDATE credentials SET number = $3, state = $4, valid_from = $5, valid_until = $6, successor = $7, version = version + 1
+            WHERE agency_id = $1 AND id = $2 AND version = $8
+            """,
+            [agencyID, credential.id, credential.number, credential.state.rawValue, credential.validFrom, credential.validUntil, credential.successor, version])
+        guard updated == 1 else { return false }
+        let stored: Int = try await connection.query(
+            "SELECT count(*)::int FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2", [agencyID, credential.id])[0].decode(at: 0)
+        try await insertTransitions(credential.history.dropFirst(stored), of: credential.id)
+        for review in credential.reviews.values {
+            try await connection.execute(
+                """
+                INSERT INTO credential_reviews (agency_id, credential_id, year, training_hours, outcome, reviewer, recorded_on)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+                """,
+                [agencyID, credential.id, review.year, review.trainingHours, review.outcome.rawValue, review.reviewer, review.recordedOn])
+        }
+        return true
+    }
+}

@@ -1,0 +1,128 @@
+import Crypto
+import FazhiDomain
+import FazhiPostgres
+import FazhiTestSupport
+import Foundation
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) struct CredentialStoreTests {
+    static let keys = PersonalDataKeys(sealing: SymmetricKey(size: .bits256), indexing: SymmetricKey(size: .bits256))
+
+    /// A made-up resident ID number with a valid check character.
+    static func idNumber(_ serial: Int) throws -> ResidentIDNumber {
+        let body = "41120219850315" + String(format: "%03d", serial)
+        return try ResidentIDNumber(body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! })))
+    }
+
+    struct Fixture {
+        let pool: ConnectionPool
+        let store: PostgresTenantStore
+        let agency: Agency
+    }
+
+    static func fixture(_ db: TestDatabase) async throws -> Fixture {
+        let owner = try await db.ownerConnection()
+        try await owner.query("INSERT INTO agencies (code, name, division_code) VALUES ('411202-MZ', '湖滨区民政局', '411202')")
+        await owner.close()
+        let pool = ConnectionPool(configuration: db.application, options: .init(maximumConnections: 8))
+        let store = PostgresTenantStore(pool: pool)
+        return Fixture(pool: pool, store: store, agency: try #require(try await store.agency(code: "411202-MZ")))
+    }
+
+    /// An officer and an applied-for credential; returns the credential's id.
+    static func application(_ fixture: Fixture, serial: Int, now: Moment) async throws -> UUID {
+        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+            let officer = try await tx.credentials.insertOfficer(NewOfficer(
+                name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys))
+            let rules = try CredentialRules(settings: try await tx.settings())
+            let credential = try Credential.apply(
+                id: UUID(), officerID: officer, categories: ["社会组织管理"], areas: [try DivisionCode("411202")],
+                exam: .init(day: now.day.adding(days: -30), score: 75), by: "证件管理员", reason: "申领", at: now, rules: rules)
+            try await tx.credentials.insertCredential(credential)
+            return credential.id
+        }
+    }
+
+    @Test func concurrentIssuanceYieldsDistinctNumbersNeverReused() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            let now = Moment(instant: Date())
+            var ids: [UUID] = []
+            for serial in 1...20 { ids.append(try await Self.application(fixture, serial: serial, now: now)) }
+            let administration = CredentialAdministration(store: fixture.store)
+            let numbers = Locked<[String]>([])
+            let errors = await runConcurrently(ids.map { id in
+                { @Sendable in
+                    let issued = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+                    numbers.withLock { $0.append(issued.number!) }
+                }
+            })
+            #expect(errors.isEmpty, "\(errors)")
+            let expected = (1...20).map { String(format: "411202-MZ-%04d-%05d", now.day.year, $0) }
+            #expect(numbers.current.sorted() == expected)
+            await fixture.pool.close()
+        }
+    }
+
+    @Test func twoAdministratorsSuspendingAtOnceMakeExactlyOneTransition() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            let now = Moment(instant: Date())
+            let id = try await Self.application(fixture, serial: 7, now: now)
+            let administration = CredentialAdministration(store: fixture.store)
+            _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            let errors = await runConcurrently((1...2).map { admin in
+                { @Sendable in
+                    _ = try await administration.apply(.suspend, to: id, agency: fixture.agency, actor: "管理员\(admin)", reason: "调查", at: now)
+                }
+            })
+            #expect(errors.count == 1)
+            #expect((errors.first as? DomainError)?.reason == .failedPrecondition)
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { try await $0.credentials.credential(id: id, locking: false) }
+            let credential = try #require(stored).0
+            #expect(credential.state == .suspended)
+            #expect(credential.history.map(\.event) == ["apply", "issue", "suspend"])
+            #expect(credential.history.last?.reason == "调查")
+            await fixture.pool.close()
+        }
+    }
+
+    @Test func aCredentialRoundTripsWithItsHistoryAndReviews() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            let issuedOn = Moment(instant: Date().addingTimeInterval(-400 * 86_400))
+            let id = try await Self.application(fixture, serial: 9, now: issuedOn)
+            let administration = CredentialAdministration(store: fixture.store)
+            _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
+            let now = Moment(instant: Date())
+            let review = Credential.Review(year: issuedOn.day.year, trainingHours: 44, outcome: .passed, reviewer: "审验员", recordedOn: now.day)
+            let reviewed = try await administration.apply(.review(review), to: id, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: now)
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { try await $0.credentials.credential(id: id, locking: false) }
+            let loaded = try #require(stored)
+            #expect(loaded.0.reviews == reviewed.reviews)
+            #expect(loaded.0.state == reviewed.state && loaded.0.number == reviewed.number && loaded.0.validUntil == reviewed.validUntil)
+            #expect(loaded.0.history.map(\.event) == ["apply", "issue", "review"])
+            #expect(loaded.version == 3)
+            await fixture.pool.close()
+        }
+    }
+
+    @Test func thePlainResidentIDNumberNeverReachesTheDatabase() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            _ = try await Self.application(fixture, serial: 11, now: Moment(instant: Date()))
+            let plain = try Self.idNumber(11).value
+            let owner = try await db.ownerConnection()
+            let rows: [String] = try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { connection in
+                try await connection.query("SELECT o::text FROM officers o").map { try $0.decode(String.self, at: 0) }
+            }
+            #expect(rows.count == 1)
+            #expect(!rows[0].contains(plain) && !rows[0].contains(String(plain.dropFirst(4).prefix(10))))
+            #expect(rows[0].contains(try Self.idNumber(11).masked))
+            // The same person cannot be recorded twice.
+            await #expect(throws: DomainError.self) { _ = try await Self.application(fixture, serial: 11, now: Moment(instant: Date())) }
+            await owner.close()
+            await fixture.pool.close()
+        }
+    }
+}
