@@ -126,3 +126,57 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) struct CredentialSweepTests {
+    @Test func theSweepSuspendsOverdueCredentialsOnceAndOnlyAfterTheDeadline() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let administration = CredentialAdministration(store: fixture.store)
+            // Issued on 2025-06-02; its 2025 review is due by 2026-03-31.
+            let issuedOn = Moment(instant: Date(timeIntervalSince1970: 1_748_851_200), day: try CalendarDay(iso: "2025-06-02"))
+            let overdue = try await CredentialStoreTests.application(fixture, serial: 21, now: issuedOn)
+            let reviewed = try await CredentialStoreTests.application(fixture, serial: 22, now: issuedOn)
+            for id in [overdue, reviewed] {
+                _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
+            }
+            let reviewDay = Moment(instant: Date(timeIntervalSince1970: 1_768_000_000), day: try CalendarDay(iso: "2026-01-10"))
+            _ = try await administration.apply(.review(.init(year: 2025, trainingHours: 42, outcome: .passed, reviewer: "审验员", recordedOn: reviewDay.day)),
+                                               to: reviewed, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: reviewDay)
+            func day(_ text: String) throws -> Moment {
+                let day = try CalendarDay(iso: text)
+                return Moment(instant: Date(timeIntervalSince1970: TimeInterval(day.daysSinceUnixEpoch) * 86_400), day: day)
+            }
+            #expect(try await administration.sweep(agency: fixture.agency, at: try day("2026-03-31")) == .init())
+            let first = try await administration.sweep(agency: fixture.agency, at: try day("2026-04-01"))
+            #expect(first.suspended.count == 1 && first.expired.isEmpty)
+            #expect(try await administration.sweep(agency: fixture.agency, at: try day("2026-04-01")) == .init(), "a second run changes nothing")
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+                (try await tx.credentials.credential(id: overdue, locking: false)?.0, try await tx.credentials.credential(id: reviewed, locking: false)?.0)
+            }
+            #expect(stored.0?.state == .suspended && stored.0?.history.last?.actor == "system:sweep")
+            #expect(stored.1?.state == .active)
+            // After the term, both expire (the suspended one too).
+            let end = try await administration.sweep(agency: fixture.agency, at: try day("2030-06-02"))
+            #expect(end.expired.count == 2)
+            await fixture.pool.close()
+        }
+    }
+
+    @Test func oneServerAtATime() async throws {
+        try await TestDatabase.with { db in
+            let barrier = Barrier(parties: 2)
+            let held = Task {
+                try await JobLock.run("credential-sweep", configuration: db.application) {
+                    await barrier.arrive()
+                    try await Task.sleep(for: .milliseconds(500))
+                    return 1
+                }
+            }
+            await barrier.arrive()
+            let second = try await JobLock.run("credential-sweep", configuration: db.application) { 2 }
+            #expect(second == nil, "the lock is held elsewhere")
+            #expect(try await held.value == 1)
+            #expect(try await JobLock.run("credential-sweep", configuration: db.application) { 3 } == 3, "free again")
+        }
+    }
+}

@@ -71,6 +71,11 @@ struct PostgresCredentialRecords: CredentialRecords {
         return result
     }
 
+    func sweepCandidates() async throws -> [UUID] {
+        try await connection.query("SELECT id FROM credentials WHERE agency_id = $1 AND state IN ('active', 'suspended') ORDER BY id", [agencyID])
+            .map { try $0.decode(at: 0) }
+    }
+
     private func load(_ row: PostgresRow) async throws -> (Credential, version: Int) {
         let id: UUID = try row.decode(at: 0)
         guard let state = Credential.State(rawValue: try row.decode(at: 3)) else {
