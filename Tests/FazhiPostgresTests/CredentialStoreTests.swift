@@ -180,3 +180,43 @@ import Testing
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) struct PublicVerificationTests {
+    @Test func theAnswerShowsTheCardAndNoPersonalData() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let now = Moment(instant: Date())
+            let id = try await CredentialStoreTests.application(fixture, serial: 31, now: now)
+            let issued = try await CredentialAdministration(store: fixture.store).apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            let verification = PublicVerification(store: fixture.store)
+            let answer = try await verification.byNumber(issued.number!, on: now.day)
+            guard case let .found(card) = answer else { Issue.record("not found: \(answer)"); return }
+            #expect(card.holderName == "执法员31" && card.agencyName == "湖滨区民政局" && card.state == .active && card.inForce)
+            #expect(card.categories == ["社会组织管理"] && card.areas == ["411202"])
+            let shown = "\(card)"
+            let idNumber = try CredentialStoreTests.idNumber(31)
+            #expect(!shown.contains(idNumber.value) && !shown.contains(idNumber.masked), "no ID number, not even masked")
+
+            // Unknown numbers, other agencies' prefixes and garbage: "not valid", nothing more.
+            for unknown in ["411202-MZ-2026-99999", "NO-SUCH-2026-00001", "", "'; DROP TABLE credentials; --", String(repeating: "9", count: 500)] {
+                #expect(try await verification.byNumber(unknown, on: now.day) == .notValid, "\(unknown)")
+            }
+
+            // The signed code: genuine, forged, and printed for another term.
+            let key = Curve25519.Signing.PrivateKey()
+            let keys: (String) -> Curve25519.Signing.PublicKey? = { $0 == "411202-MZ" ? key.publicKey : nil }
+            let code = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: key)
+            #expect(try await verification.byCode(code, publicKeys: keys, on: now.day) == answer)
+            let forged = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: Curve25519.Signing.PrivateKey())
+            #expect(try await verification.byCode(forged, publicKeys: keys, on: now.day) == .notValid)
+            let otherTerm = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!.adding(years: 1)).signed(with: key)
+            #expect(try await verification.byCode(otherTerm, publicKeys: keys, on: now.day) == .notValid)
+
+            // Suspended: still found, with its status, and not in force.
+            _ = try await CredentialAdministration(store: fixture.store).apply(.suspend, to: id, agency: fixture.agency, actor: "管理员", reason: "调查", at: now)
+            guard case let .found(suspended) = try await verification.byNumber(issued.number!, on: now.day) else { Issue.record("not found"); return }
+            #expect(suspended.state == .suspended && !suspended.inForce)
+            await fixture.pool.close()
+        }
+    }
+}

@@ -32,6 +32,8 @@ public protocol CredentialRecords: Sendable {
     /// `locking` holds it until the transaction ends.
     func credential(id: UUID, locking: Bool) async throws -> (Credential, version: Int)?
     func credentials(officerID: UUID) async throws -> [Credential]
+    /// The credential with this number and its holder's name (for public verification).
+    func credential(number: String) async throws -> (Credential, holderName: String)?
     /// Ids of the credentials the daily sweep looks at (active or suspended).
     func sweepCandidates() async throws -> [UUID]
     /// Saves a credential read at `version`: its fields, new transitions and new reviews.

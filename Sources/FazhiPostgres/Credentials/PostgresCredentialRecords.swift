@@ -71,6 +71,14 @@ struct PostgresCredentialRecords: CredentialRecords {
         return result
     }
 
+    func credential(number: String) async throws -> (Credential, holderName: String)? {
+        let rows = try await connection.query(
+            "SELECT c.id, o.name FROM credentials c JOIN officers o ON o.agency_id = c.agency_id AND o.id = c.officer_id WHERE c.agency_id = $1 AND c.number = $2",
+            [agencyID, number])
+        guard let row = rows.first, let (credential, _) = try await self.credential(id: try row.decode(at: 0), locking: false) else { return nil }
+        return (credential, try row.decode(at: 1))
+    }
+
     func sweepCandidates() async throws -> [UUID] {
         try await connection.query("SELECT id FROM credentials WHERE agency_id = $1 AND state IN ('active', 'suspended') ORDER BY id", [agencyID])
             .map { try $0.decode(at: 0) }
