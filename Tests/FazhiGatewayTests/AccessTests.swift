@@ -13,7 +13,8 @@ import Testing
 /// Every method of every served service, from the generated descriptors.
 let everyMethod: [MethodDescriptor] =
     Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
-    + Fazhi_V1_AuditService.Method.descriptors + Grpc_Health_V1_Health.Method.descriptors
+    + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
+    + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
 
@@ -49,6 +50,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.AdminService/ListAgencies": ["platform_admin"],
         "fazhi.v1.AdminService/CreateAgency": ["platform_admin"],
         "fazhi.v1.AuditService/ListAuditEntries": ["admin", "auditor", "platform_admin"],
+        "fazhi.v1.VerificationService/VerifyCredential": ["public"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

@@ -24,6 +24,9 @@ public enum AccessTable {
         "fazhi.v1.AdminService/CreateAgency": .roles(.platformAdmin, kind: .change),
 
         "fazhi.v1.AuditService/ListAuditEntries": .roles(.admin, .auditor, .platformAdmin, kind: .read),
+
+        // 亮证核验: the public verifies credentials without signing in.
+        "fazhi.v1.VerificationService/VerifyCredential": .everyone(.read),
     ]
 
     public enum Decision: Sendable, Equatable {

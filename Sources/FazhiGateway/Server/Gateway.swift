@@ -22,6 +22,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_AuthService.descriptor.fullyQualifiedService,
         Fazhi_V1_AdminService.descriptor.fullyQualifiedService,
         Fazhi_V1_AuditService.descriptor.fullyQualifiedService,
+        Fazhi_V1_VerificationService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
@@ -37,6 +38,7 @@ public final class Gateway: Sendable {
             AuthServiceAdapter(identity: identity, clock: clock),
             AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt), clock: clock),
             AuditServiceAdapter(store: store),
+            VerificationServiceAdapter(verification: PublicVerification(store: store), clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

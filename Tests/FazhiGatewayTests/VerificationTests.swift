@@ -1,0 +1,44 @@
+import Crypto
+import FazhiDomain
+import FazhiGateway
+import FazhiRPC
+import FazhiTestSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Testing
+
+@Suite(.timeLimit(.minutes(3))) struct VerificationTests {
+    @Test func anyoneVerifiesACredentialByNumberWithoutSigningIn() async throws {
+        try await GatewayHarness.with { harness in
+            let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
+            let keys = PersonalDataKeys(sealing: SymmetricKey(size: .bits256), indexing: SymmetricKey(size: .bits256))
+            let now = Moment(instant: Date())
+            let body = "41120219900101123"
+            let idNumber = try ResidentIDNumber(body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! })))
+            let id = try await harness.store.transaction(agency: agency.id, readOnly: false) { tx in
+                let officer = try await tx.credentials.insertOfficer(NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys))
+                let credential = try Credential.apply(
+                    id: UUID(), officerID: officer, categories: ["养老服务"], areas: [try DivisionCode("411202")],
+                    exam: .init(day: now.day.adding(days: -10), score: 88), by: "证件管理员", reason: "申领", at: now,
+                    rules: try CredentialRules(settings: try await tx.settings()))
+                try await tx.credentials.insertCredential(credential)
+                return credential.id
+            }
+            let issued = try await CredentialAdministration(store: harness.store).apply(.issue(number: ""), to: id, agency: agency, actor: "负责人", reason: "批准", at: now)
+            try await harness.withClient { client in
+                let verification = Fazhi_V1_VerificationService.Client(wrapping: client)
+                let answer = try await verification.verifyCredential(.with { $0.number = issued.number! })
+                #expect(answer.found && answer.card.holderName == "张三" && answer.card.agencyName == "湖滨区民政局")
+                #expect(answer.card.state == "active" && answer.card.inForce && answer.card.categories == ["养老服务"])
+                #expect(answer.card.validUntil == issued.validUntil!.description)
+                let text = answer.textFormatString()
+                #expect(!text.contains(idNumber.value) && !text.contains(idNumber.masked), "no personal identifier")
+                let unknown = try await verification.verifyCredential(.with { $0.number = "411202-MZ-2026-99999" })
+                #expect(!unknown.found && unknown.card == Fazhi_V1_CredentialCard())
+                let empty = await #expect(throws: RPCError.self) { _ = try await verification.verifyCredential(.init()) }
+                #expect(empty?.reason == "INVALID_ARGUMENT")
+            }
+        }
+    }
+}
