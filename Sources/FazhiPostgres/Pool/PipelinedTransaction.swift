@@ -74,22 +74,7 @@ extension PostgresConnection {
         if let agency = options.agencyID { batch.append((Self.setAgency, [agency.uuidString.lowercased()])) }
         batch += statements
         batch.append(("COMMIT", []))
-        var attempt = 1
-        while true {
-            do {
-                _ = try await pipelined(batch)
-                return
-            } catch {
-                await rollbackAfterFailure()
-                if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
-                   attempt < options.maximumAttempts, !Task.isCancelled {
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
-                    attempt += 1
-                    continue
-                }
-                throw error
-            }
-        }
+        try await retryingTransaction(options) { _ = try await pipelined(batch) }
     }
 }
 

@@ -35,21 +35,29 @@ extension PostgresConnection {
         _ options: TransactionOptions = TransactionOptions(),
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        var attempt = 1
+        try await retryingTransaction(options) {
+            try await begin(options)
+            let value = try await body(self)
+            try await simpleQuery("COMMIT")
+            return value
+        }
+    }
+
+    /// Runs one attempt of a transaction; after a failure rolls back, and on serialization
+    /// failure or deadlock tries again, up to `options.maximumAttempts` in all.
+    func retryingTransaction<T>(_ options: TransactionOptions, _ attempt: () async throws -> T) async throws -> T {
+        var attempts = 1
         while true {
             do {
-                try await begin(options)
-                let value = try await body(self)
-                try await simpleQuery("COMMIT")
-                return value
+                return try await attempt()
             } catch {
                 await rollbackAfterFailure()
                 if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
-                   attempt < options.maximumAttempts, !Task.isCancelled {
+                   attempts < options.maximumAttempts, !Task.isCancelled {
                     // The transaction that won may not have committed yet; retrying at once
                     // would meet it again. A short, jittered pause lets it finish.
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
-                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempts))
+                    attempts += 1
                     continue
                 }
                 throw error
