@@ -189,13 +189,6 @@ struct GatewayHarness: Sendable {
 
 func bearer(_ token: String) -> Metadata { ["authorization": "Bearer \(token)"] }
 
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let current = Locked(Date())
-    var now: Date { current.current }
-    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 extension RPCError {
     /// The `ErrorInfo.reason` of the google.rpc.Status in the trailers.
     var reason: String? {
@@ -214,23 +207,4 @@ extension RPCError {
         }
         return messages
     }
-}
-
-/// Keeps every log line the gateway writes, metadata included, for the tests to inspect.
-struct LogCapture: LogHandler, Sendable {
-    private let lines = Locked<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        lines.withLock { $0.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))") }
-    }
-
-    var all: [String] { lines.current }
 }
