@@ -37,6 +37,31 @@ func peakResidentBytes() -> Int {
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
 
+/// Runs `tasks` loops side by side for `seconds`, each with its own `state`, repeating
+/// `step`; returns how many steps ran and the seconds it took.
+func runSideBySide<State>(
+    tasks: Int, seconds: Int, executor: (() -> any TaskExecutor)?,
+    state: @escaping @Sendable () -> State, step: @escaping @Sendable (inout State) async throws -> Void
+) async throws -> (steps: Int, seconds: Double) {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    let started = ContinuousClock.now
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<tasks {
+            group.addTask(executorPreference: executor?()) {
+                var local = state()
+                var count = 0
+                while ContinuousClock.now < deadline {
+                    try await step(&local)
+                    count += 1
+                }
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+    return (total, (ContinuousClock.now - started) / .seconds(1))
+}
+
 func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
 /// The query of `pgbench -S`, through the pool, from concurrent tasks.
@@ -58,29 +83,16 @@ struct PointSelect: AsyncParsableCommand {
             for _ in 0..<tasks { group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) { for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) } } }
             try await group.waitForAll()
         }
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        let started = ContinuousClock.now
-        let total = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<tasks {
-                group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) {
-                    var count = 0
-                    // A cheap generator, like pgbench's own: the kernel's would add a syscall per query.
-                    var generator = SplitMix64(seed: UInt64.random(in: 1...UInt64.max))
-                    while ContinuousClock.now < deadline {
-                        let aid = Int32.random(in: 1...Int32(accounts), using: &generator)
-                        let balance: Int32 = try await pool.withConnection { connection in
-                            try await connection.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [aid])[0].decode(at: 0)
-                        }
-                        _ = balance
-                        count += 1
-                    }
-                    return count
-                }
+        // A cheap generator per task, like pgbench's own: the kernel's would add a syscall per query.
+        let (total, elapsed) = try await runSideBySide(tasks: tasks, seconds: seconds, executor: eventLoop ? { PostgresEventLoop.next() } : nil,
+                                                       state: { SplitMix64(seed: UInt64.random(in: 1...UInt64.max)) }) { generator in
+            let aid = Int32.random(in: 1...Int32(accounts), using: &generator)
+            let balance: Int32 = try await pool.withConnection { connection in
+                try await connection.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [aid])[0].decode(at: 0)
             }
-            return try await group.reduce(0, +)
+            _ = balance
         }
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, seconds, Double(total) / seconds, tasks))
+        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, elapsed, Double(total) / elapsed, tasks))
         await pool.close()
     }
 }
@@ -195,27 +207,14 @@ struct Authenticate: AsyncParsableCommand {
         let pool = ConnectionPool(configuration: connection.configuration, options: .init(maximumConnections: poolSize))
         let store = PostgresTenantStore(pool: pool)
         let identity = IdentityService(store: store, scrypt: ScryptParameters(logN: 10))
-        func call(_ method: String) -> CallAudit { CallAudit(method: method, peer: "bench", requestID: "bench") { 0 } }
+        @Sendable func call(_ method: String) -> CallAudit { CallAudit(method: method, peer: "bench", requestID: "bench") { 0 } }
         let signedIn = try await identity.login(agencyCode: agency, username: username, password: password, peer: "bench", call: call("login"), now: Date())
         let token = signedIn.token.text
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        let started = ContinuousClock.now
-        let total = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<tasks {
-                group.addTask {
-                    var count = 0
-                    while ContinuousClock.now < deadline {
-                        let audit = call("fazhi.v1.AuthService/WhoAmI")
-                        let caller = try await identity.authenticate(token: token, call: audit, now: Date())
-                        try await store.appendAudit(audit.record(status: "OK", reason: nil, now: Date()), agency: caller.agency.id)
-                        count += 1
-                    }
-                    return count
-                }
-            }
-            return try await group.reduce(0, +)
+        let (total, elapsed) = try await runSideBySide(tasks: tasks, seconds: seconds, executor: nil, state: {}) { _ in
+            let audit = call("fazhi.v1.AuthService/WhoAmI")
+            let caller = try await identity.authenticate(token: token, call: audit, now: Date())
+            try await store.appendAudit(audit.record(status: "OK", reason: nil, now: Date()), agency: caller.agency.id)
         }
-        let elapsed = (ContinuousClock.now - started) / .seconds(1)
         print(String(format: "authenticate+audit: %d calls in %.1f s: %.0f per second (%d tasks, pool %d)", total, elapsed, Double(total) / elapsed, tasks, poolSize))
         await pool.close()
     }

@@ -27,7 +27,8 @@ struct ClientOptions: ParsableArguments {
     func withClient<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let (host, port, ca) = try resolved()
         // An IP address is not a valid TLS server name (SNI): connect to it as an address.
-        let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        let octets = host.split(separator: ".")
+        let isIPv4 = octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
         let transport = try HTTP2ClientTransport.Posix(
             target: isIPv4 ? .ipv4(address: host, port: port) : .dns(host: host, port: port),
             transportSecurity: .tls { tls in

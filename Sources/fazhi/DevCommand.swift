@@ -78,7 +78,7 @@ struct DevCommand: AsyncParsableCommand {
         _ = try await store.createAgency(
             code: Self.demoAgencyCode, name: "湖滨区民政局", divisionCode: "411202",
             admin: NewUser(username: "admin", displayName: "系统管理员", passwordHash: try PasswordHash.make(password, parameters: .standard), roles: [.admin]),
-            audit: nil)
+            audit: nil, at: Date())
         print("已创建演示机构 / created the demo agency 湖滨区民政局 (\(Self.demoAgencyCode))")
         return ("admin", password)
     }
@@ -125,36 +125,5 @@ struct DevInfo: Codable {
         var generator = SystemRandomNumberGenerator()
         let body = String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
         return "Fz-\(body)7a"
-    }
-}
-
-/// The development PKI under `.fazhi/tls/`: a CA for the server's certificate and a client
-/// CA for the demo agency. Made once, then reused.
-struct DevelopmentTLS {
-    var caCertificate: String
-    var serverCertificate: String
-    var serverKey: String
-    var agencyCA: String
-    var agencyCAKey: String
-
-    static func ensure(in directory: URL, agencyCode: String) throws -> DevelopmentTLS {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-        let files = DevelopmentTLS(
-            caCertificate: path("ca.pem"), serverCertificate: path("server.pem"), serverKey: path("server-key.pem"),
-            agencyCA: path("agency-\(agencyCode)-ca.pem"), agencyCAKey: path("agency-\(agencyCode)-ca-key.pem"))
-        let manager = FileManager.default
-        let now = Date()
-        if !manager.fileExists(atPath: files.caCertificate) || !manager.fileExists(atPath: files.serverKey) {
-            let root = try CertificateAuthority.create(commonName: "Fazhi development CA", organization: "Fazhi (development)", now: now)
-            try root.write(certificatePath: files.caCertificate, keyPath: path("ca-key.pem"))
-            let (server, key) = try root.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
-            try CertificateAuthority.writePEM(certificate: server, key: key, certificatePath: files.serverCertificate, keyPath: files.serverKey)
-        }
-        if !manager.fileExists(atPath: files.agencyCA) {
-            let agency = try CertificateAuthority.create(commonName: "\(agencyCode) client CA (development)", organization: agencyCode, now: now)
-            try agency.write(certificatePath: files.agencyCA, keyPath: files.agencyCAKey)
-        }
-        return files
     }
 }

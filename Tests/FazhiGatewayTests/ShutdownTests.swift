@@ -15,7 +15,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct ShutdownTests {
     @Test func sigtermLetsTheCallInFlightFinish() async throws {
         try await GatewayHarness.with { harness in
-            let port = try freePort()
+            let port = try TestCluster.freeLoopbackPort()
             let directory = harness.files.directory.path
             var environment = ProcessInfo.processInfo.environment
             environment["FAZHI_DATABASE_URL"] = try harness.database.applicationURL
@@ -23,7 +23,7 @@ import Testing
             environment["FAZHI_TLS_KEY"] = "\(directory)/server-key.pem"
             environment["FAZHI_GRPC_PORT"] = String(port)
             environment["FAZHI_SCRYPT_LOG_N"] = "10"
-            let metricsPort = try freePort()
+            let metricsPort = try TestCluster.freeLoopbackPort()
             environment["FAZHI_METRICS_PORT"] = String(metricsPort)
             let server = Process()
             server.executableURL = fazhiExecutable()
@@ -103,21 +103,6 @@ import Testing
 /// The `fazhi` binary that `swift test` built beside the test bundle.
 func fazhiExecutable() -> URL {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi")
-}
-
-func freePort() throws -> Int {
-    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-    }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 func waitUntil(_ condition: () async throws -> Bool) async throws {

@@ -53,7 +53,7 @@ import Testing
             let numbers = Locked<[String]>([])
             let errors = await runConcurrently(ids.map { id in
                 { @Sendable in
-                    let issued = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+                    let issued = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
                     numbers.withLock { $0.append(issued.number!) }
                 }
             })
@@ -70,7 +70,7 @@ import Testing
             let now = Moment(instant: Date())
             let id = try await Self.application(fixture, serial: 7, now: now)
             let administration = CredentialAdministration(store: fixture.store)
-            _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
             let errors = await runConcurrently((1...2).map { admin in
                 { @Sendable in
                     _ = try await administration.apply(.suspend, to: id, agency: fixture.agency, actor: "管理员\(admin)", reason: "调查", at: now)
@@ -93,7 +93,7 @@ import Testing
             let issuedOn = Moment(instant: Date().addingTimeInterval(-400 * 86_400))
             let id = try await Self.application(fixture, serial: 9, now: issuedOn)
             let administration = CredentialAdministration(store: fixture.store)
-            _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
+            _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
             let now = Moment(instant: Date())
             let review = Credential.Review(year: issuedOn.day.year, trainingHours: 44, outcome: .passed, reviewer: "审验员", recordedOn: now.day)
             let reviewed = try await administration.apply(.review(review), to: id, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: now)
@@ -137,7 +137,7 @@ import Testing
             let overdue = try await CredentialStoreTests.application(fixture, serial: 21, now: issuedOn)
             let reviewed = try await CredentialStoreTests.application(fixture, serial: 22, now: issuedOn)
             for id in [overdue, reviewed] {
-                _ = try await administration.apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
+                _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
             }
             let reviewDay = Moment(instant: Date(timeIntervalSince1970: 1_768_000_000), day: try CalendarDay(iso: "2026-01-10"))
             _ = try await administration.apply(.review(.init(year: 2025, trainingHours: 42, outcome: .passed, reviewer: "审验员", recordedOn: reviewDay.day)),
@@ -187,7 +187,7 @@ import Testing
             let fixture = try await CredentialStoreTests.fixture(db)
             let now = Moment(instant: Date())
             let id = try await CredentialStoreTests.application(fixture, serial: 31, now: now)
-            let issued = try await CredentialAdministration(store: fixture.store).apply(.issue(number: ""), to: id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            let issued = try await CredentialAdministration(store: fixture.store).issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
             let verification = PublicVerification(store: fixture.store)
             let answer = try await verification.byNumber(issued.number!, on: now.day)
             guard case let .found(card) = answer else { Issue.record("not found: \(answer)"); return }

@@ -6,7 +6,7 @@ import Testing
 /// `sslmode=verify-full` against a server whose certificate a test CA signed.
 @Suite(.timeLimit(.minutes(2))) struct TLSTests {
     static let cluster: Task<(EmbeddedCluster, URL), any Error> = Task {
-        let port = try freeLoopbackPort()
+        let port = try TestCluster.freeLoopbackPort()
         let cluster = try TestCluster.startThrowawayCluster(name: "tls") { directory in
             let certificates = directory.appendingPathComponent("tls")
             try makeCertificates(in: certificates)
@@ -38,19 +38,6 @@ import Testing
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw PostgresError(code: .connectionFailed, message: "openssl failed to make test certificates") }
-    }
-
-    static func freeLoopbackPort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     func configuration(host: String, ca: String, mode: String = "verify-full") async throws -> PostgresConfiguration {

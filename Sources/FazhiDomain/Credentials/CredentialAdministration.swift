@@ -6,20 +6,32 @@ public struct CredentialAdministration: Sendable {
 
     public init(store: any TenantStore) { self.store = store }
 
+    /// 发证: approves the application and issues the credential under the agency's next number.
+    public func issue(_ credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment) async throws -> Credential {
+        try await change(credentialID, agency: agency, actor: actor, reason: reason, at: now) { tx in
+            .issue(number: try await tx.credentials.nextCredentialNumber(agencyCode: agency.code, year: now.day.year))
+        }
+    }
+
     /// Applies `event` to the credential: read with a row lock, decide, save the new state
     /// and its transition together. Two administrators acting at once take turns, so the
-    /// second sees the first one's result (and, for the same event, is refused).
+    /// second sees the first one's result (and, for the same event, is refused). Issuing
+    /// goes through `issue`, which draws the number.
     public func apply(_ event: Credential.Event, to credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment) async throws -> Credential {
+        if case .issue = event {
+            throw DomainError.invalidArgument(field: "event", zh: "发证须经编号分配", en: "issuing draws its number: use issue")
+        }
+        return try await change(credentialID, agency: agency, actor: actor, reason: reason, at: now) { _ in event }
+    }
+
+    private func change(_ credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment,
+                        event: @escaping @Sendable (any TenantTransaction) async throws -> Credential.Event) async throws -> Credential {
         try await store.transaction(agency: agency.id, readOnly: false) { tx in
             let rules = try CredentialRules(settings: try await tx.settings())
             guard let (credential, version) = try await tx.credentials.credential(id: credentialID, locking: true) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
             }
-            var resolved = event
-            if case .issue = event {
-                resolved = .issue(number: try await tx.credentials.nextCredentialNumber(agencyCode: agency.code, year: now.day.year))
-            }
-            let next = try credential.applying(resolved, by: actor, reason: reason, at: now, rules: rules)
+            let next = try credential.applying(try await event(tx), by: actor, reason: reason, at: now, rules: rules)
             guard try await tx.credentials.save(next, readAt: version) else {
                 throw DomainError(.failedPrecondition, zh: "证件已被他人修改，请重试", en: "the credential changed meanwhile; try again")
             }

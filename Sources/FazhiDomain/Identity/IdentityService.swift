@@ -39,7 +39,7 @@ public struct IdentityService: Sendable {
         }
         let throttle = try LoginThrottle(settings: settings)
         if let until = throttle.lockedUntil(failures: failures, now: now) {
-            throw Self.locked(until: until)
+            throw Self.locked(until: until, now: now)
         }
         // Verified outside any transaction: scrypt takes tens of milliseconds.
         let matches = (user?.passwordHash ?? decoy).verify(password)
@@ -47,7 +47,7 @@ public struct IdentityService: Sendable {
             try await store.transaction(agency: agency.id, readOnly: false) { tx in
                 try await tx.recordLoginFailure(username: username, at: now, peer: peer)
             }
-            if let until = throttle.lockedUntil(failures: failures + [now], now: now) { throw Self.locked(until: until) }
+            if let until = throttle.lockedUntil(failures: failures + [now], now: now) { throw Self.locked(until: until, now: now) }
             throw Self.invalidCredentials
         }
         let rules = try SessionRules(settings: settings)
@@ -68,8 +68,8 @@ public struct IdentityService: Sendable {
         return SignedIn(token: token, expiresAt: expiresAt, caller: caller)
     }
 
-    private static func locked(until: Date) -> DomainError {
-        let minutes = max(1, Int((until.timeIntervalSinceNow / 60).rounded(.up)))
+    private static func locked(until: Date, now: Date) -> DomainError {
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
         return DomainError(
             .accountLocked,
             zh: "登录失败次数过多，该用户名已被暂时锁定，请稍后再试", en: "too many failed sign-ins; this name is locked for a while, try again later",

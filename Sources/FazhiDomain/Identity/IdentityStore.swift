@@ -47,7 +47,7 @@ public protocol TenantStore: Sendable {
     func agency(code: String) async throws -> Agency?
     func agencies(after code: String?, limit: Int) async throws -> [Agency]
     /// Creates an agency and its first administrator in one transaction.
-    func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?) async throws -> Agency
+    func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency
     func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
     /// A call's audit row in a transaction of its own, in its agency's log.
     func appendAudit(_ record: AuditRecord, agency: UUID) async throws
@@ -84,7 +84,7 @@ public protocol TenantTransaction: Sendable {
     func users(role: Role?, after username: String?, limit: Int) async throws -> [UserRecord]
     /// Throws `ALREADY_EXISTS` when the username is taken.
     func insertUser(_ user: NewUser, grantedBy: UUID?, at: Date) async throws -> UserRecord
-    func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID, at: Date) async throws
+    func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID?, at: Date) async throws
     func setDisabled(userID: UUID, at: Date?) async throws
     func setPasswordHash(userID: UUID, hash: PasswordHash, at: Date) async throws
 

@@ -94,14 +94,15 @@ public struct UserAdministration: Sendable {
         }
         try UsernameRule.validate(adminUsername)
         try Self.validateDisplayName(adminDisplayName)
-        let defaults = PasswordPolicy(minimumLength: 12, minimumCharacterClasses: 2)
-        try defaults.check(adminPassword, username: adminUsername)
+        // A new agency has no overrides yet: the platform's settings are the defaults it starts with.
+        let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
+        try PasswordPolicy(settings: settings).check(adminPassword, username: adminUsername)
         call.target("agency:\(code)")
         let hash = try PasswordHash.make(adminPassword, parameters: scrypt)
         let agency = try await store.createAgency(
             code: code, name: name, divisionCode: divisionCode,
             admin: NewUser(username: adminUsername, displayName: adminDisplayName, passwordHash: hash, roles: [.admin]),
-            audit: call.record(status: "OK", reason: nil, now: now))
+            audit: call.record(status: "OK", reason: nil, now: now), at: now)
         call.markWritten()
         return agency
     }

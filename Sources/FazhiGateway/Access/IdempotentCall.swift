@@ -42,7 +42,9 @@ struct IdempotentCall {
         var hasher = SHA256()
         hasher.update(data: Data(method.utf8))
         hasher.update(data: Data([0]))
-        hasher.update(data: try protobuf.serializedBytes(options: { var o = BinaryEncodingOptions(); o.useDeterministicOrdering = true; return o }()) as [UInt8])
+        var deterministic = BinaryEncodingOptions()
+        deterministic.useDeterministicOrdering = true
+        hasher.update(data: try protobuf.serializedBytes(options: deterministic) as [UInt8])
         let fingerprint = Data(hasher.finalize())
 
         let now = clock()

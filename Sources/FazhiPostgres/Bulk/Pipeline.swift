@@ -21,11 +21,28 @@ extension PostgresConnection {
             }
             encodedSets.append(encoded)
         }
+        var affected = 0
+        try await runPipeline(encodedSets.map { (name, $0) }) { result in
+            affected += Int(String(cString: PQcmdTuples(result))) ?? 0
+            PQclear(result)
+        }
+        return affected
+    }
+
+    /// Sends prepared statements in pipeline mode, ended by one Sync, without waiting for
+    /// answers; then reads every answer. Each successful result goes to `take`, which owns
+    /// it; `endOfStatement` marks where one statement's results end. Statements after a
+    /// failed one are skipped by the server; the first error is thrown after the Sync.
+    func runPipeline(
+        _ batch: [(name: String, encoded: EncodedParameters)],
+        take: (OpaquePointer) -> Void,
+        endOfStatement: () -> Void = {}
+    ) async throws {
         let connection = try claim()
         defer { release() }
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError() }
         defer { PQexitPipelineMode(connection) }
-        for (index, encoded) in encodedSets.enumerated() {
+        for (index, (name, encoded)) in batch.enumerated() {
             let sent = encoded.withPointers { values, lengths, formats in
                 PQsendQueryPrepared(connection, name, encoded.count, values, lengths, formats, 1)
             }
@@ -38,18 +55,21 @@ extension PostgresConnection {
         }
         guard PQpipelineSync(connection) == 1 else { throw connectionError() }
         try await flush(connection)
-        var affected = 0
         var firstError: PostgresError?
-        var synced = false
-        while !synced {
+        while true {
             try await awaitResult(connection)
-            // A NULL separates one statement's results from the next.
-            guard let result = PQgetResult(connection) else { continue }
+            guard let result = PQgetResult(connection) else {
+                endOfStatement()
+                continue
+            }
             switch PQresultStatus(result) {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
-                affected += Int(String(cString: PQcmdTuples(result))) ?? 0
+                take(result)
+                continue
             case PGRES_PIPELINE_SYNC:
-                synced = true
+                PQclear(result)
+                if let firstError { throw firstError }
+                return
             case PGRES_PIPELINE_ABORTED:
                 break
             default:
@@ -57,7 +77,5 @@ extension PostgresConnection {
             }
             PQclear(result)
         }
-        if let firstError { throw firstError }
-        return affected
     }
 }

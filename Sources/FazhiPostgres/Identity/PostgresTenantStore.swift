@@ -28,7 +28,7 @@ public struct PostgresTenantStore: TenantStore {
         ).map(Self.agency)
     }
 
-    public func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?) async throws -> Agency {
+    public func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency {
         guard let platform = try await agency(code: Agency.platformCode) else {
             throw PostgresError(code: .raised, message: "the platform agency is missing; are all migrations applied?")
         }
@@ -38,7 +38,7 @@ public struct PostgresTenantStore: TenantStore {
                 if let audit { try await PostgresTenantTransaction(connection: connection, agencyID: platform.id).appendAudit(audit) }
                 // Now act for the new agency to create its administrator.
                 try await connection.query("SELECT set_config('fazhi.agency_id', $1, true)", [id.uuidString.lowercased()])
-                _ = try await PostgresTenantTransaction(connection: connection, agencyID: id).insertUser(admin, grantedBy: nil, at: Date())
+                _ = try await PostgresTenantTransaction(connection: connection, agencyID: id).insertUser(admin, grantedBy: nil, at: now)
                 let rows = try await connection.query("SELECT \(Self.agencyColumns) FROM agencies WHERE id = $1", [id])
                 return try Self.agency(rows[0])
             }

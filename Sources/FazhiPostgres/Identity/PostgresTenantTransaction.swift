@@ -74,11 +74,7 @@ struct PostgresTenantTransaction: TenantTransaction {
         return created
     }
 
-    func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID, at: Date) async throws {
-        try await setRoles(userID: userID, roles: roles, grantedBy: Optional(grantedBy), at: at)
-    }
-
-    private func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID?, at: Date) async throws {
+    func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID?, at: Date) async throws {
         let names = roles.map(\.rawValue).sorted()
         try await connection.execute("DELETE FROM role_grants WHERE agency_id = $1 AND user_id = $2 AND NOT (role = ANY($3))", [agencyID, userID, names])
         try await connection.execute(

@@ -24,6 +24,8 @@ public struct TransactionOptions: Sendable {
         self.agencyID = agencyID
         self.maximumAttempts = maximumAttempts
     }
+
+    var beginStatement: String { "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")" }
 }
 
 extension PostgresConnection {

@@ -48,7 +48,7 @@ struct GatewayHarness: Sendable {
             _ = try await store.createAgency(
                 code: agencyCode, name: "湖滨区民政局", divisionCode: "411202",
                 admin: NewUser(username: adminUsername, displayName: "管理员", passwordHash: try PasswordHash.make(adminPassword, parameters: scrypt), roles: [.admin]),
-                audit: nil)
+                audit: nil, at: Date())
             let clock = TestClock()
             let logs = LogCapture()
             var logger = Logger(label: "fazhi.gateway", factory: { _ in logs })
@@ -81,20 +81,10 @@ struct GatewayHarness: Sendable {
 
     private static func makeFiles() throws -> TLSFiles {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-gw-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let now = Date()
-        let root = try CertificateAuthority.create(commonName: "Fazhi test CA", organization: "Fazhi tests", now: now)
-        try root.write(certificatePath: directory.appendingPathComponent("ca.pem").path, keyPath: directory.appendingPathComponent("ca-key.pem").path)
-        let (server, serverKey) = try root.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
-        try CertificateAuthority.writePEM(certificate: server, key: serverKey,
-                                          certificatePath: directory.appendingPathComponent("server.pem").path,
-                                          keyPath: directory.appendingPathComponent("server-key.pem").path)
-        let agencyCA = try CertificateAuthority.create(commonName: "\(agencyCode) client CA", organization: "湖滨区民政局", now: now)
-        let agencyCAPath = directory.appendingPathComponent("agency-ca.pem").path
-        try agencyCA.write(certificatePath: agencyCAPath, keyPath: directory.appendingPathComponent("agency-ca-key.pem").path)
-        let stranger = try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: now)
-        return TLSFiles(directory: directory, serverCA: directory.appendingPathComponent("ca.pem").path,
-                        agencyCA: agencyCA, agencyCAPath: agencyCAPath, strangerCA: stranger)
+        let tls = try DevelopmentTLS.ensure(in: directory, agencyCode: agencyCode)
+        return TLSFiles(directory: directory, serverCA: tls.caCertificate,
+                        agencyCA: try CertificateAuthority.load(certificatePath: tls.agencyCA, keyPath: tls.agencyCAKey), agencyCAPath: tls.agencyCA,
+                        strangerCA: try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: Date()))
     }
 
     /// Runs `body` with a client of another gateway on the same database: the server
