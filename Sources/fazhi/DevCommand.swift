@@ -34,7 +34,8 @@ struct DevCommand: AsyncParsableCommand {
             gateway: GatewayConfiguration(
                 host: "127.0.0.1", port: port, mutualTLSPort: mtlsPort,
                 certificateChainPath: tls.serverCertificate, privateKeyPath: tls.serverKey,
-                clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA]),
+                clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA], clientAuthorityKeyPaths: [Self.demoAgencyCode: tls.agencyCAKey],
+                secrets: try Self.developmentSecrets()),
             metricsPort: metricsPort < 0 ? nil : metricsPort)
         try await ServeCommand.serve(settings) { gateway in
             let ports = try await gateway.boundPorts()
@@ -52,6 +53,18 @@ struct DevCommand: AsyncParsableCommand {
                 """)
             fflush(nil)  // the ready message must reach a redirected stdout now
         }
+    }
+
+    /// The server secret of the development environment, made once in `.fazhi/secrets.key`
+    /// (0600). Losing it makes the sealed personal data unreadable.
+    static func developmentSecrets() throws -> ServerSecrets {
+        let file = DevelopmentState.stateDirectory.appendingPathComponent("secrets.key").path
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) { return try ServerSecrets(secretBase64: text) }
+        let secret = ServerSecrets.generate()
+        guard FileManager.default.createFile(atPath: file, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write \(file)")
+        }
+        return try ServerSecrets(secretBase64: secret)
     }
 
     private func migrate(_ state: DevelopmentState) async throws {

@@ -27,14 +27,9 @@ struct ServerSettings {
         guard let certificate = config.string(forKey: "tls.certificate"), let key = config.string(forKey: "tls.key") else {
             throw CommandFailure("缺少 TLS 证书 / TLS is required: set tls.certificate and tls.key (FAZHI_TLS_CERTIFICATE, FAZHI_TLS_KEY)")
         }
-        var authorities: [String: String] = [:]
-        for entry in config.stringArray(forKey: "tls.client_authorities", default: []) {
-            let parts = entry.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else {
-                throw CommandFailure("tls.client_authorities entries are AGENCY=path/to/ca.pem, got \"\(entry)\"")
-            }
-            authorities[String(parts[0])] = String(parts[1])
-        }
+        let authorities = try agencyPaths(config, key: "tls.client_authorities", example: "AGENCY=path/to/ca.pem")
+        let authorityKeys = try agencyPaths(config, key: "tls.client_authority_keys", example: "AGENCY=path/to/ca-key.pem")
+        let secrets = try serverSecrets(config)
         let mutualTLSPort = config.int(forKey: "grpc.mtls_port", default: 7444)
         let metricsPort = config.int(forKey: "metrics.port", default: 9464)
         return ServerSettings(
@@ -45,12 +40,43 @@ struct ServerSettings {
                 port: config.int(forKey: "grpc.port", default: 7443),
                 mutualTLSPort: authorities.isEmpty || mutualTLSPort < 0 ? nil : mutualTLSPort,
                 certificateChainPath: certificate, privateKeyPath: key,
-                clientAuthorityPaths: authorities,
+                clientAuthorityPaths: authorities, clientAuthorityKeyPaths: authorityKeys, secrets: secrets,
                 scrypt: ScryptParameters(
                     logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
                     blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
                     parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism))),
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
             metricsPort: metricsPort < 0 ? nil : metricsPort)
+    }
+
+    /// `AGENCY=path` entries of a list setting, by agency.
+    private static func agencyPaths(_ config: ConfigReader, key: String, example: String) throws -> [String: String] {
+        var paths: [String: String] = [:]
+        for entry in config.stringArray(forKey: ConfigKey(key), default: []) {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw CommandFailure("\(key) entries are \(example), got \"\(entry)\"") }
+            paths[String(parts[0])] = String(parts[1])
+        }
+        return paths
+    }
+
+    /// The server secret, from `secrets.key` or the file `secrets.key_file` names. Without
+    /// it no personal data can be sealed, so the server does not start.
+    static func serverSecrets(_ config: ConfigReader) throws -> ServerSecrets {
+        var secret = config.string(forKey: "secrets.key", isSecret: true)
+        if secret == nil, let path = config.string(forKey: "secrets.key_file") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CommandFailure("无法读取服务器密钥文件 / cannot read secrets.key_file \(path)")
+            }
+            secret = text
+        }
+        guard let secret else {
+            throw CommandFailure("缺少服务器密钥 / no server secret: set FAZHI_SECRETS_KEY (or secrets.key_file) to 32 random bytes in base64, e.g. from `fazhi secrets generate`")
+        }
+        do {
+            return try ServerSecrets(secretBase64: secret)
+        } catch let error as DomainError {
+            throw CommandFailure("\(error.messageZH) / \(error.messageEN)")
+        }
     }
 }

@@ -14,6 +14,7 @@ import Testing
 let everyMethod: [MethodDescriptor] =
     Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
+    + Fazhi_V1_CredentialService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -51,6 +52,27 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.AdminService/CreateAgency": ["platform_admin"],
         "fazhi.v1.AuditService/ListAuditEntries": ["admin", "auditor", "platform_admin"],
         "fazhi.v1.VerificationService/VerifyCredential": ["public"],
+        "fazhi.v1.VerificationService/VerifyCredentialCode": ["public"],
+        "fazhi.v1.VerificationService/GetVerificationKey": ["public"],
+        "fazhi.v1.CredentialService/CreateOfficer": ["credential_admin"],
+        "fazhi.v1.CredentialService/GetOfficer": ["credential_admin", "auditor", "officer"],
+        "fazhi.v1.CredentialService/ListOfficers": ["credential_admin", "auditor"],
+        "fazhi.v1.CredentialService/RecordExamResult": ["credential_admin"],
+        "fazhi.v1.CredentialService/SetTrainingHours": ["credential_admin"],
+        "fazhi.v1.CredentialService/ApplyForCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/IssueCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/RejectCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/SuspendCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/ReinstateCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/RevokeCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/RenewCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/ReplaceCredential": ["credential_admin"],
+        "fazhi.v1.CredentialService/RecordReview": ["credential_admin"],
+        "fazhi.v1.CredentialService/GetCredential": ["credential_admin", "auditor", "officer"],
+        "fazhi.v1.CredentialService/ListCredentials": ["credential_admin", "auditor", "officer"],
+        "fazhi.v1.CredentialService/CheckAuthority": ["credential_admin", "auditor", "officer"],
+        "fazhi.v1.CredentialService/GetVerificationCode": ["credential_admin", "auditor", "officer"],
+        "fazhi.v1.CredentialService/IssueClientCertificate": ["credential_admin", "officer"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

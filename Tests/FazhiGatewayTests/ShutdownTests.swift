@@ -23,6 +23,7 @@ import Testing
             environment["FAZHI_TLS_KEY"] = "\(directory)/server-key.pem"
             environment["FAZHI_GRPC_PORT"] = String(port)
             environment["FAZHI_SCRYPT_LOG_N"] = "10"
+            environment["FAZHI_SECRETS_KEY"] = ServerSecrets.generate()
             let metricsPort = try TestCluster.freeLoopbackPort()
             environment["FAZHI_METRICS_PORT"] = String(metricsPort)
             let server = Process()

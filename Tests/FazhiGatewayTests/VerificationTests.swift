@@ -41,4 +41,50 @@ import Testing
             }
         }
     }
+
+    @Test func aPrintedCodeVerifiesOnlineAndOfflineAndAForgedOrAlteredOneIsNotValid() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let corps = try await CorpsFixture.make(harness, client)
+                let credentials = Fazhi_V1_CredentialService.Client(wrapping: client)
+                let code = try await credentials.getVerificationCode(.with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)).code
+
+                // Online, without signing in.
+                let verification = Fazhi_V1_VerificationService.Client(wrapping: client)
+                let answer = try await verification.verifyCredentialCode(.with { $0.code = code })
+                #expect(answer.found && answer.card.number == corps.liCredential.number && answer.card.holderName == "李明" && answer.card.inForce)
+                #expect(!answer.textFormatString().contains(CorpsFixture.liIDNumber) && !answer.textFormatString().contains("4112**"))
+
+                // Offline, with the published key.
+                let published = try await verification.getVerificationKey(.with { $0.agencyCode = GatewayHarness.agencyCode })
+                let key = try Curve25519.Signing.PublicKey(rawRepresentation: published.publicKey)
+                #expect(published.publicKeyPem.hasPrefix("-----BEGIN PUBLIC KEY-----"))
+                let offline = VerificationCode.verify(code, publicKeys: { $0 == GatewayHarness.agencyCode ? key : nil })
+                #expect(offline?.credentialNumber == corps.liCredential.number)
+
+                // Forged (another key), altered (one character of the payload), garbage.
+                let forged = try VerificationCode(agencyCode: GatewayHarness.agencyCode, credentialNumber: corps.liCredential.number,
+                                                  validUntil: try CalendarDay(iso: corps.liCredential.validUntil)).signed(with: Curve25519.Signing.PrivateKey())
+                var altered = Array(code)
+                let position = 5
+                altered[position] = altered[position] == "A" ? "B" : "A"
+                for bad in [forged, String(altered), "v1.x.y", String(code.dropLast()), "v2" + code.dropFirst(2)] {
+                    let answer = try await verification.verifyCredentialCode(.with { $0.code = bad })
+                    #expect(!answer.found && answer.card == Fazhi_V1_CredentialCard(), "\(bad)")
+                    #expect(VerificationCode.verify(bad, publicKeys: { _ in key }) == nil, "\(bad)")
+                }
+
+                // A revoked credential's code still verifies as genuine, and says revoked.
+                _ = try await credentials.revokeCredential(.with { $0.credentialID = corps.liCredential.credentialID; $0.reason = "调离执法岗位" },
+                                                           metadata: bearer(corps.credentialAdminToken))
+                let revoked = try await verification.verifyCredentialCode(.with { $0.code = code })
+                #expect(revoked.found && revoked.card.state == "revoked" && !revoked.card.inForce)
+
+                let unknownAgency = await #expect(throws: RPCError.self) {
+                    _ = try await verification.getVerificationKey(.with { $0.agencyCode = "NO-SUCH" })
+                }
+                #expect(unknownAgency?.code == .notFound)
+            }
+        }
+    }
 }

@@ -158,6 +158,13 @@ import Testing
             // After the term, both expire (the suspended one too).
             let end = try await administration.sweep(agency: fixture.agency, at: try day("2030-06-02"))
             #expect(end.expired.count == 2)
+            #expect(try await administration.sweep(agency: fixture.agency, at: try day("2030-06-03")) == .init())
+            // Each change was queued once for the public record, the second runs queued nothing.
+            let queued = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+                try await tx.credentials.unpublishedPublicRecords(limit: 100)
+            }
+            #expect(queued.map(\.event) == ["issue", "issue", "suspend", "expire", "expire"])
+            #expect(queued.allSatisfy { $0.holderName.hasPrefix("执法员") })
             await fixture.pool.close()
         }
     }
@@ -203,14 +210,16 @@ import Testing
             }
 
             // The signed code: genuine, forged, and printed for another term.
-            let key = Curve25519.Signing.PrivateKey()
-            let keys: (String) -> Curve25519.Signing.PublicKey? = { $0 == "411202-MZ" ? key.publicKey : nil }
+            let keys = AgencySigningKeys(store: fixture.store, sealer: try ServerSecrets(secretBase64: ServerSecrets.generate()).signingKeys)
+            let key = try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode)
+            #expect(try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode).rawRepresentation == key.rawRepresentation,
+                    "made once, then kept")
             let code = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: key)
-            #expect(try await verification.byCode(code, publicKeys: keys, on: now.day) == answer)
+            #expect(try await verification.byCode(code, keys: keys, on: now.day) == answer)
             let forged = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: Curve25519.Signing.PrivateKey())
-            #expect(try await verification.byCode(forged, publicKeys: keys, on: now.day) == .notValid)
+            #expect(try await verification.byCode(forged, keys: keys, on: now.day) == .notValid)
             let otherTerm = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!.adding(years: 1)).signed(with: key)
-            #expect(try await verification.byCode(otherTerm, publicKeys: keys, on: now.day) == .notValid)
+            #expect(try await verification.byCode(otherTerm, keys: keys, on: now.day) == .notValid)
 
             // Suspended: still found, with its status, and not in force.
             _ = try await CredentialAdministration(store: fixture.store).apply(.suspend, to: id, agency: fixture.agency, actor: "管理员", reason: "调查", at: now)

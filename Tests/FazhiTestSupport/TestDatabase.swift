@@ -69,6 +69,17 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// The owner's URL as one string (for pg_dump and other tools).
+    public var ownerURL: String {
+        get throws {
+            guard var components = URLComponents(string: owner.connectionString), components.scheme?.hasPrefix("postgres") == true else {
+                throw PostgresError(code: .invalidParameter, message: "the test server's address is not a postgresql:// URL")
+            }
+            components.path = "/\(name)"
+            return components.string!
+        }
+    }
+
     public func ownerConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(owner) }
     public func applicationConnection() async throws -> PostgresConnection { try await PostgresConnection.connect(application) }
 }

@@ -27,6 +27,31 @@ public enum AccessTable {
 
         // 亮证核验: the public verifies credentials without signing in.
         "fazhi.v1.VerificationService/VerifyCredential": .everyone(.read),
+        "fazhi.v1.VerificationService/VerifyCredentialCode": .everyone(.read),
+        "fazhi.v1.VerificationService/GetVerificationKey": .everyone(.read),
+
+        // The enforcement corps: credential administrators write; auditors read all
+        // (masked); an officer reads their own record (the use case checks whose).
+        "fazhi.v1.CredentialService/CreateOfficer": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/GetOfficer": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
+        "fazhi.v1.CredentialService/ListOfficers": .roles(.credentialAdmin, .auditor, kind: .read),
+        "fazhi.v1.CredentialService/RecordExamResult": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/SetTrainingHours": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/ApplyForCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/IssueCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/RejectCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/SuspendCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/ReinstateCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/RevokeCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/RenewCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/ReplaceCredential": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/RecordReview": .roles(.credentialAdmin, kind: .change),
+        "fazhi.v1.CredentialService/GetCredential": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
+        "fazhi.v1.CredentialService/ListCredentials": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
+        "fazhi.v1.CredentialService/CheckAuthority": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
+        "fazhi.v1.CredentialService/GetVerificationCode": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
+        // The holder asks for their own certificate; an administrator may for any.
+        "fazhi.v1.CredentialService/IssueClientCertificate": .roles(.credentialAdmin, .officer, kind: .change),
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -30,19 +30,28 @@ public enum Authority: Sendable, Equatable {
     }
 
     static func check(_ credential: Credential, category: String, area: DivisionCode, on day: CalendarDay, rules: CredentialRules) -> Authority {
-        switch credential.state {
-        case .applied, .rejected, .superseded: return .denied(.noCredential)
-        case .revoked: return .denied(.revoked)
-        case .expired: return .denied(.expired)
-        case .suspended: return .denied(.suspended)
-        case .active: break
-        }
-        guard let number = credential.number, let validFrom = credential.validFrom, let validUntil = credential.validUntil,
-              validFrom <= day else { return .denied(.noCredential) }
-        guard day <= validUntil else { return .denied(.expired) }
-        guard credential.overdueReview(on: day, rules: rules) == nil else { return .denied(.overdueForReview) }
+        if let refusal = credential.standing(on: day, rules: rules) { return .denied(refusal) }
+        guard let number = credential.number else { return .denied(.noCredential) }
         guard credential.categories.contains(category) else { return .denied(.categoryNotCovered) }
         guard credential.areas.contains(where: { $0.contains(area) }) else { return .denied(.areaNotCovered) }
         return .allowed(credentialNumber: number)
+    }
+}
+
+extension Credential {
+    /// Why this credential cannot be used on `day`, whatever the matter, or nil when it is
+    /// in force: issued, active, within its term and not overdue for review.
+    public func standing(on day: CalendarDay, rules: CredentialRules) -> Authority.Refusal? {
+        switch state {
+        case .applied, .rejected, .superseded: return .noCredential
+        case .revoked: return .revoked
+        case .expired: return .expired
+        case .suspended: return .suspended
+        case .active: break
+        }
+        guard number != nil, let validFrom, let validUntil, validFrom <= day else { return .noCredential }
+        guard day <= validUntil else { return .expired }
+        guard overdueReview(on: day, rules: rules) == nil else { return .overdueForReview }
+        return nil
     }
 }

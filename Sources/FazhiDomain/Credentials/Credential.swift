@@ -222,7 +222,7 @@ public struct Credential: Sendable, Equatable {
         return next
     }
 
-    private func refused(_ event: Event, zh: String, en: String) -> DomainError {
+    func refused(_ event: Event, zh: String, en: String) -> DomainError {
         DomainError(.failedPrecondition, zh: zh, en: en, metadata: ["state": state.rawValue, "event": event.name])
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An officer 执法人员 about to be recorded; the ID number is already sealed.
+/// An officer 执法人员 about to be recorded; the ID number and contact are already sealed.
 public struct NewOfficer: Sendable {
     public var name: String
     public var unit: String
@@ -9,8 +9,11 @@ public struct NewOfficer: Sendable {
     public var idNumberSealed: Data
     public var idNumberIndex: Data
     public var idNumberMasked: String
+    public var contactSealed: Data?
+    public var contactMasked: String?
 
-    public init(name: String, unit: String, position: String, userID: UUID?, idNumber: ResidentIDNumber, keys: PersonalDataKeys) throws {
+    public init(name: String, unit: String, position: String, userID: UUID?, idNumber: ResidentIDNumber, contact: String? = nil,
+                keys: PersonalDataKeys) throws {
         self.name = name
         self.unit = unit
         self.position = position
@@ -18,13 +21,55 @@ public struct NewOfficer: Sendable {
         self.idNumberSealed = try keys.seal(idNumber.value)
         self.idNumberIndex = keys.index(idNumber.value)
         self.idNumberMasked = idNumber.masked
+        self.contactSealed = try contact.map(keys.seal)
+        self.contactMasked = contact.map(ContactDetails.masked)
+    }
+}
+
+/// A client certificate signed for a credential, as recorded.
+public struct IssuedClientCertificate: Sendable, Equatable {
+    public var serial: String
+    public var credentialID: UUID
+    public var notAfter: Date
+    public var issuedAt: Date
+    public var issuedBy: UUID
+
+    public init(serial: String, credentialID: UUID, notAfter: Date, issuedAt: Date, issuedBy: UUID) {
+        self.serial = serial
+        self.credentialID = credentialID
+        self.notAfter = notAfter
+        self.issuedAt = issuedAt
+        self.issuedBy = issuedBy
+    }
+}
+
+/// An agency's signing key as stored: the public key, and the private key sealed.
+public struct StoredSigningKey: Sendable, Equatable {
+    public var publicKey: Data
+    public var privateKeySealed: Data
+
+    public init(publicKey: Data, privateKeySealed: Data) {
+        self.publicKey = publicKey
+        self.privateKeySealed = privateKeySealed
     }
 }
 
 /// Credentials as stored, inside one agency's transaction.
 public protocol CredentialRecords: Sendable {
-    /// Throws `ALREADY_EXISTS` when the person is already an officer of the agency.
+    /// Throws `ALREADY_EXISTS` when the person, or the user account, is already an officer
+    /// of the agency.
     func insertOfficer(_ officer: NewOfficer) async throws -> UUID
+    func officer(id: UUID) async throws -> Officer?
+    func officer(userID: UUID) async throws -> Officer?
+    /// Officers ordered by name then id, after the given (name, id) key.
+    func officers(after: (name: String, id: UUID)?, limit: Int) async throws -> [Officer]
+    func insertExamResult(officerID: UUID, _ result: Credential.ExamResult, recordedBy: UUID) async throws
+    /// The officer's exam results, newest first.
+    func examResults(officerID: UUID) async throws -> [Credential.ExamResult]
+    /// Sets the officer's training hours of a year (the total, not an increment).
+    func setTrainingHours(officerID: UUID, year: Int, hours: Int) async throws
+    func trainingHours(officerID: UUID) async throws -> [Int: Int]
+
     /// The next number for the agency and year, never handed out before.
     func nextCredentialNumber(agencyCode: String, year: Int) async throws -> String
     func insertCredential(_ credential: Credential) async throws
@@ -39,4 +84,16 @@ public protocol CredentialRecords: Sendable {
     /// Saves a credential read at `version`: its fields, new transitions and new reviews.
     /// Returns false when someone else changed it since.
     func save(_ credential: Credential, readAt version: Int) async throws -> Bool
+
+    /// Queues an entry for the public record (the outbox the disclosure publisher reads).
+    func queuePublicRecord(_ entry: PublicRecordEntry) async throws
+    /// Unpublished entries in the order they were queued.
+    func unpublishedPublicRecords(limit: Int) async throws -> [PublicRecordEntry]
+
+    /// The agency's signing key for `purpose`, if made.
+    func signingKey(purpose: String) async throws -> StoredSigningKey?
+    /// Stores a new signing key unless one exists; returns the one that holds afterwards.
+    func insertSigningKey(purpose: String, _ key: StoredSigningKey) async throws -> StoredSigningKey
+
+    func insertClientCertificate(_ certificate: IssuedClientCertificate) async throws
 }

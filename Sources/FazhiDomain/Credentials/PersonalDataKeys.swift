@@ -3,8 +3,8 @@ import Foundation
 
 /// The keys that keep personal data (resident ID numbers, contact details) out of the
 /// database in plain form: AES-GCM seals it, and an HMAC under a second key gives a
-/// stable index (one person, one officer) that reveals nothing. Both come from the
-/// server's configuration, never from the database.
+/// stable index (one person, one officer) that reveals nothing. Both derive from the
+/// server's configured secret (`ServerSecrets`), never from the database.
 public struct PersonalDataKeys: Sendable {
     private let sealing: SymmetricKey
     private let indexing: SymmetricKey
@@ -12,17 +12,6 @@ public struct PersonalDataKeys: Sendable {
     public init(sealing: SymmetricKey, indexing: SymmetricKey) {
         self.sealing = sealing
         self.indexing = indexing
-    }
-
-    /// Keys from a configured secret (32 bytes, base64): two keys derived with HKDF.
-    public init(secretBase64: String) throws {
-        guard let secret = Data(base64Encoded: secretBase64), secret.count == 32 else {
-            throw DomainError.invalidArgument(field: "personal_data.key", zh: "个人信息加密密钥须为 32 字节的 base64", en: "the personal-data key must be 32 bytes, base64")
-        }
-        let master = SymmetricKey(data: secret)
-        self.init(
-            sealing: HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi personal data sealing".utf8), outputByteCount: 32),
-            indexing: HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("fazhi personal data index".utf8), outputByteCount: 32))
     }
 
     public func seal(_ text: String) throws -> Data {

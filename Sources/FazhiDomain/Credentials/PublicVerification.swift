@@ -58,8 +58,7 @@ public struct PublicVerification: Sendable {
         return try await store.transaction(agency: agency.id, readOnly: true) { tx in
             guard let (credential, holder) = try await tx.credentials.credential(number: trimmed) else { return .notValid }
             let rules = try CredentialRules(settings: try await tx.settings())
-            let inForce = credential.state == .active && credential.validFrom.map { $0 <= day } == true
-                && credential.validUntil.map { day <= $0 } == true && credential.overdueReview(on: day, rules: rules) == nil
+            let inForce = credential.standing(on: day, rules: rules) == nil
             return .found(CredentialCard(
                 number: trimmed, holderName: holder, agencyCode: agency.code, agencyName: agency.name,
                 categories: credential.categories.sorted(), areas: credential.areas.map(\.code), state: credential.state,
@@ -69,11 +68,31 @@ public struct PublicVerification: Sendable {
 
     /// A scanned code: its signature first (the agency's published key), then the
     /// credential's current status by its number.
-    public func byCode(_ code: String, publicKeys: (String) -> Curve25519.Signing.PublicKey?, on day: CalendarDay) async throws -> VerificationAnswer {
-        guard let verified = VerificationCode.verify(code, publicKeys: publicKeys) else { return .notValid }
+    public func byCode(_ code: String, keys: AgencySigningKeys, on day: CalendarDay) async throws -> VerificationAnswer {
+        guard let agencyCode = VerificationCode.claimedAgency(code), AgencyCodeRule.isValid(agencyCode),
+              let agency = try await store.agency(code: agencyCode) else { return .notValid }
+        let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
+        guard let verified = VerificationCode.verify(code, publicKeys: { $0 == agencyCode ? key : nil }) else { return .notValid }
         let answer = try await byNumber(verified.credentialNumber, on: day)
-        // A code printed for another term is not this credential's.
-        if case let .found(card) = answer, card.validUntil != verified.validUntil { return .notValid }
+        // A code printed for another term, or naming another agency's number, is not valid.
+        if case let .found(card) = answer, card.validUntil != verified.validUntil || card.agencyCode != agencyCode { return .notValid }
         return answer
+    }
+
+    /// 亮证码: the signed code to print on a credential, for its holder or an administrator.
+    public func code(_ caller: Caller, credentialID: UUID, keys: AgencySigningKeys) async throws -> String {
+        let credential = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+            guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
+                throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
+            }
+            try await EnforcementCorps.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
+            return credential
+        }
+        guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended else {
+            throw DomainError(.failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code",
+                              metadata: ["state": credential.state.rawValue])
+        }
+        let key = try await keys.privateKey(agency: caller.agency.id, purpose: AgencySigningKeys.credentialCode)
+        return try VerificationCode(agencyCode: caller.agency.code, credentialNumber: number, validUntil: validUntil).signed(with: key)
     }
 }

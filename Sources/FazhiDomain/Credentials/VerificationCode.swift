@@ -28,16 +28,25 @@ public struct VerificationCode: Sendable, Equatable {
     /// The code's contents when `text` is a code this key signed, unaltered; otherwise
     /// nil ("not valid", whatever was wrong).
     public static func verify(_ text: String, publicKeys: (String) -> Curve25519.Signing.PublicKey?) -> VerificationCode? {
+        guard let parsed = parse(text), let key = publicKeys(parsed.code.agencyCode),
+              key.isValidSignature(parsed.signature, for: parsed.payload) else { return nil }
+        return parsed.code
+    }
+
+    /// The agency a well-formed code claims to come from (not yet verified): whose key to
+    /// fetch before `verify`.
+    public static func claimedAgency(_ text: String) -> String? { parse(text)?.code.agencyCode }
+
+    private static func parse(_ text: String) -> (code: VerificationCode, payload: Data, signature: Data)? {
         let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let payload = Data(base64URL: String(parts[1])),
+        guard text.count <= 512, parts.count == 3, parts[0] == "v1", let payload = Data(base64URL: String(parts[1])),
               let signature = Data(base64URL: String(parts[2])), signature.count == 64,
               // Only the canonical encoding: no second spelling of the same code.
               payload.base64URLEncoded() == parts[1], signature.base64URLEncoded() == parts[2],
               let fields = String(data: payload, encoding: .utf8)?.split(separator: "|", omittingEmptySubsequences: false),
-              fields.count == 3, let validUntil = try? CalendarDay(iso: fields[2]),
-              let key = publicKeys(String(fields[0])), key.isValidSignature(signature, for: payload)
+              fields.count == 3, let validUntil = try? CalendarDay(iso: fields[2])
         else { return nil }
-        return VerificationCode(agencyCode: String(fields[0]), credentialNumber: String(fields[1]), validUntil: validUntil)
+        return (VerificationCode(agencyCode: String(fields[0]), credentialNumber: String(fields[1]), validUntil: validUntil), payload, signature)
     }
 }
 

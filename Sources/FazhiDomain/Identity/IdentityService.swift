@@ -114,6 +114,35 @@ public struct IdentityService: Sendable {
                       roles: user.roles, proof: .clientCertificate, sessionID: nil)
     }
 
+    /// The caller a certificate bound to a credential names: the officer's user account,
+    /// while the credential is in force. Asked on every call, so a suspension, revocation
+    /// or expiry refuses the very next call, also on a connection already open.
+    public func credentialCaller(agencyCode: String, credentialNumber: String, call: CallAudit, now: Date) async throws -> Caller {
+        guard let agency = try await store.agency(code: agencyCode) else {
+            throw DomainError(.authenticationRequired, zh: "证书所属机构不存在", en: "the certificate names an unknown agency")
+        }
+        call.claim(agency: agency, username: nil)
+        call.target("credential:\(credentialNumber.prefix(64))")
+        let day = Moment(instant: now).day
+        let user: UserRecord = try await store.transaction(agency: agency.id, readOnly: true) { tx in
+            guard let (credential, _) = try await tx.credentials.credential(number: credentialNumber) else {
+                throw DomainError(.authenticationRequired, zh: "证书对应的执法证不存在", en: "the certificate's credential does not exist")
+            }
+            if let refusal = credential.standing(on: day, rules: try CredentialRules(settings: try await tx.settings())) {
+                throw DomainError(.credentialNotInForce, zh: "证书对应的执法证当前不可用", en: "the certificate's credential is not in force",
+                                  metadata: ["refusal": refusal.rawValue])
+            }
+            guard let userID = try await tx.credentials.officer(id: credential.officerID)?.userID,
+                  let user = try await tx.user(id: userID), user.disabledAt == nil else {
+                throw DomainError(.authenticationRequired, zh: "执法证持证人没有可用的用户账户", en: "the credential's holder has no enabled user account")
+            }
+            return user
+        }
+        call.claim(agency: agency, username: user.username)
+        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                      roles: user.roles, proof: .clientCertificate, sessionID: nil)
+    }
+
     /// 退出: ends the caller's session at once.
     public func logout(_ caller: Caller, call: CallAudit, now: Date) async throws {
         guard let sessionID = caller.sessionID else { return }

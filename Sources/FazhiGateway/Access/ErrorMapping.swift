@@ -13,7 +13,7 @@ enum ErrorMapping {
 
     static func status(for reason: DomainError.Reason) -> RPCError.Code {
         switch reason {
-        case .authenticationRequired, .invalidCredentials, .accountLocked, .sessionExpired: return .unauthenticated
+        case .authenticationRequired, .invalidCredentials, .accountLocked, .sessionExpired, .credentialNotInForce: return .unauthenticated
         case .permissionDenied: return .permissionDenied
         case .invalidArgument, .passwordPolicy: return .invalidArgument
         case .notFound: return .notFound

@@ -6,8 +6,10 @@ import X509
 
 /// On the mutual-TLS port a verified client certificate is the caller's identity. The
 /// handshake has already checked the chain against every agency's CA; here the SAN URI
-/// `urn:fazhi:<agency code>:user:<username>` names the user, and the chain must end in the
-/// CA of that very agency, so one agency's CA cannot speak for another's users.
+/// names the caller: `urn:fazhi:<agency code>:user:<username>` a user, or
+/// `urn:fazhi:<agency code>:credential:<number>` the holder of an enforcement credential,
+/// asked afresh on every call whether it is still in force. The chain must end in the CA
+/// of that very agency, so one agency's CA cannot speak for another's users.
 struct ClientCertificateIdentity: Sendable {
     /// Each agency's CA certificate, by agency code.
     let authorities: [String: Certificate]
@@ -18,7 +20,7 @@ struct ClientCertificateIdentity: Sendable {
               let leaf = transport.peerCertificate else {
             throw Self.refused(zh: "需要有效的客户端证书", en: "a valid client certificate is required")
         }
-        guard let (agencyCode, username) = Self.subject(of: leaf) else {
+        guard let (agencyCode, subject) = Self.subject(of: leaf) else {
             throw Self.refused(zh: "客户端证书未标明机构与用户", en: "the client certificate names no agency and user")
         }
         // Agency CAs issue client certificates directly, so the leaf must be signed by the
@@ -27,17 +29,30 @@ struct ClientCertificateIdentity: Sendable {
               authority.publicKey.isValidSignature(leaf.signature, for: leaf) else {
             throw Self.refused(zh: "客户端证书不是由其所属机构签发的", en: "the client certificate was not issued by its own agency's CA")
         }
-        return try await identity.certificateCaller(agencyCode: agencyCode, username: username, call: call, now: now)
+        switch subject {
+        case .user(let username):
+            return try await identity.certificateCaller(agencyCode: agencyCode, username: username, call: call, now: now)
+        case .credential(let number):
+            return try await identity.credentialCaller(agencyCode: agencyCode, credentialNumber: number, call: call, now: now)
+        }
     }
 
-    /// The agency and user a certificate's SAN URI names.
-    static func subject(of certificate: Certificate) -> (agency: String, username: String)? {
+    enum Subject: Equatable {
+        case user(String)
+        case credential(String)
+    }
+
+    /// The agency and the user or credential a certificate's SAN URI names.
+    static func subject(of certificate: Certificate) -> (agency: String, subject: Subject)? {
         guard let names = try? certificate.extensions.subjectAlternativeNames else { return nil }
         for name in names {
             guard case let .uniformResourceIdentifier(uri) = name else { continue }
             let parts = uri.split(separator: ":", omittingEmptySubsequences: false)
-            if parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", parts[3] == "user", AgencyCodeRule.isValid(String(parts[2])) {
-                return (String(parts[2]), String(parts[4]))
+            guard parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", AgencyCodeRule.isValid(String(parts[2])), !parts[4].isEmpty else { continue }
+            switch parts[3] {
+            case "user": return (String(parts[2]), .user(String(parts[4])))
+            case "credential": return (String(parts[2]), .credential(String(parts[4])))
+            default: continue
             }
         }
         return nil

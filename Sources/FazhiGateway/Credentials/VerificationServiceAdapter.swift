@@ -1,34 +1,48 @@
+import Crypto
 import FazhiDomain
 import FazhiRPC
 import Foundation
 import GRPCCore
+import X509
 
-/// `fazhi.v1.VerificationService`: 亮证核验 for anyone.
+/// `fazhi.v1.VerificationService`: 亮证核验 for anyone, without signing in.
 struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServiceProtocol {
     let verification: PublicVerification
+    let keys: AgencySigningKeys
     let clock: @Sendable () -> Date
 
     func verifyCredential(request: Fazhi_V1_VerifyCredentialRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse {
         guard !request.number.isEmpty else { throw missing("number", zh: "证件编号") }
         CallScope.call.target("credential:\(request.number.prefix(64))")
-        switch try await verification.byNumber(request.number, on: Moment(instant: clock()).day) {
+        return Self.response(try await verification.byNumber(request.number, on: Moment(instant: clock()).day))
+    }
+
+    func verifyCredentialCode(request: Fazhi_V1_VerifyCredentialCodeRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse {
+        guard !request.code.isEmpty else { throw missing("code", zh: "亮证码") }
+        return Self.response(try await verification.byCode(request.code, keys: keys, on: Moment(instant: clock()).day))
+    }
+
+    func getVerificationKey(request: Fazhi_V1_GetVerificationKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetVerificationKeyResponse {
+        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard AgencyCodeRule.isValid(request.agencyCode), let agency = try await verification.store.agency(code: request.agencyCode), !agency.isPlatform else {
+            throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
+        }
+        let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
+        return .with {
+            $0.agencyCode = agency.code
+            $0.publicKey = key.rawRepresentation
+            $0.publicKeyPem = (try? Certificate.PublicKey(key).serializeAsPEM().pemString) ?? ""
+        }
+    }
+
+    private static func response(_ answer: VerificationAnswer) -> Fazhi_V1_VerifyCredentialResponse {
+        switch answer {
         case .notValid:
             return .with { $0.found = false }
         case let .found(card):
             return .with {
                 $0.found = true
-                $0.card = .with {
-                    $0.number = card.number
-                    $0.holderName = card.holderName
-                    $0.agencyCode = card.agencyCode
-                    $0.agencyName = card.agencyName
-                    $0.categories = card.categories
-                    $0.areas = card.areas
-                    $0.state = card.state.rawValue
-                    $0.validFrom = card.validFrom?.description ?? ""
-                    $0.validUntil = card.validUntil?.description ?? ""
-                    $0.inForce = card.inForce
-                }
+                $0.card = .init(card)
             }
         }
     }

@@ -1,3 +1,4 @@
+import FazhiDomain
 import Crypto
 import Foundation
 import SwiftASN1
@@ -59,12 +60,28 @@ public struct CertificateAuthority: Sendable {
         return (certificate, key)
     }
 
-    /// A client certificate naming a URI (e.g. `urn:fazhi:<agency>:user:<username>`).
+    /// A client certificate naming a URI (e.g. `urn:fazhi:<agency>:user:<username>`), with
+    /// a new key.
     public func issueClientCertificate(uri: String, commonName: String, now: Date, lifetime: TimeInterval) throws -> (Certificate, P256.Signing.PrivateKey) {
         let key = P256.Signing.PrivateKey()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(lifetime),
+        return (try clientCertificate(for: .init(key.publicKey), uri: uri, commonName: commonName, now: now, notAfter: now.addingTimeInterval(lifetime)), key)
+    }
+
+    /// A client certificate for the key in `request` (whose signature must prove
+    /// possession of it), naming `uri`. The request's subject is not trusted: the name
+    /// comes from the caller's records.
+    public func issueClientCertificate(for request: CertificateSigningRequest, uri: String, commonName: String,
+                                       now: Date, notAfter: Date) throws -> Certificate {
+        guard request.publicKey.isValidSignature(request.signature, for: request) else {
+            throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求的签名无效", en: "the CSR's signature does not verify")
+        }
+        return try clientCertificate(for: request.publicKey, uri: uri, commonName: commonName, now: now, notAfter: notAfter)
+    }
+
+    private func clientCertificate(for publicKey: Certificate.PublicKey, uri: String, commonName: String, now: Date, notAfter: Date) throws -> Certificate {
+        try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-300), notValidAfter: notAfter,
             issuer: certificate.subject,
             subject: try DistinguishedName { CommonName(commonName) },
             signatureAlgorithm: .ecdsaWithSHA256,
@@ -74,8 +91,7 @@ public struct CertificateAuthority: Sendable {
                 try ExtendedKeyUsage([.clientAuth])
                 SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
             },
-            issuerPrivateKey: .init(self.key))
-        return (certificate, key)
+            issuerPrivateKey: .init(key))
     }
 
     /// Writes the CA's certificate and key as PEM files (the key with mode 0600).

@@ -23,6 +23,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_AdminService.descriptor.fullyQualifiedService,
         Fazhi_V1_AuditService.descriptor.fullyQualifiedService,
         Fazhi_V1_VerificationService.descriptor.fullyQualifiedService,
+        Fazhi_V1_CredentialService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
@@ -34,11 +35,27 @@ public final class Gateway: Sendable {
         let identity = IdentityService(store: store, scrypt: configuration.scrypt)
         let health = HealthService(services: Self.serviceNames)
         self.health = health
+        var signers: [String: CertificateAuthority] = [:]
+        for (agency, keyPath) in configuration.clientAuthorityKeyPaths {
+            guard let certificatePath = configuration.clientAuthorityPaths[agency] else {
+                throw GatewayConfigurationError("the CA key of \(agency) is configured without its certificate (clientAuthorityPaths)")
+            }
+            do {
+                signers[agency] = try CertificateAuthority.load(certificatePath: certificatePath, keyPath: keyPath)
+            } catch {
+                throw GatewayConfigurationError("cannot read the CA of \(agency) (\(certificatePath), \(keyPath)): \(error)")
+            }
+        }
+        let verification = PublicVerification(store: store)
+        let keys = AgencySigningKeys(store: store, sealer: configuration.secrets.signingKeys)
         let services: [any RegistrableRPCService] = [
             AuthServiceAdapter(identity: identity, clock: clock),
             AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt), clock: clock),
             AuditServiceAdapter(store: store),
-            VerificationServiceAdapter(verification: PublicVerification(store: store), clock: clock),
+            VerificationServiceAdapter(verification: verification, keys: keys, clock: clock),
+            CredentialServiceAdapter(
+                corps: EnforcementCorps(store: store, secrets: configuration.secrets), administration: CredentialAdministration(store: store),
+                verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: signers, clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

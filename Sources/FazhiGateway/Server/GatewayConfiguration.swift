@@ -15,17 +15,25 @@ public struct GatewayConfiguration: Sendable {
     /// Each agency's CA certificate (PEM file), by agency code: the mutual-TLS port trusts
     /// them all, and a certificate speaks only for users of the agency whose CA issued it.
     public var clientAuthorityPaths: [String: String]
+    /// Each agency CA's private key (PEM file), by agency code: with it the server signs
+    /// client certificates bound to that agency's credentials.
+    public var clientAuthorityKeyPaths: [String: String]
+    /// The server's secret: seals personal data and agencies' signing keys.
+    public var secrets: ServerSecrets
     public var scrypt: ScryptParameters
 
     public init(host: String = "127.0.0.1", port: Int = 7443, mutualTLSPort: Int? = 7444,
                 certificateChainPath: String, privateKeyPath: String,
-                clientAuthorityPaths: [String: String] = [:], scrypt: ScryptParameters = .standard) {
+                clientAuthorityPaths: [String: String] = [:], clientAuthorityKeyPaths: [String: String] = [:],
+                secrets: ServerSecrets, scrypt: ScryptParameters = .standard) {
         self.host = host
         self.port = port
         self.mutualTLSPort = mutualTLSPort
         self.certificateChainPath = certificateChainPath
         self.privateKeyPath = privateKeyPath
         self.clientAuthorityPaths = clientAuthorityPaths
+        self.clientAuthorityKeyPaths = clientAuthorityKeyPaths
+        self.secrets = secrets
         self.scrypt = scrypt
     }
 }

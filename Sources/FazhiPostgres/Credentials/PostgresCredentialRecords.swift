@@ -6,20 +6,6 @@ struct PostgresCredentialRecords: CredentialRecords {
     let connection: PostgresConnection
     let agencyID: UUID
 
-    func insertOfficer(_ officer: NewOfficer) async throws -> UUID {
-        do {
-            return try await connection.query(
-                """
-                INSERT INTO officers (agency_id, user_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-                """,
-                [agencyID, officer.userID, officer.name, officer.unit, officer.position, officer.idNumberSealed, officer.idNumberIndex, officer.idNumberMasked]
-            )[0].decode(at: 0)
-        } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_id_number_unique" {
-            throw DomainError(.alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])
-        }
-    }
-
     func nextCredentialNumber(agencyCode: String, year: Int) async throws -> String {
         // The counter row is locked until the transaction ends; a rolled-back issuance
         // gives its number back with it, a committed one never does.
@@ -41,6 +27,7 @@ struct PostgresCredentialRecords: CredentialRecords {
             [agencyID, credential.id, credential.officerID, credential.number, credential.state.rawValue, credential.categories.sorted(),
              credential.areas.map(\.code), credential.exam.day, credential.exam.score, credential.validFrom, credential.validUntil, credential.successor])
         try await insertTransitions(credential.history, of: credential.id)
+        try await insertReviews(of: credential)
     }
 
     private func insertTransitions(_ transitions: some Collection<Credential.Transition>, of id: UUID) async throws {
@@ -125,6 +112,12 @@ struct PostgresCredentialRecords: CredentialRecords {
         let stored: Int = try await connection.query(
             "SELECT count(*)::int FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2", [agencyID, credential.id])[0].decode(at: 0)
         try await insertTransitions(credential.history.dropFirst(stored), of: credential.id)
+        try await insertReviews(of: credential)
+        return true
+    }
+
+    /// Reviews are never changed once recorded: a new one is inserted, a known one kept.
+    private func insertReviews(of credential: Credential) async throws {
         for review in credential.reviews.values {
             try await connection.execute(
                 """
@@ -133,6 +126,5 @@ struct PostgresCredentialRecords: CredentialRecords {
                 """,
                 [agencyID, credential.id, review.year, review.trainingHours, review.outcome.rawValue, review.reviewer, review.recordedOn])
         }
-        return true
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
@@ -18,6 +19,8 @@ struct GatewayHarness: Sendable {
     static let adminPassword = "Initial-Passw0rd"
     /// Fast scrypt for tests; production uses `ScryptParameters.standard`.
     static let scrypt = ScryptParameters(logN: 10, blockSize: 8, parallelism: 1)
+    /// A server secret of the test run (personal data, signing keys).
+    static let secrets = try! ServerSecrets(secretBase64: ServerSecrets.generate())
 
     let database: TestDatabase
     let pool: ConnectionPool
@@ -35,6 +38,7 @@ struct GatewayHarness: Sendable {
         /// The agency's client CA and a second CA that no agency owns.
         let agencyCA: CertificateAuthority
         let agencyCAPath: String
+        let agencyCAKeyPath: String
         let strangerCA: CertificateAuthority
     }
 
@@ -58,7 +62,8 @@ struct GatewayHarness: Sendable {
                     host: "127.0.0.1", port: 0, mutualTLSPort: 0,
                     certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
                     privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path,
-                    clientAuthorityPaths: [agencyCode: files.agencyCAPath], scrypt: scrypt),
+                    clientAuthorityPaths: [agencyCode: files.agencyCAPath], clientAuthorityKeyPaths: [agencyCode: files.agencyCAKeyPath],
+                    secrets: secrets, scrypt: scrypt),
                 store: store, logger: logger, clock: { clock.now })
             let server = Task { try await gateway.run() }
             do {
@@ -83,7 +88,7 @@ struct GatewayHarness: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-gw-\(UUID().uuidString.prefix(8))")
         let tls = try DevelopmentTLS.ensure(in: directory, agencyCode: agencyCode)
         return TLSFiles(directory: directory, serverCA: tls.caCertificate,
-                        agencyCA: try CertificateAuthority.load(certificatePath: tls.agencyCA, keyPath: tls.agencyCAKey), agencyCAPath: tls.agencyCA,
+                        agencyCA: try CertificateAuthority.load(certificatePath: tls.agencyCA, keyPath: tls.agencyCAKey), agencyCAPath: tls.agencyCA, agencyCAKeyPath: tls.agencyCAKey,
                         strangerCA: try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: Date()))
     }
 
@@ -116,10 +121,17 @@ struct GatewayHarness: Sendable {
     func withCertificateClient<T: Sendable>(authority: CertificateAuthority, uri: String,
                                             _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let (certificate, key) = try authority.issueClientCertificate(uri: uri, commonName: "test client", now: Date(), lifetime: 3600)
+        return try await withCertificateClient(certificatePEM: try certificate.serializeAsPEM().pemString, key: key, body)
+    }
+
+    /// Runs `body` with a client of the mutual-TLS port presenting this certificate and key.
+    func withCertificateClient<T: Sendable>(certificatePEM: String, key: P256.Signing.PrivateKey,
+                                            _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let name = UUID().uuidString.prefix(8)
         let certificatePath = files.directory.appendingPathComponent("client-\(name).pem").path
         let keyPath = files.directory.appendingPathComponent("client-\(name)-key.pem").path
-        try CertificateAuthority.writePEM(certificate: certificate, key: key, certificatePath: certificatePath, keyPath: keyPath)
+        try certificatePEM.write(toFile: certificatePath, atomically: true, encoding: .utf8)
+        try key.pemRepresentation.write(toFile: keyPath, atomically: true, encoding: .utf8)
         let transport = try HTTP2ClientTransport.Posix(
             target: .ipv4(address: "127.0.0.1", port: mutualTLSPort),
             transportSecurity: .mTLS(certificateChain: [.file(path: certificatePath, format: .pem)], privateKey: .file(path: keyPath, format: .pem)) {

@@ -35,9 +35,37 @@ public enum Fazhi_V1_VerificationService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "VerifyCredentialCode" metadata.
+        public enum VerifyCredentialCode: Sendable {
+            /// Request type for "VerifyCredentialCode".
+            public typealias Input = Fazhi_V1_VerifyCredentialCodeRequest
+            /// Response type for "VerifyCredentialCode".
+            public typealias Output = Fazhi_V1_VerifyCredentialResponse
+            /// Descriptor for "VerifyCredentialCode".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.VerificationService"),
+                method: "VerifyCredentialCode",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetVerificationKey" metadata.
+        public enum GetVerificationKey: Sendable {
+            /// Request type for "GetVerificationKey".
+            public typealias Input = Fazhi_V1_GetVerificationKeyRequest
+            /// Response type for "GetVerificationKey".
+            public typealias Output = Fazhi_V1_GetVerificationKeyResponse
+            /// Descriptor for "GetVerificationKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.VerificationService"),
+                method: "GetVerificationKey",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "fazhi.v1.VerificationService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            VerifyCredential.descriptor
+            VerifyCredential.descriptor,
+            VerifyCredentialCode.descriptor,
+            GetVerificationKey.descriptor
         ]
     }
 }
@@ -82,6 +110,43 @@ extension Fazhi_V1_VerificationService {
             request: GRPCCore.StreamingServerRequest<Fazhi_V1_VerifyCredentialRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_VerifyCredentialResponse>
+
+        /// Handle the "VerifyCredentialCode" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. Checks a scanned code's signature with the agency's key, then the
+        /// > credential's current status. A forged or altered code answers found = false.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_VerifyCredentialCodeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_VerifyCredentialResponse` messages.
+        func verifyCredentialCode(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_VerifyCredentialResponse>
+
+        /// Handle the "GetVerificationKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_GetVerificationKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_GetVerificationKeyResponse` messages.
+        func getVerificationKey(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_GetVerificationKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_GetVerificationKeyResponse>
     }
 
     /// Service protocol for the "fazhi.v1.VerificationService" service.
@@ -110,6 +175,43 @@ extension Fazhi_V1_VerificationService {
             request: GRPCCore.ServerRequest<Fazhi_V1_VerifyCredentialRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse>
+
+        /// Handle the "VerifyCredentialCode" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. Checks a scanned code's signature with the agency's key, then the
+        /// > credential's current status. A forged or altered code answers found = false.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyCredentialCodeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_VerifyCredentialResponse` message.
+        func verifyCredentialCode(
+            request: GRPCCore.ServerRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse>
+
+        /// Handle the "GetVerificationKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_GetVerificationKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_GetVerificationKeyResponse` message.
+        func getVerificationKey(
+            request: GRPCCore.ServerRequest<Fazhi_V1_GetVerificationKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_GetVerificationKeyResponse>
     }
 
     /// Simple service protocol for the "fazhi.v1.VerificationService" service.
@@ -136,6 +238,43 @@ extension Fazhi_V1_VerificationService {
             request: Fazhi_V1_VerifyCredentialRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Fazhi_V1_VerifyCredentialResponse
+
+        /// Handle the "VerifyCredentialCode" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. Checks a scanned code's signature with the agency's key, then the
+        /// > credential's current status. A forged or altered code answers found = false.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_VerifyCredentialCodeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_VerifyCredentialResponse` to respond with.
+        func verifyCredentialCode(
+            request: Fazhi_V1_VerifyCredentialCodeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_VerifyCredentialResponse
+
+        /// Handle the "GetVerificationKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_GetVerificationKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_GetVerificationKeyResponse` to respond with.
+        func getVerificationKey(
+            request: Fazhi_V1_GetVerificationKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_GetVerificationKeyResponse
     }
 }
 
@@ -149,6 +288,28 @@ extension Fazhi_V1_VerificationService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_VerifyCredentialResponse>(),
             handler: { request, context in
                 try await self.verifyCredential(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_VerificationService.Method.VerifyCredentialCode.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_VerifyCredentialCodeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_VerifyCredentialResponse>(),
+            handler: { request, context in
+                try await self.verifyCredentialCode(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_VerificationService.Method.GetVerificationKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_GetVerificationKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_GetVerificationKeyResponse>(),
+            handler: { request, context in
+                try await self.getVerificationKey(
                     request: request,
                     context: context
                 )
@@ -170,6 +331,28 @@ extension Fazhi_V1_VerificationService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func verifyCredentialCode(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_VerifyCredentialResponse> {
+        let response = try await self.verifyCredentialCode(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getVerificationKey(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_GetVerificationKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_GetVerificationKeyResponse> {
+        let response = try await self.getVerificationKey(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -181,6 +364,32 @@ extension Fazhi_V1_VerificationService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse> {
         return GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse>(
             message: try await self.verifyCredential(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func verifyCredentialCode(
+        request: GRPCCore.ServerRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse> {
+        return GRPCCore.ServerResponse<Fazhi_V1_VerifyCredentialResponse>(
+            message: try await self.verifyCredentialCode(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getVerificationKey(
+        request: GRPCCore.ServerRequest<Fazhi_V1_GetVerificationKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_GetVerificationKeyResponse> {
+        return GRPCCore.ServerResponse<Fazhi_V1_GetVerificationKeyResponse>(
+            message: try await self.getVerificationKey(
                 request: request.message,
                 context: context
             ),
@@ -220,6 +429,53 @@ extension Fazhi_V1_VerificationService {
             deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_VerifyCredentialResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_VerifyCredentialResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "VerifyCredentialCode" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. Checks a scanned code's signature with the agency's key, then the
+        /// > credential's current status. A forged or altered code answers found = false.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyCredentialCodeRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_VerifyCredentialCodeRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_VerifyCredentialResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func verifyCredentialCode<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_VerifyCredentialCodeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_VerifyCredentialResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_VerifyCredentialResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetVerificationKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_GetVerificationKeyRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_GetVerificationKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_GetVerificationKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getVerificationKey<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_GetVerificationKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_GetVerificationKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_GetVerificationKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetVerificationKeyResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -273,6 +529,75 @@ extension Fazhi_V1_VerificationService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "VerifyCredentialCode" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. Checks a scanned code's signature with the agency's key, then the
+        /// > credential's current status. A forged or altered code answers found = false.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyCredentialCodeRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_VerifyCredentialCodeRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_VerifyCredentialResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func verifyCredentialCode<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_VerifyCredentialCodeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_VerifyCredentialResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_VerifyCredentialResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_VerificationService.Method.VerifyCredentialCode.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetVerificationKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_GetVerificationKeyRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_GetVerificationKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_GetVerificationKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getVerificationKey<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_GetVerificationKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_GetVerificationKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_GetVerificationKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetVerificationKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_VerificationService.Method.GetVerificationKey.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -304,6 +629,65 @@ extension Fazhi_V1_VerificationService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_VerifyCredentialRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_VerifyCredentialResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyCredentialCode" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Public. Checks a scanned code's signature with the agency's key, then the
+    /// > credential's current status. A forged or altered code answers found = false.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_VerifyCredentialCodeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyCredentialCode<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_VerifyCredentialCodeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_VerifyCredentialResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.verifyCredentialCode(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_VerifyCredentialCodeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_VerifyCredentialResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetVerificationKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_GetVerificationKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getVerificationKey<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_GetVerificationKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetVerificationKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getVerificationKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_GetVerificationKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_GetVerificationKeyResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -341,6 +725,73 @@ extension Fazhi_V1_VerificationService.ClientProtocol {
             metadata: metadata
         )
         return try await self.verifyCredential(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyCredentialCode" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Public. Checks a scanned code's signature with the agency's key, then the
+    /// > credential's current status. A forged or altered code answers found = false.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyCredentialCode<Result>(
+        _ message: Fazhi_V1_VerifyCredentialCodeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_VerifyCredentialResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_VerifyCredentialCodeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.verifyCredentialCode(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetVerificationKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Public. The agency's Ed25519 public key for codes, so a verifier works offline.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getVerificationKey<Result>(
+        _ message: Fazhi_V1_GetVerificationKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetVerificationKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_GetVerificationKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getVerificationKey(
             request: request,
             options: options,
             onResponse: handleResponse

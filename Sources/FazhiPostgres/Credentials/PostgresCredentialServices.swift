@@ -1,0 +1,48 @@
+import FazhiDomain
+import Foundation
+
+/// The public-record outbox, agencies' signing keys and issued client certificates.
+extension PostgresCredentialRecords {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    func queuePublicRecord(_ entry: PublicRecordEntry) async throws {
+        try await connection.execute(
+            "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            [agencyID, entry.topic, entry.subject, entry.event, try JSONB(entry, encoder: Self.encoder), entry.occurredAt])
+    }
+
+    func unpublishedPublicRecords(limit: Int) async throws -> [PublicRecordEntry] {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try await connection.query(
+            "SELECT payload FROM public_record_outbox WHERE agency_id = $1 AND published_at IS NULL ORDER BY id LIMIT $2", [agencyID, limit]
+        ).map { try $0.decode(JSONB.self, at: 0).decode(PublicRecordEntry.self, decoder: decoder) }
+    }
+
+    func signingKey(purpose: String) async throws -> StoredSigningKey? {
+        try await connection.query(
+            "SELECT public_key, private_key_sealed FROM agency_signing_keys WHERE agency_id = $1 AND purpose = $2", [agencyID, purpose]
+        ).first.map { StoredSigningKey(publicKey: try $0.decode(at: 0), privateKeySealed: try $0.decode(at: 1)) }
+    }
+
+    func insertSigningKey(purpose: String, _ key: StoredSigningKey) async throws -> StoredSigningKey {
+        try await connection.execute(
+            "INSERT INTO agency_signing_keys (agency_id, purpose, public_key, private_key_sealed) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            [agencyID, purpose, key.publicKey, key.privateKeySealed])
+        guard let stored = try await signingKey(purpose: purpose) else {
+            throw PostgresError(code: .decoding, message: "agency_signing_keys holds no \(purpose) key after inserting one")
+        }
+        return stored
+    }
+
+    func insertClientCertificate(_ certificate: IssuedClientCertificate) async throws {
+        try await connection.execute(
+            "INSERT INTO client_certificates (agency_id, serial, credential_id, not_after, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            [agencyID, certificate.serial, certificate.credentialID, certificate.notAfter, certificate.issuedAt, certificate.issuedBy])
+    }
+}
