@@ -24,6 +24,14 @@ struct ClientOptions: ParsableArguments {
         return (String(address[..<colon]), port, ca ?? environment["FAZHI_CA_FILE"] ?? dev?.caFile)
     }
 
+    /// The agency a public verb asks about when none is named: the signed-in session's,
+    /// else the one of `.fazhi/dev.json`.
+    func defaultAgencyCode() throws -> String {
+        if let session = try? SavedSession.read() { return session.agencyCode }
+        if let dev = DevInfo.read() { return dev.agencyCode }
+        throw CommandFailure("请用 --agency 指定机构代码 / name the agency with --agency")
+    }
+
     func withClient<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let (host, port, ca) = try resolved()
         // An IP address is not a valid TLS server name (SNI): connect to it as an address.

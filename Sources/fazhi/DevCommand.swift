@@ -29,6 +29,7 @@ struct DevCommand: AsyncParsableCommand {
         try await migrate(state)
         let tls = try DevelopmentTLS.ensure(in: DevelopmentState.stateDirectory.appendingPathComponent("tls"), agencyCode: Self.demoAgencyCode)
         let admin = try await ensureDemoAgency(state)
+        try await ensureDemoPowerList(state)
         let settings = ServerSettings(
             databaseURL: state.applicationURL, poolSize: 16,
             gateway: GatewayConfiguration(
@@ -73,6 +74,27 @@ struct DevCommand: AsyncParsableCommand {
         defer { Task { await connection.close() } }
         let applied = try await migrator.migrate(on: connection)
         if !applied.isEmpty { print("已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations") }
+    }
+
+    /// The Hubin bureau's power list (`data/power-list-hubin.csv`, beside `sql/`), published
+    /// as version 1 of the demo agency when it has none.
+    private func ensureDemoPowerList(_ state: DevelopmentState) async throws {
+        let file = try MigrationSource.locate(explicit: nil).deletingLastPathComponent().appendingPathComponent("data/power-list-hubin.csv")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+            print("未找到演示权责清单 / no demo power list at \(file.path); skipped")
+            return
+        }
+        let items = try PowerListCSV.parse(text)
+        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
+                                  options: .init(maximumConnections: 1))
+        defer { Task { await pool.close() } }
+        let store = PostgresTenantStore(pool: pool)
+        guard let agency = try await store.agency(code: Self.demoAgencyCode),
+              let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") }) else { return }
+        if let version = try await PowerListAdministration(store: store).publishInitial(
+            items, agency: agency, by: admin.id, username: admin.username, reason: "演示数据：湖滨区民政局权责清单 / demo data", now: Date()) {
+            print("已发布演示权责清单第 \(version.version) 版（\(version.items.count) 项）/ published the demo power list")
+        }
     }
 
     /// The demo agency and its admin; the password of a first run is kept in dev.json.

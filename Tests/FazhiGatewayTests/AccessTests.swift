@@ -14,7 +14,7 @@ import Testing
 let everyMethod: [MethodDescriptor] =
     Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
-    + Fazhi_V1_CredentialService.Method.descriptors
+    + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -73,6 +73,13 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.CredentialService/CheckAuthority": ["credential_admin", "auditor", "officer"],
         "fazhi.v1.CredentialService/GetVerificationCode": ["credential_admin", "auditor", "officer"],
         "fazhi.v1.CredentialService/IssueClientCertificate": ["credential_admin", "officer"],
+        "fazhi.v1.PowerListService/GetPowerList": ["public"],
+        "fazhi.v1.PowerListService/ListPowerListVersions": ["public"],
+        "fazhi.v1.PowerListService/GetPowerListDraft": ["admin", "auditor"],
+        "fazhi.v1.PowerListService/PutPowerItem": ["admin"],
+        "fazhi.v1.PowerListService/RemovePowerItem": ["admin"],
+        "fazhi.v1.PowerListService/ReplacePowerListDraft": ["admin"],
+        "fazhi.v1.PowerListService/PublishPowerList": ["admin"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

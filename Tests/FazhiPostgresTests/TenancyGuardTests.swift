@@ -6,7 +6,7 @@ import Testing
 /// The guards inside the database: row-level security on every tenant table,
 /// append-only tables, and a server role that can do no more than it needs.
 @Suite(.timeLimit(.minutes(2))) struct TenancyGuardTests {
-    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions"]
+    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items"]
 
     /// Creates two agencies and a user in each; returns their ids.
     func twoAgencies(_ owner: PostgresConnection) async throws -> (a: UUID, b: UUID) {
@@ -35,6 +35,13 @@ import Testing
                     INSERT INTO credential_transitions (agency_id, credential_id, from_state, to_state, event, reason, actor, at)
                     VALUES ($1, $2, 'applied', 'applied', 'apply', 'test', 'test', now())
                     """, [agency, credential])
+                // A published power list of one item.
+                try await c.execute("INSERT INTO power_list_versions (agency_id, version, published_at, published_by, reason) VALUES ($1, 1, now(), 'test', 'test')", [agency])
+                try await c.execute(
+                    """
+                    INSERT INTO power_list_items (agency_id, version, code, name, category, enforcement_category, legal_basis, unit, major, minimum_officers, published)
+                    VALUES ($1, 1, 'MZ-QR-001', '婚姻登记', 'confirmation', '婚姻登记', '《婚姻登记条例》', '婚姻登记处', 'no', 1, false)
+                    """, [agency])
             }
         }
         return (a, b)
@@ -122,8 +129,9 @@ import Testing
             #expect(Set(guarded) == Set(Self.appendOnlyTables))
             let app = try await db.applicationConnection()
             for table in guarded {
-                let column = table == "credential_transitions" ? "reason" : "status"
-                for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table)"] {
+                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name"][table] ?? "status"
+                // CASCADE: a table others reference must reach the trigger, not stop at the foreign key.
+                for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table) CASCADE"] {
                     // The application role lacks the privilege outright.
                     let denied = await #expect(throws: PostgresError.self) {
                         try await app.transaction(TransactionOptions(agencyID: a)) { try await $0.simpleQuery(statement) }

@@ -52,6 +52,15 @@ public enum AccessTable {
         "fazhi.v1.CredentialService/GetVerificationCode": .roles(.credentialAdmin, .auditor, .officer, kind: .read),
         // The holder asks for their own certificate; an administrator may for any.
         "fazhi.v1.CredentialService/IssueClientCertificate": .roles(.credentialAdmin, .officer, kind: .change),
+
+        // 权责清单: public once published; the agency's admin edits and publishes it.
+        "fazhi.v1.PowerListService/GetPowerList": .everyone(.read),
+        "fazhi.v1.PowerListService/ListPowerListVersions": .everyone(.read),
+        "fazhi.v1.PowerListService/GetPowerListDraft": .roles(.admin, .auditor, kind: .read),
+        "fazhi.v1.PowerListService/PutPowerItem": .roles(.admin, kind: .change),
+        "fazhi.v1.PowerListService/RemovePowerItem": .roles(.admin, kind: .change),
+        "fazhi.v1.PowerListService/ReplacePowerListDraft": .roles(.admin, kind: .change),
+        "fazhi.v1.PowerListService/PublishPowerList": .roles(.admin, kind: .change),
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -24,6 +24,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_AuditService.descriptor.fullyQualifiedService,
         Fazhi_V1_VerificationService.descriptor.fullyQualifiedService,
         Fazhi_V1_CredentialService.descriptor.fullyQualifiedService,
+        Fazhi_V1_PowerListService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
@@ -56,6 +57,7 @@ public final class Gateway: Sendable {
             CredentialServiceAdapter(
                 corps: EnforcementCorps(store: store, secrets: configuration.secrets), administration: CredentialAdministration(store: store),
                 verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: signers, clock: clock),
+            PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

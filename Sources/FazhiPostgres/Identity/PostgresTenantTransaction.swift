@@ -7,6 +7,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     let agencyID: UUID
 
     var credentials: any CredentialRecords { PostgresCredentialRecords(connection: connection, agencyID: agencyID) }
+    var powerList: any PowerListRecords { PostgresPowerListRecords(connection: connection, agencyID: agencyID) }
 
     func settings() async throws -> AgencySettings {
         let rows = try await connection.query(

@@ -1,0 +1,109 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// `fazhi.v1.PowerListService`: the power list, public when published.
+struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol {
+    let administration: PowerListAdministration
+    let clock: @Sendable () -> Date
+
+    func getPowerList(request: Fazhi_V1_GetPowerListRequest, context: ServerContext) async throws -> Fazhi_V1_PowerList {
+        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard request.version >= 0 else {
+            throw DomainError.invalidArgument(field: "version", zh: "版本号不能为负数", en: "version cannot be negative")
+        }
+        let (agency, version) = try await administration.published(agencyCode: request.agencyCode, version: request.version == 0 ? nil : Int(request.version))
+        return .init(version, agency: agency)
+    }
+
+    func listPowerListVersions(request: Fazhi_V1_ListPowerListVersionsRequest, context: ServerContext) async throws -> Fazhi_V1_ListPowerListVersionsResponse {
+        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        let versions = try await administration.versions(agencyCode: request.agencyCode)
+        return .with { $0.versions = versions.map { Fazhi_V1_PowerList($0, agency: nil) } }
+    }
+
+    func getPowerListDraft(request: Fazhi_V1_GetPowerListDraftRequest, context: ServerContext) async throws -> Fazhi_V1_PowerListDraft {
+        Fazhi_V1_PowerListDraft().with(items: try await administration.draft(try CallScope.caller()))
+    }
+
+    func putPowerItem(request: Fazhi_V1_PutPowerItemRequest, context: ServerContext) async throws -> Fazhi_V1_PowerItem {
+        guard request.hasItem else { throw missing("item", zh: "事项") }
+        return .init(try await administration.putItem(try CallScope.caller(), try PowerItem(request.item), call: CallScope.call, now: clock()))
+    }
+
+    func removePowerItem(request: Fazhi_V1_RemovePowerItemRequest, context: ServerContext) async throws -> Fazhi_V1_PowerListDraft {
+        guard !request.code.isEmpty else { throw missing("code", zh: "事项编码") }
+        let caller = try CallScope.caller()
+        try await administration.removeItem(caller, code: request.code, call: CallScope.call, now: clock())
+        return Fazhi_V1_PowerListDraft().with(items: try await administration.draft(caller))
+    }
+
+    func replacePowerListDraft(request: Fazhi_V1_ReplacePowerListDraftRequest, context: ServerContext) async throws -> Fazhi_V1_PowerListDraft {
+        guard request.items.count <= 2000 else {
+            throw DomainError.invalidArgument(field: "items", zh: "一次至多 2000 个事项", en: "at most 2000 items at once")
+        }
+        let items = try await administration.replaceDraft(try CallScope.caller(), try request.items.map(PowerItem.init), call: CallScope.call, now: clock())
+        return Fazhi_V1_PowerListDraft().with(items: items)
+    }
+
+    func publishPowerList(request: Fazhi_V1_PublishPowerListRequest, context: ServerContext) async throws -> Fazhi_V1_PowerList {
+        let caller = try CallScope.caller()
+        return .init(try await administration.publish(caller, reason: request.reason, call: CallScope.call, now: clock()), agency: caller.agency)
+    }
+}
+
+extension Fazhi_V1_PowerListDraft {
+    func with(items: [PowerItem]) -> Self {
+        var draft = self
+        draft.items = items.map(Fazhi_V1_PowerItem.init)
+        return draft
+    }
+}
+
+extension Fazhi_V1_PowerList {
+    init(_ version: PowerListVersion, agency: Agency?) {
+        self = .with {
+            $0.agencyCode = agency?.code ?? ""
+            $0.agencyName = agency?.name ?? ""
+            $0.version = Int32(version.version)
+            $0.publishedAt = Google_Protobuf_Timestamp(date: version.publishedAt)
+            $0.publishedBy = version.publishedBy
+            $0.reason = version.reason
+            $0.items = version.items.map(Fazhi_V1_PowerItem.init)
+        }
+    }
+}
+
+extension Fazhi_V1_PowerItem {
+    public init(_ item: PowerItem) {
+        self = .with {
+            $0.code = item.code
+            $0.name = item.name
+            $0.category = item.category.rawValue
+            $0.enforcementCategory = item.enforcementCategory
+            $0.legalBasis = item.legalBasis
+            $0.unit = item.unit
+            $0.major = item.major.rawValue
+            $0.minimumOfficers = Int32(item.minimumOfficers)
+            $0.published = item.published
+            $0.disclosureWorkingDays = Int32(item.disclosureWorkingDays ?? 0)
+        }
+    }
+}
+
+extension PowerItem {
+    /// From the wire; the domain's `validated` checks the rest.
+    public init(_ message: Fazhi_V1_PowerItem) throws {
+        guard !message.code.isEmpty else { throw missing("item.code", zh: "事项编码") }
+        guard let major = PowerItem.Major(rawValue: message.major) else {
+            throw DomainError.invalidArgument(field: "major", zh: "事项 \(message.code)：「是否重大」须为 yes、no 或 conditional",
+                                              en: "item \(message.code): major must be yes, no or conditional")
+        }
+        self.init(code: message.code, name: message.name, category: try PowerItem.Category.parse(message.category),
+                  enforcementCategory: message.enforcementCategory, legalBasis: message.legalBasis, unit: message.unit, major: major,
+                  minimumOfficers: Int(message.minimumOfficers), published: message.published,
+                  disclosureWorkingDays: message.disclosureWorkingDays == 0 ? nil : Int(message.disclosureWorkingDays))
+    }
+}
