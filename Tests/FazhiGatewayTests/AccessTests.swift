@@ -15,6 +15,7 @@ let everyMethod: [MethodDescriptor] =
     Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
     + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
+    + Fazhi_V1_PartyService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -80,6 +81,9 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.PowerListService/RemovePowerItem": ["admin"],
         "fazhi.v1.PowerListService/ReplacePowerListDraft": ["admin"],
         "fazhi.v1.PowerListService/PublishPowerList": ["admin"],
+        "fazhi.v1.PartyService/CreateParty": ["officer"],
+        "fazhi.v1.PartyService/GetParty": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
+        "fazhi.v1.PartyService/ListParties": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

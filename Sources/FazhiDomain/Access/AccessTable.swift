@@ -61,6 +61,12 @@ public enum AccessTable {
         "fazhi.v1.PowerListService/RemovePowerItem": .roles(.admin, kind: .change),
         "fazhi.v1.PowerListService/ReplacePowerListDraft": .roles(.admin, kind: .change),
         "fazhi.v1.PowerListService/PublishPowerList": .roles(.admin, kind: .change),
+
+        // 行政相对人: officers record the parties of their acts; those who work on or
+        // watch cases read them (persons' ID numbers masked).
+        "fazhi.v1.PartyService/CreateParty": .roles(.officer, kind: .change),
+        "fazhi.v1.PartyService/GetParty": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
+        "fazhi.v1.PartyService/ListParties": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -78,6 +78,7 @@ public protocol TenantTransaction: Sendable {
     /// The enforcement corps' records.
     var credentials: any CredentialRecords { get }
     var powerList: any PowerListRecords { get }
+    var parties: any PartyRecords { get }
 
     func user(username: String) async throws -> UserRecord?
     func user(id: UUID) async throws -> UserRecord?

@@ -25,6 +25,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_VerificationService.descriptor.fullyQualifiedService,
         Fazhi_V1_CredentialService.descriptor.fullyQualifiedService,
         Fazhi_V1_PowerListService.descriptor.fullyQualifiedService,
+        Fazhi_V1_PartyService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
@@ -58,6 +59,7 @@ public final class Gateway: Sendable {
                 corps: EnforcementCorps(store: store, secrets: configuration.secrets), administration: CredentialAdministration(store: store),
                 verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: signers, clock: clock),
             PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
+            PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

@@ -1,0 +1,78 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// `fazhi.v1.PartyService`: the parties of enforcement acts.
+struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
+    let registry: PartyRegistry
+    let clock: @Sendable () -> Date
+
+    func createParty(request: Fazhi_V1_CreatePartyRequest, context: ServerContext) async throws -> Fazhi_V1_Party {
+        guard !request.kind.isEmpty else { throw missing("kind", zh: "当事人类别") }
+        guard !request.name.isEmpty else { throw missing("name", zh: "名称") }
+        let input = PartyRegistry.Input(
+            kind: try Self.kind(request.kind), name: request.name, creditCode: request.creditCode.isEmpty ? nil : request.creditCode,
+            institutionType: request.institutionType.isEmpty ? nil : try Self.institutionType(request.institutionType),
+            capacity: request.institutionType.isEmpty && request.capacity == 0 ? nil : Int(request.capacity),
+            idNumber: request.idNumber.isEmpty ? nil : request.idNumber, area: request.area)
+        return .init(try await registry.create(try CallScope.caller(), input, call: CallScope.call, now: clock()))
+    }
+
+    func getParty(request: Fazhi_V1_GetPartyRequest, context: ServerContext) async throws -> Fazhi_V1_Party {
+        let id = try identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        CallScope.call.target("party:\(id.uuidString.lowercased())")
+        return .init(try await registry.party(try CallScope.caller(), id: id))
+    }
+
+    func listParties(request: Fazhi_V1_ListPartiesRequest, context: ServerContext) async throws -> Fazhi_V1_ListPartiesResponse {
+        let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
+        var after: (name: String, id: UUID)?
+        if let key = page.after {
+            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+            guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else {
+                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            }
+            after = (String(parts[0]), id)
+        }
+        let parties = try await registry.search(try CallScope.caller(), nameContains: request.nameContains,
+                                                kind: request.kind.isEmpty ? nil : try Self.kind(request.kind), after: after, limit: page.size)
+        return .with {
+            $0.parties = parties.map(Fazhi_V1_Party.init)
+            $0.nextPageToken = page.nextToken(count: parties.count, lastKey: parties.last.map { "\($0.name)\u{1F}\($0.id.uuidString)" })
+        }
+    }
+
+    static func kind(_ text: String) throws -> Party.Kind {
+        guard let kind = Party.Kind(rawValue: text) else {
+            throw DomainError.invalidArgument(field: "kind", zh: "当事人类别须为 organization、institution 或 person", en: "kind must be organization, institution or person")
+        }
+        return kind
+    }
+
+    static func institutionType(_ text: String) throws -> Party.InstitutionType {
+        guard let type = Party.InstitutionType(rawValue: text) else {
+            throw DomainError.invalidArgument(
+                field: "institution_type", zh: "未知机构类型「\(text)」",
+                en: "institution_type must be one of \(Party.InstitutionType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return type
+    }
+}
+
+extension Fazhi_V1_Party {
+    init(_ party: Party) {
+        self = .with {
+            $0.partyID = party.id.uuidString.lowercased()
+            $0.kind = party.kind.rawValue
+            $0.name = party.name
+            $0.creditCode = party.creditCode ?? ""
+            $0.institutionType = party.institutionType?.rawValue ?? ""
+            $0.capacity = Int32(party.capacity ?? 0)
+            $0.idNumber = party.idNumberMasked ?? ""
+            $0.area = party.area.code
+            $0.createdAt = Google_Protobuf_Timestamp(date: party.createdAt)
+        }
+    }
+}
