@@ -15,7 +15,7 @@ let everyMethod: [MethodDescriptor] =
     Fazhi_V1_AuthService.Method.descriptors + Fazhi_V1_AdminService.Method.descriptors
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
     + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
-    + Fazhi_V1_PartyService.Method.descriptors
+    + Fazhi_V1_PartyService.Method.descriptors + Fazhi_V1_CaseService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -84,6 +84,16 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.PartyService/CreateParty": ["officer"],
         "fazhi.v1.PartyService/GetParty": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
         "fazhi.v1.PartyService/ListParties": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
+        "fazhi.v1.CaseService/OpenCase": ["officer"],
+        "fazhi.v1.CaseService/TakeStep": ["officer"],
+        "fazhi.v1.CaseService/ConfirmStep": ["officer"],
+        "fazhi.v1.CaseService/Recuse": ["officer"],
+        "fazhi.v1.CaseService/ReviewCase": ["legal_reviewer"],
+        "fazhi.v1.CaseService/ApproveCase": ["approver"],
+        "fazhi.v1.CaseService/DecideCase": ["officer", "approver"],
+        "fazhi.v1.CaseService/CloseCase": ["officer"],
+        "fazhi.v1.CaseService/GetCase": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
+        "fazhi.v1.CaseService/ListCases": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

@@ -128,7 +128,9 @@ import Testing
                 #expect(byNumber.status == 0 && byNumber.output.contains("李明") && !byNumber.output.contains(CorpsFixture.liIDNumber), "\(byNumber.output)")
                 let byCode = try await fazhi(["verify", "--code", code], environment: stranger)
                 #expect(byCode.status == 0 && byCode.output.contains(number), "\(byCode.output)")
-                let forged = try await fazhi(["verify", "--code", String(code.dropLast(2)) + "AA"], environment: stranger)
+                // Two characters of the signature changed (to something else than they were).
+                let altered = String(code.dropLast(2)) + (code.hasSuffix("AA") ? "BA" : "AA")
+                let forged = try await fazhi(["verify", "--code", altered], environment: stranger)
                 #expect(forged.status == 1 && forged.output.contains("not valid"), "\(forged.output)")
 
                 // A client certificate: the key stays here, 0600.

@@ -6,7 +6,7 @@ import Testing
 /// The guards inside the database: row-level security on every tenant table,
 /// append-only tables, and a server role that can do no more than it needs.
 @Suite(.timeLimit(.minutes(2))) struct TenancyGuardTests {
-    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items"]
+    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items", "case_record"]
 
     /// Creates two agencies and a user in each; returns their ids.
     func twoAgencies(_ owner: PostgresConnection) async throws -> (a: UUID, b: UUID) {
@@ -42,6 +42,18 @@ import Testing
                     INSERT INTO power_list_items (agency_id, version, code, name, category, enforcement_category, legal_basis, unit, major, minimum_officers, published)
                     VALUES ($1, 1, 'MZ-QR-001', '婚姻登记', 'confirmation', '婚姻登记', '《婚姻登记条例》', '婚姻登记处', 'no', 1, false)
                     """, [agency])
+                // A case under it with one record entry.
+                let party: UUID = try await c.scalar(
+                    "INSERT INTO parties (agency_id, kind, name, credit_code, area, created_by, created_at) VALUES ($1, 'organization', '协会', '91350100M000100Y43', '411202', $2, now()) RETURNING id",
+                    [agency, UUID()])
+                let kase = UUID()
+                try await c.execute(
+                    """
+                    INSERT INTO cases (agency_id, id, kind, item_version, item_code, party_id, area, status, state, created_at, updated_at)
+                    VALUES ($1, $2, 'other', 1, 'MZ-QR-001', $3, '411202', 'open', '{}', now(), now())
+                    """, [agency, kase, party])
+                try await c.execute("INSERT INTO case_record (agency_id, case_id, step, event, actor, text, at) VALUES ($1, $2, 'open', 'take', $3, '立案', now())",
+                                    [agency, kase, UUID()])
             }
         }
         return (a, b)
@@ -129,7 +141,7 @@ import Testing
             #expect(Set(guarded) == Set(Self.appendOnlyTables))
             let app = try await db.applicationConnection()
             for table in guarded {
-                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name"][table] ?? "status"
+                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name", "case_record": "text"][table] ?? "status"
                 // CASCADE: a table others reference must reach the trigger, not stop at the foreign key.
                 for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table) CASCADE"] {
                     // The application role lacks the privilege outright.

@@ -67,6 +67,19 @@ public enum AccessTable {
         "fazhi.v1.PartyService/CreateParty": .roles(.officer, kind: .change),
         "fazhi.v1.PartyService/GetParty": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
         "fazhi.v1.PartyService/ListParties": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
+
+        // 执法办案: officers act; legal reviewers review; approvers approve; those who
+        // watch cases read them.
+        "fazhi.v1.CaseService/OpenCase": .roles(.officer, kind: .change),
+        "fazhi.v1.CaseService/TakeStep": .roles(.officer, kind: .change),
+        "fazhi.v1.CaseService/ConfirmStep": .roles(.officer, kind: .change),
+        "fazhi.v1.CaseService/Recuse": .roles(.officer, kind: .change),
+        "fazhi.v1.CaseService/ReviewCase": .roles(.legalReviewer, kind: .change),
+        "fazhi.v1.CaseService/ApproveCase": .roles(.approver, kind: .change),
+        "fazhi.v1.CaseService/DecideCase": .roles(.officer, .approver, kind: .change),
+        "fazhi.v1.CaseService/CloseCase": .roles(.officer, kind: .change),
+        "fazhi.v1.CaseService/GetCase": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
+        "fazhi.v1.CaseService/ListCases": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -100,3 +100,15 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         return padded + "-" + (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
     }
 }
+
+/// As its ISO text (`2026-03-02`).
+extension CalendarDay: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(iso: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

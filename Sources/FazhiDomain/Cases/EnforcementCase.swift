@@ -5,7 +5,7 @@ import Foundation
 /// throws naming what stops it (the officer who lacks authority, the step still waiting
 /// for a confirmation, the review missing). The use case gathers the facts it needs (each
 /// officer's authority at this moment) and the store keeps the result.
-public struct EnforcementCase: Sendable, Equatable {
+public struct EnforcementCase: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable {
         case open
         case closed
@@ -19,7 +19,7 @@ public struct EnforcementCase: Sendable, Equatable {
     }
 
     /// One step as taken.
-    public struct StepRecord: Sendable, Equatable {
+    public struct StepRecord: Sendable, Equatable, Codable {
         public var step: CaseStep
         public var participants: [Participant]
         /// The reviewer or approver, for the steps they take.
@@ -49,12 +49,50 @@ public struct EnforcementCase: Sendable, Equatable {
         }
     }
 
-    public struct Decision: Sendable, Equatable {
+    public struct Decision: Sendable, Equatable, Codable {
         public var documentNumber: String
         public var outcome: String
         public var legalBasis: String
+        /// Yuan, exact.
         public var fine: Decimal?
         public var decidedAt: Date
+
+        enum CodingKeys: String, CodingKey { case documentNumber, outcome, legalBasis, fine, decidedAt }
+
+        init(documentNumber: String, outcome: String, legalBasis: String, fine: Decimal?, decidedAt: Date) {
+            self.documentNumber = documentNumber
+            self.outcome = outcome
+            self.legalBasis = legalBasis
+            self.fine = fine
+            self.decidedAt = decidedAt
+        }
+
+        // The fine travels as its decimal text: a JSON number may pass through binary
+        // floating point on the way.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            documentNumber = try container.decode(String.self, forKey: .documentNumber)
+            outcome = try container.decode(String.self, forKey: .outcome)
+            legalBasis = try container.decode(String.self, forKey: .legalBasis)
+            decidedAt = try container.decode(Date.self, forKey: .decidedAt)
+            if let text = try container.decodeIfPresent(String.self, forKey: .fine) {
+                guard let fine = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                    throw DecodingError.dataCorruptedError(forKey: .fine, in: container, debugDescription: "not a decimal: \(text)")
+                }
+                self.fine = fine
+            } else {
+                fine = nil
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(documentNumber, forKey: .documentNumber)
+            try container.encode(outcome, forKey: .outcome)
+            try container.encode(legalBasis, forKey: .legalBasis)
+            try container.encode(decidedAt, forKey: .decidedAt)
+            try container.encodeIfPresent(fine.map(\.description), forKey: .fine)
+        }
     }
 
     public enum Event: Sendable, Equatable {

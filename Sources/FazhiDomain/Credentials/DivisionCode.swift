@@ -22,3 +22,15 @@ public struct DivisionCode: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { code }
 }
+
+/// As its six digits.
+extension DivisionCode: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}

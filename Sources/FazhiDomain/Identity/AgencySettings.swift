@@ -17,6 +17,16 @@ public struct AgencySettings: Sendable, Equatable {
         return value
     }
 
+    public func decimal(_ key: String) throws -> Decimal {
+        guard let text = values[key], let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { throw missing(key) }
+        return value
+    }
+
+    public func text(_ key: String) throws -> String {
+        guard let text = values[key] else { throw missing(key) }
+        return text
+    }
+
     public func minutes(_ key: String) throws -> TimeInterval { TimeInterval(try integer(key)) * 60 }
 
     private func missing(_ key: String) -> SettingMissing { SettingMissing(key: key) }

@@ -79,6 +79,7 @@ public protocol TenantTransaction: Sendable {
     var credentials: any CredentialRecords { get }
     var powerList: any PowerListRecords { get }
     var parties: any PartyRecords { get }
+    var cases: any CaseRecords { get }
 
     func user(username: String) async throws -> UserRecord?
     func user(id: UUID) async throws -> UserRecord?

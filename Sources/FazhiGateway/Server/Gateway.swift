@@ -26,6 +26,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_CredentialService.descriptor.fullyQualifiedService,
         Fazhi_V1_PowerListService.descriptor.fullyQualifiedService,
         Fazhi_V1_PartyService.descriptor.fullyQualifiedService,
+        Fazhi_V1_CaseService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
@@ -60,6 +61,7 @@ public final class Gateway: Sendable {
                 verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: signers, clock: clock),
             PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
+            CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

@@ -9,6 +9,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     var credentials: any CredentialRecords { PostgresCredentialRecords(connection: connection, agencyID: agencyID) }
     var powerList: any PowerListRecords { PostgresPowerListRecords(connection: connection, agencyID: agencyID) }
     var parties: any PartyRecords { PostgresPartyRecords(connection: connection, agencyID: agencyID) }
+    var cases: any CaseRecords { PostgresCaseRecords(connection: connection, agencyID: agencyID) }
 
     func settings() async throws -> AgencySettings {
         let rows = try await connection.query(

@@ -1,0 +1,170 @@
+import Foundation
+
+/// 执法办案: officers, reviewers and approvers working a case. Each call is one
+/// transaction: load the case under its row lock, ask `Authority` for every officer the
+/// event names, let the state machine decide, save the case, append the full-process
+/// record and the call's audit row.
+public struct CaseWork: Sendable {
+    public let store: any TenantStore
+
+    public init(store: any TenantStore) { self.store = store }
+
+    /// 立案: opens a case under the item in force, for a party, by the named officers (the
+    /// caller among them).
+    public func open(_ caller: Caller, itemCode: String, partyID: UUID, area: String?, officers: [UUID], text: String,
+                     call: CallAudit, at now: Moment) async throws -> EnforcementCase {
+        try Self.validText(text)
+        let area = try DivisionCode(area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode)
+        guard try DivisionCode(caller.agency.divisionCode).contains(area) else {
+            throw DomainError.invalidArgument(field: "area", zh: "案件区域 \(area) 不在本机构辖区内", en: "the area \(area) lies outside the agency's jurisdiction")
+        }
+        return try await work(caller, call: call, at: now) { tx in
+            guard let (item, version) = try await tx.powerList.item(code: itemCode, version: nil) else {
+                throw DomainError(.failedPrecondition, zh: "现行权责清单中没有事项 \(itemCode)（法无授权不可为）",
+                                  en: "the power list in force has no item \(itemCode): no act without a published power", metadata: ["field": "item_code"])
+            }
+            guard try await tx.parties.party(id: partyID) != nil else { throw DomainError.notFound("party", zh: "当事人不存在", en: "no such party") }
+            let initiator = try await Self.ownOfficer(caller, tx)
+            let kase = EnforcementCase(id: UUID(), item: item, itemVersion: version, partyID: partyID, area: area)
+            call.target("case:\(kase.id.uuidString.lowercased())")
+            let event = EnforcementCase.Event.take(.open, officers: officers, initiator: initiator)
+            let opened = try await Self.decide(kase, event, officers: officers, tx: tx, at: now)
+            try await tx.cases.insert(opened, at: now.instant)
+            try await Self.record(opened, event, caller: caller, officers: officers, text: text, tx: tx, at: now)
+            return opened
+        }
+    }
+
+    /// Every other event on an open case.
+    public func apply(_ caller: Caller, caseID: UUID, _ event: CaseEvent, text: String, call: CallAudit, at now: Moment) async throws -> EnforcementCase {
+        try Self.validText(text)
+        call.target("case:\(caseID.uuidString.lowercased())")
+        return try await work(caller, call: call, at: now) { tx in
+            guard let (kase, version) = try await tx.cases.kase(id: caseID, locking: true) else {
+                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+            }
+            let settings = try await tx.settings()
+            let (machineEvent, officers) = try await Self.machineEvent(event, caller: caller, kase: kase, settings: settings, tx: tx, now: now)
+            let next = try await Self.decide(kase, machineEvent, officers: officers, tx: tx, at: now)
+            guard try await tx.cases.save(next, readAt: version, at: now.instant) else {
+                throw DomainError(.failedPrecondition, zh: "案件已被他人修改，请重试", en: "the case changed meanwhile; try again")
+            }
+            try await Self.record(next, machineEvent, caller: caller, officers: officers, text: text, tx: tx, at: now)
+            return next
+        }
+    }
+
+    /// A case and its whole record.
+    public func kase(_ caller: Caller, id: UUID) async throws -> (EnforcementCase, [CaseRecordEntry]) {
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+            guard let (kase, _) = try await tx.cases.kase(id: id, locking: false) else {
+                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+            }
+            return (kase, try await tx.cases.record(caseID: id))
+        }
+    }
+
+    public func cases(_ caller: Caller, _ filter: CaseFilter, after: UUID?, limit: Int) async throws -> [EnforcementCase] {
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.cases.cases(filter, after: after, limit: limit) }
+    }
+
+    // MARK: Inside the transaction
+
+    private func work<T: Sendable>(_ caller: Caller, call: CallAudit, at now: Moment,
+                                   _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            let result = try await body(tx)
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
+            return result
+        }
+        call.markWritten()
+        return result
+    }
+
+    /// The state machine's answer, with every named officer's authority asked first.
+    static func decide(_ kase: EnforcementCase, _ event: EnforcementCase.Event, officers: [UUID], tx: any TenantTransaction,
+                       at now: Moment) async throws -> EnforcementCase {
+        var authorities: [UUID: Authority] = [:]
+        for officer in Set(officers) {
+            authorities[officer] = try await Authority.of(officerID: officer, category: kase.item.enforcementCategory, area: kase.area, at: now, in: tx)
+        }
+        let threshold = try await tx.settings().decimal("case.major_fine_threshold")
+        return try kase.applying(event, at: now, authority: { authorities[$0] ?? .denied(.noCredential) }, fineThreshold: threshold)
+    }
+
+    static func machineEvent(_ event: CaseEvent, caller: Caller, kase: EnforcementCase, settings: AgencySettings, tx: any TenantTransaction,
+                             now: Moment) async throws -> (EnforcementCase.Event, [UUID]) {
+        switch event {
+        case let .take(step, officers, intended):
+            return (.take(step, officers: officers, initiator: try await ownOfficer(caller, tx), intended: intended), officers)
+        case .confirm:
+            let officer = try await ownOfficer(caller, tx)
+            return (.confirm(officer: officer), [officer])
+        case .recuse:
+            return (.recuse(officer: try await ownOfficer(caller, tx)), [])
+        case let .review(outcome):
+            guard caller.roles.contains(.legalReviewer) else { throw roleNeeded("legal_reviewer") }
+            // A reviewer who is also an officer is compared by their officer record.
+            let reviewer = try await tx.credentials.officer(userID: caller.userID)?.id ?? caller.userID
+            return (.review(outcome, reviewer: reviewer), [])
+        case .approve:
+            guard caller.roles.contains(.approver) else { throw roleNeeded("approver") }
+            return (.approve(approver: caller.userID), [])
+        case let .decide(outcome, legalBasis, fine):
+            let number = try await tx.cases.nextDecisionNumber(pattern: try settings.text("case.decision_number_pattern"), year: now.day.year)
+            return (.decide(documentNumber: number, outcome: outcome, legalBasis: legalBasis, fine: fine), [])
+        case .close:
+            let officer = try await ownOfficer(caller, tx)
+            return (.close(officer: officer), [officer])
+        }
+    }
+
+    /// Appends the record entry of `event` and remembers the officers it names.
+    static func record(_ kase: EnforcementCase, _ event: EnforcementCase.Event, caller: Caller, officers: [UUID], text: String,
+                       tx: any TenantTransaction, at now: Moment) async throws {
+        let (step, name) = Self.describe(event, kase: kase)
+        try await tx.cases.appendRecord(caseID: kase.id, CaseRecordEntry(step: step, event: name, actor: caller.userID, officers: officers, text: text, at: now.instant))
+        if !officers.isEmpty { try await tx.cases.addOfficers(caseID: kase.id, officers) }
+    }
+
+    static func describe(_ event: EnforcementCase.Event, kase: EnforcementCase) -> (step: String, event: String) {
+        switch event {
+        case let .take(step, _, _, _): (step.rawValue, "take")
+        case .confirm: (kase.history.last?.step.rawValue ?? "", "confirm")
+        case let .review(outcome, _): ("legal_review", "review:\(outcome.rawValue)")
+        case .approve: ("approve", "approve")
+        case let .decide(number, _, _, _): ("decide", "decide:\(number)")
+        case .close: ("close", "close")
+        case .recuse: (kase.nextStep?.rawValue ?? "", "recuse")
+        }
+    }
+
+    /// The caller's own officer record: enforcement acts are signed by officers.
+    static func ownOfficer(_ caller: Caller, _ tx: any TenantTransaction) async throws -> UUID {
+        guard let officer = try await tx.credentials.officer(userID: caller.userID) else {
+            throw DomainError(.permissionDenied, zh: "您的账户未关联执法人员，不能执法", en: "your account is not linked to an officer; you cannot act")
+        }
+        return officer.id
+    }
+
+    static func roleNeeded(_ role: String) -> DomainError {
+        DomainError(.permissionDenied, zh: "此操作需要 \(role) 角色", en: "this needs the \(role) role", metadata: ["role": role])
+    }
+
+    static func validText(_ text: String) throws {
+        guard text.count <= 10_000 else {
+            throw DomainError.invalidArgument(field: "text", zh: "记录内容至多 10000 字", en: "the record text has at most 10000 characters")
+        }
+    }
+}
+
+/// What a caller asks of a case; `CaseWork` turns it into the state machine's event.
+public enum CaseEvent: Sendable, Equatable {
+    case take(CaseStep, officers: [UUID], intended: EnforcementCase.IntendedDecision?)
+    case confirm
+    case recuse
+    case review(EnforcementCase.ReviewOutcome)
+    case approve
+    case decide(outcome: String, legalBasis: String, fine: Decimal?)
+    case close
+}

@@ -1,0 +1,174 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+import SwiftProtobuf
+
+/// `fazhi.v1.CaseService`: working cases.
+struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
+    let work: CaseWork
+    let clock: @Sendable () -> Date
+
+    private var now: Moment { Moment(instant: clock()) }
+
+    func openCase(request: Fazhi_V1_OpenCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard !request.itemCode.isEmpty else { throw missing("item_code", zh: "事项编码") }
+        let party = try identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
+        return .init(try await work.open(try CallScope.caller(), itemCode: request.itemCode, partyID: party, area: request.area,
+                                         officers: officers, text: request.text, call: CallScope.call, at: now))
+    }
+
+    func takeStep(request: Fazhi_V1_TakeStepRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard let step = CaseStep(rawValue: request.step), step.isEnforcement else {
+            throw DomainError.invalidArgument(field: "step", zh: "步骤须为 investigate、notify、inspect、serve 或 execute",
+                                              en: "step must be investigate, notify, inspect, serve or execute")
+        }
+        let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
+        let fine = try Self.decimal(request.intendedFine, field: "intended_fine")
+        let intended = fine != nil || request.revokesRegistration ? EnforcementCase.IntendedDecision(fine: fine, revokesRegistration: request.revokesRegistration) : nil
+        return try await apply(request.caseID, .take(step, officers: officers, intended: intended), text: request.text)
+    }
+
+    func confirmStep(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        try await apply(request.caseID, .confirm, text: request.text)
+    }
+
+    func recuse(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        try await apply(request.caseID, .recuse, text: request.text)
+    }
+
+    func reviewCase(request: Fazhi_V1_ReviewCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard let outcome = EnforcementCase.ReviewOutcome(rawValue: request.outcome) else {
+            throw DomainError.invalidArgument(field: "outcome", zh: "审核结论须为 approve、return 或 reject", en: "outcome must be approve, return or reject")
+        }
+        guard !request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw missing("text", zh: "审核意见") }
+        return try await apply(request.caseID, .review(outcome), text: request.text)
+    }
+
+    func approveCase(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        try await apply(request.caseID, .approve, text: request.text)
+    }
+
+    func decideCase(request: Fazhi_V1_DecideCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard !request.outcome.isEmpty else { throw missing("outcome", zh: "决定内容") }
+        guard !request.legalBasis.isEmpty else { throw missing("legal_basis", zh: "法律依据") }
+        return try await apply(request.caseID, .decide(outcome: request.outcome, legalBasis: request.legalBasis,
+                                                       fine: try Self.decimal(request.fine, field: "fine")), text: request.text)
+    }
+
+    func closeCase(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        try await apply(request.caseID, .close, text: request.text)
+    }
+
+    func getCase(request: Fazhi_V1_GetCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        let id = try identifier(request.caseID, field: "case_id", zh: "案件编号")
+        CallScope.call.target("case:\(id.uuidString.lowercased())")
+        let (kase, record) = try await work.kase(try CallScope.caller(), id: id)
+        var message = Fazhi_V1_Case(kase)
+        message.record = record.map(Fazhi_V1_CaseRecordEntry.init)
+        return message
+    }
+
+    func listCases(request: Fazhi_V1_ListCasesRequest, context: ServerContext) async throws -> Fazhi_V1_ListCasesResponse {
+        let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
+        var filter = CaseFilter()
+        if !request.status.isEmpty {
+            guard let status = EnforcementCase.Status(rawValue: request.status) else {
+                throw DomainError.invalidArgument(field: "status", zh: "状态须为 open 或 closed", en: "status must be open or closed")
+            }
+            filter.status = status
+        }
+        filter.itemCode = request.itemCode.isEmpty ? nil : request.itemCode
+        filter.partyID = request.partyID.isEmpty ? nil : try identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        filter.officerID = request.officerID.isEmpty ? nil : try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        filter.openedFrom = request.openedFrom.isEmpty ? nil : try calendarDay(request.openedFrom, field: "opened_from", zh: "起始日期")
+        filter.openedUntil = request.openedUntil.isEmpty ? nil : try calendarDay(request.openedUntil, field: "opened_until", zh: "截止日期")
+        let after = try page.after.map { key -> UUID in
+            guard let id = UUID(uuidString: key) else {
+                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            }
+            return id
+        }
+        let cases = try await work.cases(try CallScope.caller(), filter, after: after, limit: page.size)
+        return .with {
+            $0.cases = cases.map(Fazhi_V1_Case.init)
+            $0.nextPageToken = page.nextToken(count: cases.count, lastKey: cases.last?.id.uuidString)
+        }
+    }
+
+    private func apply(_ caseID: String, _ event: CaseEvent, text: String) async throws -> Fazhi_V1_Case {
+        let id = try identifier(caseID, field: "case_id", zh: "案件编号")
+        return .init(try await work.apply(try CallScope.caller(), caseID: id, event, text: text, call: CallScope.call, at: now))
+    }
+
+    /// An exact decimal from its text, or nil when empty.
+    static func decimal(_ text: String, field: String) throws -> Decimal? {
+        guard !text.isEmpty else { return nil }
+        guard text.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1,
+              let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw DomainError.invalidArgument(field: field, zh: "金额须为非负小数，如 5000.00", en: "\(field) must be a non-negative decimal such as 5000.00")
+        }
+        return value
+    }
+}
+
+extension Fazhi_V1_Case {
+    init(_ kase: EnforcementCase) {
+        self = .with {
+            $0.caseID = kase.id.uuidString.lowercased()
+            $0.kind = kase.kind.rawValue
+            $0.itemCode = kase.item.code
+            $0.itemVersion = Int32(kase.itemVersion)
+            $0.itemName = kase.item.name
+            $0.partyID = kase.partyID.uuidString.lowercased()
+            $0.area = kase.area.code
+            $0.status = kase.status.rawValue
+            $0.nextStep = kase.nextStep?.rawValue ?? ""
+            $0.major = kase.major.map { $0 ? "yes" : "no" } ?? "undetermined"
+            $0.openedOn = kase.openedOn?.description ?? ""
+            $0.steps = kase.history.map { record in
+                .with {
+                    $0.step = record.step.rawValue
+                    $0.participants = record.participants.map { participant in
+                        .with {
+                            $0.officerID = participant.officerID.uuidString.lowercased()
+                            $0.credentialNumber = participant.credentialNumber
+                            $0.confirmed = participant.confirmedAt != nil
+                        }
+                    }
+                    $0.actor = record.actor?.uuidString.lowercased() ?? ""
+                    $0.takenAt = Google_Protobuf_Timestamp(date: record.takenAt)
+                    $0.complete = record.isComplete
+                }
+            }
+            $0.recusedOfficerIds = kase.recused.map { $0.uuidString.lowercased() }.sorted()
+            $0.reviewOutcome = kase.reviewOutcome?.rawValue ?? ""
+            if let decision = kase.decision {
+                $0.decision = .with {
+                    $0.documentNumber = decision.documentNumber
+                    $0.outcome = decision.outcome
+                    $0.legalBasis = decision.legalBasis
+                    $0.fine = decision.fine?.description ?? ""
+                    $0.decidedAt = Google_Protobuf_Timestamp(date: decision.decidedAt)
+                }
+            }
+        }
+    }
+}
+
+extension Fazhi_V1_CaseRecordEntry {
+    init(_ entry: CaseRecordEntry) {
+        self = .with {
+            $0.id = entry.id
+            $0.step = entry.step
+            $0.event = entry.event
+            $0.actor = entry.actor.uuidString.lowercased()
+            $0.officerIds = entry.officers.map { $0.uuidString.lowercased() }
+            $0.text = entry.text
+            $0.evidenceSha256 = entry.evidence
+            $0.corrects = entry.corrects ?? 0
+            $0.at = Google_Protobuf_Timestamp(date: entry.at)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import FazhiRPC
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// `fazhi case ...`: 执法办案.
+struct CaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "执法案件 / enforcement cases and their full-process record.",
+        subcommands: [Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self])
+
+    static let headers = ["case_id", "kind", "item", "status", "next_step", "major", "opened_on", "decision"]
+
+    static func rows(_ cases: [Fazhi_V1_Case]) -> [[String]] {
+        cases.map { [$0.caseID, $0.kind, $0.itemCode, $0.status, $0.nextStep, $0.major, $0.openedOn, $0.decision.documentNumber] }
+    }
+
+    static func run(_ client: ClientOptions, _ call: @escaping @Sendable (Fazhi_V1_CaseService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws -> Fazhi_V1_Case,
+                    mutating: Bool = true) async throws {
+        let session = try SavedSession.read()
+        let kase = try await client.withClient { grpc in
+            try await call(Fazhi_V1_CaseService.Client(wrapping: grpc), mutating ? session.mutating() : session.metadata)
+        }
+        try printTable(headers, rows([kase]), json: client.json)
+    }
+
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "立案 / open a case; you must be one of the officers.")
+        @OptionGroup var client: ClientOptions
+        @Option(name: .long, help: "The power-list item, e.g. MZ-CF-003.") var item: String
+        @Option(name: .long) var party: String
+        @Option(name: .long, parsing: .upToNextOption, help: "Officer ids (yours included).") var officers: [String]
+        @Option(name: .long, help: "Division code; default: the agency's.") var area = ""
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_OpenCaseRequest.with { $0.itemCode = item; $0.partyID = party; $0.officerIds = officers; $0.area = area; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.openCase(request, metadata: $1) }
+        }
+    }
+
+    struct Step: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An enforcement step: investigate, notify, inspect, serve, execute.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var step: String
+        @Option(name: .long, parsing: .upToNextOption) var officers: [String]
+        @Option(name: .long, help: "notify: the intended fine (yuan).") var intendedFine = ""
+        @Flag(name: .long, help: "notify: the intended decision revokes a registration.") var revokes = false
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_TakeStepRequest.with {
+                $0.caseID = caseID; $0.step = step; $0.officerIds = officers; $0.intendedFine = intendedFine; $0.revokesRegistration = revokes; $0.text = text
+            }
+            try await CaseCommand.run(client) { try await $0.takeStep(request, metadata: $1) }
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm your part of the latest step.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.confirmStep(request, metadata: $1) }
+        }
+    }
+
+    struct Recuse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "回避 / withdraw from the case.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.recuse(request, metadata: $1) }
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "法制审核 / legal review: approve, return or reject, with reasons.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var outcome: String
+        @Option(name: .long, help: "The written reasons.") var text: String
+
+        func run() async throws {
+            let request = Fazhi_V1_ReviewCaseRequest.with { $0.caseID = caseID; $0.outcome = outcome; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.reviewCase(request, metadata: $1) }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "负责人审批 / approve.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.approveCase(request, metadata: $1) }
+        }
+    }
+
+    struct Decide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "决定 / decide; the document number comes from the agency's pattern.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long) var outcome: String
+        @Option(name: .long) var basis: String
+        @Option(name: .long, help: "Yuan, e.g. 5000.00.") var fine = ""
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_DecideCaseRequest.with { $0.caseID = caseID; $0.outcome = outcome; $0.legalBasis = basis; $0.fine = fine; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.decideCase(request, metadata: $1) }
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "结案 / close.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.closeCase(request, metadata: $1) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A case with its whole record.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let kase = try await client.withClient { grpc in
+                try await Fazhi_V1_CaseService.Client(wrapping: grpc).getCase(.with { $0.caseID = caseID }, metadata: session.metadata)
+            }
+            try printTable(CaseCommand.headers, CaseCommand.rows([kase]), json: client.json)
+            if !client.json {
+                print("")
+                try printTable(["at", "step", "event", "actor", "officers", "text"], kase.record.map {
+                    [$0.at.date.formatted(.iso8601), $0.step, $0.event, $0.actor, $0.officerIds.joined(separator: ","), $0.text]
+                }, json: false)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var client: ClientOptions
+        @Option(name: .long, help: "open or closed.") var status = ""
+        @Option(name: .long) var item = ""
+        @Option(name: .long) var party = ""
+        @Option(name: .long) var officer = ""
+        @Option(name: .long, help: "Opened on or after, YYYY-MM-DD.") var from = ""
+        @Option(name: .long, help: "Opened on or before, YYYY-MM-DD.") var until = ""
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let cases = try await client.withClient { grpc in
+                var all: [Fazhi_V1_Case] = []
+                var token = ""
+                repeat {
+                    let page = try await Fazhi_V1_CaseService.Client(wrapping: grpc).listCases(.with {
+                        $0.page.pageToken = token; $0.page.pageSize = 200; $0.status = status; $0.itemCode = item; $0.partyID = party
+                        $0.officerID = officer; $0.openedFrom = from; $0.openedUntil = until
+                    }, metadata: session.metadata)
+                    all += page.cases
+                    token = page.nextPageToken
+                } while !token.isEmpty
+                return all
+            }
+            try printTable(CaseCommand.headers, CaseCommand.rows(cases), json: client.json)
+        }
+    }
+}
