@@ -72,10 +72,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Files kept on disk: evidence, content-addressed.
+        .target(
+            name: "FazhiFiles",
+            dependencies: [
+                "FazhiDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "fazhi",
             dependencies: [
                 "FazhiDomain",
+                "FazhiFiles",
                 "FazhiPostgres",
                 "FazhiGateway",
                 "FazhiRPC",
@@ -111,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "FazhiGatewayTests",
             dependencies: [
-                "FazhiGateway", "FazhiPostgres", "FazhiDomain", "FazhiRPC", "FazhiTestSupport",
+                "FazhiGateway", "FazhiPostgres", "FazhiDomain", "FazhiRPC", "FazhiTestSupport", "FazhiFiles",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import FazhiRPC
 import Foundation
 import GRPCCore
@@ -8,7 +9,8 @@ import GRPCNIOTransportHTTP2
 struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "执法案件 / enforcement cases and their full-process record.",
-        subcommands: [Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self])
+        subcommands: [Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self,
+                      Evidence.self, Download.self, Correct.self])
 
     static let headers = ["case_id", "kind", "item", "status", "next_step", "major", "opened_on", "decision"]
 
@@ -179,6 +181,82 @@ struct CaseCommand: AsyncParsableCommand {
                 return all
             }
             try printTable(CaseCommand.headers, CaseCommand.rows(cases), json: client.json)
+        }
+    }
+
+    struct Evidence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an evidence file to the case's record (streamed, hashed here and on the server).")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var file: String
+        @Option(name: .long, help: "The step it belongs to, e.g. investigate.") var step: String
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure("cannot read \(file)") }
+            defer { try? handle.close() }
+            // Hashed first, so the server can check what arrives against it.
+            var hasher = SHA256()
+            while let chunk = try handle.read(upToCount: 256 * 1024), !chunk.isEmpty { hasher.update(data: chunk) }
+            let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let (caseID, step, text, file) = (caseID, step, text, file)
+            let entry = try await client.withClient { grpc in
+                try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).uploadEvidence(metadata: session.metadata) { writer in
+                    guard let reader = FileHandle(forReadingAtPath: file) else { throw CommandFailure("cannot read \(file)") }
+                    defer { try? reader.close() }
+                    try await writer.write(.with { $0.caseID = caseID; $0.step = step; $0.sha256 = sha256; $0.text = text })
+                    while let chunk = try reader.read(upToCount: 64 * 1024), !chunk.isEmpty {
+                        try await writer.write(.with { $0.data = chunk })
+                    }
+                }
+            }
+            try printTable(["entry", "step", "sha256"], [[String(entry.id), entry.step, entry.evidenceSha256.joined(separator: ",")]], json: client.json)
+        }
+    }
+
+    struct Download: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save an evidence file of the case by its SHA-256.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var sha256: String
+        @Option(name: .long, help: "Where to write it.") var out: String
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
+                throw CommandFailure("cannot write \(out)")
+            }
+            defer { try? handle.close() }
+            let request = Fazhi_V1_DownloadEvidenceRequest.with { $0.caseID = caseID; $0.sha256 = sha256 }
+            let written = try await client.withClient { grpc in
+                try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).downloadEvidence(request, metadata: session.metadata) { response in
+                    var count = 0
+                    for try await chunk in response.messages {
+                        try handle.write(contentsOf: chunk.data)
+                        count += chunk.data.count
+                    }
+                    return count
+                }
+            }
+            try printTable(["file", "bytes"], [[out, String(written)]], json: client.json)
+        }
+    }
+
+    struct Correct: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "更正 / add a correction pointing at a record entry.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var entryID: Int64
+        @Option(name: .long) var text: String
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let request = Fazhi_V1_CorrectRecordRequest.with { $0.caseID = caseID; $0.entryID = entryID; $0.text = text }
+            let entry = try await client.withClient { grpc in
+                try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).correctRecord(request, metadata: session.mutating())
+            }
+            try printTable(["entry", "corrects", "text"], [[String(entry.id), String(entry.corrects), entry.text]], json: client.json)
         }
     }
 }

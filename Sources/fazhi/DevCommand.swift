@@ -37,7 +37,8 @@ struct DevCommand: AsyncParsableCommand {
                 certificateChainPath: tls.serverCertificate, privateKeyPath: tls.serverKey,
                 clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA], clientAuthorityKeyPaths: [Self.demoAgencyCode: tls.agencyCAKey],
                 secrets: try Self.developmentSecrets()),
-            metricsPort: metricsPort < 0 ? nil : metricsPort)
+            metricsPort: metricsPort < 0 ? nil : metricsPort,
+            evidenceDirectory: DevelopmentState.stateDirectory.appendingPathComponent("evidence").path)
         try await ServeCommand.serve(settings) { gateway in
             let ports = try await gateway.boundPorts()
             let info = DevInfo(

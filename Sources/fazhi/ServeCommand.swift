@@ -1,4 +1,5 @@
 import ArgumentParser
+import FazhiFiles
 import FazhiGateway
 import FazhiPostgres
 import Foundation
@@ -29,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
             options: .init(maximumConnections: settings.poolSize))
         // Calls run on the PostgreSQL event loops: their statements then resume them on the
         // same thread (docs/PERFORMANCE.md).
-        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), logger: Logger(label: "fazhi.gateway"),
+        let evidence = try settings.evidenceDirectory.map { try FileEvidenceStore(root: URL(fileURLWithPath: $0)) }
+        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), evidence: evidence, logger: Logger(label: "fazhi.gateway"),
                                   executor: { PostgresEventLoop.next() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway))]
         if let port = settings.metricsPort {

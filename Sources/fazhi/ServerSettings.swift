@@ -14,6 +14,8 @@ struct ServerSettings {
     /// Prometheus metrics over plain HTTP; nil turns the listener off.
     var metricsHost = "127.0.0.1"
     var metricsPort: Int? = 9464
+    /// Where evidence files are kept; nil refuses uploads.
+    var evidenceDirectory: String?
 
     static func load(configFile: String?) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
@@ -44,9 +46,11 @@ struct ServerSettings {
                 scrypt: ScryptParameters(
                     logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
                     blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
-                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism))),
+                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism)),
+                evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024)),
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
-            metricsPort: metricsPort < 0 ? nil : metricsPort)
+            metricsPort: metricsPort < 0 ? nil : metricsPort,
+            evidenceDirectory: config.string(forKey: "evidence.directory"))
     }
 
     /// `AGENCY=path` entries of a list setting, by agency.

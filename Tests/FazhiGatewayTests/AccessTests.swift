@@ -16,6 +16,7 @@ let everyMethod: [MethodDescriptor] =
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
     + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
     + Fazhi_V1_PartyService.Method.descriptors + Fazhi_V1_CaseService.Method.descriptors
+    + Fazhi_V1_CaseRecordService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -94,6 +95,9 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.CaseService/CloseCase": ["officer"],
         "fazhi.v1.CaseService/GetCase": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
         "fazhi.v1.CaseService/ListCases": ["officer", "legal_reviewer", "approver", "compliance_officer", "auditor"],
+        "fazhi.v1.CaseRecordService/UploadEvidence": ["officer"],
+        "fazhi.v1.CaseRecordService/DownloadEvidence": ["officer", "legal_reviewer", "approver", "auditor"],
+        "fazhi.v1.CaseRecordService/CorrectRecord": ["officer"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

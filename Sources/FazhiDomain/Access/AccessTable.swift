@@ -80,6 +80,9 @@ public enum AccessTable {
         "fazhi.v1.CaseService/CloseCase": .roles(.officer, kind: .change),
         "fazhi.v1.CaseService/GetCase": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
         "fazhi.v1.CaseService/ListCases": .roles(.officer, .legalReviewer, .approver, .complianceOfficer, .auditor, kind: .read),
+        "fazhi.v1.CaseRecordService/UploadEvidence": .roles(.officer, kind: .upload),
+        "fazhi.v1.CaseRecordService/DownloadEvidence": .roles(.officer, .legalReviewer, .approver, .auditor, kind: .read),
+        "fazhi.v1.CaseRecordService/CorrectRecord": .roles(.officer, kind: .change),
     ]
 
     public enum Decision: Sendable, Equatable {

@@ -17,6 +17,10 @@ public struct MethodRule: Sendable, Equatable {
         /// Sign-in, sign-out and password changes: change state but stay outside
         /// idempotency, so no stored outcome ever holds a secret.
         case session
+        /// Changes state from a stream of request messages (an evidence upload): outside
+        /// idempotency keys, and idempotent by content instead (the same file for the same
+        /// step of a case is one record entry however often it is sent).
+        case upload
     }
 
     public var callers: Callers

@@ -64,23 +64,46 @@ struct GatewayInterceptor: ServerInterceptor {
                 }
                 return try await next(request, context)
             }
-            let record = call.record(status: "OK", reason: nil, now: clock())
-            if !call.isWritten { try await audit.write(record) }
-            log(record)
-            return response
-        } catch {
-            let (rpcError, reason) = ErrorMapping.classify(error, logger: logger, method: method, requestID: requestID)
-            let record = call.record(status: rpcError.code.auditName, reason: reason, now: clock())
-            if !call.isWritten {
-                do {
-                    try await audit.write(record)
-                } catch {
-                    return StreamingServerResponse(error: auditFailed(error, method: method, requestID: requestID))
+            switch response.accepted {
+            case .failure(let error):
+                throw error
+            case .success(var contents):
+                // A streaming method's handler runs inside the producer, after this returns:
+                // it runs in the call's scope too, and the call is audited when it ends.
+                let producer = contents.producer
+                contents.producer = { writer in
+                    do {
+                        let trailers = try await CallScope.$current.withValue(call) { try await producer(writer) }
+                        try await finish(call, status: "OK", reason: nil)
+                        return trailers
+                    } catch {
+                        throw await fail(call, error: error, method: method, requestID: requestID)
+                    }
                 }
+                return StreamingServerResponse(accepted: .success(contents))
             }
-            log(record)
-            return StreamingServerResponse(error: rpcError)
+        } catch {
+            return StreamingServerResponse(error: await fail(call, error: error, method: method, requestID: requestID))
         }
+    }
+
+    /// Writes the call's audit row (unless its use case did) and its log line.
+    private func finish(_ call: CallAudit, status: String, reason: String?) async throws {
+        let record = call.record(status: status, reason: reason, now: clock())
+        if !call.isWritten { try await audit.write(record) }
+        log(record)
+    }
+
+    /// The error to send for a failed call, after auditing it; an audit row that cannot be
+    /// written turns any outcome into INTERNAL.
+    private func fail(_ call: CallAudit, error: any Error, method: String, requestID: String) async -> RPCError {
+        let (rpcError, reason) = ErrorMapping.classify(error, logger: logger, method: method, requestID: requestID)
+        do {
+            try await finish(call, status: rpcError.code.auditName, reason: reason)
+        } catch {
+            return auditFailed(error, method: method, requestID: requestID)
+        }
+        return rpcError
     }
 
     /// One log line per call, with what the audit row holds (never a secret), and the

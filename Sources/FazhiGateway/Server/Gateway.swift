@@ -27,11 +27,14 @@ public final class Gateway: Sendable {
         Fazhi_V1_PowerListService.descriptor.fullyQualifiedService,
         Fazhi_V1_PartyService.descriptor.fullyQualifiedService,
         Fazhi_V1_CaseService.descriptor.fullyQualifiedService,
+        Fazhi_V1_CaseRecordService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
 
-    /// `executor`, when given, picks where each call runs (e.g. the PostgreSQL event loops).
-    public init(configuration: GatewayConfiguration, store: any TenantStore, logger: Logger = Logger(label: "fazhi.gateway"),
+    /// `executor`, when given, picks where each call runs (e.g. the PostgreSQL event loops);
+    /// `evidence` is where case evidence files are kept (none: uploads are refused).
+    public init(configuration: GatewayConfiguration, store: any TenantStore, evidence: (any EvidenceStore)? = nil,
+                logger: Logger = Logger(label: "fazhi.gateway"),
                 clock: @escaping @Sendable () -> Date = { Date() }, executor: (@Sendable () -> any TaskExecutor)? = nil) throws {
         self.configuration = configuration
         self.logger = logger
@@ -62,6 +65,7 @@ public final class Gateway: Sendable {
             PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
+            CaseRecordServiceAdapter(work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock),
             health,
         ]
         let audit = AuditWriter(store: store)

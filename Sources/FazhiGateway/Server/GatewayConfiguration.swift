@@ -21,11 +21,13 @@ public struct GatewayConfiguration: Sendable {
     /// The server's secret: seals personal data and agencies' signing keys.
     public var secrets: ServerSecrets
     public var scrypt: ScryptParameters
+    /// The largest evidence file accepted, in bytes.
+    public var evidenceMaximumBytes: Int
 
     public init(host: String = "127.0.0.1", port: Int = 7443, mutualTLSPort: Int? = 7444,
                 certificateChainPath: String, privateKeyPath: String,
                 clientAuthorityPaths: [String: String] = [:], clientAuthorityKeyPaths: [String: String] = [:],
-                secrets: ServerSecrets, scrypt: ScryptParameters = .standard) {
+                secrets: ServerSecrets, scrypt: ScryptParameters = .standard, evidenceMaximumBytes: Int = 256 * 1024 * 1024) {
         self.host = host
         self.port = port
         self.mutualTLSPort = mutualTLSPort
@@ -35,5 +37,6 @@ public struct GatewayConfiguration: Sendable {
         self.clientAuthorityKeyPaths = clientAuthorityKeyPaths
         self.secrets = secrets
         self.scrypt = scrypt
+        self.evidenceMaximumBytes = evidenceMaximumBytes
     }
 }

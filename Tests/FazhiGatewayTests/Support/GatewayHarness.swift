@@ -1,5 +1,6 @@
 import Crypto
 import FazhiDomain
+import FazhiFiles
 import FazhiGateway
 import FazhiPostgres
 import FazhiRPC
@@ -19,6 +20,8 @@ struct GatewayHarness: Sendable {
     static let adminPassword = "Initial-Passw0rd"
     /// Fast scrypt for tests; production uses `ScryptParameters.standard`.
     static let scrypt = ScryptParameters(logN: 10, blockSize: 8, parallelism: 1)
+    /// Small, so tests can exceed it.
+    static let evidenceMaximumBytes = 1024 * 1024
     /// A server secret of the test run (personal data, signing keys).
     static let secrets = try! ServerSecrets(secretBase64: ServerSecrets.generate())
 
@@ -63,8 +66,8 @@ struct GatewayHarness: Sendable {
                     certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
                     privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path,
                     clientAuthorityPaths: [agencyCode: files.agencyCAPath], clientAuthorityKeyPaths: [agencyCode: files.agencyCAKeyPath],
-                    secrets: secrets, scrypt: scrypt),
-                store: store, logger: logger, clock: { clock.now })
+                    secrets: secrets, scrypt: scrypt, evidenceMaximumBytes: evidenceMaximumBytes),
+                store: store, evidence: try FileEvidenceStore(root: files.directory.appendingPathComponent("evidence")), logger: logger, clock: { clock.now })
             let server = Task { try await gateway.run() }
             do {
                 let (port, mutualTLSPort) = try await gateway.boundPorts()

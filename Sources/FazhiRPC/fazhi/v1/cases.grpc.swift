@@ -2257,3 +2257,816 @@ extension Fazhi_V1_CaseService.ClientProtocol {
         )
     }
 }
+
+// MARK: - fazhi.v1.CaseRecordService
+
+/// Namespace containing generated types for the "fazhi.v1.CaseRecordService" service.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+public enum Fazhi_V1_CaseRecordService: Sendable {
+    /// Service descriptor for the "fazhi.v1.CaseRecordService" service.
+    public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseRecordService")
+    /// Namespace for method metadata.
+    public enum Method: Sendable {
+        /// Namespace for "UploadEvidence" metadata.
+        public enum UploadEvidence: Sendable {
+            /// Request type for "UploadEvidence".
+            public typealias Input = Fazhi_V1_EvidenceChunk
+            /// Response type for "UploadEvidence".
+            public typealias Output = Fazhi_V1_CaseRecordEntry
+            /// Descriptor for "UploadEvidence".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseRecordService"),
+                method: "UploadEvidence",
+                type: .clientStreaming
+            )
+        }
+        /// Namespace for "DownloadEvidence" metadata.
+        public enum DownloadEvidence: Sendable {
+            /// Request type for "DownloadEvidence".
+            public typealias Input = Fazhi_V1_DownloadEvidenceRequest
+            /// Response type for "DownloadEvidence".
+            public typealias Output = Fazhi_V1_EvidenceChunk
+            /// Descriptor for "DownloadEvidence".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseRecordService"),
+                method: "DownloadEvidence",
+                type: .serverStreaming
+            )
+        }
+        /// Namespace for "CorrectRecord" metadata.
+        public enum CorrectRecord: Sendable {
+            /// Request type for "CorrectRecord".
+            public typealias Input = Fazhi_V1_CorrectRecordRequest
+            /// Response type for "CorrectRecord".
+            public typealias Output = Fazhi_V1_CaseRecordEntry
+            /// Descriptor for "CorrectRecord".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseRecordService"),
+                method: "CorrectRecord",
+                type: .unary
+            )
+        }
+        /// Descriptors for all methods in the "fazhi.v1.CaseRecordService" service.
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            UploadEvidence.descriptor,
+            DownloadEvidence.descriptor,
+            CorrectRecord.descriptor
+        ]
+    }
+}
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension GRPCCore.ServiceDescriptor {
+    /// Service descriptor for the "fazhi.v1.CaseRecordService" service.
+    public static let fazhi_v1_CaseRecordService = GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseRecordService")
+}
+
+// MARK: fazhi.v1.CaseRecordService (server)
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService {
+    /// Streaming variant of the service protocol for the "fazhi.v1.CaseRecordService" service.
+    ///
+    /// This protocol is the lowest-level of the service protocols generated for this service
+    /// giving you the most flexibility over the implementation of your service. This comes at
+    /// the cost of more verbose and less strict APIs. Each RPC requires you to implement it in
+    /// terms of a request stream and response stream. Where the RPC expects only a single
+    /// request or response message, you are responsible for ensuring your implementation
+    /// maintains this invariant.
+    ///
+    /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
+    /// or ``SimpleServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Evidence files and corrections of the record.
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "UploadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams one evidence file into a case's record: the first message names the case, the
+        /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+        /// > is hashed while it arrives and kept only when complete, within the size limit and
+        /// > matching the expected hash; otherwise nothing of it remains.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_EvidenceChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_CaseRecordEntry` messages.
+        func uploadEvidence(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_EvidenceChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_CaseRecordEntry>
+
+        /// Handle the "DownloadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams an evidence file of a case back, by its hash.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_DownloadEvidenceRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_EvidenceChunk` messages.
+        func downloadEvidence(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_DownloadEvidenceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_EvidenceChunk>
+
+        /// Handle the "CorrectRecord" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A correction: a new entry that points at the one it corrects (the old one stays).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_CorrectRecordRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_CaseRecordEntry` messages.
+        func correctRecord(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_CorrectRecordRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_CaseRecordEntry>
+    }
+
+    /// Service protocol for the "fazhi.v1.CaseRecordService" service.
+    ///
+    /// This protocol is higher level than ``StreamingServiceProtocol`` but lower level than
+    /// the ``SimpleServiceProtocol``, it provides access to request and response metadata and
+    /// trailing response metadata. If you don't need these then consider using
+    /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
+    /// use ``StreamingServiceProtocol``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Evidence files and corrections of the record.
+    public protocol ServiceProtocol: Fazhi_V1_CaseRecordService.StreamingServiceProtocol {
+        /// Handle the "UploadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams one evidence file into a case's record: the first message names the case, the
+        /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+        /// > is hashed while it arrives and kept only when complete, within the size limit and
+        /// > matching the expected hash; otherwise nothing of it remains.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_EvidenceChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_CaseRecordEntry` message.
+        func uploadEvidence(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_EvidenceChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry>
+
+        /// Handle the "DownloadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams an evidence file of a case back, by its hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_DownloadEvidenceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_EvidenceChunk` messages.
+        func downloadEvidence(
+            request: GRPCCore.ServerRequest<Fazhi_V1_DownloadEvidenceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_EvidenceChunk>
+
+        /// Handle the "CorrectRecord" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A correction: a new entry that points at the one it corrects (the old one stays).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_CorrectRecordRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_CaseRecordEntry` message.
+        func correctRecord(
+            request: GRPCCore.ServerRequest<Fazhi_V1_CorrectRecordRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry>
+    }
+
+    /// Simple service protocol for the "fazhi.v1.CaseRecordService" service.
+    ///
+    /// This is the highest level protocol for the service. The API is the easiest to use but
+    /// doesn't provide access to request or response metadata. If you need access to these
+    /// then use ``ServiceProtocol`` instead.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Evidence files and corrections of the record.
+    public protocol SimpleServiceProtocol: Fazhi_V1_CaseRecordService.ServiceProtocol {
+        /// Handle the "UploadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams one evidence file into a case's record: the first message names the case, the
+        /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+        /// > is hashed while it arrives and kept only when complete, within the size limit and
+        /// > matching the expected hash; otherwise nothing of it remains.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Fazhi_V1_EvidenceChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_CaseRecordEntry` to respond with.
+        func uploadEvidence(
+            request: GRPCCore.RPCAsyncSequence<Fazhi_V1_EvidenceChunk, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_CaseRecordEntry
+
+        /// Handle the "DownloadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams an evidence file of a case back, by its hash.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_DownloadEvidenceRequest` message.
+        ///   - response: A response stream of `Fazhi_V1_EvidenceChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func downloadEvidence(
+            request: Fazhi_V1_DownloadEvidenceRequest,
+            response: GRPCCore.RPCWriter<Fazhi_V1_EvidenceChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws
+
+        /// Handle the "CorrectRecord" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A correction: a new entry that points at the one it corrects (the old one stays).
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_CorrectRecordRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_CaseRecordEntry` to respond with.
+        func correctRecord(
+            request: Fazhi_V1_CorrectRecordRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_CaseRecordEntry
+    }
+}
+
+// Default implementation of 'registerMethods(with:)'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService.StreamingServiceProtocol {
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+        router.registerHandler(
+            forMethod: Fazhi_V1_CaseRecordService.Method.UploadEvidence.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_EvidenceChunk>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_CaseRecordEntry>(),
+            handler: { request, context in
+                try await self.uploadEvidence(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_CaseRecordService.Method.DownloadEvidence.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_DownloadEvidenceRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_EvidenceChunk>(),
+            handler: { request, context in
+                try await self.downloadEvidence(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_CaseRecordService.Method.CorrectRecord.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_CorrectRecordRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_CaseRecordEntry>(),
+            handler: { request, context in
+                try await self.correctRecord(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+    }
+}
+
+// Default implementation of streaming methods from 'StreamingServiceProtocol'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService.ServiceProtocol {
+    public func uploadEvidence(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_EvidenceChunk>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_CaseRecordEntry> {
+        let response = try await self.uploadEvidence(
+            request: request,
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func downloadEvidence(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_DownloadEvidenceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_EvidenceChunk> {
+        let response = try await self.downloadEvidence(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
+
+    public func correctRecord(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_CorrectRecordRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_CaseRecordEntry> {
+        let response = try await self.correctRecord(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+}
+
+// Default implementation of methods from 'ServiceProtocol'.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService.SimpleServiceProtocol {
+    public func uploadEvidence(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_EvidenceChunk>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry> {
+        return GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry>(
+            message: try await self.uploadEvidence(
+                request: request.messages,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func downloadEvidence(
+        request: GRPCCore.ServerRequest<Fazhi_V1_DownloadEvidenceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_EvidenceChunk> {
+        return GRPCCore.StreamingServerResponse<Fazhi_V1_EvidenceChunk>(
+            metadata: [:],
+            producer: { writer in
+                try await self.downloadEvidence(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
+
+    public func correctRecord(
+        request: GRPCCore.ServerRequest<Fazhi_V1_CorrectRecordRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry> {
+        return GRPCCore.ServerResponse<Fazhi_V1_CaseRecordEntry>(
+            message: try await self.correctRecord(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+}
+
+// MARK: fazhi.v1.CaseRecordService (client)
+
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService {
+    /// Generated client protocol for the "fazhi.v1.CaseRecordService" service.
+    ///
+    /// You don't need to implement this protocol directly, use the generated
+    /// implementation, ``Client``.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Evidence files and corrections of the record.
+    public protocol ClientProtocol: Sendable {
+        /// Call the "UploadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams one evidence file into a case's record: the first message names the case, the
+        /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+        /// > is hashed while it arrives and kept only when complete, within the size limit and
+        /// > matching the expected hash; otherwise nothing of it remains.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Fazhi_V1_EvidenceChunk` messages.
+        ///   - serializer: A serializer for `Fazhi_V1_EvidenceChunk` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_CaseRecordEntry` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func uploadEvidence<Result>(
+            request: GRPCCore.StreamingClientRequest<Fazhi_V1_EvidenceChunk>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_EvidenceChunk>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_CaseRecordEntry>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "DownloadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams an evidence file of a case back, by its hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_DownloadEvidenceRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_DownloadEvidenceRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_EvidenceChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func downloadEvidence<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_DownloadEvidenceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_DownloadEvidenceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_EvidenceChunk>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_EvidenceChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CorrectRecord" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A correction: a new entry that points at the one it corrects (the old one stays).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_CorrectRecordRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_CorrectRecordRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_CaseRecordEntry` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func correctRecord<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_CorrectRecordRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_CorrectRecordRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_CaseRecordEntry>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+    }
+
+    /// Generated client for the "fazhi.v1.CaseRecordService" service.
+    ///
+    /// The ``Client`` provides an implementation of ``ClientProtocol`` which wraps
+    /// a `GRPCCore.GRPCCClient`. The underlying `GRPCClient` provides the long-lived
+    /// means of communication with the remote peer.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Evidence files and corrections of the record.
+    public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
+        private let client: GRPCCore.GRPCClient<Transport>
+
+        /// Creates a new client wrapping the provided `GRPCCore.GRPCClient`.
+        ///
+        /// - Parameters:
+        ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
+        public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
+            self.client = client
+        }
+
+        /// Call the "UploadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams one evidence file into a case's record: the first message names the case, the
+        /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+        /// > is hashed while it arrives and kept only when complete, within the size limit and
+        /// > matching the expected hash; otherwise nothing of it remains.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Fazhi_V1_EvidenceChunk` messages.
+        ///   - serializer: A serializer for `Fazhi_V1_EvidenceChunk` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_CaseRecordEntry` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func uploadEvidence<Result>(
+            request: GRPCCore.StreamingClientRequest<Fazhi_V1_EvidenceChunk>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_EvidenceChunk>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_CaseRecordEntry>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Fazhi_V1_CaseRecordService.Method.UploadEvidence.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "DownloadEvidence" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Streams an evidence file of a case back, by its hash.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_DownloadEvidenceRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_DownloadEvidenceRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_EvidenceChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func downloadEvidence<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_DownloadEvidenceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_DownloadEvidenceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_EvidenceChunk>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_EvidenceChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Fazhi_V1_CaseRecordService.Method.DownloadEvidence.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CorrectRecord" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A correction: a new entry that points at the one it corrects (the old one stays).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_CorrectRecordRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_CorrectRecordRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_CaseRecordEntry` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func correctRecord<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_CorrectRecordRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_CorrectRecordRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_CaseRecordEntry>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_CaseRecordService.Method.CorrectRecord.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+    }
+}
+
+// Helpers providing default arguments to 'ClientProtocol' methods.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService.ClientProtocol {
+    /// Call the "UploadEvidence" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams one evidence file into a case's record: the first message names the case, the
+    /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+    /// > is hashed while it arrives and kept only when complete, within the size limit and
+    /// > matching the expected hash; otherwise nothing of it remains.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Fazhi_V1_EvidenceChunk` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadEvidence<Result>(
+        request: GRPCCore.StreamingClientRequest<Fazhi_V1_EvidenceChunk>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.uploadEvidence(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_EvidenceChunk>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_CaseRecordEntry>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DownloadEvidence" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams an evidence file of a case back, by its hash.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_DownloadEvidenceRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func downloadEvidence<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_DownloadEvidenceRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_EvidenceChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.downloadEvidence(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_DownloadEvidenceRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_EvidenceChunk>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CorrectRecord" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A correction: a new entry that points at the one it corrects (the old one stays).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_CorrectRecordRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func correctRecord<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_CorrectRecordRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.correctRecord(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_CorrectRecordRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_CaseRecordEntry>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+}
+
+// Helpers providing sugared APIs for 'ClientProtocol' methods.
+@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+extension Fazhi_V1_CaseRecordService.ClientProtocol {
+    /// Call the "UploadEvidence" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams one evidence file into a case's record: the first message names the case, the
+    /// > step, the expected SHA-256 and a description; every message may carry bytes. The file
+    /// > is hashed while it arrives and kept only when complete, within the size limit and
+    /// > matching the expected hash; otherwise nothing of it remains.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadEvidence<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Fazhi_V1_EvidenceChunk>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Fazhi_V1_EvidenceChunk>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.uploadEvidence(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DownloadEvidence" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Streams an evidence file of a case back, by its hash.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func downloadEvidence<Result>(
+        _ message: Fazhi_V1_DownloadEvidenceRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_EvidenceChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_DownloadEvidenceRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.downloadEvidence(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CorrectRecord" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A correction: a new entry that points at the one it corrects (the old one stays).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func correctRecord<Result>(
+        _ message: Fazhi_V1_CorrectRecordRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_CaseRecordEntry>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_CorrectRecordRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.correctRecord(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+}

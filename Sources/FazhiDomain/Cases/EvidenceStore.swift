@@ -1,0 +1,26 @@
+import Foundation
+
+/// Where evidence files live, by the SHA-256 of their content. The domain only asks; a
+/// file system (or later an object store) implements it.
+public protocol EvidenceStore: Sendable {
+    /// Keeps the bytes of `chunks` for `agency` when they stay within `limit` bytes and
+    /// hash to the SHA-256 (hex) the sender declared (asked once every byte has arrived: a
+    /// stream may announce it in its first message); returns the hash and size. Otherwise
+    /// throws, and nothing of the bytes remains. The same content is kept once.
+    func store<Chunks: AsyncSequence & Sendable>(agency: UUID, limit: Int, chunks: Chunks,
+                                                 declared: @Sendable () throws -> String) async throws -> (sha256: String, size: Int)
+        where Chunks.Element == Data
+    /// The file's bytes in chunks, or nil when it is not kept.
+    func read(agency: UUID, sha256: String) async throws -> AsyncThrowingStream<Data, any Error>?
+}
+
+public enum EvidenceHash {
+    /// Lower-case hex SHA-256, or INVALID_ARGUMENT naming the field.
+    public static func validated(_ text: String) throws -> String {
+        let hash = text.lowercased()
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit }) else {
+            throw DomainError.invalidArgument(field: "sha256", zh: "SHA-256 须为 64 位十六进制", en: "sha256 must be 64 hexadecimal characters")
+        }
+        return hash
+    }
+}

@@ -1,0 +1,108 @@
+import Crypto
+import FazhiDomain
+import FazhiGateway
+import FazhiRPC
+import FazhiTestSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Testing
+
+@Suite(.timeLimit(.minutes(3))) struct EvidenceTests {
+    static func hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
+    /// Uploads `data` in chunks of `chunk` bytes, declaring `sha256`.
+    static func upload(_ client: GRPCClient<HTTP2ClientTransport.Posix>, caseID: String, data: Data, sha256: String, chunk: Int = 64 * 1024,
+                       metadata: Metadata) async throws -> Fazhi_V1_CaseRecordEntry {
+        try await Fazhi_V1_CaseRecordService.Client(wrapping: client).uploadEvidence(metadata: metadata) { writer in
+            var offset = 0
+            var first = true
+            repeat {
+                let piece = data.subdata(in: offset..<min(offset + chunk, data.count))
+                try await writer.write(.with {
+                    if first { $0.caseID = caseID; $0.step = "investigate"; $0.sha256 = sha256; $0.text = "现场照片" }
+                    $0.data = piece
+                })
+                first = false
+                offset += chunk
+            } while offset < data.count
+        }
+    }
+
+    /// Every file kept under the evidence directory (temporary ones included).
+    static func keptFiles(_ harness: GatewayHarness) -> [String] {
+        let root = harness.files.directory.appendingPathComponent("evidence")
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        return (walker?.allObjects as? [URL] ?? []).filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }.map(\.lastPathComponent)
+    }
+
+    @Test func evidenceStreamsInHashedAndComesBackByItsHash() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let li = bearer(bench.corps.liToken)
+                let cases = Fazhi_V1_CaseService.Client(wrapping: client)
+                let kase = try await cases.openCase(.with {
+                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
+                }, metadata: li)
+                let photo = Data((0..<300_000).map { _ in UInt8.random(in: 0...255) })
+                let sha256 = Self.hex(photo)
+
+                let entry = try await Self.upload(client, caseID: kase.caseID, data: photo, sha256: sha256, metadata: li)
+                #expect(entry.evidenceSha256 == [sha256] && entry.event == "evidence" && entry.step == "investigate")
+                #expect(Self.keptFiles(harness) == [sha256])
+                let again = try await Self.upload(client, caseID: kase.caseID, data: photo, sha256: sha256, chunk: 7_000, metadata: li)
+                #expect(again.id == entry.id, "the same file for the same step is one entry")
+
+                let records = Fazhi_V1_CaseRecordService.Client(wrapping: client)
+                let downloaded = try await records.downloadEvidence(.with { $0.caseID = kase.caseID; $0.sha256 = sha256 }, metadata: bearer(bench.corps.auditorToken)) { response in
+                    var bytes = Data()
+                    for try await chunk in response.messages { bytes.append(chunk.data) }
+                    return bytes
+                }
+                #expect(downloaded == photo)
+                let foreign = await #expect(throws: RPCError.self) {
+                    try await records.downloadEvidence(.with { $0.caseID = kase.caseID; $0.sha256 = String(repeating: "0", count: 64) }, metadata: li) { response in
+                        for try await _ in response.messages {}
+                    }
+                }
+                #expect(foreign?.code == .notFound)
+
+                // A correction is a new entry pointing at the old one, which stays as it was.
+                let correction = try await records.correctRecord(.with { $0.caseID = kase.caseID; $0.entryID = entry.id; $0.text = "照片拍摄时间应为上午" }, metadata: li)
+                #expect(correction.corrects == entry.id && correction.event == "correction")
+                let record = try await cases.getCase(.with { $0.caseID = kase.caseID }, metadata: li).record
+                #expect(record.first { $0.id == entry.id }?.text == "现场照片" && record.last?.id == correction.id)
+            }
+        }
+    }
+
+    @Test func aWrongHashOrAFileOverTheLimitLeavesNothingBehind() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let li = bearer(bench.corps.liToken)
+                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(.with {
+                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
+                }, metadata: li)
+                let data = Data(repeating: 7, count: 100_000)
+                let wrong = await #expect(throws: RPCError.self) {
+                    _ = try await Self.upload(client, caseID: kase.caseID, data: data, sha256: Self.hex(data + Data([1])), metadata: li)
+                }
+                #expect(wrong?.code == .invalidArgument && wrong?.localizedMessages["en"]?.contains("SHA-256") == true)
+                let big = Data(repeating: 1, count: GatewayHarness.evidenceMaximumBytes + 1)
+                let tooBig = await #expect(throws: RPCError.self) {
+                    _ = try await Self.upload(client, caseID: kase.caseID, data: big, sha256: Self.hex(big), metadata: li)
+                }
+                #expect(tooBig?.code == .invalidArgument && tooBig?.localizedMessages["en"]?.contains("limit") == true)
+                let malformed = await #expect(throws: RPCError.self) {
+                    _ = try await Self.upload(client, caseID: kase.caseID, data: data, sha256: "abc", metadata: li)
+                }
+                #expect(malformed?.code == .invalidArgument)
+                #expect(Self.keptFiles(harness).isEmpty, "no file, whole or partial, remains")
+                let record = try await Fazhi_V1_CaseService.Client(wrapping: client).getCase(.with { $0.caseID = kase.caseID }, metadata: li).record
+                #expect(!record.contains { $0.event == "evidence" })
+            }
+        }
+    }
+}
