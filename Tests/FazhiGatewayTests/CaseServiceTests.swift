@@ -65,6 +65,8 @@ import Testing
                     $0.itemCode = "MZ-CF-001"; $0.partyID = bench.partyID; $0.officerIds = two; $0.text = "接举报立案"
                 }, metadata: li)
                 #expect(kase.kind == "penalty" && kase.major == "undetermined" && kase.steps.first?.complete == false)
+                let today = Moment(instant: harness.clock.now).day
+                #expect(kase.decisionDue == today.adding(days: 90).description, "decided within 90 days of opening")
                 let pending = await #expect(throws: RPCError.self) {
                     _ = try await service.takeStep(.with { $0.caseID = kase.caseID; $0.step = "investigate"; $0.officerIds = two }, metadata: li)
                 }
@@ -88,6 +90,16 @@ import Testing
                 }, metadata: li)
                 let year = Moment(instant: harness.clock.now).day.year
                 #expect(kase.decision.documentNumber == "民罚决字〔\(year)〕第001号" && kase.decision.fine == "20000")
+                // The decision is queued for publication, due 7 working days later on the national calendar.
+                let calendar = WorkingDayCalendar(schedules: try await PostgresCalendarStore(pool: harness.pool).schedules())
+                let owner = try await harness.database.ownerConnection()
+                let number = kase.decision.documentNumber
+                let queued: [String] = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
+                    try await $0.query("SELECT payload->>'due' FROM public_record_outbox WHERE topic = 'decision' AND subject = $1", [number])
+                        .map { try $0.decode(at: 0) }
+                }
+                await owner.close()
+                #expect(queued == [calendar.addingWorkingDays(7, after: today).day.description])
                 kase = try await both("serve")
                 kase = try await both("execute")
                 kase = try await service.closeCase(.with { $0.caseID = kase.caseID; $0.text = "结案归档" }, metadata: li)

@@ -63,6 +63,8 @@ public protocol CaseRecords: Sendable {
     func record(caseID: UUID) async throws -> [CaseRecordEntry]
     /// Cases newest first (by creation), after the given id's position.
     func cases(_ filter: CaseFilter, after: UUID?, limit: Int) async throws -> [EnforcementCase]
+    /// Queues a decision for publication in the public-record outbox.
+    func queueDisclosure(_ disclosure: DecisionDisclosure, at: Date) async throws
     /// The next decision number of the agency and year, from `pattern`.
     func nextDecisionNumber(pattern: String, year: Int) async throws -> String
 }

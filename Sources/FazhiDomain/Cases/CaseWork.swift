@@ -28,7 +28,10 @@ public struct CaseWork: Sendable {
             let kase = EnforcementCase(id: UUID(), item: item, itemVersion: version, partyID: partyID, area: area)
             call.target("case:\(kase.id.uuidString.lowercased())")
             let event = EnforcementCase.Event.take(.open, officers: officers, initiator: initiator)
-            let opened = try await Self.decide(kase, event, officers: officers, tx: tx, at: now)
+            var opened = try await Self.decide(kase, event, officers: officers, tx: tx, at: now)
+            if opened.kind == .penalty {
+                opened.decisionDue = now.day.adding(days: try await tx.settings().integer("case.penalty_decision_days"))
+            }
             try await tx.cases.insert(opened, at: now.instant)
             try await Self.record(opened, event, caller: caller, officers: officers, text: text, tx: tx, at: now)
             return opened
@@ -50,6 +53,9 @@ public struct CaseWork: Sendable {
                 throw DomainError(.failedPrecondition, zh: "案件已被他人修改，请重试", en: "the case changed meanwhile; try again")
             }
             try await Self.record(next, machineEvent, caller: caller, officers: officers, text: text, tx: tx, at: now)
+            if case .decide = machineEvent, let disclosure = DecisionDisclosure.of(next, on: now.day, calendar: try await tx.workingDayCalendar()) {
+                try await tx.cases.queueDisclosure(disclosure, at: now.instant)
+            }
             return next
         }
     }

@@ -118,6 +118,9 @@ public struct EnforcementCase: Sendable, Equatable, Codable {
     public var area: DivisionCode
     public var status: Status
     public var openedOn: CalendarDay?
+    /// Penalty cases: the last day for the decision (行政处罚法 art. 60; the agency's
+    /// `case.penalty_decision_days` from opening).
+    public var decisionDue: CalendarDay?
     /// Nil while a "conditional" item's case waits for its intended decision.
     public var major: Bool?
     public var history: [StepRecord]

@@ -80,6 +80,8 @@ public protocol TenantTransaction: Sendable {
     var powerList: any PowerListRecords { get }
     var parties: any PartyRecords { get }
     var cases: any CaseRecords { get }
+    /// The national calendar (platform data), for working-day deadlines.
+    func workingDayCalendar() async throws -> WorkingDayCalendar
 
     func user(username: String) async throws -> UserRecord?
     func user(id: UUID) async throws -> UserRecord?

@@ -127,6 +127,7 @@ extension Fazhi_V1_Case {
             $0.nextStep = kase.nextStep?.rawValue ?? ""
             $0.major = kase.major.map { $0 ? "yes" : "no" } ?? "undetermined"
             $0.openedOn = kase.openedOn?.description ?? ""
+            $0.decisionDue = kase.decisionDue?.description ?? ""
             $0.steps = kase.history.map { record in
                 .with {
                     $0.step = record.step.rawValue

@@ -23,8 +23,13 @@ public struct PostgresCalendarStore: CalendarStore {
     }
 
     public func schedules() async throws -> [HolidaySchedule] {
-        let years = try await pool.query("SELECT year FROM calendar_years ORDER BY year")
-        let days = try await pool.query("SELECT day, kind, name, schedule_year FROM calendar_days ORDER BY day")
+        try await Self.schedules { try await pool.query($0) }
+    }
+
+    /// Every loaded schedule, read with `query` (the pool, or a transaction's connection).
+    static func schedules(_ query: (String) async throws -> PostgresRows) async throws -> [HolidaySchedule] {
+        let years = try await query("SELECT year FROM calendar_years ORDER BY year")
+        let days = try await query("SELECT day, kind, name, schedule_year FROM calendar_days ORDER BY day")
         var entries: [Int: [HolidaySchedule.Entry]] = [:]
         for row in days {
             let kindText: String = try row.decode(at: 1)

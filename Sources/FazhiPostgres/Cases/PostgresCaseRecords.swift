@@ -106,6 +106,12 @@ struct PostgresCaseRecords: CaseRecords {
         ).map { try $0.decode(JSONB.self, at: 0).decode(EnforcementCase.self, decoder: Self.decoder) }
     }
 
+    func queueDisclosure(_ disclosure: DecisionDisclosure, at now: Date) async throws {
+        try await connection.execute(
+            "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, 'decision', $2, 'decide', $3, $4)",
+            [agencyID, disclosure.documentNumber, try JSONB(disclosure, encoder: Self.encoder), now])
+    }
+
     func nextDecisionNumber(pattern: String, year: Int) async throws -> String {
         // The counter row stays locked until the transaction ends, so two decisions never
         // share a number; a rolled-back one gives its number back.

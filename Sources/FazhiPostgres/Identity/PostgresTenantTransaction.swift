@@ -11,6 +11,10 @@ struct PostgresTenantTransaction: TenantTransaction {
     var parties: any PartyRecords { PostgresPartyRecords(connection: connection, agencyID: agencyID) }
     var cases: any CaseRecords { PostgresCaseRecords(connection: connection, agencyID: agencyID) }
 
+    func workingDayCalendar() async throws -> WorkingDayCalendar {
+        WorkingDayCalendar(schedules: try await PostgresCalendarStore.schedules { try await connection.query($0) })
+    }
+
     func settings() async throws -> AgencySettings {
         let rows = try await connection.query(
             """

@@ -142,4 +142,17 @@ struct EnforcementCaseTests {
             #expect(throws: DomainError.self, "a closed case changes no more") { try apply(kase, [.recuse(officer: Self.li)]) }
         }
     }
+
+    @Test func aDecisionIsQueuedForDisclosureOnlyWhenItsItemIsPublished() throws {
+        let calendar = WorkingDayCalendar(schedules: [])
+        func decided(_ item: PowerItem) throws -> EnforcementCase {
+            try apply(newCase(item), [.take(.open, officers: [Self.li], initiator: Self.li), .take(.investigate, officers: [Self.li], initiator: Self.li),
+                                      .approve(approver: Self.approver), .decide(documentNumber: "N-1", outcome: "o", legalBasis: "b", fine: nil)])
+        }
+        let licensing = try decided(Self.licensing)
+        let disclosure = try #require(DecisionDisclosure.of(licensing, on: day("2026-03-06"), calendar: calendar))
+        #expect(disclosure.documentNumber == "N-1" && disclosure.due == day("2026-03-17") && disclosure.provisional, "7 weekdays, no calendar loaded")
+        #expect(DecisionDisclosure.of(try decided(Self.item("MZ-JF-001")), on: day("2026-03-06"), calendar: calendar) == nil, "statistics only")
+        #expect(DecisionDisclosure.of(newCase(Self.licensing), on: day("2026-03-06"), calendar: calendar) == nil, "no decision yet")
+    }
 }

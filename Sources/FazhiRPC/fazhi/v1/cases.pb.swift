@@ -125,6 +125,12 @@ public nonisolated struct Fazhi_V1_Case: @unchecked Sendable {
     set {_uniqueStorage()._record = newValue}
   }
 
+  /// Penalty cases: the last day for the decision (case.penalty_decision_days from opening).
+  public var decisionDue: String {
+    get {_storage._decisionDue}
+    set {_uniqueStorage()._decisionDue = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -465,7 +471,7 @@ fileprivate nonisolated let _protobuf_package = "fazhi.v1"
 
 nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Case"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}kind\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}party_id\0\u{1}area\0\u{1}status\0\u{3}next_step\0\u{1}major\0\u{3}opened_on\0\u{1}steps\0\u{3}recused_officer_ids\0\u{3}review_outcome\0\u{1}decision\0\u{1}record\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}kind\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}party_id\0\u{1}area\0\u{1}status\0\u{3}next_step\0\u{1}major\0\u{3}opened_on\0\u{1}steps\0\u{3}recused_officer_ids\0\u{3}review_outcome\0\u{1}decision\0\u{1}record\0\u{3}decision_due\0")
 
   fileprivate class _StorageClass {
     var _caseID: String = String()
@@ -484,6 +490,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _reviewOutcome: String = String()
     var _decision: Fazhi_V1_CaseDecision? = nil
     var _record: [Fazhi_V1_CaseRecordEntry] = []
+    var _decisionDue: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -510,6 +517,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _reviewOutcome = source._reviewOutcome
       _decision = source._decision
       _record = source._record
+      _decisionDue = source._decisionDue
     }
   }
 
@@ -544,6 +552,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._reviewOutcome) }()
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._decision) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._record) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._decisionDue) }()
         default: break
         }
       }
@@ -604,6 +613,9 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if !_storage._record.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._record, fieldNumber: 16)
       }
+      if !_storage._decisionDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decisionDue, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -629,6 +641,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._reviewOutcome != rhs_storage._reviewOutcome {return false}
         if _storage._decision != rhs_storage._decision {return false}
         if _storage._record != rhs_storage._record {return false}
+        if _storage._decisionDue != rhs_storage._decisionDue {return false}
         return true
       }
       if !storagesAreEqual {return false}
