@@ -10,7 +10,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "执法案件 / enforcement cases and their full-process record.",
         subcommands: [Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self,
-                      Evidence.self, Download.self, Correct.self])
+                      Evidence.self, Download.self, Correct.self, Findings.self, Verify.self, Overdue.self])
 
     static let headers = ["case_id", "kind", "item", "status", "next_step", "major", "opened_on", "decision"]
 
@@ -257,6 +257,52 @@ struct CaseCommand: AsyncParsableCommand {
                 try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).correctRecord(request, metadata: session.mutating())
             }
             try printTable(["entry", "corrects", "text"], [[String(entry.id), String(entry.corrects), entry.text]], json: client.json)
+        }
+    }
+
+    struct Findings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "检查发现 / record findings of the inspection just completed (each gets a rectification order).")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Option(name: .long, help: "CODE=description, e.g. FIRE-1=灭火器过期; repeatable.") var finding: [String]
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let findings = try finding.map { entry -> Fazhi_V1_RecordFindingsRequest.NewFinding in
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw CommandFailure("--finding takes CODE=description, got \"\(entry)\"") }
+                return .with { $0.checklistCode = String(parts[0]); $0.description_p = String(parts[1]) }
+            }
+            let request = Fazhi_V1_RecordFindingsRequest.with { $0.caseID = caseID; $0.findings = findings; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.recordFindings(request, metadata: $1) }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "复查确认 / after a re-inspection, the findings verified rectified.")
+        @OptionGroup var client: ClientOptions
+        @Argument var caseID: String
+        @Argument var findingIDs: [String]
+        @Option(name: .long) var text = ""
+
+        func run() async throws {
+            let request = Fazhi_V1_VerifyRectificationRequest.with { $0.caseID = caseID; $0.findingIds = findingIDs; $0.text = text }
+            try await CaseCommand.run(client) { try await $0.verifyRectification(request, metadata: $1) }
+        }
+    }
+
+    struct Overdue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "逾期整改 / rectification orders past their deadline.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let response = try await client.withClient { grpc in
+                try await Fazhi_V1_CaseService.Client(wrapping: grpc).listOverdueRectifications(.init(), metadata: session.metadata)
+            }
+            try printTable(["unit", "item", "case_id", "finding", "deadline", "overdue_since"], response.orders.map {
+                [$0.unit, $0.itemCode, $0.caseID, "\($0.finding.checklistCode) \($0.finding.description_p)", $0.finding.deadline, $0.finding.overdueSince]
+            }, json: client.json)
         }
     }
 }

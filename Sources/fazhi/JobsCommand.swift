@@ -5,18 +5,17 @@ import Foundation
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "定时任务 / scheduled jobs, run by hand.", subcommands: [CredentialSweep.self])
+        commandName: "jobs", abstract: "定时任务 / scheduled jobs, run by hand.", subcommands: [CredentialSweep.self, RectificationSweep.self])
 
-    struct CredentialSweep: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "credential-sweep",
-            abstract: "证件核查 / expire credentials past their term, suspend those whose annual review is overdue.",
-            discussion: "Idempotent; one server at a time (advisory lock). The server's database URL: --database-url, FAZHI_DATABASE_URL, or the embedded cluster.")
+    /// What every job takes: the day, the agency, the database.
+    struct Options: ParsableArguments {
         @Option(name: .long, help: "Run as of this day (YYYY-MM-DD); default today in China Standard Time.") var date: String?
         @Option(name: .long, help: "Only this agency.") var agency: String?
         @Option(name: .long, help: "The server's database URL.") var databaseURL: String?
 
-        func run() async throws {
+        /// Runs `body` for each agency on one server at a time (an advisory lock named
+        /// `job`); idempotent jobs make a rerun harmless.
+        func forEachAgency(job: String, _ body: @escaping @Sendable (PostgresTenantStore, Agency, Moment) async throws -> Void) async throws {
             guard let url = databaseURL ?? ProcessInfo.processInfo.environment["FAZHI_DATABASE_URL"] ?? DevelopmentState.read()?.applicationURL else {
                 throw CommandFailure("没有数据库地址 / no database: pass --database-url or set FAZHI_DATABASE_URL")
             }
@@ -30,18 +29,47 @@ struct JobsCommand: AsyncParsableCommand {
             let configuration = PostgresConfiguration(connectionString: url, applicationName: "fazhi-jobs")
             let pool = ConnectionPool(configuration: configuration, options: .init(maximumConnections: 2))
             let store = PostgresTenantStore(pool: pool)
-            let ran = try await JobLock.run("credential-sweep", configuration: configuration) {
+            let only = agency
+            let ran = try await JobLock.run(job, configuration: configuration) {
                 var agencies = try await store.agencies(after: nil, limit: 10_000).filter { !$0.isPlatform }
-                if let agency { agencies = agencies.filter { $0.code == agency } }
-                for agency in agencies {
-                    let report = try await CredentialAdministration(store: store).sweep(agency: agency, at: now)
-                    print("\(agency.code) \(now.day): 期满 expired \(report.expired.count), 暂扣 suspended \(report.suspended.count)"
-                          + (report.expired + report.suspended).map { "\n  \($0)" }.joined())
-                }
+                if let only { agencies = agencies.filter { $0.code == only } }
+                for agency in agencies { try await body(store, agency, now) }
                 return true
             }
             await pool.close()
             if ran == nil { print("另一台服务器正在运行该任务 / another server is running this job; skipped") }
+        }
+    }
+
+    struct CredentialSweep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "credential-sweep",
+            abstract: "证件核查 / expire credentials past their term, suspend those whose annual review is overdue.",
+            discussion: "Idempotent; one server at a time (advisory lock). The server's database URL: --database-url, FAZHI_DATABASE_URL, or the embedded cluster.")
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            try await options.forEachAgency(job: "credential-sweep") { store, agency, now in
+                let report = try await CredentialAdministration(store: store).sweep(agency: agency, at: now)
+                print("\(agency.code) \(now.day): 期满 expired \(report.expired.count), 暂扣 suspended \(report.suspended.count)"
+                      + (report.expired + report.suspended).map { "\n  \($0)" }.joined())
+            }
+        }
+    }
+
+    struct RectificationSweep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rectification-sweep",
+            abstract: "逾期整改督办 / mark overdue rectification orders and list them for the units' heads.",
+            discussion: "Idempotent; one server at a time (advisory lock).")
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            try await options.forEachAgency(job: "rectification-sweep") { store, agency, now in
+                let (marked, overdue) = try await CaseWork(store: store).rectificationSweep(agency: agency, at: now)
+                print("\(agency.code) \(now.day): 新逾期 newly overdue \(marked), 逾期未整改 overdue \(overdue.count)"
+                      + overdue.map { "\n  \($0.unit) \($0.itemCode) case \($0.caseID.uuidString.lowercased()): \($0.finding.checklistCode) \($0.finding.description) (due \($0.finding.deadline))" }.joined())
+            }
         }
     }
 }

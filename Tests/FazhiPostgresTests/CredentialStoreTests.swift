@@ -171,21 +171,25 @@ import Testing
 
     @Test func oneServerAtATime() async throws {
         try await TestDatabase.with { db in
-            let barrier = Barrier(parties: 2)
-            let held = Task {
+            // The holder keeps the lock until the second attempt is over, however slow the
+            // machine: no timing decides the outcome.
+            let held = Barrier(parties: 2), attempted = Barrier(parties: 2)
+            let holder = Task {
                 try await JobLock.run("credential-sweep", configuration: db.application) {
-                    await barrier.arrive()
-                    try await Task.sleep(for: .milliseconds(500))
+                    await held.arrive()
+                    await attempted.arrive()
                     return 1
                 }
             }
-            await barrier.arrive()
+            await held.arrive()
             let second = try await JobLock.run("credential-sweep", configuration: db.application) { 2 }
+            await attempted.arrive()
             #expect(second == nil, "the lock is held elsewhere")
-            #expect(try await held.value == 1)
+            #expect(try await holder.value == 1)
             #expect(try await JobLock.run("credential-sweep", configuration: db.application) { 3 } == 3, "free again")
         }
     }
+
 }
 
 @Suite(.timeLimit(.minutes(2))) struct PublicVerificationTests {

@@ -37,8 +37,9 @@ public struct CaseFilter: Sendable, Equatable {
     public var officerID: UUID?
     public var openedFrom: CalendarDay?
     public var openedUntil: CalendarDay?
+    public var kind: CaseKind?
 
-    public init(status: EnforcementCase.Status? = nil, itemCode: String? = nil, partyID: UUID? = nil, officerID: UUID? = nil,
+    public init(kind: CaseKind? = nil, status: EnforcementCase.Status? = nil, itemCode: String? = nil, partyID: UUID? = nil, officerID: UUID? = nil,
                 openedFrom: CalendarDay? = nil, openedUntil: CalendarDay? = nil) {
         self.status = status
         self.itemCode = itemCode
@@ -46,6 +47,7 @@ public struct CaseFilter: Sendable, Equatable {
         self.officerID = officerID
         self.openedFrom = openedFrom
         self.openedUntil = openedUntil
+        self.kind = kind
     }
 }
 

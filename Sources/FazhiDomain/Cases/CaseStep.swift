@@ -8,6 +8,8 @@ public enum CaseStep: String, Sendable, CaseIterable, Codable {
     case notify
     /// 现场检查: an inspection against its checklist.
     case inspect
+    /// 复查: a re-inspection that verifies rectification.
+    case reinspect
     /// 法制审核: by a legal reviewer, where required.
     case legalReview = "legal_review"
     /// 负责人审批: by an approver.
@@ -23,7 +25,7 @@ public enum CaseStep: String, Sendable, CaseIterable, Codable {
 
     /// Steps taken by enforcement officers, at least the item's minimum number of them,
     /// each confirming their part.
-    public var isEnforcement: Bool { [.open, .investigate, .notify, .inspect, .serve, .execute].contains(self) }
+    public var isEnforcement: Bool { [.open, .investigate, .notify, .inspect, .reinspect, .serve, .execute].contains(self) }
 }
 
 /// The kind of case an item's power category makes, and its steps in order.

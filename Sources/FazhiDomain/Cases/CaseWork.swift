@@ -122,6 +122,22 @@ public struct CaseWork: Sendable {
         case .close:
             let officer = try await ownOfficer(caller, tx)
             return (.close(officer: officer), [officer])
+        case let .findings(found):
+            let officer = try await ownOfficer(caller, tx)
+            let party = try await tx.parties.party(id: kase.partyID)
+            let known = Set(InspectionChecklist.items(for: party?.institutionType).map(\.code))
+            let days = try settings.integer("inspection.rectification_working_days")
+            let deadline = try await tx.workingDayCalendar().addingWorkingDays(days, after: now.day)
+            let findings = try found.map { item -> Finding in
+                guard known.contains(item.code) else {
+                    throw DomainError.invalidArgument(field: "findings", zh: "检查清单中没有 \(item.code)", en: "the checklist has no item \(item.code)")
+                }
+                return Finding(id: UUID(), checklistCode: item.code, description: item.description, deadline: deadline.day, deadlineProvisional: deadline.provisional)
+            }
+            return (.findings(findings, officer: officer), [officer])
+        case let .verify(ids):
+            let officer = try await ownOfficer(caller, tx)
+            return (.verify(ids, officer: officer), [officer])
         }
     }
 
@@ -142,6 +158,9 @@ public struct CaseWork: Sendable {
         case let .decide(number, _, _, _): ("decide", "decide:\(number)")
         case .close: ("close", "close")
         case .recuse: (kase.nextStep?.rawValue ?? "", "recuse")
+        case let .findings(found, _): (kase.history.last?.step.rawValue ?? "", "findings:\(found.count)")
+        case let .verify(ids, _): ("reinspect", "verify:\(ids.count)")
+        case .markOverdue: ("", "overdue")
         }
     }
 
@@ -173,4 +192,20 @@ public enum CaseEvent: Sendable, Equatable {
     case approve
     case decide(outcome: String, legalBasis: String, fine: Decimal?)
     case close
+    /// Findings of the inspection just completed: checklist code and description each.
+    case findings([(code: String, description: String)])
+    /// Findings the re-inspection just completed verified rectified.
+    case verify([UUID])
+
+    public static func == (lhs: CaseEvent, rhs: CaseEvent) -> Bool {
+        switch (lhs, rhs) {
+        case let (.findings(a), .findings(b)): a.map(\.code) == b.map(\.code) && a.map(\.description) == b.map(\.description)
+        case let (.take(a1, a2, a3), .take(b1, b2, b3)): a1 == b1 && a2 == b2 && a3 == b3
+        case (.confirm, .confirm), (.recuse, .recuse), (.approve, .approve), (.close, .close): true
+        case let (.review(a), .review(b)): a == b
+        case let (.decide(a1, a2, a3), .decide(b1, b2, b3)): a1 == b1 && a2 == b2 && a3 == b3
+        case let (.verify(a), .verify(b)): a == b
+        default: false
+        }
+    }
 }

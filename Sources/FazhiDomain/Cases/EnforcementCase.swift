@@ -108,6 +108,13 @@ public struct EnforcementCase: Sendable, Equatable, Codable {
         case close(officer: UUID)
         /// 回避: the officer withdraws from the case (art. 43).
         case recuse(officer: UUID)
+        /// Findings of the inspection (or re-inspection) just completed, each with its
+        /// rectification order; by one of its officers.
+        case findings([Finding], officer: UUID)
+        /// The re-inspection just completed verified these findings rectified.
+        case verify([UUID], officer: UUID)
+        /// The daily sweep marks findings overdue on this day.
+        case markOverdue(on: CalendarDay)
     }
 
     public var id: UUID
@@ -128,6 +135,7 @@ public struct EnforcementCase: Sendable, Equatable, Codable {
     public var reviewOutcome: ReviewOutcome?
     public var approvedBy: UUID?
     public var decision: Decision?
+    public var findings: [Finding] = []
 
     /// A new case under `item` of `itemVersion`, not yet opened (the first event opens it).
     public init(id: UUID, item: PowerItem, itemVersion: Int, partyID: UUID, area: DivisionCode) {
@@ -147,8 +155,15 @@ public struct EnforcementCase: Sendable, Equatable, Codable {
     /// The step the case waits for, given what has been taken.
     public var nextStep: CaseStep? {
         guard status == .open else { return nil }
+        // An inspection with findings not yet verified waits for a re-inspection.
+        if kind == .inspection, [.inspect, .reinspect].contains(history.last?.step), findings.contains(where: { $0.verifiedOn == nil }) {
+            return .reinspect
+        }
         let steps = kind.steps(major: major ?? true)
-        guard let last = history.last?.step, let index = steps.firstIndex(of: last) else { return steps.first }
+        // A re-inspection stands where the inspection does in the order of steps.
+        guard let last = history.last.map({ $0.step == .reinspect ? CaseStep.inspect : $0.step }), let index = steps.firstIndex(of: last) else {
+            return steps.first
+        }
         return index + 1 < steps.count ? steps[index + 1] : nil
     }
 

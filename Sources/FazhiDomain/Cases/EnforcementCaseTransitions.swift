@@ -99,6 +99,36 @@ extension EnforcementCase {
             next.history.append(StepRecord(step: .close, participants: [Participant(officerID: officer, credentialNumber: "", confirmedAt: now.instant)],
                                            actor: officer, takenAt: now.instant))
 
+        case let .findings(found, officer):
+            try requireComplete()
+            guard let last = history.last, [.inspect, .reinspect].contains(last.step), last.participants.contains(where: { $0.officerID == officer }) else {
+                throw refused(zh: "只有完成检查的执法人员才能登记检查发现", en: "findings are recorded by an officer of the inspection just completed",
+                              ["officer": officer.uuidString.lowercased()])
+            }
+            guard !found.isEmpty, found.allSatisfy({ !$0.description.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                throw DomainError.invalidArgument(field: "findings", zh: "须写明每项检查发现", en: "describe every finding")
+            }
+            next.findings += found
+
+        case let .verify(ids, officer):
+            try requireComplete()
+            guard let last = history.last, last.step == .reinspect, last.participants.contains(where: { $0.officerID == officer }) else {
+                throw refused(zh: "须由完成复查的执法人员确认整改", en: "rectification is verified by an officer of the re-inspection just completed",
+                              ["officer": officer.uuidString.lowercased()])
+            }
+            for id in ids {
+                guard let index = next.findings.firstIndex(where: { $0.id == id && $0.verifiedOn == nil }) else {
+                    throw DomainError(.invalidArgument, zh: "没有待复查的检查发现 \(id.uuidString.lowercased())",
+                                      en: "no finding \(id.uuidString.lowercased()) awaits verification", metadata: ["field": "finding_ids"])
+                }
+                next.findings[index].verifiedOn = now.day
+            }
+
+        case let .markOverdue(day):
+            for index in next.findings.indices where next.findings[index].isOverdue(on: day) && next.findings[index].overdueSince == nil {
+                next.findings[index].overdueSince = day
+            }
+
         case let .recuse(officer):
             next.recused.insert(officer)
             // A pending part of the recused officer can no longer be confirmed: the step

@@ -21,8 +21,8 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
 
     func takeStep(request: Fazhi_V1_TakeStepRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard let step = CaseStep(rawValue: request.step), step.isEnforcement else {
-            throw DomainError.invalidArgument(field: "step", zh: "步骤须为 investigate、notify、inspect、serve 或 execute",
-                                              en: "step must be investigate, notify, inspect, serve or execute")
+            throw DomainError.invalidArgument(field: "step", zh: "步骤须为 investigate、notify、inspect、reinspect、serve 或 execute",
+                                              en: "step must be investigate, notify, inspect, reinspect, serve or execute")
         }
         let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
         let fine = try Self.decimal(request.intendedFine, field: "intended_fine")
@@ -59,6 +59,35 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
 
     func closeCase(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         try await apply(request.caseID, .close, text: request.text)
+    }
+
+    func recordFindings(request: Fazhi_V1_RecordFindingsRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard !request.findings.isEmpty else { throw missing("findings", zh: "检查发现") }
+        guard request.findings.count <= 200 else {
+            throw DomainError.invalidArgument(field: "findings", zh: "一次至多 200 项", en: "at most 200 findings at once")
+        }
+        return try await apply(request.caseID, .findings(request.findings.map { (code: $0.checklistCode, description: $0.description_p) }), text: request.text)
+    }
+
+    func verifyRectification(request: Fazhi_V1_VerifyRectificationRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
+        guard !request.findingIds.isEmpty else { throw missing("finding_ids", zh: "已整改的检查发现") }
+        let ids = try request.findingIds.map { try identifier($0, field: "finding_ids", zh: "检查发现编号") }
+        return try await apply(request.caseID, .verify(ids), text: request.text)
+    }
+
+    func listOverdueRectifications(request: Fazhi_V1_ListOverdueRectificationsRequest, context: ServerContext) async throws -> Fazhi_V1_ListOverdueRectificationsResponse {
+        let overdue = try await work.overdueRectifications(try CallScope.caller(), on: now.day)
+        return .with {
+            $0.orders = overdue.map { order in
+                .with {
+                    $0.caseID = order.caseID.uuidString.lowercased()
+                    $0.itemCode = order.itemCode
+                    $0.unit = order.unit
+                    $0.partyID = order.partyID.uuidString.lowercased()
+                    $0.finding = .init(order.finding)
+                }
+            }
+        }
     }
 
     func getCase(request: Fazhi_V1_GetCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
@@ -128,6 +157,7 @@ extension Fazhi_V1_Case {
             $0.major = kase.major.map { $0 ? "yes" : "no" } ?? "undetermined"
             $0.openedOn = kase.openedOn?.description ?? ""
             $0.decisionDue = kase.decisionDue?.description ?? ""
+            $0.findings = kase.findings.map(Fazhi_V1_CaseFinding.init)
             $0.steps = kase.history.map { record in
                 .with {
                     $0.step = record.step.rawValue
@@ -154,6 +184,20 @@ extension Fazhi_V1_Case {
                     $0.decidedAt = Google_Protobuf_Timestamp(date: decision.decidedAt)
                 }
             }
+        }
+    }
+}
+
+extension Fazhi_V1_CaseFinding {
+    init(_ finding: Finding) {
+        self = .with {
+            $0.findingID = finding.id.uuidString.lowercased()
+            $0.checklistCode = finding.checklistCode
+            $0.description_p = finding.description
+            $0.deadline = finding.deadline.description
+            $0.deadlineProvisional = finding.deadlineProvisional
+            $0.verifiedOn = finding.verifiedOn?.description ?? ""
+            $0.overdueSince = finding.overdueSince?.description ?? ""
         }
     }
 }

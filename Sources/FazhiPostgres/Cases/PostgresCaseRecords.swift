@@ -100,9 +100,11 @@ struct PostgresCaseRecords: CaseRecords {
               AND ($6::date IS NULL OR c.opened_on >= $6::date)
               AND ($7::date IS NULL OR c.opened_on <= $7::date)
               AND ($8::uuid IS NULL OR (c.created_at, c.id) < (SELECT created_at, id FROM cases WHERE agency_id = $1 AND id = $8::uuid))
+              AND ($10::text IS NULL OR c.kind = $10::text)
             ORDER BY c.created_at DESC, c.id DESC LIMIT $9
             """,
-            [agencyID, filter.status?.rawValue, filter.itemCode, filter.partyID, filter.officerID, filter.openedFrom, filter.openedUntil, after, limit]
+            [agencyID, filter.status?.rawValue, filter.itemCode, filter.partyID, filter.officerID, filter.openedFrom, filter.openedUntil, after, limit,
+             filter.kind?.rawValue]
         ).map { try $0.decode(JSONB.self, at: 0).decode(EnforcementCase.self, decoder: Self.decoder) }
     }
 

@@ -155,4 +155,32 @@ struct EnforcementCaseTests {
         #expect(DecisionDisclosure.of(try decided(Self.item("MZ-JF-001")), on: day("2026-03-06"), calendar: calendar) == nil, "statistics only")
         #expect(DecisionDisclosure.of(newCase(Self.licensing), on: day("2026-03-06"), calendar: calendar) == nil, "no decision yet")
     }
+
+    @Test func anInspectionClosesOnlyWhenEveryFindingIsVerifiedRectified() throws {
+        func finding(_ code: String) -> Finding {
+            Finding(id: UUID(), checklistCode: code, description: "\(code) 存在隐患", deadline: day("2026-03-23"), deadlineProvisional: false)
+        }
+        let (fire, food) = (finding("FIRE-1"), finding("FOOD-1"))
+        var kase = try apply(newCase(Self.inspection), both(.open) + both(.inspect))
+        #expect(kase.nextStep == .close, "no findings: the inspection may close")
+        #expect(throws: DomainError.self, "only the inspection's officers record findings") { try apply(kase, [.findings([fire], officer: Self.zhao)]) }
+        kase = try apply(kase, [.findings([fire, food], officer: Self.li)])
+        #expect(kase.nextStep == .reinspect)
+        #expect(throws: DomainError.self) { try apply(kase, [.close(officer: Self.li)]) }
+        #expect(throws: DomainError.self, "verified only after a re-inspection") { try apply(kase, [.verify([fire.id], officer: Self.li)]) }
+
+        // Overdue after the deadline, marked once.
+        let overdue = try apply(kase, [.markOverdue(on: day("2026-03-24"))])
+        #expect(overdue.findings.allSatisfy { $0.overdueSince == day("2026-03-24") })
+        #expect(try apply(overdue, [.markOverdue(on: day("2026-03-25"))]).findings == overdue.findings, "a second sweep changes nothing")
+        #expect(try apply(kase, [.markOverdue(on: day("2026-03-23"))]).findings == kase.findings, "not before the deadline has passed")
+
+        kase = try apply(kase, both(.reinspect) + [.verify([fire.id], officer: Self.wang)])
+        #expect(kase.nextStep == .reinspect, "one finding still open")
+        #expect(throws: DomainError.self, "a finding is verified once") { try apply(kase, both(.reinspect) + [.verify([fire.id], officer: Self.li)]) }
+        kase = try apply(kase, both(.reinspect) + [.verify([food.id], officer: Self.li)])
+        #expect(kase.nextStep == .close && kase.findings.allSatisfy { $0.verifiedOn == day("2026-03-02") })
+        kase = try apply(kase, [.close(officer: Self.li)])
+        #expect(kase.status == .closed)
+    }
 }

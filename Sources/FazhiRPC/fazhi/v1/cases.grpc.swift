@@ -129,6 +129,45 @@ public enum Fazhi_V1_CaseService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RecordFindings" metadata.
+        public enum RecordFindings: Sendable {
+            /// Request type for "RecordFindings".
+            public typealias Input = Fazhi_V1_RecordFindingsRequest
+            /// Response type for "RecordFindings".
+            public typealias Output = Fazhi_V1_Case
+            /// Descriptor for "RecordFindings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseService"),
+                method: "RecordFindings",
+                type: .unary
+            )
+        }
+        /// Namespace for "VerifyRectification" metadata.
+        public enum VerifyRectification: Sendable {
+            /// Request type for "VerifyRectification".
+            public typealias Input = Fazhi_V1_VerifyRectificationRequest
+            /// Response type for "VerifyRectification".
+            public typealias Output = Fazhi_V1_Case
+            /// Descriptor for "VerifyRectification".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseService"),
+                method: "VerifyRectification",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListOverdueRectifications" metadata.
+        public enum ListOverdueRectifications: Sendable {
+            /// Request type for "ListOverdueRectifications".
+            public typealias Input = Fazhi_V1_ListOverdueRectificationsRequest
+            /// Response type for "ListOverdueRectifications".
+            public typealias Output = Fazhi_V1_ListOverdueRectificationsResponse
+            /// Descriptor for "ListOverdueRectifications".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.CaseService"),
+                method: "ListOverdueRectifications",
+                type: .unary
+            )
+        }
         /// Namespace for "GetCase" metadata.
         public enum GetCase: Sendable {
             /// Request type for "GetCase".
@@ -165,6 +204,9 @@ public enum Fazhi_V1_CaseService: Sendable {
             ApproveCase.descriptor,
             DecideCase.descriptor,
             CloseCase.descriptor,
+            RecordFindings.descriptor,
+            VerifyRectification.descriptor,
+            ListOverdueRectifications.descriptor,
             GetCase.descriptor,
             ListCases.descriptor
         ]
@@ -328,6 +370,62 @@ extension Fazhi_V1_CaseService {
             request: GRPCCore.StreamingServerRequest<Fazhi_V1_CaseActionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case>
+
+        /// Handle the "RecordFindings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Findings of the inspection (or re-inspection) just completed, each with a
+        /// > rectification order due inspection.rectification_working_days working days later.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_RecordFindingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_Case` messages.
+        func recordFindings(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_RecordFindingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case>
+
+        /// Handle the "VerifyRectification" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > After a re-inspection: these findings are verified rectified. An inspection closes
+        /// > only when every finding is.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_VerifyRectificationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_Case` messages.
+        func verifyRectification(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_VerifyRectificationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case>
+
+        /// Handle the "ListOverdueRectifications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Rectification orders past their deadline, in open inspections.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_ListOverdueRectificationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_ListOverdueRectificationsResponse` messages.
+        func listOverdueRectifications(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ListOverdueRectificationsResponse>
 
         /// Handle the "GetCase" method.
         ///
@@ -506,6 +604,62 @@ extension Fazhi_V1_CaseService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case>
 
+        /// Handle the "RecordFindings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Findings of the inspection (or re-inspection) just completed, each with a
+        /// > rectification order due inspection.rectification_working_days working days later.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RecordFindingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_Case` message.
+        func recordFindings(
+            request: GRPCCore.ServerRequest<Fazhi_V1_RecordFindingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case>
+
+        /// Handle the "VerifyRectification" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > After a re-inspection: these findings are verified rectified. An inspection closes
+        /// > only when every finding is.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyRectificationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_Case` message.
+        func verifyRectification(
+            request: GRPCCore.ServerRequest<Fazhi_V1_VerifyRectificationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case>
+
+        /// Handle the "ListOverdueRectifications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Rectification orders past their deadline, in open inspections.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ListOverdueRectificationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_ListOverdueRectificationsResponse` message.
+        func listOverdueRectifications(
+            request: GRPCCore.ServerRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_ListOverdueRectificationsResponse>
+
         /// Handle the "GetCase" method.
         ///
         /// > Source IDL Documentation:
@@ -681,6 +835,62 @@ extension Fazhi_V1_CaseService {
             context: GRPCCore.ServerContext
         ) async throws -> Fazhi_V1_Case
 
+        /// Handle the "RecordFindings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Findings of the inspection (or re-inspection) just completed, each with a
+        /// > rectification order due inspection.rectification_working_days working days later.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_RecordFindingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_Case` to respond with.
+        func recordFindings(
+            request: Fazhi_V1_RecordFindingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_Case
+
+        /// Handle the "VerifyRectification" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > After a re-inspection: these findings are verified rectified. An inspection closes
+        /// > only when every finding is.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_VerifyRectificationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_Case` to respond with.
+        func verifyRectification(
+            request: Fazhi_V1_VerifyRectificationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_Case
+
+        /// Handle the "ListOverdueRectifications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Rectification orders past their deadline, in open inspections.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_ListOverdueRectificationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_ListOverdueRectificationsResponse` to respond with.
+        func listOverdueRectifications(
+            request: Fazhi_V1_ListOverdueRectificationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_ListOverdueRectificationsResponse
+
         /// Handle the "GetCase" method.
         ///
         /// > Source IDL Documentation:
@@ -808,6 +1018,39 @@ extension Fazhi_V1_CaseService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Fazhi_V1_CaseService.Method.RecordFindings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_RecordFindingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_Case>(),
+            handler: { request, context in
+                try await self.recordFindings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_CaseService.Method.VerifyRectification.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_VerifyRectificationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_Case>(),
+            handler: { request, context in
+                try await self.verifyRectification(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_CaseService.Method.ListOverdueRectifications.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ListOverdueRectificationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ListOverdueRectificationsResponse>(),
+            handler: { request, context in
+                try await self.listOverdueRectifications(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Fazhi_V1_CaseService.Method.GetCase.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_GetCaseRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_Case>(),
@@ -917,6 +1160,39 @@ extension Fazhi_V1_CaseService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case> {
         let response = try await self.closeCase(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordFindings(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_RecordFindingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case> {
+        let response = try await self.recordFindings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func verifyRectification(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_VerifyRectificationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_Case> {
+        let response = try await self.verifyRectification(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listOverdueRectifications(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ListOverdueRectificationsResponse> {
+        let response = try await self.listOverdueRectifications(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1046,6 +1322,45 @@ extension Fazhi_V1_CaseService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case> {
         return GRPCCore.ServerResponse<Fazhi_V1_Case>(
             message: try await self.closeCase(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordFindings(
+        request: GRPCCore.ServerRequest<Fazhi_V1_RecordFindingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case> {
+        return GRPCCore.ServerResponse<Fazhi_V1_Case>(
+            message: try await self.recordFindings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func verifyRectification(
+        request: GRPCCore.ServerRequest<Fazhi_V1_VerifyRectificationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_Case> {
+        return GRPCCore.ServerResponse<Fazhi_V1_Case>(
+            message: try await self.verifyRectification(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listOverdueRectifications(
+        request: GRPCCore.ServerRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_ListOverdueRectificationsResponse> {
+        return GRPCCore.ServerResponse<Fazhi_V1_ListOverdueRectificationsResponse>(
+            message: try await self.listOverdueRectifications(
                 request: request.message,
                 context: context
             ),
@@ -1263,6 +1578,77 @@ extension Fazhi_V1_CaseService {
             deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_Case>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordFindings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Findings of the inspection (or re-inspection) just completed, each with a
+        /// > rectification order due inspection.rectification_working_days working days later.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RecordFindingsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_RecordFindingsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordFindings<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_RecordFindingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_RecordFindingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "VerifyRectification" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > After a re-inspection: these findings are verified rectified. An inspection closes
+        /// > only when every finding is.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyRectificationRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_VerifyRectificationRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func verifyRectification<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_VerifyRectificationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_VerifyRectificationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_Case>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListOverdueRectifications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Rectification orders past their deadline, in open inspections.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ListOverdueRectificationsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_ListOverdueRectificationsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_ListOverdueRectificationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOverdueRectifications<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_ListOverdueRectificationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_ListOverdueRectificationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_ListOverdueRectificationsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "GetCase" method.
@@ -1588,6 +1974,110 @@ extension Fazhi_V1_CaseService {
             )
         }
 
+        /// Call the "RecordFindings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Findings of the inspection (or re-inspection) just completed, each with a
+        /// > rectification order due inspection.rectification_working_days working days later.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RecordFindingsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_RecordFindingsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordFindings<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_RecordFindingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_RecordFindingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_CaseService.Method.RecordFindings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "VerifyRectification" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > After a re-inspection: these findings are verified rectified. An inspection closes
+        /// > only when every finding is.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_VerifyRectificationRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_VerifyRectificationRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_Case` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func verifyRectification<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_VerifyRectificationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_VerifyRectificationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_Case>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_CaseService.Method.VerifyRectification.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListOverdueRectifications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Rectification orders past their deadline, in open inspections.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ListOverdueRectificationsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_ListOverdueRectificationsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_ListOverdueRectificationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOverdueRectifications<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_ListOverdueRectificationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_ListOverdueRectificationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_ListOverdueRectificationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_CaseService.Method.ListOverdueRectifications.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "GetCase" method.
         ///
         /// > Source IDL Documentation:
@@ -1876,6 +2366,95 @@ extension Fazhi_V1_CaseService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_CaseActionRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordFindings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Findings of the inspection (or re-inspection) just completed, each with a
+    /// > rectification order due inspection.rectification_working_days working days later.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_RecordFindingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordFindings<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_RecordFindingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordFindings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_RecordFindingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyRectification" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > After a re-inspection: these findings are verified rectified. An inspection closes
+    /// > only when every finding is.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_VerifyRectificationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyRectification<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_VerifyRectificationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.verifyRectification(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_VerifyRectificationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_Case>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOverdueRectifications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Rectification orders past their deadline, in open inspections.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_ListOverdueRectificationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOverdueRectifications<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_ListOverdueRectificationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_ListOverdueRectificationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOverdueRectifications(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ListOverdueRectificationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ListOverdueRectificationsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2189,6 +2768,107 @@ extension Fazhi_V1_CaseService.ClientProtocol {
             metadata: metadata
         )
         return try await self.closeCase(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordFindings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Findings of the inspection (or re-inspection) just completed, each with a
+    /// > rectification order due inspection.rectification_working_days working days later.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordFindings<Result>(
+        _ message: Fazhi_V1_RecordFindingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_RecordFindingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordFindings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyRectification" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > After a re-inspection: these findings are verified rectified. An inspection closes
+    /// > only when every finding is.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyRectification<Result>(
+        _ message: Fazhi_V1_VerifyRectificationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_Case>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_VerifyRectificationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.verifyRectification(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOverdueRectifications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Rectification orders past their deadline, in open inspections.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOverdueRectifications<Result>(
+        _ message: Fazhi_V1_ListOverdueRectificationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_ListOverdueRectificationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_ListOverdueRectificationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOverdueRectifications(
             request: request,
             options: options,
             onResponse: handleResponse

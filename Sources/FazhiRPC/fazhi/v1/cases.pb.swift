@@ -131,11 +131,143 @@ public nonisolated struct Fazhi_V1_Case: @unchecked Sendable {
     set {_uniqueStorage()._decisionDue = newValue}
   }
 
+  /// Inspections: findings and their rectification.
+  public var findings: [Fazhi_V1_CaseFinding] {
+    get {_storage._findings}
+    set {_uniqueStorage()._findings = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Fazhi_V1_CaseFinding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findingID: String = String()
+
+  public var checklistCode: String = String()
+
+  public var description_p: String = String()
+
+  /// YYYY-MM-DD.
+  public var deadline: String = String()
+
+  public var deadlineProvisional: Bool = false
+
+  /// Empty until verified rectified.
+  public var verifiedOn: String = String()
+
+  /// When the sweep first found it overdue.
+  public var overdueSince: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Fazhi_V1_RecordFindingsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var findings: [Fazhi_V1_RecordFindingsRequest.NewFinding] = []
+
+  public var text: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct NewFinding: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    /// A code of the party's checklist (FIRE-1, FOOD-1, BLDG-1, ... for elderly care).
+    public var checklistCode: String = String()
+
+    public var description_p: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Fazhi_V1_VerifyRectificationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var findingIds: [String] = []
+
+  public var text: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Fazhi_V1_ListOverdueRectificationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Fazhi_V1_OverdueRectification: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var itemCode: String = String()
+
+  /// The responsible unit, whose head follows it up.
+  public var unit: String = String()
+
+  public var partyID: String = String()
+
+  public var finding: Fazhi_V1_CaseFinding {
+    get {_finding ?? Fazhi_V1_CaseFinding()}
+    set {_finding = newValue}
+  }
+  /// Returns true if `finding` has been explicitly set.
+  public var hasFinding: Bool {self._finding != nil}
+  /// Clears the value of `finding`. Subsequent reads from it will return its default value.
+  public mutating func clearFinding() {self._finding = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _finding: Fazhi_V1_CaseFinding? = nil
+}
+
+public nonisolated struct Fazhi_V1_ListOverdueRectificationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var orders: [Fazhi_V1_OverdueRectification] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Fazhi_V1_CaseStepRecord: Sendable {
@@ -281,7 +413,7 @@ public nonisolated struct Fazhi_V1_TakeStepRequest: Sendable {
 
   public var caseID: String = String()
 
-  /// investigate, notify, inspect, serve, execute.
+  /// investigate, notify, inspect, reinspect, serve, execute.
   public var step: String = String()
 
   public var officerIds: [String] = []
@@ -471,7 +603,7 @@ fileprivate nonisolated let _protobuf_package = "fazhi.v1"
 
 nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Case"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}kind\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}party_id\0\u{1}area\0\u{1}status\0\u{3}next_step\0\u{1}major\0\u{3}opened_on\0\u{1}steps\0\u{3}recused_officer_ids\0\u{3}review_outcome\0\u{1}decision\0\u{1}record\0\u{3}decision_due\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}kind\0\u{3}item_code\0\u{3}item_version\0\u{3}item_name\0\u{3}party_id\0\u{1}area\0\u{1}status\0\u{3}next_step\0\u{1}major\0\u{3}opened_on\0\u{1}steps\0\u{3}recused_officer_ids\0\u{3}review_outcome\0\u{1}decision\0\u{1}record\0\u{3}decision_due\0\u{1}findings\0")
 
   fileprivate class _StorageClass {
     var _caseID: String = String()
@@ -491,6 +623,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _decision: Fazhi_V1_CaseDecision? = nil
     var _record: [Fazhi_V1_CaseRecordEntry] = []
     var _decisionDue: String = String()
+    var _findings: [Fazhi_V1_CaseFinding] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -518,6 +651,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _decision = source._decision
       _record = source._record
       _decisionDue = source._decisionDue
+      _findings = source._findings
     }
   }
 
@@ -553,6 +687,7 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._decision) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._record) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._decisionDue) }()
+        case 18: try { try decoder.decodeRepeatedMessageField(value: &_storage._findings) }()
         default: break
         }
       }
@@ -616,6 +751,9 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if !_storage._decisionDue.isEmpty {
         try visitor.visitSingularStringField(value: _storage._decisionDue, fieldNumber: 17)
       }
+      if !_storage._findings.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._findings, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -642,10 +780,289 @@ nonisolated extension Fazhi_V1_Case: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._decision != rhs_storage._decision {return false}
         if _storage._record != rhs_storage._record {return false}
         if _storage._decisionDue != rhs_storage._decisionDue {return false}
+        if _storage._findings != rhs_storage._findings {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_CaseFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseFinding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}finding_id\0\u{3}checklist_code\0\u{1}description\0\u{1}deadline\0\u{3}deadline_provisional\0\u{3}verified_on\0\u{3}overdue_since\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.findingID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.checklistCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.deadlineProvisional) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.verifiedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.overdueSince) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.findingID.isEmpty {
+      try visitor.visitSingularStringField(value: self.findingID, fieldNumber: 1)
+    }
+    if !self.checklistCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.checklistCode, fieldNumber: 2)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 3)
+    }
+    if !self.deadline.isEmpty {
+      try visitor.visitSingularStringField(value: self.deadline, fieldNumber: 4)
+    }
+    if self.deadlineProvisional != false {
+      try visitor.visitSingularBoolField(value: self.deadlineProvisional, fieldNumber: 5)
+    }
+    if !self.verifiedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.verifiedOn, fieldNumber: 6)
+    }
+    if !self.overdueSince.isEmpty {
+      try visitor.visitSingularStringField(value: self.overdueSince, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_CaseFinding, rhs: Fazhi_V1_CaseFinding) -> Bool {
+    if lhs.findingID != rhs.findingID {return false}
+    if lhs.checklistCode != rhs.checklistCode {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.deadline != rhs.deadline {return false}
+    if lhs.deadlineProvisional != rhs.deadlineProvisional {return false}
+    if lhs.verifiedOn != rhs.verifiedOn {return false}
+    if lhs.overdueSince != rhs.overdueSince {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_RecordFindingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordFindingsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{1}findings\0\u{1}text\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.findings) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.findings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.findings, fieldNumber: 2)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_RecordFindingsRequest, rhs: Fazhi_V1_RecordFindingsRequest) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.findings != rhs.findings {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_RecordFindingsRequest.NewFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Fazhi_V1_RecordFindingsRequest.protoMessageName + ".NewFinding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}checklist_code\0\u{1}description\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.checklistCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.checklistCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.checklistCode, fieldNumber: 1)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_RecordFindingsRequest.NewFinding, rhs: Fazhi_V1_RecordFindingsRequest.NewFinding) -> Bool {
+    if lhs.checklistCode != rhs.checklistCode {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_VerifyRectificationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerifyRectificationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}finding_ids\0\u{1}text\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.findingIds) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.findingIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.findingIds, fieldNumber: 2)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_VerifyRectificationRequest, rhs: Fazhi_V1_VerifyRectificationRequest) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.findingIds != rhs.findingIds {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_ListOverdueRectificationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListOverdueRectificationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_ListOverdueRectificationsRequest, rhs: Fazhi_V1_ListOverdueRectificationsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_OverdueRectification: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OverdueRectification"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}item_code\0\u{1}unit\0\u{3}party_id\0\u{1}finding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.itemCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.partyID) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._finding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.itemCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.itemCode, fieldNumber: 2)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 3)
+    }
+    if !self.partyID.isEmpty {
+      try visitor.visitSingularStringField(value: self.partyID, fieldNumber: 4)
+    }
+    try { if let v = self._finding {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_OverdueRectification, rhs: Fazhi_V1_OverdueRectification) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.itemCode != rhs.itemCode {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.partyID != rhs.partyID {return false}
+    if lhs._finding != rhs._finding {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_ListOverdueRectificationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListOverdueRectificationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}orders\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.orders) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.orders.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.orders, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_ListOverdueRectificationsResponse, rhs: Fazhi_V1_ListOverdueRectificationsResponse) -> Bool {
+    if lhs.orders != rhs.orders {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
