@@ -148,4 +148,35 @@ import Testing
             }
         }
     }
+
+    @Test func aLegalReviewerWhoActedInTheCaseCannotReviewIt() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await Self.bench(harness, client)
+                let corps = bench.corps
+                let service = Fazhi_V1_CaseService.Client(wrapping: client)
+                let li = bearer(corps.liToken), wang = bearer(corps.wangToken)
+                let two = [corps.liOfficerID, corps.wangOfficerID]
+                // 王 is also the agency's legal counsel.
+                _ = try await Fazhi_V1_AdminService.Client(wrapping: client).setUserRoles(.with { $0.username = "wang"; $0.roles = ["officer", "legal_reviewer"] },
+                                                                                          metadata: bearer(corps.adminToken))
+                let kase = try await service.openCase(.with { $0.itemCode = "MZ-CF-001"; $0.partyID = bench.partyID; $0.officerIds = two }, metadata: li)
+                _ = try await service.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
+                for (step, fine) in [("investigate", ""), ("notify", "50000")] {
+                    _ = try await service.takeStep(.with { $0.caseID = kase.caseID; $0.step = step; $0.officerIds = two; $0.intendedFine = fine }, metadata: li)
+                    _ = try await service.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
+                }
+                let own = await #expect(throws: RPCError.self) {
+                    _ = try await service.reviewCase(.with { $0.caseID = kase.caseID; $0.outcome = "approve"; $0.text = "同意" }, metadata: wang)
+                }
+                #expect(own?.code == .failedPrecondition && own?.localizedMessages["en"]?.contains("took part") == true)
+                let reviewed = try await service.reviewCase(.with { $0.caseID = kase.caseID; $0.outcome = "return"; $0.text = "证据不足，补充调查" }, metadata: bench.reviewer)
+                #expect(reviewed.nextStep == "notify" && reviewed.reviewOutcome == "return")
+                let undecided = await #expect(throws: RPCError.self) {
+                    _ = try await service.decideCase(.with { $0.caseID = kase.caseID; $0.outcome = "罚款"; $0.legalBasis = "依据"; $0.fine = "50000" }, metadata: li)
+                }
+                #expect(undecided?.code == .failedPrecondition, "no decision without an approving review")
+            }
+        }
+    }
 }
