@@ -41,18 +41,11 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     func listOfficers(request: Fazhi_V1_ListOfficersRequest, context: ServerContext) async throws -> Fazhi_V1_ListOfficersResponse {
         let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
-        var after: (name: String, id: UUID)?
-        if let key = page.after {
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-            guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else {
-                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
-            }
-            after = (String(parts[0]), id)
-        }
+        let after = try page.afterNameAndID()
         let officers = try await corps.officers(try CallScope.caller(), after: after, limit: page.size)
         return .with {
             $0.officers = officers.map(Fazhi_V1_Officer.init)
-            $0.nextPageToken = page.nextToken(count: officers.count, lastKey: officers.last.map { "\($0.name)\u{1F}\($0.id.uuidString)" })
+            $0.nextPageToken = page.nextToken(count: officers.count, lastName: officers.last?.name, lastID: officers.last?.id)
         }
     }
 

@@ -28,19 +28,12 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
 
     func listParties(request: Fazhi_V1_ListPartiesRequest, context: ServerContext) async throws -> Fazhi_V1_ListPartiesResponse {
         let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
-        var after: (name: String, id: UUID)?
-        if let key = page.after {
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-            guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else {
-                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
-            }
-            after = (String(parts[0]), id)
-        }
+        let after = try page.afterNameAndID()
         let parties = try await registry.search(try CallScope.caller(), nameContains: request.nameContains,
                                                 kind: request.kind.isEmpty ? nil : try Self.kind(request.kind), after: after, limit: page.size)
         return .with {
             $0.parties = parties.map(Fazhi_V1_Party.init)
-            $0.nextPageToken = page.nextToken(count: parties.count, lastKey: parties.last.map { "\($0.name)\u{1F}\($0.id.uuidString)" })
+            $0.nextPageToken = page.nextToken(count: parties.count, lastName: parties.last?.name, lastID: parties.last?.id)
         }
     }
 

@@ -31,4 +31,19 @@ struct Page {
         guard count == size, let lastKey else { return "" }
         return Data("v1:\(lastKey)".utf8).base64EncodedString()
     }
+
+    /// Where the previous page of a list ordered by name, then id, ended.
+    func afterNameAndID() throws -> (name: String, id: UUID)? {
+        guard let after else { return nil }
+        let parts = after.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else {
+            throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+        }
+        return (String(parts[0]), id)
+    }
+
+    /// The token after a page of a list ordered by name, then id.
+    func nextToken(count: Int, lastName: String?, lastID: UUID?) -> String {
+        nextToken(count: count, lastKey: lastName.flatMap { name in lastID.map { "\(name)\u{1F}\($0.uuidString)" } })
+    }
 }
