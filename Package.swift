@@ -107,6 +107,10 @@ let package = Package(
             dependencies: [
                 "FazhiPostgres",
                 "FazhiDomain",
+                "FazhiRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
