@@ -62,8 +62,8 @@ echo "== case steps over TLS, 32 clients, ${seconds}s"
 "$bin/fazhi-bench" case-steps --address "$address" --ca "$ca" --token-a "$(token oa)" --token-b "$(token ob)" \
   --officer-a "$officer_a" --officer-b "$officer_b" --party "$party" --seconds "$seconds"
 
-# pgbench: each call's transactions with the statements the server runs, A's TakeStep then
-# B's ConfirmStep, on the same cases. The cluster's superuser reads past row-level security
+# pgbench: each call's transactions with the statements the server runs (settings are read
+# once per transaction), A's TakeStep then B's ConfirmStep, on the same cases. The cluster's superuser reads past row-level security
 # to set up the parameters; pgbench itself runs as the application role.
 super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
 app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
@@ -100,14 +100,12 @@ SQL
 for officer in $5; do
   credential=$([ "$officer" = "$officer_a" ] && echo "$credential_a" || echo "$credential_b")
 cat <<SQL
-SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid ORDER BY valid_from NULLS LAST;
 SELECT from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id = '$credential'::uuid ORDER BY id;
 SELECT year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id = '$credential'::uuid;
 SQL
 done
 cat <<SQL
-SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 UPDATE cases SET status = 'open', next_step = 'notify', opened_on = opened_on, decision_number = NULL, fine = NULL, state = $state_literal::jsonb, updated_at = now(), version = version + 1 WHERE agency_id = :agency::uuid AND id = :kase::uuid;
 INSERT INTO case_record (agency_id, case_id, step, event, actor, officers, text, evidence, corrects, at) VALUES (:agency::uuid, :kase::uuid, 'investigate', 'take', '$1'::uuid, '{$(echo $5 | tr ' ' ',')}'::uuid[], '调查取证', '{}', NULL, now());
 INSERT INTO case_officers (agency_id, case_id, officer_id) SELECT :agency::uuid, :kase::uuid, unnest('{$(echo $5 | tr ' ' ',')}'::uuid[]) ON CONFLICT DO NOTHING;

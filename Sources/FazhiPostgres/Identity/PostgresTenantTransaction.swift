@@ -1,10 +1,14 @@
 import FazhiDomain
 import Foundation
+import Synchronization
 
 /// One agency's rows inside one transaction on one connection.
 struct PostgresTenantTransaction: TenantTransaction {
     let connection: PostgresConnection
     let agencyID: UUID
+    /// The agency's settings, read once per transaction: several rules ask for them (every
+    /// officer's authority, the case's threshold), and nothing here changes them.
+    private let settingsRead = SettingsRead()
 
     var credentials: any CredentialRecords { PostgresCredentialRecords(connection: connection, agencyID: agencyID) }
     var powerList: any PowerListRecords { PostgresPowerListRecords(connection: connection, agencyID: agencyID) }
@@ -16,6 +20,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func settings() async throws -> AgencySettings {
+        if let settings = settingsRead.value.withLock({ $0 }) { return settings }
         let rows = try await connection.query(
             """
             SELECT d.key, coalesce(o.value, d.value)
@@ -23,7 +28,9 @@ struct PostgresTenantTransaction: TenantTransaction {
             """, [agencyID])
         var values: [String: String] = [:]
         for row in rows { values[try row.decode(at: 0)] = try row.decode(at: 1) }
-        return AgencySettings(values: values)
+        let settings = AgencySettings(values: values)
+        settingsRead.value.withLock { $0 = settings }
+        return settings
     }
 
     private static let userSelect = """
@@ -220,4 +227,9 @@ struct PostgresTenantTransaction: TenantTransaction {
                 durationMicroseconds: try row.decode(at: 11))
         }
     }
+}
+
+/// Settings once read in a transaction.
+private final class SettingsRead: Sendable {
+    let value = Mutex<AgencySettings?>(nil)
 }
