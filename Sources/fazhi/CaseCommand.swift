@@ -27,6 +27,14 @@ struct CaseCommand: AsyncParsableCommand {
         try printTable(headers, rows([kase]), json: client.json)
     }
 
+    /// A case and a note for its record: what the plain actions take.
+    struct CaseAction: ParsableArguments {
+        @Argument var caseID: String
+        @Option(name: .long) var text = ""
+
+        var request: Fazhi_V1_CaseActionRequest { .with { $0.caseID = caseID; $0.text = text } }
+    }
+
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "立案 / open a case; you must be one of the officers.")
         @OptionGroup var client: ClientOptions
@@ -63,11 +71,10 @@ struct CaseCommand: AsyncParsableCommand {
     struct Confirm: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Confirm your part of the latest step.")
         @OptionGroup var client: ClientOptions
-        @Argument var caseID: String
-        @Option(name: .long) var text = ""
+        @OptionGroup var action: CaseAction
 
         func run() async throws {
-            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            let request = action.request
             try await CaseCommand.run(client) { try await $0.confirmStep(request, metadata: $1) }
         }
     }
@@ -75,11 +82,10 @@ struct CaseCommand: AsyncParsableCommand {
     struct Recuse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "回避 / withdraw from the case.")
         @OptionGroup var client: ClientOptions
-        @Argument var caseID: String
-        @Option(name: .long) var text = ""
+        @OptionGroup var action: CaseAction
 
         func run() async throws {
-            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            let request = action.request
             try await CaseCommand.run(client) { try await $0.recuse(request, metadata: $1) }
         }
     }
@@ -100,11 +106,10 @@ struct CaseCommand: AsyncParsableCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "负责人审批 / approve.")
         @OptionGroup var client: ClientOptions
-        @Argument var caseID: String
-        @Option(name: .long) var text = ""
+        @OptionGroup var action: CaseAction
 
         func run() async throws {
-            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            let request = action.request
             try await CaseCommand.run(client) { try await $0.approveCase(request, metadata: $1) }
         }
     }
@@ -127,11 +132,10 @@ struct CaseCommand: AsyncParsableCommand {
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "结案 / close.")
         @OptionGroup var client: ClientOptions
-        @Argument var caseID: String
-        @Option(name: .long) var text = ""
+        @OptionGroup var action: CaseAction
 
         func run() async throws {
-            let request = Fazhi_V1_CaseActionRequest.with { $0.caseID = caseID; $0.text = text }
+            let request = action.request
             try await CaseCommand.run(client) { try await $0.closeCase(request, metadata: $1) }
         }
     }

@@ -28,8 +28,13 @@ struct DevCommand: AsyncParsableCommand {
         let state = try DatabaseCommand.startEmbedded()
         try await migrate(state)
         let tls = try DevelopmentTLS.ensure(in: DevelopmentState.stateDirectory.appendingPathComponent("tls"), agencyCode: Self.demoAgencyCode)
-        let admin = try await ensureDemoAgency(state)
-        try await ensureDemoPowerList(state)
+        // One small pool for the demo data; the server opens its own.
+        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
+                                  options: .init(maximumConnections: 2))
+        let store = PostgresTenantStore(pool: pool)
+        let admin = try await ensureDemoAgency(store)
+        try await ensureDemoPowerList(store)
+        await pool.close()
         let settings = ServerSettings(
             databaseURL: state.applicationURL, poolSize: 16,
             gateway: GatewayConfiguration(
@@ -79,17 +84,13 @@ struct DevCommand: AsyncParsableCommand {
 
     /// The Hubin bureau's power list (`data/power-list-hubin.csv`, beside `sql/`), published
     /// as version 1 of the demo agency when it has none.
-    private func ensureDemoPowerList(_ state: DevelopmentState) async throws {
+    private func ensureDemoPowerList(_ store: PostgresTenantStore) async throws {
         let file = try MigrationSource.locate(explicit: nil).deletingLastPathComponent().appendingPathComponent("data/power-list-hubin.csv")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
             print("未找到演示权责清单 / no demo power list at \(file.path); skipped")
             return
         }
         let items = try PowerListCSV.parse(text)
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
-                                  options: .init(maximumConnections: 1))
-        defer { Task { await pool.close() } }
-        let store = PostgresTenantStore(pool: pool)
         guard let agency = try await store.agency(code: Self.demoAgencyCode),
               let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") }) else { return }
         if let version = try await PowerListAdministration(store: store).publishInitial(
@@ -99,11 +100,7 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     /// The demo agency and its admin; the password of a first run is kept in dev.json.
-    private func ensureDemoAgency(_ state: DevelopmentState) async throws -> (username: String, password: String) {
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
-                                  options: .init(maximumConnections: 2))
-        defer { Task { await pool.close() } }
-        let store = PostgresTenantStore(pool: pool)
+    private func ensureDemoAgency(_ store: PostgresTenantStore) async throws -> (username: String, password: String) {
         if try await store.agency(code: Self.demoAgencyCode) != nil {
             guard let info = DevInfo.read() else {
                 throw CommandFailure("演示机构已存在但 \(DevInfo.file.path) 丢失 / the demo agency exists but dev.json is gone; run `fazhi db stop`, delete .fazhi/ and start again")

@@ -184,7 +184,7 @@ public struct CaseWork: Sendable {
 }
 
 /// What a caller asks of a case; `CaseWork` turns it into the state machine's event.
-public enum CaseEvent: Sendable, Equatable {
+public enum CaseEvent: Sendable {
     case take(CaseStep, officers: [UUID], intended: EnforcementCase.IntendedDecision?)
     case confirm
     case recuse
@@ -196,16 +196,4 @@ public enum CaseEvent: Sendable, Equatable {
     case findings([(code: String, description: String)])
     /// Findings the re-inspection just completed verified rectified.
     case verify([UUID])
-
-    public static func == (lhs: CaseEvent, rhs: CaseEvent) -> Bool {
-        switch (lhs, rhs) {
-        case let (.findings(a), .findings(b)): a.map(\.code) == b.map(\.code) && a.map(\.description) == b.map(\.description)
-        case let (.take(a1, a2, a3), .take(b1, b2, b3)): a1 == b1 && a2 == b2 && a3 == b3
-        case (.confirm, .confirm), (.recuse, .recuse), (.approve, .approve), (.close, .close): true
-        case let (.review(a), .review(b)): a == b
-        case let (.decide(a1, a2, a3), .decide(b1, b2, b3)): a1 == b1 && a2 == b2 && a3 == b3
-        case let (.verify(a), .verify(b)): a == b
-        default: false
-        }
-    }
 }

@@ -12,13 +12,7 @@ public struct OverdueRectification: Sendable, Equatable {
 extension CaseWork {
     /// Every overdue rectification order of open inspections on `day`.
     public func overdueRectifications(_ caller: Caller, on day: CalendarDay) async throws -> [OverdueRectification] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
-            try await Self.openInspections(tx).flatMap { kase in
-                kase.findings.filter { $0.isOverdue(on: day) }.map {
-                    OverdueRectification(caseID: kase.id, itemCode: kase.item.code, unit: kase.item.unit, partyID: kase.partyID, finding: $0)
-                }
-            }
-        }
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await Self.overdue(tx, on: day) }
     }
 
     /// 逾期整改督办: the daily sweep marks each newly overdue finding once, in the case's
@@ -41,18 +35,20 @@ extension CaseWork {
                 return newly.count
             }
         }
-        let overdue = try await store.transaction(agency: agency.id, readOnly: true) { tx in
-            try await Self.openInspections(tx).flatMap { kase in
-                kase.findings.filter { $0.isOverdue(on: now.day) }.map {
-                    OverdueRectification(caseID: kase.id, itemCode: kase.item.code, unit: kase.item.unit, partyID: kase.partyID, finding: $0)
-                }
-            }
-        }
+        let overdue = try await store.transaction(agency: agency.id, readOnly: true) { tx in try await Self.overdue(tx, on: now.day) }
         return (marked, overdue)
     }
 
     /// The record's actor for what the system does by itself.
     static let systemActor = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
+    static func overdue(_ tx: any TenantTransaction, on day: CalendarDay) async throws -> [OverdueRectification] {
+        try await openInspections(tx).flatMap { kase in
+            kase.findings.filter { $0.isOverdue(on: day) }.map {
+                OverdueRectification(caseID: kase.id, itemCode: kase.item.code, unit: kase.item.unit, partyID: kase.partyID, finding: $0)
+            }
+        }
+    }
 
     static func openInspections(_ tx: any TenantTransaction) async throws -> [EnforcementCase] {
         var all: [EnforcementCase] = []

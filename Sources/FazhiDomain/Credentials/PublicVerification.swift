@@ -54,7 +54,7 @@ public struct PublicVerification: Sendable {
 
     public func byNumber(_ number: String, on day: CalendarDay) async throws -> VerificationAnswer {
         let trimmed = number.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= 64, let code = Self.agencyCode(ofNumber: trimmed), let agency = try await store.agency(code: code) else { return .notValid }
+        guard trimmed.count <= 64, let code = Self.agencyCode(ofNumber: trimmed), let agency = try await store.publicAgency(code: code) else { return .notValid }
         return try await store.transaction(agency: agency.id, readOnly: true) { tx in
             guard let (credential, holder) = try await tx.credentials.credential(number: trimmed) else { return .notValid }
             let rules = try CredentialRules(settings: try await tx.settings())
@@ -69,8 +69,7 @@ public struct PublicVerification: Sendable {
     /// A scanned code: its signature first (the agency's published key), then the
     /// credential's current status by its number.
     public func byCode(_ code: String, keys: AgencySigningKeys, on day: CalendarDay) async throws -> VerificationAnswer {
-        guard let agencyCode = VerificationCode.claimedAgency(code), AgencyCodeRule.isValid(agencyCode),
-              let agency = try await store.agency(code: agencyCode) else { return .notValid }
+        guard let agencyCode = VerificationCode.claimedAgency(code), let agency = try await store.publicAgency(code: agencyCode) else { return .notValid }
         let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
         guard let verified = VerificationCode.verify(code, publicKeys: { $0 == agencyCode ? key : nil }) else { return .notValid }
         let answer = try await byNumber(verified.credentialNumber, on: day)

@@ -71,6 +71,14 @@ public struct NewUser: Sendable, Equatable {
     }
 }
 
+extension TenantStore {
+    /// An agency the public may ask about by its code (not the platform), or nil.
+    public func publicAgency(code: String) async throws -> Agency? {
+        guard AgencyCodeRule.isValid(code), let agency = try await agency(code: code), !agency.isPlatform else { return nil }
+        return agency
+    }
+}
+
 /// One agency's rows, inside one transaction.
 public protocol TenantTransaction: Sendable {
     func settings() async throws -> AgencySettings

@@ -112,7 +112,7 @@ public struct PowerListAdministration: Sendable {
     }
 
     static func publicAgency(_ code: String, store: any TenantStore) async throws -> Agency {
-        guard AgencyCodeRule.isValid(code), let agency = try await store.agency(code: code), !agency.isPlatform else {
+        guard let agency = try await store.publicAgency(code: code) else {
             throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
         }
         return agency

@@ -24,7 +24,7 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
 
     func getVerificationKey(request: Fazhi_V1_GetVerificationKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetVerificationKeyResponse {
         guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
-        guard AgencyCodeRule.isValid(request.agencyCode), let agency = try await verification.store.agency(code: request.agencyCode), !agency.isPlatform else {
+        guard let agency = try await verification.store.publicAgency(code: request.agencyCode) else {
             throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
         }
         let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
