@@ -72,7 +72,6 @@ agency=$(q "SELECT id FROM agencies WHERE code = '411202-MZ'")
 user_a=$(q "SELECT id FROM users WHERE username = 'oa'"); user_b=$(q "SELECT id FROM users WHERE username = 'ob'")
 hash_a=$(q "SELECT encode(token_hash, 'hex') FROM sessions WHERE user_id = '$user_a' ORDER BY created_at DESC LIMIT 1")
 hash_b=$(q "SELECT encode(token_hash, 'hex') FROM sessions WHERE user_id = '$user_b' ORDER BY created_at DESC LIMIT 1")
-credential_a=$(q "SELECT id FROM credentials WHERE officer_id = '$officer_a'"); credential_b=$(q "SELECT id FROM credentials WHERE officer_id = '$officer_b'")
 # One case per pgbench client, and a case state of the length the clients' cases had on average.
 q "CREATE TABLE bench_cases (n integer PRIMARY KEY, id uuid NOT NULL); GRANT SELECT ON bench_cases TO fazhi_app"
 q "INSERT INTO bench_cases SELECT row_number() OVER (ORDER BY created_at), id FROM (SELECT id, created_at FROM cases ORDER BY created_at LIMIT 32) c"
@@ -98,11 +97,10 @@ SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agenc
 SELECT o.id FROM officers o LEFT JOIN users u ON u.agency_id = o.agency_id AND u.id = o.user_id WHERE o.agency_id = :agency::uuid AND o.user_id = '$1'::uuid;
 SQL
 for officer in $5; do
-  credential=$([ "$officer" = "$officer_a" ] && echo "$credential_a" || echo "$credential_b")
 cat <<SQL
-SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid ORDER BY valid_from NULLS LAST;
-SELECT from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id = '$credential'::uuid ORDER BY id;
-SELECT year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id = '$credential'::uuid;
+SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid ORDER BY valid_from NULLS LAST, id;
+SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid) ORDER BY credential_id, id;
+SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid);
 SQL
 done
 cat <<SQL

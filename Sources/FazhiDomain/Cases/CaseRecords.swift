@@ -60,8 +60,11 @@ public protocol CaseRecords: Sendable {
     func save(_ kase: EnforcementCase, readAt version: Int, at: Date) async throws -> Bool
     /// Remembers that these officers took part (for searching by officer).
     func addOfficers(caseID: UUID, _ officers: [UUID]) async throws
-    @discardableResult
+    /// Appends a record entry and returns its id.
     func appendRecord(caseID: UUID, _ entry: CaseRecordEntry) async throws -> Int64
+    /// Appends a record entry whose id nobody needs; the store may write it with the
+    /// transaction's next statement or its commit (one round trip fewer).
+    func append(_ entry: CaseRecordEntry, toCase caseID: UUID) async throws
     func record(caseID: UUID) async throws -> [CaseRecordEntry]
     /// Cases newest first (by creation), after the given id's position.
     func cases(_ filter: CaseFilter, after: UUID?, limit: Int) async throws -> [EnforcementCase]

@@ -145,7 +145,7 @@ public struct CaseWork: Sendable {
     static func record(_ kase: EnforcementCase, _ event: EnforcementCase.Event, caller: Caller, officers: [UUID], text: String,
                        tx: any TenantTransaction, at now: Moment) async throws {
         let (step, name) = Self.describe(event, kase: kase)
-        try await tx.cases.appendRecord(caseID: kase.id, CaseRecordEntry(step: step, event: name, actor: caller.userID, officers: officers, text: text, at: now.instant))
+        try await tx.cases.append(CaseRecordEntry(step: step, event: name, actor: caller.userID, officers: officers, text: text, at: now.instant), toCase: kase.id)
         if !officers.isEmpty { try await tx.cases.addOfficers(caseID: kase.id, officers) }
     }
 

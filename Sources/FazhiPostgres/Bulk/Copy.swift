@@ -10,6 +10,7 @@ extension PostgresConnection {
     public func copyIn<Chunks: AsyncSequence & Sendable>(
         _ sql: String, from chunks: Chunks
     ) async throws -> Int where Chunks.Element == [UInt8] {
+        try await sendDeferred()
         let connection = try claim()
         defer { release() }
         try await start(copy: sql, expecting: .into, on: connection)
@@ -42,6 +43,7 @@ extension PostgresConnection {
         chunkSize: Int = 256 * 1024,
         into consume: (Data) async throws -> Void
     ) async throws -> Int {
+        try await sendDeferred()
         let connection = try claim()
         defer { release() }
         try await start(copy: sql, expecting: .out, on: connection)

@@ -10,6 +10,7 @@ extension PostgresConnection {
     @discardableResult
     public func pipeline(_ sql: String, parameterSets: [[any PostgresEncodable]]) async throws -> Int {
         guard let first = parameterSets.first else { return 0 }
+        try await sendDeferred()
         let encodedFirst = try EncodedParameters(first)
         let name = try await prepare(sql, encodedFirst)
         // Encode everything first, so a bad value is reported before anything is sent.

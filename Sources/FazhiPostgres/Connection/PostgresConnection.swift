@@ -16,6 +16,9 @@ public actor PostgresConnection {
     private var cancelHandle: CancelHandle?
     private var statements = PreparedStatementCache()
     private var busy = false
+    /// Statements whose answers nobody waits for, sent with the next one that needs an
+    /// answer (see `deferStatement`).
+    private var deferred: [(sql: String, parameters: [any PostgresEncodable])] = []
     public nonisolated let configuration: PostgresConfiguration
     /// The event loop that watches this connection's socket.
     nonisolated let reactor: Reactor
@@ -72,9 +75,38 @@ public actor PostgresConnection {
 
     // MARK: Statements
 
+    /// Queues a statement whose answer the caller does not need (BEGIN, an insert into an
+    /// append-only table): it travels with the next statement that needs an answer, or
+    /// with COMMIT, in one round trip. Its error, if any, is thrown by that statement, and
+    /// fails the transaction as it would have; use it only inside a transaction.
+    public func deferStatement(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+        deferred.append((sql, parameters))
+    }
+
+    /// Takes the queued statements, leaving none.
+    func takeDeferred() -> [(sql: String, parameters: [any PostgresEncodable])] {
+        defer { deferred.removeAll(keepingCapacity: true) }
+        return deferred
+    }
+
+    /// Sends the queued statements now (before COPY or text that cannot be pipelined).
+    func sendDeferred() async throws {
+        guard !deferred.isEmpty else { return }
+        _ = try await pipelined([])
+    }
+
+    /// Forgets the queued statements (the transaction failed or ended without them).
+    func discardDeferred() {
+        deferred.removeAll()
+    }
+
     /// Runs one statement with bound parameters and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+        if !deferred.isEmpty {
+            // The deferred statements and this one in one round trip.
+            return try await pipelined([(sql, parameters)])[0]
+        }
         let encoded = try EncodedParameters(parameters)
         try Task.checkCancellation()
         let name = try await prepare(sql, encoded)
@@ -101,6 +133,7 @@ public actor PostgresConnection {
     /// statements (migrations, BEGIN/COMMIT). Never pass values in it: bind them with `query`.
     public func simpleQuery(_ sql: String) async throws {
         try Task.checkCancellation()
+        try await sendDeferred()
         _ = try await exchange { PQsendQuery($0, sql) }
     }
 

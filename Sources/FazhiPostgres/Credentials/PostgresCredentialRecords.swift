@@ -44,18 +44,11 @@ struct PostgresCredentialRecords: CredentialRecords {
     private static let columns = "id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version"
 
     func credential(id: UUID, locking: Bool) async throws -> (Credential, version: Int)? {
-        let rows = try await connection.query(
-            "SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND id = $2\(locking ? " FOR UPDATE" : "")", [agencyID, id])
-        guard let row = rows.first else { return nil }
-        return try await load(row)
+        try await load(where: "id = $2", id, locking: locking).first
     }
 
     func credentials(officerID: UUID) async throws -> [Credential] {
-        var result: [Credential] = []
-        for row in try await connection.query("SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND officer_id = $2 ORDER BY valid_from NULLS LAST", [agencyID, officerID]) {
-            result.append(try await load(row).0)
-        }
-        return result
+        try await load(where: "officer_id = $2", officerID, locking: false).map(\.0)
     }
 
     func credential(number: String) async throws -> (Credential, holderName: String)? {
@@ -71,34 +64,56 @@ struct PostgresCredentialRecords: CredentialRecords {
             .map { try $0.decode(at: 0) }
     }
 
-    private func load(_ row: PostgresRow) async throws -> (Credential, version: Int) {
-        let id: UUID = try row.decode(at: 0)
-        guard let state = Credential.State(rawValue: try row.decode(at: 3)) else {
-            throw PostgresError(code: .decoding, message: "credentials.state holds an unknown state")
+    /// The credentials matching `condition` (on `credentials`, with `$2` bound to `key`),
+    /// with their transitions and reviews: three statements in one round trip, since
+    /// authority is asked for every officer an act names.
+    private func load(where condition: String, _ key: UUID, locking: Bool) async throws -> [(Credential, version: Int)] {
+        let selected = "SELECT id FROM credentials WHERE agency_id = $1 AND \(condition)"
+        let answers = try await connection.pipelined([
+            ("SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND \(condition) ORDER BY valid_from NULLS LAST, id\(locking ? " FOR UPDATE" : "")",
+             [agencyID, key]),
+            ("""
+             SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions
+             WHERE agency_id = $1 AND credential_id IN (\(selected)) ORDER BY credential_id, id
+             """, [agencyID, key]),
+            ("""
+             SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews
+             WHERE agency_id = $1 AND credential_id IN (\(selected))
+             """, [agencyID, key]),
+        ])
+        var histories: [UUID: [Credential.Transition]] = [:]
+        for row in answers[1] {
+            histories[try row.decode(at: 0), default: []].append(Credential.Transition(
+                from: try Self.state(row.decode(at: 1)), to: try Self.state(row.decode(at: 2)),
+                event: try row.decode(at: 3), reason: try row.decode(at: 4), actor: try row.decode(at: 5), at: try row.decode(at: 6)))
         }
-        let history = try await connection.query(
-            "SELECT from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2 ORDER BY id",
-            [agencyID, id]
-        ).map { row in
-            Credential.Transition(from: Credential.State(rawValue: try row.decode(at: 0)) ?? .applied, to: Credential.State(rawValue: try row.decode(at: 1)) ?? .applied,
-                                  event: try row.decode(at: 2), reason: try row.decode(at: 3), actor: try row.decode(at: 4), at: try row.decode(at: 5))
+        var reviews: [UUID: [Int: Credential.Review]] = [:]
+        for row in answers[2] {
+            let year: Int = try row.decode(at: 1)
+            guard let outcome = Credential.Review.Outcome(rawValue: try row.decode(at: 3)) else {
+                throw PostgresError(code: .decoding, message: "credential_reviews.outcome holds an unknown outcome")
+            }
+            reviews[try row.decode(at: 0), default: [:]][year] = Credential.Review(
+                year: year, trainingHours: try row.decode(at: 2), outcome: outcome, reviewer: try row.decode(at: 4), recordedOn: try row.decode(at: 5))
         }
-        var reviews: [Int: Credential.Review] = [:]
-        for review in try await connection.query(
-            "SELECT year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = $1 AND credential_id = $2",
-            [agencyID, id]) {
-            let year: Int = try review.decode(at: 0)
-            reviews[year] = Credential.Review(
-                year: year, trainingHours: try review.decode(at: 1), outcome: Credential.Review.Outcome(rawValue: try review.decode(at: 2)) ?? .passed,
-                reviewer: try review.decode(at: 3), recordedOn: try review.decode(at: 4))
+        return try answers[0].map { row in
+            let id: UUID = try row.decode(at: 0)
+            let areas: [String] = try row.decode(at: 5)
+            let credential = Credential(
+                id: id, officerID: try row.decode(at: 1), number: try row.decode(at: 2), state: try Self.state(row.decode(at: 3)),
+                categories: Set(try row.decode([String].self, at: 4)), areas: try areas.map(DivisionCode.init),
+                exam: .init(day: try row.decode(at: 6), score: try row.decode(at: 7)),
+                validFrom: try row.decode(at: 8), validUntil: try row.decode(at: 9), reviews: reviews[id] ?? [:], successor: try row.decode(at: 10),
+                history: histories[id] ?? [])
+            return (credential, try row.decode(at: 11))
         }
-        let areas: [String] = try row.decode(at: 5)
-        let credential = Credential(
-            id: id, officerID: try row.decode(at: 1), number: try row.decode(at: 2), state: state,
-            categories: Set(try row.decode([String].self, at: 4)), areas: try areas.map(DivisionCode.init),
-            exam: .init(day: try row.decode(at: 6), score: try row.decode(at: 7)),
-            validFrom: try row.decode(at: 8), validUntil: try row.decode(at: 9), reviews: reviews, successor: try row.decode(at: 10), history: history)
-        return (credential, try row.decode(at: 11))
+    }
+
+    private static func state(_ raw: String) throws -> Credential.State {
+        guard let state = Credential.State(rawValue: raw) else {
+            throw PostgresError(code: .decoding, message: "a credential holds the unknown state \(raw)")
+        }
+        return state
     }
 
     func save(_ credential: Credential, readAt version: Int) async throws -> Bool {

@@ -161,7 +161,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim {
-        try await connection.execute(
+        await connection.deferStatement(
             "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
             [agencyID, userID, key, now])
         let inserted = try await connection.execute(
@@ -180,7 +180,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws {
-        try await connection.execute(
+        await connection.deferStatement(
             """
             UPDATE idempotency_keys SET state = 'done', outcome_status = $4, outcome_payload = $5
             WHERE agency_id = $1 AND user_id = $2 AND key = $3
@@ -195,7 +195,7 @@ struct PostgresTenantTransaction: TenantTransaction {
 
     func appendAudit(_ record: AuditRecord) async throws {
         let (sql, parameters) = Self.auditInsert(record, agencyID: agencyID)
-        try await connection.execute(sql, parameters)
+        await connection.deferStatement(sql, parameters)
     }
 
     static func auditInsert(_ record: AuditRecord, agencyID: UUID) -> (sql: String, parameters: [any PostgresEncodable]) {

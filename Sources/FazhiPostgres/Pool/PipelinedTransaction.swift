@@ -2,12 +2,13 @@ import CLibPQ
 import Foundation
 
 extension PostgresConnection {
-    /// Runs different statements in one round trip (see `runPipeline`); returns each
-    /// statement's rows.
+    /// Runs different statements in one round trip (see `runPipeline`), after the deferred
+    /// ones (see `deferStatement`); returns each of `statements`' rows.
     func pipelined(_ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws -> [PostgresRows] {
+        let pending = takeDeferred()
         // Prepare (once per connection) and encode before sending anything.
         var prepared: [(name: String, encoded: EncodedParameters)] = []
-        for statement in statements {
+        for statement in pending + statements {
             let encoded = try EncodedParameters(statement.parameters)
             prepared.append((try await prepare(statement.sql, encoded), encoded))
         }
@@ -17,16 +18,19 @@ extension PostgresConnection {
             answers.append(current)
             current = PostgresRows()
         }
-        return answers
+        return Array(answers.dropFirst(pending.count))
     }
 
-    /// BEGIN and the agency's `SET LOCAL` in one round trip.
-    func begin(_ options: TransactionOptions) async throws {
-        guard let agency = options.agencyID else {
-            try await simpleQuery(options.beginStatement)
-            return
-        }
-        _ = try await pipelined([(options.beginStatement, []), (Self.setAgency, [agency.uuidString.lowercased()])])
+    /// BEGIN and the agency's `SET LOCAL`, deferred: they travel with the transaction's
+    /// first statement.
+    func begin(_ options: TransactionOptions) {
+        deferStatement(options.beginStatement)
+        if let agency = options.agencyID { deferStatement(Self.setAgency, [agency.uuidString.lowercased()]) }
+    }
+
+    /// COMMIT, with whatever statements are still deferred, in one round trip.
+    func commit() async throws {
+        _ = try await pipelined([("COMMIT", [])])
     }
 
     static let setAgency = "SELECT set_config('fazhi.agency_id', $1, true)"

@@ -38,9 +38,9 @@ extension PostgresConnection {
         _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await retryingTransaction(options) {
-            try await begin(options)
+            begin(options)
             let value = try await body(self)
-            try await simpleQuery("COMMIT")
+            try await commit()
             return value
         }
     }
@@ -68,6 +68,7 @@ extension PostgresConnection {
     }
 
     func rollbackAfterFailure() async {
+        discardDeferred()
         guard transactionState == .inTransaction || transactionState == .failedTransaction else { return }
         // A rollback must run even when the task was cancelled, so it is not cancellable.
         try? await simpleQueryUncancellable("ROLLBACK")
