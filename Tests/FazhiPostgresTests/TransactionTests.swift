@@ -23,6 +23,39 @@ import Testing
         }
     }
 
+    /// Deferred statements are seen by the transaction's next statement, and one that
+    /// fails fails the transaction at the statement it travelled with: nothing is written.
+    @Test func deferredStatementsTravelWithTheNextAndFailTheTransaction() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
+            try await pool.query("CREATE TABLE ledger (id int PRIMARY KEY)")
+            let seen: Int = try await pool.transaction { c in
+                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])
+                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [2])
+                return try await c.query("SELECT count(*)::int FROM ledger")[0].decode(at: 0)
+            }
+            #expect(seen == 2)
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.transaction { c in
+                    try await c.execute("INSERT INTO ledger VALUES (3)")
+                    await c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])  // a duplicate, sent with COMMIT
+                }
+            }
+            #expect(error?.code == .uniqueViolation)
+            // Deferred, then COPY: the rows are there before the copy reads.
+            let copied = try await pool.transaction { c in
+                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [4])
+                var out = Data()
+                _ = try await c.copyOut("COPY (SELECT id FROM ledger ORDER BY id) TO STDOUT") { out.append($0) }
+                return String(decoding: out, as: UTF8.self)
+            }
+            #expect(copied == "1\n2\n4\n")
+            let state = try await pool.withConnection { await $0.transactionState }
+            #expect(state == .idle)
+            await pool.close()
+        }
+    }
+
     @Test func aPipelinedTransactionCommitsAllOrNothing() async throws {
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
