@@ -6,6 +6,8 @@ import Foundation
 public struct AgencySigningKeys: Sendable {
     /// Signs the codes printed on credentials (亮证核验).
     public static let credentialCode = "credential_code"
+    /// Signs the checkpoints of the disclosure log.
+    public static let disclosureLog = "disclosure_log"
 
     public let store: any TenantStore
     public let sealer: SigningKeySealer

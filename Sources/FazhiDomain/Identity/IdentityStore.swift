@@ -88,6 +88,7 @@ public protocol TenantTransaction: Sendable {
     var powerList: any PowerListRecords { get }
     var parties: any PartyRecords { get }
     var cases: any CaseRecords { get }
+    var disclosures: any DisclosureRecords { get }
     /// The national calendar (platform data), for working-day deadlines.
     func workingDayCalendar() async throws -> WorkingDayCalendar
 

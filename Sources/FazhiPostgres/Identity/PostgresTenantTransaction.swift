@@ -14,6 +14,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     var powerList: any PowerListRecords { PostgresPowerListRecords(connection: connection, agencyID: agencyID) }
     var parties: any PartyRecords { PostgresPartyRecords(connection: connection, agencyID: agencyID) }
     var cases: any CaseRecords { PostgresCaseRecords(connection: connection, agencyID: agencyID) }
+    var disclosures: any DisclosureRecords { PostgresDisclosureRecords(connection: connection, agencyID: agencyID) }
 
     func workingDayCalendar() async throws -> WorkingDayCalendar {
         WorkingDayCalendar(schedules: try await PostgresCalendarStore.schedules { try await connection.query($0) })

@@ -26,6 +26,10 @@ extension Int: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .int8Array }
     public static var acceptedArrayTypes: [PostgresDataType] { [.int2Array, .int4Array, .int8Array] }
 }
+extension Data: PostgresArrayElement {
+    public static var postgresArrayType: PostgresDataType { .byteaArray }
+    public static var acceptedArrayTypes: [PostgresDataType] { [.byteaArray] }
+}
 extension UUID: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .uuidArray }
     public static var acceptedArrayTypes: [PostgresDataType] { [.uuidArray] }

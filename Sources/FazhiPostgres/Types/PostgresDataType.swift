@@ -32,6 +32,7 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let varcharArray = PostgresDataType(oid: 1015)
     public static let int8Array = PostgresDataType(oid: 1016)
     public static let uuidArray = PostgresDataType(oid: 2951)
+    public static let byteaArray = PostgresDataType(oid: 1001)
 
     private static let names: [UInt32: String] = [
         0: "unspecified", 16: "boolean", 17: "bytea", 18: "\"char\"", 19: "name", 20: "bigint",

@@ -1,0 +1,196 @@
+import Crypto
+import FazhiDomain
+import FazhiPostgres
+import FazhiTestSupport
+import Foundation
+import Testing
+
+@Suite(.timeLimit(.minutes(3))) struct DisclosureLogTests {
+    static let secrets = try! ServerSecrets(secretBase64: ServerSecrets.generate())
+
+    static func caller(_ fixture: CredentialStoreTests.Fixture, roles: Set<Role>) -> Caller {
+        Caller(agency: fixture.agency, userID: UUID(), username: "u", displayName: "用户", roles: roles, proof: .session, sessionID: nil)
+    }
+
+    static func call() -> CallAudit { CallAudit(method: "test", peer: "test", requestID: "r", elapsedMicroseconds: { 0 }) }
+
+    /// A published entry written straight into the store, as the publisher would.
+    static func publish(_ fixture: CredentialStoreTests.Fixture, subject: String, content: [String: String] = [:], at now: Moment) async throws -> DisclosureEntry {
+        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+            var entry = DisclosureEntry(action: .publish, kind: .decision, subject: subject, title: "决定 \(subject)",
+                                        content: content.isEmpty ? ["document_number": subject] : content, category: "社会组织管理",
+                                        partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 5))
+            try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: fixture.agency))
+            try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
+            return entry
+        }
+    }
+
+    /// Every entry of the log in leaf order, as `fazhi disclosure verify` reads them.
+    static func allEntries(_ fixture: CredentialStoreTests.Fixture, size: Int) async throws -> [DisclosureEntry] {
+        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            var entries: [DisclosureEntry] = []
+            for index in 0..<size { entries.append(try #require(try await tx.disclosures.entry(leafIndex: index))) }
+            return entries
+        }
+    }
+
+    /// Many publishers at once and several sequencers racing: every entry gets exactly one
+    /// leaf, the indexes run without gaps, every inclusion proof verifies against the
+    /// signed checkpoint, and every checkpoint extends the one before.
+    @Test func theSequencerUnderConcurrentPublishingNeitherLosesNorDuplicatesALeaf() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let now = Moment(instant: Date())
+            let published = Locked<[UUID]>([])
+            let checkpoints = Locked<[StoredCheckpoint]>([])
+            let stop = Locked(false)
+            let sequencers = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            while !stop.current {
+                                if let made = try? await log.sequence(agency: fixture.agency, at: Date(), batch: 7) { checkpoints.withLock { $0.append(made) } }
+                                try? await Task.sleep(for: .milliseconds(2))
+                            }
+                        }
+                    }
+                }
+            }
+            let errors = await runConcurrently((0..<8).map { writer in
+                { @Sendable in
+                    for n in 0..<25 {
+                        let entry = try await Self.publish(fixture, subject: "W\(writer)-\(n)", at: now)
+                        published.withLock { $0.append(entry.id) }
+                    }
+                }
+            })
+            #expect(errors.isEmpty, "\(errors)")
+            // Let the sequencers drain what is left, then stop them.
+            for _ in 0..<200 {
+                if try await log.latestCheckpoint(agency: fixture.agency)?.size == 200 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            stop.withLock { $0 = true }
+            await sequencers.value
+
+            let latest = try #require(try await log.latestCheckpoint(agency: fixture.agency))
+            #expect(latest.size == 200)
+            let entries = try await Self.allEntries(fixture, size: 200)
+            #expect(Set(entries.map(\.id)) == Set(published.current), "each published entry exactly once")
+            let verifier = try await log.verifierKey(agency: fixture.agency)
+            try DisclosureVerification.verifyLog(entries: entries, checkpoint: try Checkpoint(note: latest.note, verifier: verifier), saved: nil, consistency: [])
+            for id in published.current.prefix(40) {
+                let (entry, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: id)
+                try DisclosureVerification.verifyEntry(entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+            }
+            // Every checkpoint the sequencers signed is extended by the latest.
+            for earlier in checkpoints.current where earlier.size >= 1 {
+                let proof = try await log.consistency(agency: fixture.agency, from: earlier.size, to: latest.size)
+                #expect(MerkleTree.verifyConsistency(oldSize: earlier.size, newSize: latest.size, oldRoot: earlier.root, newRoot: latest.root, proof: proof))
+            }
+            await fixture.pool.close()
+        }
+    }
+
+    /// A withdrawn entry: its content is gone from every answer and from the table; its
+    /// leaf still proves; the withdrawal is public, with its reason.
+    @Test func aWithdrawnEntryKeepsItsPlaceInTheLogAndLosesItsContent() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let now = Moment(instant: Date())
+            let entry = try await Self.publish(fixture, subject: "湖民罚决字〔2026〕第001号", content: ["outcome": "罚款人民币5000元", "document_number": "湖民罚决字〔2026〕第001号"], at: now)
+            try await log.sequence(agency: fixture.agency, at: Date())
+            let work = DisclosureWork(store: fixture.store)
+            // Only a reason of substance, and never a change in the future.
+            await #expect(throws: DomainError.self) {
+                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: " ", changedOn: now.day, call: Self.call(), at: now)
+            }
+            await #expect(throws: DomainError.self) {
+                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "复议撤销", changedOn: now.day.adding(days: 1),
+                                        call: Self.call(), at: now)
+            }
+            let notice = try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "经行政复议决定撤销",
+                                                 changedOn: now.day, call: Self.call(), at: now)
+            #expect(notice.late == false)
+            try await log.sequence(agency: fixture.agency, at: Date())
+
+            let listed = try await work.publicEntries(agency: fixture.agency, DisclosureFilter(), after: nil, limit: 10)
+            #expect(listed.count == 2)
+            let withdrawn = try #require(listed.first { $0.id == entry.id })
+            #expect(withdrawn.state == .withdrawn && withdrawn.content == nil && withdrawn.supersededBy == notice.id)
+            #expect(listed.first { $0.id == notice.id }?.fields["reason"] == "经行政复议决定撤销")
+            // Not in the stored row either.
+            let owner = try await db.ownerConnection()
+            let stored = try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                try await c.query("SELECT count(*)::int FROM disclosure_entries WHERE content LIKE '%5000%'")[0].decode(Int.self, at: 0)
+            }
+            #expect(stored == 0)
+            // The proof still verifies, and the second withdrawal is refused.
+            let verifier = try await log.verifierKey(agency: fixture.agency)
+            let (again, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: entry.id)
+            try DisclosureVerification.verifyEntry(again, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+            await #expect(throws: DomainError.self) {
+                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "再次撤回", changedOn: now.day, call: Self.call(), at: now)
+            }
+            await owner.close()
+            await fixture.pool.close()
+        }
+    }
+
+    /// Rows changed by direct SQL, past the triggers: a changed content is caught by its
+    /// hash; content, hash and leaf changed together are caught by the signed root; and
+    /// a checkpoint saved earlier catches a rewritten history.
+    @Test func rowsChangedByDirectSQLAreCaught() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let now = Moment(instant: Date())
+            var published: [UUID] = []
+            for n in 1...5 { published.append(try await Self.publish(fixture, subject: "N\(n)", content: ["fine": "\(n)000"], at: now).id) }
+            let ids = published
+            let saved = try #require(try await log.sequence(agency: fixture.agency, at: Date()))
+            let verifier = try await log.verifierKey(agency: fixture.agency)
+            let savedCheckpoint = try Checkpoint(note: saved.note, verifier: verifier)
+            try DisclosureVerification.verifyLog(entries: try await Self.allEntries(fixture, size: 5), checkpoint: savedCheckpoint, saved: nil, consistency: [])
+
+            // The application role cannot rewrite a published entry.
+            await #expect(throws: PostgresError.self) {
+                try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+                    var entry = try #require(try await tx.disclosures.entry(id: ids[2], locking: true))
+                    entry.content = #"{"fine":"1"}"#
+                    try await tx.disclosures.save(entry)
+                }
+            }
+
+            let owner = try await db.ownerConnection()
+            func tamper(_ sql: String) async throws {
+                try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                    try await c.simpleQuery("ALTER TABLE disclosure_entries DISABLE TRIGGER disclosure_entries_frozen")
+                    try await c.query(sql, [ids[2]])
+                    try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
+                }
+            }
+            try await tamper(#"UPDATE disclosure_entries SET content = '{"fine":"1"}' WHERE id = $1"#)
+            var entries = try await Self.allEntries(fixture, size: 5)
+            let failure = #expect(throws: DisclosureVerification.Failure.self) {
+                try DisclosureVerification.verifyLog(entries: entries, checkpoint: savedCheckpoint, saved: nil, consistency: [])
+            }
+            #expect(failure?.entries == [ids[2]])
+            // Content and its hash rewritten together: the leaf no longer matches the tree.
+            try await tamper(#"UPDATE disclosure_entries SET content = '{"fine":"1"}', content_sha256 = sha256('{"fine":"1"}') WHERE id = $1"#)
+            entries = try await Self.allEntries(fixture, size: 5)
+            #expect(throws: DisclosureVerification.Failure.self) {
+                try DisclosureVerification.verifyLog(entries: entries, checkpoint: savedCheckpoint, saved: nil, consistency: [])
+            }
+            let (entry, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: ids[2])
+            #expect(throws: DisclosureVerification.Failure.self) {
+                try DisclosureVerification.verifyEntry(entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+            }
+            await owner.close()
+            await fixture.pool.close()
+        }
+    }
+}
