@@ -1,4 +1,5 @@
 import ArgumentParser
+import FazhiDomain
 import FazhiFiles
 import FazhiGateway
 import FazhiPostgres
@@ -31,9 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Calls run on the PostgreSQL event loops: their statements then resume them on the
         // same thread (docs/PERFORMANCE.md).
         let evidence = try settings.evidenceDirectory.map { try FileEvidenceStore(root: URL(fileURLWithPath: $0)) }
-        let gateway = try Gateway(configuration: settings.gateway, store: PostgresTenantStore(pool: pool), evidence: evidence, logger: Logger(label: "fazhi.gateway"),
+        let store = PostgresTenantStore(pool: pool)
+        let gateway = try Gateway(configuration: settings.gateway, store: store, evidence: evidence, logger: Logger(label: "fazhi.gateway"),
                                   executor: { PostgresEventLoop.next() })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway))]
+        let disclosures = DisclosureWorker(pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
+                                           logger: Logger(label: "fazhi.disclosure"))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway)), .init(service: disclosures)]
         if let port = settings.metricsPort {
             let metrics = MetricsServer(registry: MetricsServer.bootstrap(), host: settings.metricsHost, port: port)
             services.append(.init(service: metrics.application(logger: Logger(label: "fazhi.metrics"))))

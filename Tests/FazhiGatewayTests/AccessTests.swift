@@ -16,7 +16,7 @@ let everyMethod: [MethodDescriptor] =
     + Fazhi_V1_AuditService.Method.descriptors + Fazhi_V1_VerificationService.Method.descriptors
     + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
     + Fazhi_V1_PartyService.Method.descriptors + Fazhi_V1_CaseService.Method.descriptors
-    + Fazhi_V1_CaseRecordService.Method.descriptors
+    + Fazhi_V1_CaseRecordService.Method.descriptors + Fazhi_V1_DisclosureService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -101,6 +101,16 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.CaseRecordService/UploadEvidence": ["officer"],
         "fazhi.v1.CaseRecordService/DownloadEvidence": ["officer", "legal_reviewer", "approver", "auditor"],
         "fazhi.v1.CaseRecordService/CorrectRecord": ["officer"],
+        "fazhi.v1.DisclosureService/ListDisclosures": ["public"],
+        "fazhi.v1.DisclosureService/GetDisclosure": ["public"],
+        "fazhi.v1.DisclosureService/GetCheckpoint": ["public"],
+        "fazhi.v1.DisclosureService/GetConsistencyProof": ["public"],
+        "fazhi.v1.DisclosureService/GetLogKey": ["public"],
+        "fazhi.v1.DisclosureService/ListLogEntries": ["public"],
+        "fazhi.v1.DisclosureService/ListDueDisclosures": ["compliance_officer", "auditor"],
+        "fazhi.v1.DisclosureService/ReleaseDisclosure": ["compliance_officer"],
+        "fazhi.v1.DisclosureService/WithdrawDisclosure": ["approver"],
+        "fazhi.v1.DisclosureService/CorrectDisclosure": ["compliance_officer"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

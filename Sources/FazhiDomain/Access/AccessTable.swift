@@ -30,6 +30,19 @@ public enum AccessTable {
         "fazhi.v1.VerificationService/VerifyCredentialCode": .everyone(.read),
         "fazhi.v1.VerificationService/GetVerificationKey": .everyone(.read),
 
+        // 行政执法公示: the public reads and verifies; compliance officers release and
+        // correct; approvers withdraw.
+        "fazhi.v1.DisclosureService/ListDisclosures": .everyone(.read),
+        "fazhi.v1.DisclosureService/GetDisclosure": .everyone(.read),
+        "fazhi.v1.DisclosureService/GetCheckpoint": .everyone(.read),
+        "fazhi.v1.DisclosureService/GetConsistencyProof": .everyone(.read),
+        "fazhi.v1.DisclosureService/GetLogKey": .everyone(.read),
+        "fazhi.v1.DisclosureService/ListLogEntries": .everyone(.read),
+        "fazhi.v1.DisclosureService/ListDueDisclosures": .roles(.complianceOfficer, .auditor, kind: .read),
+        "fazhi.v1.DisclosureService/ReleaseDisclosure": .roles(.complianceOfficer, kind: .change),
+        "fazhi.v1.DisclosureService/WithdrawDisclosure": .roles(.approver, kind: .change),
+        "fazhi.v1.DisclosureService/CorrectDisclosure": .roles(.complianceOfficer, kind: .change),
+
         // The enforcement corps: credential administrators write; auditors read all
         // (masked); an officer reads their own record (the use case checks whose).
         "fazhi.v1.CredentialService/CreateOfficer": .roles(.credentialAdmin, kind: .change),

@@ -39,11 +39,18 @@ public struct DisclosureLeaf: Sendable, Equatable {
     }
 
     /// 2023-03-01T08:00:00.000000Z: microseconds, as PostgreSQL keeps them.
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let (seconds, micros) = microseconds(date)
         let whole = Date(timeIntervalSince1970: TimeInterval(seconds))
         let base = whole.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)).replacingOccurrences(of: "Z", with: "")
         return base + String(format: ".%06dZ", micros)
+    }
+
+    /// The instant a `timestamp` names, or nil.
+    public static func date(_ text: String) -> Date? {
+        guard text.count == 27, text.hasSuffix("Z"), let micros = Int(text.dropLast().suffix(6)),
+              let whole = try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(String(text.prefix(19)) + "Z") else { return nil }
+        return Date(timeIntervalSince1970: whole.timeIntervalSince1970 + Double(micros) / 1_000_000)
     }
 
     /// Whole seconds and microseconds, rounded the way timestamptz stores them.

@@ -77,6 +77,11 @@ public struct DisclosureLog: Sendable {
         }
     }
 
+    /// The entries of the leaves in `range` (as far as the log goes), in leaf order.
+    public func entries(agency: Agency, _ range: Range<Int>) async throws -> [DisclosureEntry] {
+        try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.entries(leafIndexes: range) }
+    }
+
     /// The proof that the tree of `newSize` leaves extends the one of `oldSize`.
     public func consistency(agency: Agency, from oldSize: Int, to newSize: Int) async throws -> [Data] {
         guard oldSize >= 1, oldSize <= newSize else {

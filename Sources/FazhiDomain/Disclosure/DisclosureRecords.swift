@@ -83,6 +83,8 @@ public protocol DisclosureRecords: Sendable {
     func nodes(_ wanted: Set<MerkleNode>) async throws -> [MerkleNode: Data]
     func insertNodes(_ nodes: [(MerkleNode, Data)]) async throws
     func entry(leafIndex: Int) async throws -> DisclosureEntry?
+    /// The entries whose leaf index is in `range`, in leaf order.
+    func entries(leafIndexes range: Range<Int>) async throws -> [DisclosureEntry]
     /// The leaves with index in `range`, in order.
     func leaves(_ range: Range<Int>) async throws -> [Data]
 }

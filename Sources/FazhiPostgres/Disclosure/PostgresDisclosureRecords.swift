@@ -157,6 +157,13 @@ struct PostgresDisclosureRecords: DisclosureRecords {
         ).first.map(Self.entry)
     }
 
+    func entries(leafIndexes range: Range<Int>) async throws -> [DisclosureEntry] {
+        try await connection.query(
+            "SELECT \(Self.columns) FROM disclosure_entries WHERE agency_id = $1 AND leaf_index >= $2 AND leaf_index < $3 ORDER BY leaf_index",
+            [agencyID, range.lowerBound, range.upperBound]
+        ).map(Self.entry)
+    }
+
     func leaves(_ range: Range<Int>) async throws -> [Data] {
         try await connection.query(
             "SELECT leaf FROM disclosure_entries WHERE agency_id = $1 AND leaf_index >= $2 AND leaf_index < $3 ORDER BY leaf_index",

@@ -1,0 +1,192 @@
+import FazhiDomain
+import FazhiRPC
+import Foundation
+import GRPCCore
+
+/// `fazhi.v1.DisclosureService`: the public reads disclosures and proves them against the
+/// agency's signed log; compliance officers release and correct; approvers withdraw.
+struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtocol {
+    let work: DisclosureWork
+    let log: DisclosureLog
+    let clock: @Sendable () -> Date
+
+    private var now: Moment { Moment(instant: clock()) }
+
+    // MARK: Public
+
+    func listDisclosures(request: Fazhi_V1_ListDisclosuresRequest, context: ServerContext) async throws -> Fazhi_V1_ListDisclosuresResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        let page = try Page(size: request.pageSize, token: request.pageToken)
+        var filter = DisclosureFilter()
+        if !request.kind.isEmpty {
+            guard let kind = DisclosureEntry.Kind(rawValue: request.kind) else {
+                throw DomainError.invalidArgument(field: "kind", zh: "公示类别须为 enforcement_personnel、power_list、decision 或 annual_statistics",
+                                                  en: "kind must be enforcement_personnel, power_list, decision or annual_statistics")
+            }
+            filter.kind = kind
+        }
+        filter.category = request.category.isEmpty ? nil : request.category
+        filter.partyType = request.partyType.isEmpty ? nil : request.partyType
+        filter.from = request.from.isEmpty ? nil : try calendarDay(request.from, field: "from", zh: "起始日期")
+        filter.until = request.until.isEmpty ? nil : try calendarDay(request.until, field: "until", zh: "截止日期")
+        filter.text = request.query.isEmpty ? nil : String(request.query.prefix(100))
+        let entries = try await work.publicEntries(agency: agency, filter, after: try Self.after(page), limit: page.size)
+        return .with {
+            $0.entries = entries.map(Fazhi_V1_DisclosureEntry.init)
+            $0.nextPageToken = page.nextToken(count: entries.count, lastKey: entries.last.flatMap { last in
+                last.publishedAt.map { "\(DisclosureLeaf.timestamp($0))\u{1F}\(last.id.uuidString)" }
+            })
+        }
+    }
+
+    func getDisclosure(request: Fazhi_V1_GetDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_GetDisclosureResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
+        guard request.treeSize >= 0 else {
+            throw DomainError.invalidArgument(field: "tree_size", zh: "树大小不能为负数", en: "tree_size cannot be negative")
+        }
+        let (entry, proof, checkpoint) = try await log.entry(agency: agency, id: id, checkpointSize: request.treeSize == 0 ? nil : Int(request.treeSize))
+        return .with {
+            $0.entry = .init(entry)
+            $0.inclusionProof = proof ?? []
+            $0.checkpoint = checkpoint?.note ?? ""
+        }
+    }
+
+    func getCheckpoint(request: Fazhi_V1_GetCheckpointRequest, context: ServerContext) async throws -> Fazhi_V1_GetCheckpointResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        guard let checkpoint = try await log.latestCheckpoint(agency: agency) else {
+            throw DomainError.notFound("checkpoint", zh: "该机构的公示日志尚无检查点", en: "the agency's log has no checkpoint yet")
+        }
+        return .with {
+            $0.checkpoint = checkpoint.note
+            $0.treeSize = Int64(checkpoint.size)
+            $0.rootHash = checkpoint.root
+        }
+    }
+
+    func getConsistencyProof(request: Fazhi_V1_GetConsistencyProofRequest, context: ServerContext) async throws -> Fazhi_V1_GetConsistencyProofResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        let proof = try await log.consistency(agency: agency, from: Int(request.oldSize), to: Int(request.newSize))
+        return .with { $0.proof = proof }
+    }
+
+    func getLogKey(request: Fazhi_V1_GetLogKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetLogKeyResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        let key = try await log.verifierKey(agency: agency)
+        return .with {
+            $0.verifierKey = key.description
+            $0.origin = key.name
+        }
+    }
+
+    func listLogEntries(request: Fazhi_V1_ListLogEntriesRequest, context: ServerContext) async throws -> Fazhi_V1_ListLogEntriesResponse {
+        let agency = try await publicAgency(request.agencyCode)
+        guard request.start >= 0 else { throw DomainError.invalidArgument(field: "start", zh: "起始序号不能为负数", en: "start cannot be negative") }
+        guard (1...1000).contains(request.count) else {
+            throw DomainError.invalidArgument(field: "count", zh: "条数须在 1 至 1000 之间", en: "count must be between 1 and 1000")
+        }
+        let entries = try await log.entries(agency: agency, Int(request.start)..<Int(request.start) + Int(request.count))
+        return .with { $0.entries = entries.map(Fazhi_V1_DisclosureEntry.init) }
+    }
+
+    // MARK: Staff
+
+    func listDueDisclosures(request: Fazhi_V1_ListDueDisclosuresRequest, context: ServerContext) async throws -> Fazhi_V1_ListDueDisclosuresResponse {
+        let page = try Page(size: request.pageSize, token: "")
+        let due = try await work.due(try CallScope.caller(), on: now.day, limit: page.size)
+        return .with {
+            $0.entries = due.map { entry, standing in
+                .with {
+                    $0.entry = .init(entry)
+                    $0.standing = standing.rawValue
+                }
+            }
+        }
+    }
+
+    func releaseDisclosure(request: Fazhi_V1_ReleaseDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
+        .init(try await work.release(try CallScope.caller(), entryID: try identifier(request.id, field: "id", zh: "公示条目编号"), call: CallScope.call, at: now))
+    }
+
+    func withdrawDisclosure(request: Fazhi_V1_WithdrawDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
+        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
+        let changed = try calendarDay(request.changedOn, field: "changed_on", zh: "决定变更日期")
+        return .init(try await work.withdraw(try CallScope.caller(), entryID: id, reason: request.reason, changedOn: changed, call: CallScope.call, at: now))
+    }
+
+    func correctDisclosure(request: Fazhi_V1_CorrectDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
+        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
+        return .init(try await work.correct(try CallScope.caller(), entryID: id, fields: request.fields, reason: request.reason, call: CallScope.call, at: now))
+    }
+
+    // MARK: Helpers
+
+    private func publicAgency(_ code: String) async throws -> Agency {
+        guard !code.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        CallScope.call.target("agency:\(code.prefix(32))")
+        guard let agency = try await work.store.publicAgency(code: code) else {
+            throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
+        }
+        return agency
+    }
+
+    private static func after(_ page: Page) throws -> (publishedAt: Date, id: UUID)? {
+        guard let after = page.after else { return nil }
+        let parts = after.split(separator: "\u{1F}")
+        guard parts.count == 2, let id = UUID(uuidString: String(parts[1])), let at = DisclosureLeaf.date(String(parts[0])) else {
+            throw DomainError.invalidArgument(field: "page_token", zh: "分页令牌无效", en: "the page token is not valid")
+        }
+        return (at, id)
+    }
+}
+
+extension Fazhi_V1_DisclosureEntry {
+    init(_ entry: DisclosureEntry) {
+        self = .with {
+            $0.id = entry.id.uuidString.lowercased()
+            $0.action = entry.action.rawValue
+            $0.kind = entry.kind.rawValue
+            $0.subject = entry.subject
+            $0.title = entry.title
+            $0.refersTo = entry.refersTo?.uuidString.lowercased() ?? ""
+            $0.content = entry.content ?? ""
+            $0.contentSha256 = entry.contentSHA256
+            $0.category = entry.category ?? ""
+            $0.partyType = entry.partyType ?? ""
+            $0.itemCode = entry.itemCode ?? ""
+            $0.occurredOn = entry.occurredOn.description
+            $0.dueOn = entry.due?.description ?? ""
+            $0.dueProvisional = entry.dueProvisional
+            $0.state = entry.state.rawValue
+            $0.publishedAt = entry.publishedAt.map(DisclosureLeaf.timestamp) ?? ""
+            $0.late = entry.late ?? false
+            $0.supersededBy = entry.supersededBy?.uuidString.lowercased() ?? ""
+            $0.leafIndex = entry.leafIndex.map(Int64.init) ?? -1
+            $0.leaf = entry.leaf ?? Data()
+        }
+    }
+}
+
+extension DisclosureEntry {
+    /// An entry as a public answer carried it, for verifying it.
+    public init(_ message: Fazhi_V1_DisclosureEntry) throws {
+        func bad(_ field: String) -> DomainError {
+            DomainError.invalidArgument(field: field, zh: "公示条目的 \(field) 无效", en: "the entry's \(field) is not valid")
+        }
+        guard let id = UUID(uuidString: message.id) else { throw bad("id") }
+        guard let action = Action(rawValue: message.action) else { throw bad("action") }
+        guard let kind = Kind(rawValue: message.kind) else { throw bad("kind") }
+        guard let state = State(rawValue: message.state) else { throw bad("state") }
+        guard let occurred = try? CalendarDay(iso: message.occurredOn) else { throw bad("occurred_on") }
+        let published = message.publishedAt.isEmpty ? nil : DisclosureLeaf.date(message.publishedAt)
+        guard message.publishedAt.isEmpty || published != nil else { throw bad("published_at") }
+        self.init(stored: id, action: action, kind: kind, subject: message.subject, title: message.title,
+                  refersTo: UUID(uuidString: message.refersTo), content: message.content.isEmpty ? nil : message.content,
+                  contentSHA256: message.contentSha256, category: message.category.isEmpty ? nil : message.category,
+                  partyType: message.partyType.isEmpty ? nil : message.partyType, itemCode: message.itemCode.isEmpty ? nil : message.itemCode,
+                  occurredOn: occurred, due: try? CalendarDay(iso: message.dueOn), dueProvisional: message.dueProvisional, state: state,
+                  publishedAt: published, late: message.late, releasedBy: nil, supersededBy: UUID(uuidString: message.supersededBy),
+                  leaf: message.leaf.isEmpty ? nil : message.leaf, leafIndex: message.leafIndex >= 0 ? Int(message.leafIndex) : nil)
+    }
+}
