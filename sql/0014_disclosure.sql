@@ -72,6 +72,10 @@ CREATE INDEX disclosure_entries_due ON disclosure_entries (agency_id, due_on) WH
 -- moved forward, the leaf index set once. Everything the log commits to is frozen.
 CREATE FUNCTION fazhi_disclosure_entry_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
+        RAISE EXCEPTION 'disclosure entries are never deleted (a withdrawal erases content, the entry stays)'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'disclosure_entries_frozen';
+    END IF;
     IF OLD.leaf IS NOT NULL AND (
         NEW.leaf IS DISTINCT FROM OLD.leaf OR NEW.content_sha256 IS DISTINCT FROM OLD.content_sha256
         OR NEW.id <> OLD.id OR NEW.action <> OLD.action OR NEW.kind <> OLD.kind OR NEW.subject <> OLD.subject
@@ -84,8 +88,8 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER disclosure_entries_frozen BEFORE UPDATE ON disclosure_entries FOR EACH ROW EXECUTE FUNCTION fazhi_disclosure_entry_guard();
-CREATE TRIGGER disclosure_entries_no_delete BEFORE DELETE ON disclosure_entries FOR EACH ROW EXECUTE FUNCTION fazhi_refuse_change();
+CREATE TRIGGER disclosure_entries_frozen BEFORE UPDATE OR DELETE ON disclosure_entries FOR EACH ROW EXECUTE FUNCTION fazhi_disclosure_entry_guard();
+CREATE TRIGGER disclosure_entries_no_truncate BEFORE TRUNCATE ON disclosure_entries FOR EACH STATEMENT EXECUTE FUNCTION fazhi_disclosure_entry_guard();
 
 -- The log: the hash of every complete perfect subtree, and every signed checkpoint.
 CREATE TABLE disclosure_log_nodes (

@@ -166,6 +166,13 @@ import Testing
             }
 
             let owner = try await db.ownerConnection()
+            // Not even the owner deletes an entry while the guard stands.
+            for statement in ["DELETE FROM disclosure_entries", "TRUNCATE disclosure_entries CASCADE"] {
+                let refused = await #expect(throws: PostgresError.self) {
+                    try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { try await $0.simpleQuery(statement) }
+                }
+                #expect(refused?.message.contains("never deleted") == true, "\(statement)")
+            }
             func tamper(_ sql: String) async throws {
                 try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
                     try await c.simpleQuery("ALTER TABLE disclosure_entries DISABLE TRIGGER disclosure_entries_frozen")

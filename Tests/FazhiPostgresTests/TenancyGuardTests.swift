@@ -6,7 +6,8 @@ import Testing
 /// The guards inside the database: row-level security on every tenant table,
 /// append-only tables, and a server role that can do no more than it needs.
 @Suite(.timeLimit(.minutes(2))) struct TenancyGuardTests {
-    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items", "case_record"]
+    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items", "case_record",
+                                   "disclosure_log_nodes", "disclosure_checkpoints"]
 
     /// Creates two agencies and a user in each; returns their ids.
     func twoAgencies(_ owner: PostgresConnection) async throws -> (a: UUID, b: UUID) {
@@ -54,6 +55,10 @@ import Testing
                     """, [agency, kase, party])
                 try await c.execute("INSERT INTO case_record (agency_id, case_id, step, event, actor, text, at) VALUES ($1, $2, 'open', 'take', $3, '立案', now())",
                                     [agency, kase, UUID()])
+                // The disclosure log's first subtree and checkpoint.
+                try await c.execute("INSERT INTO disclosure_log_nodes (agency_id, level, index, hash) VALUES ($1, 0, 0, $2)", [agency, Data(repeating: 7, count: 32)])
+                try await c.execute("INSERT INTO disclosure_checkpoints (agency_id, size, root, note, created_at) VALUES ($1, 1, $2, 'note', now())",
+                                    [agency, Data(repeating: 7, count: 32)])
             }
         }
         return (a, b)
@@ -141,7 +146,8 @@ import Testing
             #expect(Set(guarded) == Set(Self.appendOnlyTables))
             let app = try await db.applicationConnection()
             for table in guarded {
-                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name", "case_record": "text"][table] ?? "status"
+                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name", "case_record": "text",
+                              "disclosure_log_nodes": "hash", "disclosure_checkpoints": "note"][table] ?? "status"
                 // CASCADE: a table others reference must reach the trigger, not stop at the foreign key.
                 for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table) CASCADE"] {
                     // The application role lacks the privilege outright.

@@ -10,7 +10,7 @@ public enum DisclosureVerification {
         /// The entries the failure is about, when known.
         public var entries: [UUID]
 
-        init(_ description: String, entries: [UUID] = []) {
+        public init(_ description: String, entries: [UUID] = []) {
             self.description = description
             self.entries = entries
         }
@@ -48,8 +48,10 @@ public enum DisclosureVerification {
         var changed: [UUID] = []
         for (index, entry) in entries.enumerated() {
             do { try checkContent(entry) } catch { changed.append(entry.id) }
-            let hash = DisclosureLeaf(entry, origin: checkpoint.origin).leafHash
+            let leaf = DisclosureLeaf(entry, origin: checkpoint.origin)
+            let hash = leaf.leafHash
             if let stored = storedLeafHashes, index < stored.count, stored[index] != hash { changed.append(entry.id) }
+            if let served = entry.leaf, served != leaf.encoded, changed.last != entry.id { changed.append(entry.id) }
             frontier.append(hash)
         }
         if !changed.isEmpty || frontier.root != checkpoint.root {
