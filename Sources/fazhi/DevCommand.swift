@@ -20,6 +20,7 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The gRPC port (bearer tokens).") var port = 7443
     @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
     @Option(name: .long, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
+    @Option(name: .long, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
 
     static let demoAgencyCode = "411202-MZ"
 
@@ -43,18 +44,21 @@ struct DevCommand: AsyncParsableCommand {
                 clientAuthorityPaths: [Self.demoAgencyCode: tls.agencyCA], clientAuthorityKeyPaths: [Self.demoAgencyCode: tls.agencyCAKey],
                 secrets: try Self.developmentSecrets()),
             metricsPort: metricsPort < 0 ? nil : metricsPort,
-            evidenceDirectory: DevelopmentState.stateDirectory.appendingPathComponent("evidence").path)
-        try await ServeCommand.serve(settings) { gateway in
+            evidenceDirectory: DevelopmentState.stateDirectory.appendingPathComponent("evidence").path,
+            portalPort: portalPort < 0 ? nil : portalPort)
+        try await ServeCommand.serve(settings) { gateway, portal in
             let ports = try await gateway.boundPorts()
             let info = DevInfo(
                 grpcAddress: "127.0.0.1:\(ports.main)", mtlsAddress: ports.mutualTLS.map { "127.0.0.1:\($0)" },
                 caFile: tls.caCertificate, agencyCode: Self.demoAgencyCode, username: admin.username, password: admin.password,
-                agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey, portalURL: nil)
+                agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey,
+                portalURL: portal.map { "https://127.0.0.1:\($0)/\(Self.demoAgencyCode)/disclosures" })
             try info.write()
             print("""
                 法治 Fazhi 开发环境已就绪 / ready
                   gRPC (TLS):    \(info.grpcAddress)   CA: \(info.caFile)
                   mutual TLS:    \(info.mtlsAddress ?? "off")
+                  公示门户 / portal: \(info.portalURL ?? "off")
                   机构 / agency: \(info.agencyCode)  用户 / user: \(info.username)  (password in \(DevInfo.file.path))
                   按 Ctrl-C 停止 / Ctrl-C stops the server (the database keeps running: fazhi db stop)
                 """)

@@ -20,11 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         bootstrapLogging()
         let settings = try await ServerSettings.load(configFile: config)
-        try await Self.serve(settings, announce: { _ in })
+        try await Self.serve(settings, announce: { _, _ in })
     }
 
-    /// Runs the gateway until SIGTERM or SIGINT; `announce` gets the bound ports once listening.
-    static func serve(_ settings: ServerSettings, announce: @escaping @Sendable (Gateway) async throws -> Void) async throws {
+    /// Runs the gateway (and the portal) until SIGTERM or SIGINT; `announce` gets the
+    /// gateway and the portal's bound port once listening.
+    static func serve(_ settings: ServerSettings, announce: @escaping @Sendable (Gateway, Int?) async throws -> Void) async throws {
         let logger = Logger(label: "fazhi.serve")
         let pool = ConnectionPool(
             configuration: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi"),
@@ -38,6 +39,16 @@ struct ServeCommand: AsyncParsableCommand {
         let disclosures = DisclosureWorker(pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
                                            logger: Logger(label: "fazhi.disclosure"))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway)), .init(service: disclosures)]
+        let (portalBound, portalBinding) = AsyncStream<Int>.makeStream()
+        if let port = settings.portalPort {
+            let portal = Portal(store: store, secrets: settings.gateway.secrets)
+            services.append(.init(service: try portal.application(
+                host: settings.portalHost, port: port, certificateChainPath: settings.gateway.certificateChainPath,
+                privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"),
+                onRunning: { portalBinding.yield($0); portalBinding.finish() })))
+        } else {
+            portalBinding.finish()
+        }
         if let port = settings.metricsPort {
             let metrics = MetricsServer(registry: MetricsServer.bootstrap(), host: settings.metricsHost, port: port)
             services.append(.init(service: metrics.application(logger: Logger(label: "fazhi.metrics"))))
@@ -49,11 +60,14 @@ struct ServeCommand: AsyncParsableCommand {
             tasks.addTask { try await group.run() }
             tasks.addTask {
                 let ports = try await gateway.boundPorts()
+                var portalPort: Int?
+                for await port in portalBound { portalPort = port }
                 logger.info("serving", metadata: [
                     "grpc": "\(settings.gateway.host):\(ports.main)",
                     "mtls": "\(ports.mutualTLS.map { "\(settings.gateway.host):\($0)" } ?? "off")",
+                    "portal": "\(portalPort.map { "https://\(settings.portalHost):\($0)" } ?? "off")",
                 ])
-                try await announce(gateway)
+                try await announce(gateway, portalPort)
             }
             try await tasks.waitForAll()
         }

@@ -16,6 +16,9 @@ struct ServerSettings {
     var metricsPort: Int? = 9464
     /// Where evidence files are kept; nil refuses uploads.
     var evidenceDirectory: String?
+    /// The public HTTPS portal (the server's certificate); nil turns it off.
+    var portalHost = "127.0.0.1"
+    var portalPort: Int? = 8443
 
     static func load(configFile: String?) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
@@ -34,6 +37,7 @@ struct ServerSettings {
         let secrets = try serverSecrets(config)
         let mutualTLSPort = config.int(forKey: "grpc.mtls_port", default: 7444)
         let metricsPort = config.int(forKey: "metrics.port", default: 9464)
+        let portalPort = config.int(forKey: "portal.port", default: 8443)
         return ServerSettings(
             databaseURL: databaseURL,
             poolSize: config.int(forKey: "database.pool_size", default: 16),
@@ -50,7 +54,9 @@ struct ServerSettings {
                 evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024)),
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
             metricsPort: metricsPort < 0 ? nil : metricsPort,
-            evidenceDirectory: config.string(forKey: "evidence.directory"))
+            evidenceDirectory: config.string(forKey: "evidence.directory"),
+            portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
+            portalPort: portalPort < 0 ? nil : portalPort)
     }
 
     /// `AGENCY=path` entries of a list setting, by agency.

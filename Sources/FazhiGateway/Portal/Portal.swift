@@ -1,0 +1,104 @@
+import FazhiDomain
+import Foundation
+import Hummingbird
+import HummingbirdHTTP2
+import Logging
+import NIOCore
+import NIOSSL
+
+/// 公示门户: the public HTTPS portal (no sign-in). Each agency's disclosures listed,
+/// searched and checked in the browser against the signed log; credential verification;
+/// the power list; and the log itself in the C2SP tlog-tiles layout, so transparency
+/// tools can audit it.
+public struct Portal: Sendable {
+    let store: any TenantStore
+    let disclosures: DisclosureWork
+    let log: DisclosureLog
+    let verification: PublicVerification
+    let powerList: PowerListAdministration
+    let clock: @Sendable () -> Date
+
+    public init(store: any TenantStore, secrets: ServerSecrets, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        disclosures = DisclosureWork(store: store)
+        log = DisclosureLog(store: store, sealer: secrets.signingKeys)
+        verification = PublicVerification(store: store)
+        powerList = PowerListAdministration(store: store)
+        self.clock = clock
+    }
+
+    /// The portal over HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with the server's certificate.
+    public func application(host: String, port: Int, certificateChainPath: String, privateKeyPath: String, logger: Logger,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return Application(
+            router: router(), server: try .http2Upgrade(tlsConfiguration: tls),
+            configuration: .init(address: .hostname(host, port: port), serverName: "fazhi"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/static/portal.css") { _, _ in Self.asset(PortalAssets.css, type: "text/css; charset=utf-8") }
+        router.get("/static/verify.js") { _, _ in Self.asset(PortalAssets.verifier, type: "text/javascript; charset=utf-8") }
+        router.get("/") { request, _ in try await home(request) }
+        router.get("/:agency") { request, context in
+            Response(status: .seeOther, headers: [.location: "/\(try context.parameters.require("agency"))/disclosures" + Self.languageSuffix(request)])
+        }
+        router.get("/:agency/disclosures") { request, context in try await list(request, agencyCode: try context.parameters.require("agency")) }
+        router.get("/:agency/disclosures/:id") { request, context in
+            try await entry(request, agencyCode: try context.parameters.require("agency"), id: try context.parameters.require("id"))
+        }
+        router.get("/:agency/verify") { request, context in try await verify(request, agencyCode: try context.parameters.require("agency")) }
+        router.get("/:agency/power-list") { request, context in try await powerListPage(request, agencyCode: try context.parameters.require("agency")) }
+        router.get("/:agency/log") { request, context in try await logPage(request, agencyCode: try context.parameters.require("agency")) }
+        router.get("/:agency/log/checkpoint") { _, context in try await checkpoint(agencyCode: try context.parameters.require("agency")) }
+        router.get("/:agency/log/key") { _, context in
+            let agency = try await agency(try context.parameters.require("agency"))
+            return Self.text(try await log.verifierKey(agency: agency).description + "\n")
+        }
+        router.get("/:agency/log/tile/**") { request, context in
+            let agency = try await agency(try context.parameters.require("agency"))
+            let rest = request.uri.path.split(separator: "/log/tile/", maxSplits: 1).last ?? ""
+            guard let path = TilePath(rest), let tile = try await log.tile(agency: agency, path) else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: tile)))
+        }
+        return router
+    }
+
+    // MARK: Helpers
+
+    static func asset(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func text(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            // Nothing but our own script and styles runs here.
+            .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func languageSuffix(_ request: Request) -> String { request.uri.queryParameters.get("lang") == "en" ? "?lang=en" : "" }
+
+    func agency(_ code: String) async throws -> Agency {
+        guard let agency = try await store.publicAgency(code: code) else { throw HTTPError(.notFound, message: "no such agency") }
+        return agency
+    }
+
+    func checkpoint(agencyCode: String) async throws -> Response {
+        let agency = try await agency(agencyCode)
+        guard let checkpoint = try await log.latestCheckpoint(agency: agency) else { throw HTTPError(.notFound, message: "the log has no checkpoint yet") }
+        return Self.text(checkpoint.note)
+    }
+}
