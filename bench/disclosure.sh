@@ -35,7 +35,7 @@ app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['appl
 portal=$(python3 -c "import json; print(json.load(open('.fazhi/dev.json'))['portal_url'])")
 
 echo "== machine: $(nproc) cores; PostgreSQL $("$(pg_config --bindir)/postgres" --version | awk '{print $3}')"
-echo "== publishing for ${seconds}s (the server's own worker also runs)"
+echo "== publishing for ${seconds}s (the server's own worker sequences the log)"
 "$bin/fazhi-bench" disclosure-publish --url "$app_url" --secret-file .fazhi/secrets.key --seconds "$seconds"
 echo "== inclusion proofs at $leaves leaves"
 "$bin/fazhi-bench" disclosure-proofs --url "$app_url" --secret-file .fazhi/secrets.key --leaves "$leaves"
