@@ -147,4 +147,37 @@ import Testing
             }
         }
     }
+    /// `fazhi disclosure verify`: the whole log against a checkpoint saved earlier, then
+    /// a row rewritten by direct SQL (content and its hash together) is reported, named,
+    /// with exit status 1.
+    @Test func disclosureVerifyReportsARewrittenRow() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in _ = try await CorpsFixture.make(harness, client) }
+            let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
+            try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+            try await DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys).sequence(agency: agency, at: harness.clock.now)
+            let saved = harness.files.directory.appendingPathComponent("checkpoint.txt").path
+            let environment = ["FAZHI_ADDRESS": "127.0.0.1:\(harness.port)", "FAZHI_CA_FILE": harness.files.serverCA,
+                               "XDG_CONFIG_HOME": harness.files.directory.appendingPathComponent("config").path]
+            let agencyFlag = ["--agency", GatewayHarness.agencyCode]
+            let first = try await fazhi(["disclosure", "verify", "--save", saved] + agencyFlag, environment: environment)
+            #expect(first.status == 0 && first.output.contains("verified: 1 entries"), "\(first.output)")
+            let listed = try await fazhi(["disclosure", "list", "--json"] + agencyFlag, environment: environment)
+            let id = try #require(listed.output.firstMatch(of: /"id" : "([0-9a-f-]{36})"/)?.1).description
+            let shown = try await fazhi(["disclosure", "show", id] + agencyFlag, environment: environment)
+            #expect(shown.status == 0 && shown.output.contains("verified: leaf 0 of 1"), "\(shown.output)")
+
+            let owner = try await harness.database.ownerConnection()
+            try await owner.transaction(TransactionOptions(agencyID: agency.id)) { c in
+                try await c.simpleQuery("ALTER TABLE disclosure_entries DISABLE TRIGGER disclosure_entries_frozen")
+                try await c.simpleQuery("UPDATE disclosure_entries SET content = replace(content, '社会组织管理', '养老服务')")
+                try await c.simpleQuery("UPDATE disclosure_entries SET content_sha256 = sha256(convert_to(content, 'UTF8'))")
+                try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
+            }
+            await owner.close()
+            let second = try await fazhi(["disclosure", "verify", "--checkpoint", saved] + agencyFlag, environment: environment)
+            #expect(second.status == 1 && second.output.contains("FAILED") && second.output.contains(id), "\(second.output)")
+        }
+    }
 }
+

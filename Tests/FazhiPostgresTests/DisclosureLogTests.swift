@@ -5,6 +5,13 @@ import FazhiTestSupport
 import Foundation
 import Testing
 
+extension Data {
+    /// Consecutive slices of `size` bytes.
+    func chunks(ofCount size: Int) -> [Data] {
+        stride(from: 0, to: count, by: size).map { Data(self[(startIndex + $0)..<Swift.min(startIndex + $0 + size, endIndex)]) }
+    }
+}
+
 @Suite(.timeLimit(.minutes(3))) struct DisclosureLogTests {
     static let secrets = try! ServerSecrets(secretBase64: ServerSecrets.generate())
 
@@ -90,6 +97,44 @@ import Testing
                 let proof = try await log.consistency(agency: fixture.agency, from: earlier.size, to: latest.size)
                 #expect(MerkleTree.verifyConsistency(oldSize: earlier.size, newSize: latest.size, oldRoot: earlier.root, newRoot: latest.root, proof: proof))
             }
+            await fixture.pool.close()
+        }
+    }
+
+    /// The log in the tlog-tiles layout: full and partial hash tiles and entry bundles,
+    /// from which an outside auditor recomputes every leaf hash and the signed root.
+    @Test func tilesLetAnAuditorRecomputeTheSignedRoot() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let now = Moment(instant: Date())
+            for n in 0..<300 { _ = try await Self.publish(fixture, subject: "T\(n)", at: now) }
+            let checkpoint = try #require(try await log.sequence(agency: fixture.agency, at: Date()))
+            #expect(checkpoint.size == 300)
+            // Level 0: a full tile of 256 hashes, then a partial one of 44.
+            let full = try #require(try await log.tile(agency: fixture.agency, TilePath(kind: .hashes(level: 0), index: 0)))
+            let partial = try #require(try await log.tile(agency: fixture.agency, TilePath(kind: .hashes(level: 0), index: 1, width: 44)))
+            #expect(full.count == 256 * 32 && partial.count == 44 * 32)
+            #expect(try await log.tile(agency: fixture.agency, TilePath(kind: .hashes(level: 0), index: 1)) == nil, "no full tile before its time")
+            #expect(try await log.tile(agency: fixture.agency, TilePath(kind: .hashes(level: 0), index: 2, width: 1)) == nil)
+            // Level 1 holds the one complete subtree of 256 leaves.
+            let upper = try #require(try await log.tile(agency: fixture.agency, TilePath(kind: .hashes(level: 1), index: 0, width: 1)))
+            // Entry bundles: each leaf behind its 16-bit big-endian length.
+            var leaves: [Data] = []
+            for (index, width) in [(0, 256), (1, 44)] {
+                var bundle = try #require(try await log.tile(agency: fixture.agency, TilePath(kind: .entries, index: index, width: width)))[...]
+                while !bundle.isEmpty {
+                    let length = Int(bundle[bundle.startIndex]) << 8 | Int(bundle[bundle.startIndex + 1])
+                    leaves.append(Data(bundle.dropFirst(2).prefix(length)))
+                    bundle = bundle.dropFirst(2 + length)
+                }
+            }
+            #expect(leaves.count == 300)
+            let hashes = leaves.map(MerkleTree.leafHash)
+            let tileHashes = (full + partial).chunks(ofCount: 32)
+            #expect(Array(tileHashes) == hashes, "the level-0 tiles hold the entries' leaf hashes")
+            #expect(upper == MerkleTree.root(of: hashes[..<256]))
+            #expect(MerkleTree.root(of: hashes[...]) == checkpoint.root, "the tiles add up to the signed root")
             await fixture.pool.close()
         }
     }
