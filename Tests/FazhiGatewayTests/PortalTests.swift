@@ -42,8 +42,10 @@ import Testing
 
     @Test func pagesRenderAndTheBrowserCheckPassesThenCatchesATamperedRow() async throws {
         try await GatewayHarness.with { harness in
-            try await harness.withClient { client in
-                _ = try await CorpsFixture.make(harness, client)
+            let code = try await harness.withClient { client in
+                let corps = try await CorpsFixture.make(harness, client)
+                return try await Fazhi_V1_CredentialService.Client(wrapping: client).getVerificationCode(
+                    .with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)).code
             }
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
             let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
@@ -70,6 +72,15 @@ import Testing
             #expect(page.contains("data-result=\"verified\""), "the in-browser check passes: \(page.suffix(600))")
             let verify = try await Self.chromium(base + "/verify?number=\(GatewayHarness.agencyCode)-\(Moment(instant: harness.clock.now).day.year)-00001")
             #expect(verify.contains("check ok"), "credential verification renders")
+            let scanned = try await Self.chromium(base + "/verify?code=" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            #expect(scanned.contains("check ok") && scanned.contains("社会组织管理"), "a scanned code verifies")
+            // One character of the signed part changed (not the last: base64's final
+            // character may carry only padding bits).
+            var altered = Array(code)
+            let middle = altered.count * 3 / 4
+            altered[middle] = altered[middle] == "A" ? "B" : "A"
+            let forged = try await Self.chromium(base + "/verify?code=" + String(altered).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(forged.contains("check bad"), "an altered code does not")
             let powerList = try await Self.chromium(base + "/power-list")
             #expect(powerList.contains("权责清单"))
 

@@ -146,11 +146,15 @@ extension Portal {
         let agency = try await agency(agencyCode)
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
         let number = request.uri.queryParameters.get("number").map { String($0.prefix(40)).trimmingCharacters(in: .whitespaces) } ?? ""
+        // A scanned code (亮证码) links here as ?code=…; its signature is checked with the agency's key.
+        let code = request.uri.queryParameters.get("code").map { String($0.prefix(400)) } ?? ""
         var body = "<h1>\(language.t("行政执法证核验", "Verify an enforcement credential"))</h1>"
         body += "<form class=\"filters\" method=\"get\">\(language.english ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")"
             + "<input name=\"number\" placeholder=\"411202-MZ-2026-00001\" value=\"\(HTML.escape(number))\"><button>\(language.t("核验", "Verify"))</button></form>"
-        if !number.isEmpty {
-            switch try await verification.byNumber(number, on: Moment(instant: clock()).day) {
+        if !number.isEmpty || !code.isEmpty {
+            let day = Moment(instant: clock()).day
+            let answer = code.isEmpty ? try await verification.byNumber(number, on: day) : try await verification.byCode(code, keys: log.keys, on: day)
+            switch answer {
             case .notValid:
                 body += "<div class=\"check bad\">\(language.t("查无此证，或证件无效。", "No such credential, or it is not valid."))</div>"
             case let .found(card):
