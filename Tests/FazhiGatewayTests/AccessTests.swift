@@ -17,6 +17,7 @@ let everyMethod: [MethodDescriptor] =
     + Fazhi_V1_CredentialService.Method.descriptors + Fazhi_V1_PowerListService.Method.descriptors
     + Fazhi_V1_PartyService.Method.descriptors + Fazhi_V1_CaseService.Method.descriptors
     + Fazhi_V1_CaseRecordService.Method.descriptors + Fazhi_V1_DisclosureService.Method.descriptors
+    + Fazhi_V1_StatisticsService.Method.descriptors
     + Grpc_Health_V1_Health.Method.descriptors
 
 func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifiedService)/\(method.method)" }
@@ -111,6 +112,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.DisclosureService/ReleaseDisclosure": ["compliance_officer"],
         "fazhi.v1.DisclosureService/WithdrawDisclosure": ["approver"],
         "fazhi.v1.DisclosureService/CorrectDisclosure": ["compliance_officer"],
+        "fazhi.v1.StatisticsService/GetAnnualStatistics": ["compliance_officer", "auditor"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

@@ -43,6 +43,9 @@ public enum AccessTable {
         "fazhi.v1.DisclosureService/WithdrawDisclosure": .roles(.approver, kind: .change),
         "fazhi.v1.DisclosureService/CorrectDisclosure": .roles(.complianceOfficer, kind: .change),
 
+        // 统计年报: compliance officers and auditors.
+        "fazhi.v1.StatisticsService/GetAnnualStatistics": .roles(.complianceOfficer, .auditor, kind: .read),
+
         // The enforcement corps: credential administrators write; auditors read all
         // (masked); an officer reads their own record (the use case checks whose).
         "fazhi.v1.CredentialService/CreateOfficer": .roles(.credentialAdmin, kind: .change),

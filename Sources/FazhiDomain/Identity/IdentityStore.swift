@@ -89,6 +89,7 @@ public protocol TenantTransaction: Sendable {
     var parties: any PartyRecords { get }
     var cases: any CaseRecords { get }
     var disclosures: any DisclosureRecords { get }
+    var statistics: any StatisticsRecords { get }
     /// The national calendar (platform data), for working-day deadlines.
     func workingDayCalendar() async throws -> WorkingDayCalendar
 

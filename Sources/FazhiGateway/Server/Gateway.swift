@@ -28,6 +28,7 @@ public final class Gateway: Sendable {
         Fazhi_V1_PartyService.descriptor.fullyQualifiedService,
         Fazhi_V1_CaseService.descriptor.fullyQualifiedService,
         Fazhi_V1_DisclosureService.descriptor.fullyQualifiedService,
+        Fazhi_V1_StatisticsService.descriptor.fullyQualifiedService,
         Fazhi_V1_CaseRecordService.descriptor.fullyQualifiedService,
         Grpc_Health_V1_Health.descriptor.fullyQualifiedService,
     ]
@@ -67,6 +68,7 @@ public final class Gateway: Sendable {
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
             DisclosureServiceAdapter(work: DisclosureWork(store: store), log: DisclosureLog(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
+            StatisticsServiceAdapter(work: StatisticsWork(store: store)),
             CaseRecordServiceAdapter(work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock),
             health,
         ]

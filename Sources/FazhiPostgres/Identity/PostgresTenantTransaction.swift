@@ -15,6 +15,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     var parties: any PartyRecords { PostgresPartyRecords(connection: connection, agencyID: agencyID) }
     var cases: any CaseRecords { PostgresCaseRecords(connection: connection, agencyID: agencyID) }
     var disclosures: any DisclosureRecords { PostgresDisclosureRecords(connection: connection, agencyID: agencyID) }
+    var statistics: any StatisticsRecords { PostgresStatisticsRecords(connection: connection, agencyID: agencyID) }
 
     func workingDayCalendar() async throws -> WorkingDayCalendar {
         WorkingDayCalendar(schedules: try await PostgresCalendarStore.schedules { try await connection.query($0) })

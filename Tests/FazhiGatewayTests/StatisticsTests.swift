@@ -1,0 +1,100 @@
+import FazhiDomain
+import FazhiGateway
+import FazhiPostgres
+import FazhiRPC
+import FazhiTestSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Testing
+
+/// The year's figures against a data set made in the test through the real services, with
+/// every answer known in advance.
+@Suite(.timeLimit(.minutes(3))) struct StatisticsTests {
+    @Test func everyFigureMatchesTheDataSet() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let corps = bench.corps
+                let li = bearer(corps.liToken), wang = bearer(corps.wangToken)
+                let two = [corps.liOfficerID, corps.wangOfficerID]
+                let cases = Fazhi_V1_CaseService.Client(wrapping: client)
+                func both(_ id: String, _ step: String, fine: String = "") async throws {
+                    _ = try await cases.takeStep(.with { $0.caseID = id; $0.step = step; $0.officerIds = two; $0.intendedFine = fine }, metadata: li)
+                    _ = try await cases.confirmStep(.with { $0.caseID = id }, metadata: wang)
+                }
+                func open(_ item: String, party: String) async throws -> String {
+                    let id = try await cases.openCase(.with { $0.itemCode = item; $0.partyID = party; $0.officerIds = two }, metadata: li).caseID
+                    _ = try await cases.confirmStep(.with { $0.caseID = id }, metadata: wang)
+                    return id
+                }
+                // A person, to prove no figure carries a name.
+                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(.with {
+                    $0.kind = "person"; $0.name = "赵六"; $0.idNumber = PartyServiceTests.personID; $0.area = "411202"
+                }, metadata: li).partyID
+                // Penalty 1: minor, 2 000 yuan, on the person.
+                let minor = try await open("MZ-CF-001", party: person)
+                try await both(minor, "investigate")
+                try await both(minor, "notify", fine: "2000")
+                _ = try await cases.approveCase(.with { $0.caseID = minor }, metadata: bench.approver)
+                _ = try await cases.decideCase(.with { $0.caseID = minor; $0.outcome = "罚款"; $0.legalBasis = "条例"; $0.fine = "2000" }, metadata: li)
+                // Penalty 2: major, 20 000.50 yuan, legal review returned once, then approved.
+                let major = try await open("MZ-CF-001", party: bench.partyID)
+                try await both(major, "investigate")
+                try await both(major, "notify", fine: "20000.50")
+                _ = try await cases.reviewCase(.with { $0.caseID = major; $0.outcome = "return"; $0.text = "补充证据" }, metadata: bench.reviewer)
+                try await both(major, "notify", fine: "20000.50")
+                _ = try await cases.reviewCase(.with { $0.caseID = major; $0.outcome = "approve"; $0.text = "同意" }, metadata: bench.reviewer)
+                _ = try await cases.approveCase(.with { $0.caseID = major }, metadata: bench.approver)
+                _ = try await cases.decideCase(.with { $0.caseID = major; $0.outcome = "罚款"; $0.legalBasis = "条例"; $0.fine = "20000.50" }, metadata: li)
+                // An inspection with two findings, one verified rectified in time.
+                let inspection = try await open("MZ-JC-002", party: bench.partyID)
+                try await both(inspection, "inspect")
+                let found = try await cases.recordFindings(.with {
+                    $0.caseID = inspection
+                    $0.findings = [.with { $0.checklistCode = "GEN-2"; $0.description_p = "财务制度未执行" }, .with { $0.checklistCode = "GEN-3"; $0.description_p = "消防隐患" }]
+                }, metadata: li)
+                try await both(inspection, "reinspect")
+                _ = try await cases.verifyRectification(.with { $0.caseID = inspection; $0.findingIds = [found.findings[0].findingID] }, metadata: li)
+
+                // Disclosures: the two credentials, the power list, the two decisions; one withdrawn.
+                let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
+                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
+                let decisions = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "decision" })
+                _ = try await disclosures.withdrawDisclosure(.with {
+                    $0.id = decisions.entries[0].id; $0.reason = "复议撤销"; $0.changedOn = Moment(instant: harness.clock.now).day.description
+                }, metadata: bench.approver)
+
+                let password = try await harness.createUser(client, adminToken: corps.adminToken, username: "qian", roles: [.complianceOfficer])
+                let compliance = bearer(try await harness.login(client, username: "qian", password: password))
+                let service = Fazhi_V1_StatisticsService.Client(wrapping: client)
+                let now = Moment(instant: harness.clock.now)
+                let s = try await service.getAnnualStatistics(.with { $0.year = Int32(now.day.year) }, metadata: compliance)
+                #expect(s.agencyCode == GatewayHarness.agencyCode && s.year == Int32(now.day.year))
+                #expect(s.officersAtYearEnd == 2 && s.validCredentialsAtYearEnd == 2)
+                #expect(s.credentialsIssued == 2 && s.credentialsRenewed == 0 && s.credentialsReplaced == 0 && s.credentialsReviewed == 0)
+                #expect(s.credentialsSuspended == 0 && s.credentialsRevoked == 0)
+                #expect(s.casesOpened == 3 && s.decisions == 2)
+                #expect(s.casesByItem.map { "\($0.itemCode):\($0.cases):\($0.decisions)" } == ["MZ-CF-001:2:2", "MZ-JC-002:1:0"])
+                #expect(s.casesByPowerCategory.map { "\($0.category):\($0.cases):\($0.decisions)" } == ["inspection:1:0", "penalty:2:2"])
+                #expect(s.inspections == 1 && s.findings == 2 && s.rectifiedOnTime == 1 && s.rectifiedLate == 0 && s.rectificationOpen == 1)
+                #expect(s.penaltyDecisions == 2 && s.totalFines == "22000.5")
+                #expect(s.legalReviewsApproved == 1 && s.legalReviewsReturned == 1 && s.legalReviewsRejected == 0)
+                #expect(s.disclosuresOnTime == 5 && s.disclosuresLate == 0 && s.withdrawals == 1)
+                let month = try #require(s.months.first { $0.month == Int32(now.day.month) })
+                #expect(s.months.count == 12 && month.casesOpened == 3 && month.decisions == 2 && month.inspections == 1 && month.disclosures == 5)
+                #expect(s.months.filter { $0.month != Int32(now.day.month) }.allSatisfy { $0.casesOpened == 0 && $0.decisions == 0 && $0.disclosures == 0 })
+                // Another year is empty; no figure names a person.
+                let before = try await service.getAnnualStatistics(.with { $0.year = Int32(now.day.year - 1) }, metadata: compliance)
+                #expect(before.casesOpened == 0 && before.credentialsIssued == 0 && before.officersAtYearEnd == 0 && before.totalFines == "0")
+                #expect(!s.textFormatString().contains("赵") && !s.textFormatString().contains(PartyServiceTests.personID))
+                // Officers may not read them; auditors may.
+                let denied = await #expect(throws: RPCError.self) { _ = try await service.getAnnualStatistics(.with { $0.year = 2026 }, metadata: li) }
+                #expect(denied?.code == .permissionDenied)
+                let bad = await #expect(throws: RPCError.self) { _ = try await service.getAnnualStatistics(.with { $0.year = 1900 }, metadata: compliance) }
+                #expect(bad?.code == .invalidArgument)
+            }
+        }
+    }
+}
