@@ -57,6 +57,11 @@ import Testing
                 try await both(inspection, "reinspect")
                 _ = try await cases.verifyRectification(.with { $0.caseID = inspection; $0.findingIds = [found.findings[0].findingID] }, metadata: li)
 
+                // 王's credential suspended after the acts: not valid at year end.
+                _ = try await Fazhi_V1_CredentialService.Client(wrapping: client).suspendCredential(.with {
+                    $0.credentialID = bench.wangCredential.credentialID; $0.reason = "调查"
+                }, metadata: bearer(corps.credentialAdminToken))
+
                 // Disclosures: the two credentials, the power list, the two decisions; one withdrawn.
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
                 try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
@@ -72,18 +77,19 @@ import Testing
                 let now = Moment(instant: harness.clock.now)
                 let s = try await service.getAnnualStatistics(.with { $0.year = Int32(now.day.year) }, metadata: compliance)
                 #expect(s.agencyCode == GatewayHarness.agencyCode && s.year == Int32(now.day.year))
-                #expect(s.officersAtYearEnd == 2 && s.validCredentialsAtYearEnd == 2)
+                #expect(s.officersAtYearEnd == 2 && s.validCredentialsAtYearEnd == 1)
                 #expect(s.credentialsIssued == 2 && s.credentialsRenewed == 0 && s.credentialsReplaced == 0 && s.credentialsReviewed == 0)
-                #expect(s.credentialsSuspended == 0 && s.credentialsRevoked == 0)
+                #expect(s.credentialsSuspended == 1 && s.credentialsRevoked == 0)
                 #expect(s.casesOpened == 3 && s.decisions == 2)
                 #expect(s.casesByItem.map { "\($0.itemCode):\($0.cases):\($0.decisions)" } == ["MZ-CF-001:2:2", "MZ-JC-002:1:0"])
                 #expect(s.casesByPowerCategory.map { "\($0.category):\($0.cases):\($0.decisions)" } == ["inspection:1:0", "penalty:2:2"])
                 #expect(s.inspections == 1 && s.findings == 2 && s.rectifiedOnTime == 1 && s.rectifiedLate == 0 && s.rectificationOpen == 1)
                 #expect(s.penaltyDecisions == 2 && s.totalFines == "22000.5")
                 #expect(s.legalReviewsApproved == 1 && s.legalReviewsReturned == 1 && s.legalReviewsRejected == 0)
-                #expect(s.disclosuresOnTime == 5 && s.disclosuresLate == 0 && s.withdrawals == 1)
+                // The suspension is a change of the personnel list too: six entries on time.
+                #expect(s.disclosuresOnTime == 6 && s.disclosuresLate == 0 && s.withdrawals == 1)
                 let month = try #require(s.months.first { $0.month == Int32(now.day.month) })
-                #expect(s.months.count == 12 && month.casesOpened == 3 && month.decisions == 2 && month.inspections == 1 && month.disclosures == 5)
+                #expect(s.months.count == 12 && month.casesOpened == 3 && month.decisions == 2 && month.inspections == 1 && month.disclosures == 6)
                 #expect(s.months.filter { $0.month != Int32(now.day.month) }.allSatisfy { $0.casesOpened == 0 && $0.decisions == 0 && $0.disclosures == 0 })
                 // Another year is empty; no figure names a person.
                 let before = try await service.getAnnualStatistics(.with { $0.year = Int32(now.day.year - 1) }, metadata: compliance)
