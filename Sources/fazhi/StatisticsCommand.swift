@@ -7,7 +7,7 @@ import GRPCCore
 /// `fazhi statistics ...`: 行政执法统计年报.
 struct StatisticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "statistics", abstract: "统计年报 / the year's enforcement figures (compliance officer, auditor).", subcommands: [Show.self])
+        commandName: "statistics", abstract: "统计年报 / the year's enforcement figures (compliance officer, auditor).", subcommands: [Show.self, Publish.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Your agency's figures for a year.")
@@ -44,6 +44,21 @@ struct StatisticsCommand: AsyncParsableCommand {
             print("")
             try printTable(["月 month", "立案 cases", "决定 decisions", "检查 inspections", "公示 disclosures"],
                            s.months.map { ["\($0.month)", "\($0.casesOpened)", "\($0.decisions)", "\($0.inspections)", "\($0.disclosures)"] }, json: false)
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a finished year's figures as a disclosure (compliance officer; due 31 January).")
+        @OptionGroup var client: ClientOptions
+        @Option(name: .long, help: "The year; default: last year.") var year: Int32?
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let year = year ?? Int32(Moment(instant: Date()).day.year - 1)
+            let response = try await client.withClient { grpc in
+                try await Fazhi_V1_StatisticsService.Client(wrapping: grpc).publishAnnualStatistics(.with { $0.year = year }, metadata: session.mutating())
+            }
+            try printTable(["disclosure_id", "due_on", "late"], [[response.disclosureID, response.dueOn, response.late ? "late" : ""]], json: client.json)
         }
     }
 }

@@ -113,6 +113,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.DisclosureService/WithdrawDisclosure": ["approver"],
         "fazhi.v1.DisclosureService/CorrectDisclosure": ["compliance_officer"],
         "fazhi.v1.StatisticsService/GetAnnualStatistics": ["compliance_officer", "auditor"],
+        "fazhi.v1.StatisticsService/PublishAnnualStatistics": ["compliance_officer"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

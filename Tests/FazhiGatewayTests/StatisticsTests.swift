@@ -100,6 +100,22 @@ import Testing
                 #expect(denied?.code == .permissionDenied)
                 let bad = await #expect(throws: RPCError.self) { _ = try await service.getAnnualStatistics(.with { $0.year = 1900 }, metadata: compliance) }
                 #expect(bad?.code == .invalidArgument)
+
+                // Publication: only a finished year; in January it is on time, and once only.
+                let unfinished = await #expect(throws: RPCError.self) {
+                    _ = try await service.publishAnnualStatistics(.with { $0.year = Int32(now.day.year) }, metadata: compliance)
+                }
+                #expect(unfinished?.code == .invalidArgument)
+                let january = Moment(instant: harness.clock.now.addingTimeInterval(40 * 86_400))
+                let caller = Caller(agency: agency, userID: UUID(), username: "qian", displayName: "钱", roles: [.complianceOfficer], proof: .session, sessionID: nil)
+                let work = StatisticsWork(store: harness.store)
+                let call = CallAudit(method: "fazhi.v1.StatisticsService/PublishAnnualStatistics", peer: "test", requestID: "r", elapsedMicroseconds: { 0 })
+                let entry = try await work.publish(caller, year: now.day.year, call: call, at: january)
+                #expect(entry.late == false && entry.due?.description == "\(now.day.year + 1)-01-31")
+                let published = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "annual_statistics" })
+                let fields = try JSONDecoder().decode([String: String].self, from: Data(try #require(published.entries.first).content.utf8))
+                #expect(published.entries.count == 1 && fields["cases_opened"] == "3" && fields["total_fines"] == "22000.5" && fields["withdrawals"] == "1")
+                await #expect(throws: DomainError.self) { _ = try await work.publish(caller, year: now.day.year, call: call, at: january) }
             }
         }
     }

@@ -27,6 +27,14 @@ public struct AgencySettings: Sendable, Equatable {
         return text
     }
 
+    /// A `month_day` setting ("01-31") as that day of `year` (29 February becomes the 28th
+    /// in a common year).
+    public func day(_ key: String, in year: Int) throws -> CalendarDay {
+        let parts = (values[key] ?? "").split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2 else { throw missing(key) }
+        return try (try? CalendarDay(year: year, month: parts[0], day: parts[1])) ?? CalendarDay(year: year, month: parts[0], day: parts[1] - 1)
+    }
+
     public func minutes(_ key: String) throws -> TimeInterval { TimeInterval(try integer(key)) * 60 }
 
     private func missing(_ key: String) -> SettingMissing { SettingMissing(key: key) }

@@ -148,4 +148,48 @@ public struct StatisticsWork: Sendable {
             return statistics
         }
     }
+
+    /// 年度执法数据公开: publishes a finished year's figures as a disclosure entry, due by
+    /// `disclosure.annual_statistics_due` (31 January) of the next year; later is allowed
+    /// and marked late. A year is published once; a mistake is corrected, not republished.
+    public func publish(_ caller: Caller, year: Int, call: CallAudit, at now: Moment) async throws -> DisclosureEntry {
+        guard year < now.day.year else {
+            throw DomainError.invalidArgument(field: "year", zh: "只能公开已结束年度的数据", en: "only a finished year's figures can be published")
+        }
+        let statistics = try await annual(caller, year: year)
+        call.target("statistics:\(year)")
+        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            let published = try await tx.disclosures.publicEntries(DisclosureFilter(kind: .annualStatistics), after: nil, limit: 1000)
+            guard !published.contains(where: { $0.subject == String(year) && $0.action == .publish }) else {
+                throw DomainError(.alreadyExists, zh: "\(year) 年度数据已公开；如有错误请更正", en: "the figures of \(year) are already published; correct them instead")
+            }
+            let due = try await tx.settings().day("disclosure.annual_statistics_due", in: year + 1)
+            var entry = DisclosureEntry(action: .publish, kind: .annualStatistics, subject: String(year), title: "\(year)年度行政执法数据",
+                                        content: Self.publicFields(statistics), occurredOn: now.day, due: due)
+            try entry.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
+            try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
+            return entry
+        }
+        call.markWritten()
+        return result
+    }
+
+    /// The figures as the public reads them: every count, and the acts by category.
+    static func publicFields(_ s: AnnualStatistics) -> [String: String] {
+        [
+            "year": String(s.year), "officers_at_year_end": String(s.officersAtYearEnd), "valid_credentials_at_year_end": String(s.validCredentialsAtYearEnd),
+            "credentials_issued": String(s.credentialsIssued), "credentials_renewed": String(s.credentialsRenewed),
+            "credentials_replaced": String(s.credentialsReplaced), "credentials_reviewed": String(s.credentialsReviewed),
+            "credentials_suspended": String(s.credentialsSuspended), "credentials_revoked": String(s.credentialsRevoked),
+            "cases_opened": String(s.casesOpened), "decisions": String(s.decisions),
+            "cases_by_power_category": s.casesByPowerCategory.map { "\($0.category) \($0.cases)/\($0.decisions)" }.joined(separator: "；"),
+            "inspections": String(s.inspections), "findings": String(s.findings), "rectified_on_time": String(s.rectifiedOnTime),
+            "rectified_late": String(s.rectifiedLate), "rectification_open": String(s.rectificationOpen),
+            "penalty_decisions": String(s.penaltyDecisions), "total_fines": "\(s.totalFines)",
+            "legal_reviews_approved": String(s.legalReviewsApproved), "legal_reviews_returned": String(s.legalReviewsReturned),
+            "legal_reviews_rejected": String(s.legalReviewsRejected), "disclosures_on_time": String(s.disclosuresOnTime),
+            "disclosures_late": String(s.disclosuresLate), "withdrawals": String(s.withdrawals),
+        ]
+    }
 }

@@ -20,6 +20,17 @@ extension Portal {
         "version": ("版本", "Version"), "added": ("新增事项", "Added"), "changed": ("变更事项", "Changed"), "removed": ("取消事项", "Removed"),
         "reason": ("理由", "Reason"), "withdrawn_entry": ("撤回的条目", "Withdrawn entry"), "withdrawn_subject": ("撤回的文书", "Withdrawn"),
         "changed_on": ("变更日期", "Changed on"), "correction_reason": ("更正理由", "Reason for correction"),
+        "year": ("年度", "Year"), "officers_at_year_end": ("年末执法人员", "Officers at year end"),
+        "valid_credentials_at_year_end": ("年末有效执法证", "Valid credentials at year end"), "credentials_issued": ("发证", "Credentials issued"),
+        "credentials_renewed": ("换证", "Renewed"), "credentials_replaced": ("补证", "Replaced"), "credentials_reviewed": ("年审", "Reviewed"),
+        "credentials_suspended": ("暂扣", "Suspended"), "credentials_revoked": ("吊销", "Revoked"), "cases_opened": ("立案（执法行为）", "Acts (cases)"),
+        "decisions": ("执法决定", "Decisions"), "cases_by_power_category": ("按职权类别（立案/决定）", "By power category (cases/decisions)"),
+        "inspections": ("检查", "Inspections"), "findings": ("发现问题", "Findings"), "rectified_on_time": ("按期整改", "Rectified on time"),
+        "rectified_late": ("逾期整改", "Rectified late"), "rectification_open": ("尚未整改", "Not yet rectified"),
+        "penalty_decisions": ("行政处罚", "Penalties"), "total_fines": ("罚款合计（元）", "Fines in total (yuan)"),
+        "legal_reviews_approved": ("法制审核通过", "Legal reviews approved"), "legal_reviews_returned": ("法制审核退回", "Returned"),
+        "legal_reviews_rejected": ("法制审核不予通过", "Rejected"), "disclosures_on_time": ("按期公示", "Disclosed on time"),
+        "disclosures_late": ("逾期公示", "Disclosed late"), "withdrawals": ("撤回公示", "Withdrawals"),
     ]
 
     func home(_ request: Request) async throws -> Response {

@@ -6,6 +6,16 @@ import GRPCCore
 /// `fazhi.v1.StatisticsService`: the year's figures for compliance officers and auditors.
 struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtocol {
     let work: StatisticsWork
+    let clock: @Sendable () -> Date
+
+    func publishAnnualStatistics(request: Fazhi_V1_PublishAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse {
+        let entry = try await work.publish(try CallScope.caller(), year: Int(request.year), call: CallScope.call, at: Moment(instant: clock()))
+        return .with {
+            $0.disclosureID = entry.id.uuidString.lowercased()
+            $0.dueOn = entry.due?.description ?? ""
+            $0.late = entry.late ?? false
+        }
+    }
 
     func getAnnualStatistics(request: Fazhi_V1_GetAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_AnnualStatistics {
         .init(try await work.annual(try CallScope.caller(), year: Int(request.year)))

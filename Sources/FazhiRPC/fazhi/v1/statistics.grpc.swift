@@ -36,9 +36,23 @@ public enum Fazhi_V1_StatisticsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "PublishAnnualStatistics" metadata.
+        public enum PublishAnnualStatistics: Sendable {
+            /// Request type for "PublishAnnualStatistics".
+            public typealias Input = Fazhi_V1_PublishAnnualStatisticsRequest
+            /// Response type for "PublishAnnualStatistics".
+            public typealias Output = Fazhi_V1_PublishAnnualStatisticsResponse
+            /// Descriptor for "PublishAnnualStatistics".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.StatisticsService"),
+                method: "PublishAnnualStatistics",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "fazhi.v1.StatisticsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
-            GetAnnualStatistics.descriptor
+            GetAnnualStatistics.descriptor,
+            PublishAnnualStatistics.descriptor
         ]
     }
 }
@@ -83,6 +97,25 @@ extension Fazhi_V1_StatisticsService {
             request: GRPCCore.StreamingServerRequest<Fazhi_V1_GetAnnualStatisticsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_AnnualStatistics>
+
+        /// Handle the "PublishAnnualStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+        /// > January of the next year; later is marked late). Returns the entry's id.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_PublishAnnualStatisticsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_PublishAnnualStatisticsResponse` messages.
+        func publishAnnualStatistics(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse>
     }
 
     /// Service protocol for the "fazhi.v1.StatisticsService" service.
@@ -111,6 +144,25 @@ extension Fazhi_V1_StatisticsService {
             request: GRPCCore.ServerRequest<Fazhi_V1_GetAnnualStatisticsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_AnnualStatistics>
+
+        /// Handle the "PublishAnnualStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+        /// > January of the next year; later is marked late). Returns the entry's id.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_PublishAnnualStatisticsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_PublishAnnualStatisticsResponse` message.
+        func publishAnnualStatistics(
+            request: GRPCCore.ServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse>
     }
 
     /// Simple service protocol for the "fazhi.v1.StatisticsService" service.
@@ -137,6 +189,25 @@ extension Fazhi_V1_StatisticsService {
             request: Fazhi_V1_GetAnnualStatisticsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Fazhi_V1_AnnualStatistics
+
+        /// Handle the "PublishAnnualStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+        /// > January of the next year; later is marked late). Returns the entry's id.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_PublishAnnualStatisticsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_PublishAnnualStatisticsResponse` to respond with.
+        func publishAnnualStatistics(
+            request: Fazhi_V1_PublishAnnualStatisticsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse
     }
 }
 
@@ -150,6 +221,17 @@ extension Fazhi_V1_StatisticsService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_AnnualStatistics>(),
             handler: { request, context in
                 try await self.getAnnualStatistics(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_StatisticsService.Method.PublishAnnualStatistics.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_PublishAnnualStatisticsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_PublishAnnualStatisticsResponse>(),
+            handler: { request, context in
+                try await self.publishAnnualStatistics(
                     request: request,
                     context: context
                 )
@@ -171,6 +253,17 @@ extension Fazhi_V1_StatisticsService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func publishAnnualStatistics(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse> {
+        let response = try await self.publishAnnualStatistics(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -182,6 +275,19 @@ extension Fazhi_V1_StatisticsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_AnnualStatistics> {
         return GRPCCore.ServerResponse<Fazhi_V1_AnnualStatistics>(
             message: try await self.getAnnualStatistics(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func publishAnnualStatistics(
+        request: GRPCCore.ServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse> {
+        return GRPCCore.ServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse>(
+            message: try await self.publishAnnualStatistics(
                 request: request.message,
                 context: context
             ),
@@ -221,6 +327,30 @@ extension Fazhi_V1_StatisticsService {
             deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_AnnualStatistics>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_AnnualStatistics>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "PublishAnnualStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+        /// > January of the next year; later is marked late). Returns the entry's id.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_PublishAnnualStatisticsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_PublishAnnualStatisticsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_PublishAnnualStatisticsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func publishAnnualStatistics<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_PublishAnnualStatisticsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_PublishAnnualStatisticsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -274,6 +404,41 @@ extension Fazhi_V1_StatisticsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "PublishAnnualStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+        /// > January of the next year; later is marked late). Returns the entry's id.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_PublishAnnualStatisticsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_PublishAnnualStatisticsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_PublishAnnualStatisticsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func publishAnnualStatistics<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_PublishAnnualStatisticsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_PublishAnnualStatisticsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_PublishAnnualStatisticsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_StatisticsService.Method.PublishAnnualStatistics.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -305,6 +470,36 @@ extension Fazhi_V1_StatisticsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_GetAnnualStatisticsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_AnnualStatistics>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishAnnualStatistics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+    /// > January of the next year; later is marked late). Returns the entry's id.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_PublishAnnualStatisticsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishAnnualStatistics<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_PublishAnnualStatisticsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.publishAnnualStatistics(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_PublishAnnualStatisticsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_PublishAnnualStatisticsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -342,6 +537,40 @@ extension Fazhi_V1_StatisticsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getAnnualStatistics(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishAnnualStatistics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Compliance officer: publishes a finished year's figures as a disclosure entry (due 31
+    /// > January of the next year; later is marked late). Returns the entry's id.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishAnnualStatistics<Result>(
+        _ message: Fazhi_V1_PublishAnnualStatisticsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_PublishAnnualStatisticsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_PublishAnnualStatisticsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.publishAnnualStatistics(
             request: request,
             options: options,
             onResponse: handleResponse
