@@ -7,7 +7,7 @@ import GRPCCore
 /// `fazhi statistics ...`: 行政执法统计年报.
 struct StatisticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "statistics", abstract: "统计年报 / the year's enforcement figures (compliance officer, auditor).", subcommands: [Show.self, Publish.self])
+        commandName: "statistics", abstract: "统计年报 / the year's enforcement figures (compliance officer, auditor).", subcommands: [Show.self, Publish.self, Export.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Your agency's figures for a year.")
@@ -61,4 +61,71 @@ struct StatisticsCommand: AsyncParsableCommand {
             try printTable(["disclosure_id", "due_on", "late"], [[response.disclosureID, response.dueOn, response.late ? "late" : ""]], json: client.json)
         }
     }
+}
+
+extension StatisticsCommand {
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the year's figures and case rows to a file (compliance officer, auditor).",
+            discussion: "The file appears only when complete (written beside it, then renamed); a progress bar shows on standard error.")
+        @OptionGroup var client: ClientOptions
+        @Option(name: .long, help: "The year; default: last year.") var year: Int32?
+        @Option(name: .long, help: "csv or json.") var format = "csv"
+        @Option(name: .long, help: "For csv: summary, categories, items, months or cases.") var table = "cases"
+        @Option(name: .shortAndLong, help: "The file to write.") var output: String
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let (year, format, table) = (year ?? Int32(Moment(instant: Date()).day.year - 1), format, table)
+            let destination = URL(fileURLWithPath: output)
+            let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).partial")
+            guard FileManager.default.createFile(atPath: partial.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let file = FileHandle(forWritingAtPath: partial.path) else {
+                throw CommandFailure("无法写入 / cannot write \(partial.path)")
+            }
+            let progress = ProgressBar()
+            do {
+                try await client.withClient { grpc in
+                    try await Fazhi_V1_StatisticsService.Client(wrapping: grpc).exportStatistics(.with {
+                        $0.year = year; $0.format = format; $0.table = table
+                    }, metadata: session.metadata) { response in
+                        for try await chunk in response.messages {
+                            try file.write(contentsOf: chunk.data)
+                            progress.show(rows: chunk.rowsWritten, of: chunk.rowsTotal, bytes: chunk.data.count)
+                        }
+                    }
+                }
+                try file.synchronize()
+                try file.close()
+                // rename(2) replaces the destination in one step: a reader sees the old file or the whole new one.
+                guard rename(partial.path, destination.path) == 0 else { throw CommandFailure("无法写入 / cannot rename to \(destination.path)") }
+                progress.finish()
+                print("已导出 / exported \(destination.path)")
+            } catch {
+                try? file.close()
+                try? FileManager.default.removeItem(at: partial)
+                progress.finish()
+                throw error
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn in place.
+final class ProgressBar: @unchecked Sendable {
+    private var bytes = 0
+    private var last = ContinuousClock.now - .seconds(1)
+
+    func show(rows: Int64, of total: Int64, bytes chunk: Int) {
+        bytes += chunk
+        guard ContinuousClock.now - last > .milliseconds(100) else { return }
+        last = .now
+        let fraction = total > 0 ? Double(rows) / Double(total) : 1
+        let filled = Int(fraction * 30)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%  %lld/%lld 行 rows  %.1f MiB", bar, fraction * 100, rows, total,
+                                                   Double(bytes) / 1_048_576).utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 }

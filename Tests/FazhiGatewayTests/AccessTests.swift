@@ -114,6 +114,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.DisclosureService/CorrectDisclosure": ["compliance_officer"],
         "fazhi.v1.StatisticsService/GetAnnualStatistics": ["compliance_officer", "auditor"],
         "fazhi.v1.StatisticsService/PublishAnnualStatistics": ["compliance_officer"],
+        "fazhi.v1.StatisticsService/ExportStatistics": ["compliance_officer", "auditor"],
     ]
 
     @Test func theRoleByMethodMatrix() async throws {

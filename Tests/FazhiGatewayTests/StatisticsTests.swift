@@ -6,6 +6,7 @@ import FazhiTestSupport
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import CSV
 import Testing
 
 /// The year's figures against a data set made in the test through the real services, with
@@ -100,6 +101,39 @@ import Testing
                 #expect(denied?.code == .permissionDenied)
                 let bad = await #expect(throws: RPCError.self) { _ = try await service.getAnnualStatistics(.with { $0.year = 1900 }, metadata: compliance) }
                 #expect(bad?.code == .invalidArgument)
+
+                // Exports: CSV (BOM, Chinese headers, RFC 4180) read back by an independent reader; JSON.
+                func export(_ format: String, _ table: String = "") async throws -> Data {
+                    try await service.exportStatistics(.with { $0.year = Int32(now.day.year); $0.format = format; $0.table = table }, metadata: compliance) { response in
+                        var data = Data()
+                        for try await chunk in response.messages { data.append(chunk.data) }
+                        return data
+                    }
+                }
+                let csv = try await export("csv")
+                #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]), "UTF-8 with a byte order mark")
+                let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
+                #expect(text.contains("\r\n") && !text.contains("赵六") && !text.contains(PartyServiceTests.personID))
+                let reader = try CSVReader(string: text, hasHeaderRow: true)
+                #expect(reader.headerRow == CaseExportRow.headers)
+                var rows: [[String]] = []
+                while let row = reader.next() { rows.append(row) }
+                #expect(rows.count == 3 && rows.allSatisfy { $0.count == CaseExportRow.headers.count })
+                #expect(Set(rows.map { $0[4] }) == ["自然人", "湖滨区某某协会"], "organizations named, persons never")
+                #expect(Set(rows.map { $0[11] }) == ["2000", "20000.5", ""])
+                let summary = try CSVReader(string: String(decoding: try await export("csv", "summary").dropFirst(3), as: UTF8.self), hasHeaderRow: true)
+                var figures: [String: String] = [:]
+                while let row = summary.next() { figures[row[0]] = row[1] }
+                #expect(figures["罚款合计（元）"] == "22000.5" && figures["立案（执法行为）"] == "3" && figures["按职权类别（立案/决定）"] == "inspection 1/0；penalty 2/2")
+                struct Exported: Decodable { let statistics: AnnualStatistics; let cases: [CaseExportRow] }
+                let json = try JSONDecoder().decode(Exported.self, from: try await export("json"))
+                #expect(json.statistics.casesOpened == 3 && json.statistics.totalFines == Decimal(string: "22000.5") && json.cases.count == 3)
+                let officerExport = await #expect(throws: RPCError.self) {
+                    _ = try await service.exportStatistics(.with { $0.year = Int32(now.day.year) }, metadata: li) { response in
+                        for try await _ in response.messages {}
+                    }
+                }
+                #expect(officerExport?.code == .permissionDenied)
 
                 // Publication: only a finished year; in January it is on time, and once only.
                 let unfinished = await #expect(throws: RPCError.self) {

@@ -46,6 +46,7 @@ public enum AccessTable {
         // 统计年报: compliance officers and auditors.
         "fazhi.v1.StatisticsService/GetAnnualStatistics": .roles(.complianceOfficer, .auditor, kind: .read),
         "fazhi.v1.StatisticsService/PublishAnnualStatistics": .roles(.complianceOfficer, kind: .change),
+        "fazhi.v1.StatisticsService/ExportStatistics": .roles(.complianceOfficer, .auditor, kind: .read),
 
         // The enforcement corps: credential administrators write; auditors read all
         // (masked); an officer reads their own record (the use case checks whose).

@@ -130,6 +130,10 @@ public struct AnnualStatistics: Sendable, Equatable, Codable {
 public protocol StatisticsRecords: Sendable {
     /// Every figure of `year` except the agency's name and code.
     func annual(year: Int, into statistics: inout AnnualStatistics) async throws
+    /// How many cases were opened or decided in `year`.
+    func caseRowCount(year: Int) async throws -> Int
+    /// Those cases in id order after `after`, at most `limit`.
+    func caseRows(year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow]
 }
 
 /// Compliance officers and auditors read the year's figures.
@@ -147,6 +151,16 @@ public struct StatisticsWork: Sendable {
             try await tx.statistics.annual(year: year, into: &statistics)
             return statistics
         }
+    }
+
+    /// The case rows of `year`, page by page, each page its own short transaction, so an
+    /// export of any size holds one page in memory.
+    public func caseRows(_ caller: Caller, year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRows(year: year, after: after, limit: limit) }
+    }
+
+    public func caseRowCount(_ caller: Caller, year: Int) async throws -> Int {
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowCount(year: year) }
     }
 
     /// 年度执法数据公开: publishes a finished year's figures as a disclosure entry, due by
@@ -175,8 +189,25 @@ public struct StatisticsWork: Sendable {
         return result
     }
 
+    /// The order and Chinese names of the published figures.
+    public static let fieldOrder = [
+        "year", "officers_at_year_end", "valid_credentials_at_year_end", "credentials_issued", "credentials_renewed", "credentials_replaced",
+        "credentials_reviewed", "credentials_suspended", "credentials_revoked", "cases_opened", "decisions", "cases_by_power_category", "inspections",
+        "findings", "rectified_on_time", "rectified_late", "rectification_open", "penalty_decisions", "total_fines", "legal_reviews_approved",
+        "legal_reviews_returned", "legal_reviews_rejected", "disclosures_on_time", "disclosures_late", "withdrawals",
+    ]
+
+    public static let fieldNames = [
+        "year": "年度", "officers_at_year_end": "年末执法人员", "valid_credentials_at_year_end": "年末有效执法证", "credentials_issued": "发证",
+        "credentials_renewed": "换证", "credentials_replaced": "补证", "credentials_reviewed": "年审", "credentials_suspended": "暂扣",
+        "credentials_revoked": "吊销", "cases_opened": "立案（执法行为）", "decisions": "执法决定", "cases_by_power_category": "按职权类别（立案/决定）",
+        "inspections": "检查", "findings": "发现问题", "rectified_on_time": "按期整改", "rectified_late": "逾期整改", "rectification_open": "尚未整改",
+        "penalty_decisions": "行政处罚", "total_fines": "罚款合计（元）", "legal_reviews_approved": "法制审核通过", "legal_reviews_returned": "法制审核退回",
+        "legal_reviews_rejected": "法制审核不予通过", "disclosures_on_time": "按期公示", "disclosures_late": "逾期公示", "withdrawals": "撤回公示",
+    ]
+
     /// The figures as the public reads them: every count, and the acts by category.
-    static func publicFields(_ s: AnnualStatistics) -> [String: String] {
+    public static func publicFields(_ s: AnnualStatistics) -> [String: String] {
         [
             "year": String(s.year), "officers_at_year_end": String(s.officersAtYearEnd), "valid_credentials_at_year_end": String(s.validCredentialsAtYearEnd),
             "credentials_issued": String(s.credentialsIssued), "credentials_renewed": String(s.credentialsRenewed),

@@ -17,6 +17,36 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
         }
     }
 
+    func exportStatistics(request: Fazhi_V1_ExportStatisticsRequest, response: RPCWriter<Fazhi_V1_ExportChunk>, context: ServerContext) async throws {
+        guard let format = StatisticsExportFormat(rawValue: request.format.isEmpty ? "csv" : request.format) else {
+            throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv 或 json", en: "format must be csv or json")
+        }
+        guard let table = StatisticsTable(rawValue: request.table.isEmpty ? "cases" : request.table) else {
+            throw DomainError.invalidArgument(field: "table", zh: "表须为 summary、categories、items、months 或 cases",
+                                              en: "table must be summary, categories, items, months or cases")
+        }
+        let caller = try CallScope.caller()
+        let year = Int(request.year)
+        let statistics = try await work.annual(caller, year: year)
+        CallScope.call.target("statistics:\(year)")
+        let withCases = format == .json || table == .cases
+        let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
+        try await response.write(.with { $0.data = try format.head(statistics, table: table); $0.rowsTotal = Int64(total) })
+        var written = 0
+        var after: UUID?
+        while withCases {
+            let page = try await work.caseRows(caller, year: year, after: after, limit: 2000)
+            guard !page.isEmpty else { break }
+            let data = try format.rows(page, first: written == 0)
+            written += page.count
+            after = page.last?.caseID
+            try await response.write(.with { $0.data = data; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+            if page.count < 2000 { break }
+        }
+        let tail = format.tail
+        if !tail.isEmpty { try await response.write(.with { $0.data = tail; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) }) }
+    }
+
     func getAnnualStatistics(request: Fazhi_V1_GetAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_AnnualStatistics {
         .init(try await work.annual(try CallScope.caller(), year: Int(request.year)))
     }

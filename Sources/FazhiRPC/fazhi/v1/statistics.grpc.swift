@@ -49,10 +49,24 @@ public enum Fazhi_V1_StatisticsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ExportStatistics" metadata.
+        public enum ExportStatistics: Sendable {
+            /// Request type for "ExportStatistics".
+            public typealias Input = Fazhi_V1_ExportStatisticsRequest
+            /// Response type for "ExportStatistics".
+            public typealias Output = Fazhi_V1_ExportChunk
+            /// Descriptor for "ExportStatistics".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.StatisticsService"),
+                method: "ExportStatistics",
+                type: .serverStreaming
+            )
+        }
         /// Descriptors for all methods in the "fazhi.v1.StatisticsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetAnnualStatistics.descriptor,
-            PublishAnnualStatistics.descriptor
+            PublishAnnualStatistics.descriptor,
+            ExportStatistics.descriptor
         ]
     }
 }
@@ -116,6 +130,26 @@ extension Fazhi_V1_StatisticsService {
             request: GRPCCore.StreamingServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse>
+
+        /// Handle the "ExportStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+        /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+        /// > rows; natural persons never are.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_ExportStatisticsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_ExportChunk` messages.
+        func exportStatistics(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_ExportStatisticsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ExportChunk>
     }
 
     /// Service protocol for the "fazhi.v1.StatisticsService" service.
@@ -163,6 +197,26 @@ extension Fazhi_V1_StatisticsService {
             request: GRPCCore.ServerRequest<Fazhi_V1_PublishAnnualStatisticsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_PublishAnnualStatisticsResponse>
+
+        /// Handle the "ExportStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+        /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+        /// > rows; natural persons never are.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ExportStatisticsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_ExportChunk` messages.
+        func exportStatistics(
+            request: GRPCCore.ServerRequest<Fazhi_V1_ExportStatisticsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ExportChunk>
     }
 
     /// Simple service protocol for the "fazhi.v1.StatisticsService" service.
@@ -208,6 +262,27 @@ extension Fazhi_V1_StatisticsService {
             request: Fazhi_V1_PublishAnnualStatisticsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse
+
+        /// Handle the "ExportStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+        /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+        /// > rows; natural persons never are.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_ExportStatisticsRequest` message.
+        ///   - response: A response stream of `Fazhi_V1_ExportChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func exportStatistics(
+            request: Fazhi_V1_ExportStatisticsRequest,
+            response: GRPCCore.RPCWriter<Fazhi_V1_ExportChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -232,6 +307,17 @@ extension Fazhi_V1_StatisticsService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_PublishAnnualStatisticsResponse>(),
             handler: { request, context in
                 try await self.publishAnnualStatistics(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Fazhi_V1_StatisticsService.Method.ExportStatistics.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ExportStatisticsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ExportChunk>(),
+            handler: { request, context in
+                try await self.exportStatistics(
                     request: request,
                     context: context
                 )
@@ -264,6 +350,17 @@ extension Fazhi_V1_StatisticsService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func exportStatistics(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_ExportStatisticsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ExportChunk> {
+        let response = try await self.exportStatistics(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -292,6 +389,23 @@ extension Fazhi_V1_StatisticsService.SimpleServiceProtocol {
                 context: context
             ),
             metadata: [:]
+        )
+    }
+
+    public func exportStatistics(
+        request: GRPCCore.ServerRequest<Fazhi_V1_ExportStatisticsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ExportChunk> {
+        return GRPCCore.StreamingServerResponse<Fazhi_V1_ExportChunk>(
+            metadata: [:],
+            producer: { writer in
+                try await self.exportStatistics(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
         )
     }
 }
@@ -351,6 +465,31 @@ extension Fazhi_V1_StatisticsService {
             deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_PublishAnnualStatisticsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_PublishAnnualStatisticsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ExportStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+        /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+        /// > rows; natural persons never are.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ExportStatisticsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_ExportStatisticsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_ExportChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func exportStatistics<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_ExportStatisticsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_ExportStatisticsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_ExportChunk>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_ExportChunk>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -439,6 +578,40 @@ extension Fazhi_V1_StatisticsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ExportStatistics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+        /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+        /// > rows; natural persons never are.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_ExportStatisticsRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_ExportStatisticsRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_ExportChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func exportStatistics<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_ExportStatisticsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_ExportStatisticsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_ExportChunk>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_ExportChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Fazhi_V1_StatisticsService.Method.ExportStatistics.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -500,6 +673,35 @@ extension Fazhi_V1_StatisticsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_PublishAnnualStatisticsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_PublishAnnualStatisticsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExportStatistics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+    /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+    /// > rows; natural persons never are.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_ExportStatisticsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exportStatistics<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_ExportStatisticsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_ExportChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.exportStatistics(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ExportStatisticsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ExportChunk>(),
             options: options,
             onResponse: handleResponse
         )
@@ -571,6 +773,39 @@ extension Fazhi_V1_StatisticsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.publishAnnualStatistics(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExportStatistics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Compliance officers and auditors: the year's figures and case-level rows as a file,
+    /// > streamed in chunks (constant memory on both sides). Organizations are named in case
+    /// > rows; natural persons never are.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exportStatistics<Result>(
+        _ message: Fazhi_V1_ExportStatisticsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Fazhi_V1_ExportChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_ExportStatisticsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.exportStatistics(
             request: request,
             options: options,
             onResponse: handleResponse

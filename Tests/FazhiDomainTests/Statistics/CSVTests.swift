@@ -1,0 +1,17 @@
+@testable import FazhiDomain
+import Foundation
+import Testing
+
+@Suite struct CSVTests {
+    @Test func fieldsAreQuotedAsRFC4180Says() {
+        #expect(CSV.record(["a", "b"]) == "a,b\r\n")
+        #expect(CSV.record(["湖滨区, 某协会", "说\"明\"", "两\n行", ""]) == "\"湖滨区, 某协会\",\"说\"\"明\"\"\",\"两\n行\",\r\n")
+        #expect(CSV.record(["\r\n"]) == "\"\r\n\"\r\n")
+    }
+
+    @Test func aPersonIsNeverNamedInACaseRow() {
+        let row = CaseExportRow(caseID: UUID(), itemCode: "MZ-CF-001", itemName: "处罚", category: "penalty", party: "赵六", partyType: "person",
+                                area: "411202", openedOn: nil, status: "open", decisionNumber: nil, decidedOn: nil, fine: nil)
+        #expect(row.party == CaseExportRow.naturalPerson && !row.fields.contains("赵六"))
+    }
+}
