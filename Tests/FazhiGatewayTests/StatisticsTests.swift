@@ -128,6 +128,22 @@ import Testing
                 struct Exported: Decodable { let statistics: AnnualStatistics; let cases: [CaseExportRow] }
                 let json = try JSONDecoder().decode(Exported.self, from: try await export("json"))
                 #expect(json.statistics.casesOpened == 3 && json.statistics.totalFines == Decimal(string: "22000.5") && json.cases.count == 3)
+                // XLSX: a sheet per table; LibreOffice opens it, and each sheet converted back to
+                // CSV holds what the CSV export of that table holds.
+                let xlsx = try await export("xlsx")
+                #expect(xlsx.starts(with: [0x50, 0x4B, 0x03, 0x04]), "a ZIP package")
+                let sheets = try await Self.libreOfficeSheets(xlsx)
+                for table in StatisticsTable.allCases {
+                    let ours = try CSVReader(string: String(decoding: try await export("csv", table.rawValue).dropFirst(3), as: UTF8.self), hasHeaderRow: false)
+                    var expected: [[String]] = []
+                    while let row = ours.next() { expected.append(row) }
+                    let theirs = try CSVReader(string: try #require(sheets[table.title], "sheet \(table.title) missing: \(sheets.keys)"), hasHeaderRow: false)
+                    var converted: [[String]] = []
+                    while let row = theirs.next() { converted.append(row) }
+                    #expect(converted == expected, "sheet \(table.title)")
+                }
+                let html = String(decoding: try await export("html"), as: UTF8.self)
+                #expect(html.contains("<svg") && html.contains("罚款合计（元）") && html.contains("22000.5") && !html.contains("赵六"))
                 let officerExport = await #expect(throws: RPCError.self) {
                     _ = try await service.exportStatistics(.with { $0.year = Int32(now.day.year) }, metadata: li) { response in
                         for try await _ in response.messages {}
@@ -150,6 +166,36 @@ import Testing
                 let fields = try JSONDecoder().decode([String: String].self, from: Data(try #require(published.entries.first).content.utf8))
                 #expect(published.entries.count == 1 && fields["cases_opened"] == "3" && fields["total_fines"] == "22000.5" && fields["withdrawals"] == "1")
                 await #expect(throws: DomainError.self) { _ = try await work.publish(caller, year: now.day.year, call: call, at: january) }
+            }
+        }
+    }
+
+    /// Converts an .xlsx with LibreOffice (Debian's libreoffice-calc-nogui) to one CSV per
+    /// sheet; returns each sheet's CSV text by sheet name. Runs on a thread of its own.
+    static func libreOfficeSheets(_ workbook: Data) async throws -> [String: String] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lo-\(UUID().uuidString)")
+                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                    defer { try? FileManager.default.removeItem(at: directory) }
+                    let file = directory.appendingPathComponent("export.xlsx")
+                    try workbook.write(to: file)
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/soffice")
+                    // UTF-8 (76), comma, double quote, every sheet (-1) to its own file.
+                    process.arguments = ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--convert-to",
+                                         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", directory.path, file.path]
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    process.waitUntilExit()
+                    var sheets: [String: String] = [:]
+                    for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("export-") && name.hasSuffix(".csv") {
+                        sheets[String(name.dropFirst("export-".count).dropLast(4))] = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+                    }
+                    return sheets
+                })
             }
         }
     }

@@ -18,8 +18,9 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     }
 
     func exportStatistics(request: Fazhi_V1_ExportStatisticsRequest, response: RPCWriter<Fazhi_V1_ExportChunk>, context: ServerContext) async throws {
-        guard let format = StatisticsExportFormat(rawValue: request.format.isEmpty ? "csv" : request.format) else {
-            throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv 或 json", en: "format must be csv or json")
+        let format = request.format.isEmpty ? "csv" : request.format
+        guard ["csv", "json", "xlsx", "html"].contains(format) else {
+            throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv、json、xlsx 或 html", en: "format must be csv, json, xlsx or html")
         }
         guard let table = StatisticsTable(rawValue: request.table.isEmpty ? "cases" : request.table) else {
             throw DomainError.invalidArgument(field: "table", zh: "表须为 summary、categories、items、months 或 cases",
@@ -29,22 +30,67 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
         let year = Int(request.year)
         let statistics = try await work.annual(caller, year: year)
         CallScope.call.target("statistics:\(year)")
-        let withCases = format == .json || table == .cases
-        let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
-        try await response.write(.with { $0.data = try format.head(statistics, table: table); $0.rowsTotal = Int64(total) })
-        var written = 0
-        var after: UUID?
-        while withCases {
-            let page = try await work.caseRows(caller, year: year, after: after, limit: 2000)
-            guard !page.isEmpty else { break }
-            let data = try format.rows(page, first: written == 0)
-            written += page.count
-            after = page.last?.caseID
-            try await response.write(.with { $0.data = data; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
-            if page.count < 2000 { break }
+        switch format {
+        case "html":
+            try await response.write(.with { $0.data = Data(StatisticsReport.html(statistics).utf8) })
+        case "xlsx":
+            try await xlsx(statistics, caller: caller, response: response)
+        default:
+            let textFormat = StatisticsExportFormat(rawValue: format)!
+            let withCases = textFormat == .json || table == .cases
+            let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
+            try await response.write(.with { $0.data = try textFormat.head(statistics, table: table); $0.rowsTotal = Int64(total) })
+            var written = 0
+            if withCases {
+                try await eachCasePage(caller, year: year) { page in
+                    let data = try textFormat.rows(page, first: written == 0)
+                    written += page.count
+                    try await response.write(.with { $0.data = data; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+                }
+            }
+            let tail = textFormat.tail
+            if !tail.isEmpty { try await response.write(.with { $0.data = tail; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) }) }
         }
-        let tail = format.tail
-        if !tail.isEmpty { try await response.write(.with { $0.data = tail; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) }) }
+    }
+
+    /// Every case row of the year, a page at a time.
+    private func eachCasePage(_ caller: Caller, year: Int, _ body: ([CaseExportRow]) async throws -> Void) async throws {
+        var after: UUID?
+        while true {
+            let page = try await work.caseRows(caller, year: year, after: after, limit: 2000)
+            guard !page.isEmpty else { return }
+            try await body(page)
+            after = page.last?.caseID
+            if page.count < 2000 { return }
+        }
+    }
+
+    /// A sheet per table; built on disk, then sent in 64 KiB chunks.
+    private func xlsx(_ statistics: AnnualStatistics, caller: Caller, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
+        let workbook = try XLSXWorkbook()
+        let numeric = { (text: String) -> XLSXWorkbook.Cell in Decimal(string: text) != nil && !text.isEmpty && text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) ? .number(text) : .text(text) }
+        for table in [StatisticsTable.summary, .categories, .items, .months] {
+            try workbook.beginSheet(table.title)
+            let (headers, rows) = table.rows(statistics)
+            try workbook.row(headers.map { .text($0) })
+            for row in rows { try workbook.row(row.map(numeric)) }
+        }
+        try workbook.beginSheet(StatisticsTable.cases.title)
+        try workbook.row(CaseExportRow.headers.map { .text($0) })
+        let total = try await work.caseRowCount(caller, year: statistics.year)
+        var written = 0
+        try await eachCasePage(caller, year: statistics.year) { page in
+            for row in page {
+                try workbook.row(row.fields.enumerated().map { $0.offset == 11 && !$0.element.isEmpty ? .number($0.element) : .text($0.element) })
+            }
+            written += page.count
+        }
+        let file = try workbook.finish()
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+            try await response.write(.with { $0.data = chunk; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+        }
     }
 
     func getAnnualStatistics(request: Fazhi_V1_GetAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_AnnualStatistics {

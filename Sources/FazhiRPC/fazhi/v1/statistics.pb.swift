@@ -35,7 +35,8 @@ public nonisolated struct Fazhi_V1_ExportStatisticsRequest: Sendable {
 
   public var year: Int32 = 0
 
-  /// csv (UTF-8 with BOM, Chinese headers, RFC 4180) or json.
+  /// csv (UTF-8 with BOM, Chinese headers, RFC 4180), json, xlsx (a sheet per table) or
+  /// html (a report with SVG charts, without case rows).
   public var format: String = String()
 
   /// For csv, the one table: summary, categories, items, months or cases (default cases).
