@@ -158,34 +158,3 @@ struct RepeatedChunks: AsyncSequence, Sendable {
     }
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunk: chunk, remaining: count) }
 }
-
-/// Samples this process's resident set size every 20 ms on a thread of its own.
-final class MemorySampler: @unchecked Sendable {
-    private let lock = NSLock()
-    private var peak = 0
-    private var running = false
-
-    static func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return 0 }
-        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
-    }
-
-    func start() -> Int {
-        let baseline = Self.residentBytes()
-        lock.withLock { peak = baseline; running = true }
-        Thread.detachNewThread { [self] in
-            while lock.withLock({ running }) {
-                let now = Self.residentBytes()
-                lock.withLock { peak = max(peak, now) }
-                usleep(20_000)
-            }
-        }
-        return baseline
-    }
-
-    func stop() -> Int {
-        lock.withLock { running = false; return max(peak, Self.residentBytes()) }
-    }
-}

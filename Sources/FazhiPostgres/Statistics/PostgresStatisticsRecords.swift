@@ -130,7 +130,9 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         }
     }
 
-    /// Cases opened or decided in the year, with their item and party.
+    /// Cases opened or decided in the year, with their item and party. The conditions sit
+    /// on `cases` itself, so a page walks the primary key in order instead of sorting the
+    /// year.
     private static let yearCases = """
         SELECT c.id, c.item_code, i.name, i.category, p.name AS party, p.kind AS party_type, c.area, c.status, c.decision_number, c.fine,
                coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS opened_on,
@@ -139,21 +141,21 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
         JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
         WHERE c.agency_id = $1
-        """
-
-    private static let inYear = """
-        ((opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1))
-         OR (decided_on >= make_date($2, 1, 1) AND decided_on < make_date($2 + 1, 1, 1)))
+          AND ((coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) >= make_date($2, 1, 1)
+                AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) < make_date($2 + 1, 1, 1))
+               OR (to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) >= \(bounds)
+                   AND to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) < \(nextBounds)))
         """
 
     func caseRowCount(year: Int) async throws -> Int {
-        try await connection.query("SELECT count(*)::int FROM (\(Self.yearCases)) c WHERE \(Self.inYear)", [agencyID, Int32(year)])[0].decode(at: 0)
+        try await connection.query("SELECT count(*)::int FROM (\(Self.yearCases)) c", [agencyID, Int32(year)])[0].decode(at: 0)
     }
 
     func caseRows(year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
         try await connection.query(
-            "SELECT * FROM (\(Self.yearCases)) c WHERE \(Self.inYear) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4",
-            [agencyID, Int32(year), after, limit]
+            // Always a bound (the nil UUID sorts first), so the primary key serves the range.
+            "\(Self.yearCases) AND c.id > $3 ORDER BY c.id LIMIT $4",
+            [agencyID, Int32(year), after ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), limit]
         ).map { row in
             CaseExportRow(caseID: try row.decode(at: 0), itemCode: try row.decode(at: 1), itemName: try row.decode(at: 2), category: try row.decode(at: 3),
                           party: try row.decode(at: 4), partyType: try row.decode(at: 5), area: try row.decode(at: 6), openedOn: try row.decode(at: 10),
