@@ -8,7 +8,7 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fazhi-bench",
         abstract: "Measure the PostgreSQL client; bench/postgres.sh runs these beside pgbench and psql.",
-        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self, Authenticate.self, CaseSteps.self, DisclosurePublish.self, DisclosureProofs.self]
+        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self, Authenticate.self, CaseSteps.self, DisclosurePublish.self, DisclosureProofs.self, AnnualStatisticsBench.self]
     )
 }
 

@@ -49,21 +49,56 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         s.credentialsRevoked = try corps.decode(at: 6)
         s.credentialsReviewed = try corps.decode(at: 7)
 
-        let items = try await connection.query(
+        // One pass over the year's cases, grouped by item and by the month each was opened
+        // and decided in (null outside the year); every case figure folds from the groups.
+        let groups = try await connection.query(
             """
-            WITH c AS (\(Self.casesWithItems))
-            SELECT item_code, item_name, category,
-                   count(*) FILTER (WHERE opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1))::int,
-                   count(*) FILTER (WHERE decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds))::int
-            FROM c GROUP BY item_code, item_name, category
-            HAVING count(*) FILTER (WHERE opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1)) > 0
-                OR count(*) FILTER (WHERE decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds)) > 0
-            ORDER BY item_code
+            WITH c AS (\(Self.casesWithItems)),
+            y AS (
+              SELECT kind, item_code, item_name, category, fine, state,
+                     CASE WHEN opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1) THEN extract(month FROM opened_on)::int END AS open_month,
+                     CASE WHEN decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds)
+                          THEN extract(month FROM decided_at AT TIME ZONE 'Asia/Shanghai')::int END AS decide_month
+              FROM c)
+            SELECT kind, item_code, item_name, category, open_month, decide_month, count(*)::int, coalesce(sum(fine), 0),
+                   coalesce(sum(f.total), 0)::int, coalesce(sum(f.on_time), 0)::int, coalesce(sum(f.late), 0)::int, coalesce(sum(f.open), 0)::int
+            FROM y LEFT JOIN LATERAL (
+                SELECT count(*) AS total, count(*) FILTER (WHERE (e->>'verifiedOn')::date <= (e->>'deadline')::date) AS on_time,
+                       count(*) FILTER (WHERE (e->>'verifiedOn')::date > (e->>'deadline')::date) AS late,
+                       count(*) FILTER (WHERE e->>'verifiedOn' IS NULL) AS open
+                FROM jsonb_array_elements(coalesce(y.state->'findings', '[]')) e
+                WHERE y.kind = 'inspection' AND y.open_month IS NOT NULL) f ON true
+            WHERE open_month IS NOT NULL OR decide_month IS NOT NULL
+            GROUP BY kind, item_code, item_name, category, open_month, decide_month
             """, [agencyID, y])
-        s.casesByItem = try items.map {
-            AnnualStatistics.ItemFigures(itemCode: try $0.decode(at: 0), itemName: try $0.decode(at: 1), category: try $0.decode(at: 2),
-                                         cases: try $0.decode(at: 3), decisions: try $0.decode(at: 4))
+        var items: [String: AnnualStatistics.ItemFigures] = [:]
+        for row in groups {
+            let (kind, code, count): (String, String, Int) = (try row.decode(at: 0), try row.decode(at: 1), try row.decode(at: 6))
+            let openMonth: Int32? = try row.decode(at: 4), decideMonth: Int32? = try row.decode(at: 5)
+            var item = try items[code] ?? .init(itemCode: code, itemName: row.decode(at: 2), category: row.decode(at: 3), cases: 0, decisions: 0)
+            if let month = openMonth {
+                item.cases += count
+                s.months[Int(month) - 1].casesOpened += count
+                if kind == "inspection" {
+                    s.months[Int(month) - 1].inspections += count
+                    s.inspections += count
+                    s.findings += try row.decode(Int.self, at: 8)
+                    s.rectifiedOnTime += try row.decode(Int.self, at: 9)
+                    s.rectifiedLate += try row.decode(Int.self, at: 10)
+                    s.rectificationOpen += try row.decode(Int.self, at: 11)
+                }
+            }
+            if let month = decideMonth {
+                item.decisions += count
+                s.months[Int(month) - 1].decisions += count
+                if kind == "penalty" {
+                    s.penaltyDecisions += count
+                    s.totalFines += try row.decode(Decimal.self, at: 7)
+                }
+            }
+            items[code] = item
         }
+        s.casesByItem = items.values.sorted { $0.itemCode < $1.itemCode }
         var categories: [String: AnnualStatistics.CategoryFigures] = [:]
         for item in s.casesByItem {
             categories[item.category, default: .init(category: item.category, cases: 0, decisions: 0)].cases += item.cases
@@ -73,20 +108,9 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         s.casesOpened = s.casesByItem.reduce(0) { $0 + $1.cases }
         s.decisions = s.casesByItem.reduce(0) { $0 + $1.decisions }
 
-        let acts = try await connection.query(
+        let others = try await connection.query(
             """
-            WITH c AS (\(Self.casesWithItems)),
-            inspected AS (SELECT * FROM c WHERE kind = 'inspection' AND opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1)),
-            findings AS (SELECT (f->>'deadline')::date AS deadline, (f->>'verifiedOn')::date AS verified
-                         FROM inspected, jsonb_array_elements(coalesce(inspected.state->'findings', '[]')) f)
             SELECT
-              (SELECT count(*) FROM inspected)::int,
-              (SELECT count(*) FROM findings)::int,
-              (SELECT count(*) FROM findings WHERE verified <= deadline)::int,
-              (SELECT count(*) FROM findings WHERE verified > deadline)::int,
-              (SELECT count(*) FROM findings WHERE verified IS NULL)::int,
-              (SELECT count(*) FROM c WHERE kind = 'penalty' AND decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds))::int,
-              (SELECT coalesce(sum(fine), 0) FROM c WHERE kind = 'penalty' AND decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds)),
               (SELECT count(*) FROM case_record WHERE agency_id = $1 AND event = 'review:approve' AND at >= \(Self.bounds) AND at < \(Self.nextBounds))::int,
               (SELECT count(*) FROM case_record WHERE agency_id = $1 AND event = 'review:return' AND at >= \(Self.bounds) AND at < \(Self.nextBounds))::int,
               (SELECT count(*) FROM case_record WHERE agency_id = $1 AND event = 'review:reject' AND at >= \(Self.bounds) AND at < \(Self.nextBounds))::int,
@@ -97,36 +121,19 @@ struct PostgresStatisticsRecords: StatisticsRecords {
               (SELECT count(*) FROM disclosure_entries WHERE agency_id = $1 AND action = 'withdraw'
                  AND published_at >= \(Self.bounds) AND published_at < \(Self.nextBounds))::int
             """, [agencyID, y])[0]
-        s.inspections = try acts.decode(at: 0)
-        s.findings = try acts.decode(at: 1)
-        s.rectifiedOnTime = try acts.decode(at: 2)
-        s.rectifiedLate = try acts.decode(at: 3)
-        s.rectificationOpen = try acts.decode(at: 4)
-        s.penaltyDecisions = try acts.decode(at: 5)
-        s.totalFines = try acts.decode(at: 6)
-        s.legalReviewsApproved = try acts.decode(at: 7)
-        s.legalReviewsReturned = try acts.decode(at: 8)
-        s.legalReviewsRejected = try acts.decode(at: 9)
-        s.disclosuresOnTime = try acts.decode(at: 10)
-        s.disclosuresLate = try acts.decode(at: 11)
-        s.withdrawals = try acts.decode(at: 12)
+        s.legalReviewsApproved = try others.decode(at: 0)
+        s.legalReviewsReturned = try others.decode(at: 1)
+        s.legalReviewsRejected = try others.decode(at: 2)
+        s.disclosuresOnTime = try others.decode(at: 3)
+        s.disclosuresLate = try others.decode(at: 4)
+        s.withdrawals = try others.decode(at: 5)
 
-        let months = try await connection.query(
+        for row in try await connection.query(
             """
-            WITH c AS (\(Self.casesWithItems))
-            SELECT m,
-              (SELECT count(*) FROM c WHERE opened_on >= make_date($2, m, 1) AND opened_on < make_date($2, m, 1) + interval '1 month')::int,
-              (SELECT count(*) FROM c WHERE decided_at >= make_timestamptz($2, m, 1, 0, 0, 0, 'Asia/Shanghai')
-                                        AND decided_at < make_timestamptz($2, m, 1, 0, 0, 0, 'Asia/Shanghai') + interval '1 month')::int,
-              (SELECT count(*) FROM c WHERE kind = 'inspection' AND opened_on >= make_date($2, m, 1) AND opened_on < make_date($2, m, 1) + interval '1 month')::int,
-              (SELECT count(*) FROM disclosure_entries WHERE agency_id = $1 AND action = 'publish'
-                 AND published_at >= make_timestamptz($2, m, 1, 0, 0, 0, 'Asia/Shanghai')
-                 AND published_at < make_timestamptz($2, m, 1, 0, 0, 0, 'Asia/Shanghai') + interval '1 month')::int
-            FROM generate_series(1, 12) m ORDER BY m
-            """, [agencyID, y])
-        s.months = try months.map {
-            AnnualStatistics.MonthFigures(month: Int(try $0.decode(Int32.self, at: 0)), casesOpened: try $0.decode(at: 1), decisions: try $0.decode(at: 2),
-                                          inspections: try $0.decode(at: 3), disclosures: try $0.decode(at: 4))
+            SELECT extract(month FROM published_at AT TIME ZONE 'Asia/Shanghai')::int, count(*)::int FROM disclosure_entries
+            WHERE agency_id = $1 AND action = 'publish' AND published_at >= \(Self.bounds) AND published_at < \(Self.nextBounds) GROUP BY 1
+            """, [agencyID, y]) {
+            s.months[Int(try row.decode(Int32.self, at: 0)) - 1].disclosures = try row.decode(at: 1)
         }
     }
 
