@@ -78,13 +78,7 @@ public struct CaseWork: Sendable {
 
     private func work<T: Sendable>(_ caller: Caller, call: CallAudit, at now: Moment,
                                    _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            let result = try await body(tx)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
-            return result
-        }
-        call.markWritten()
-        return result
+        try await store.change(agency: caller.agency.id, call: call, at: now.instant, body)
     }
 
     /// The state machine's answer, with every named officer's authority asked first.
