@@ -23,7 +23,7 @@ public struct DisclosureLog: Sendable {
     @discardableResult
     public func sequence(agency: Agency, at now: Date, batch: Int = 4096) async throws -> StoredCheckpoint? {
         let origin = Self.origin(of: agency)
-        let sealer = keys.sealer
+        let keys = keys
         return try await store.transaction(agency: agency.id, readOnly: false) { tx in
             guard try await tx.disclosures.lockLog() else { return nil }
             let pending = try await tx.disclosures.unsequenced(limit: batch)
@@ -35,8 +35,7 @@ public struct DisclosureLog: Sendable {
             for leaf in pending { completed += frontier.append(MerkleTree.leafHash(leaf.leaf)) }
             try await tx.disclosures.setLeafIndexes(pending.enumerated().map { ($0.element.id, size + $0.offset) })
             try await tx.disclosures.insertNodes(completed)
-            let key = try sealer.open(try await AgencySigningKeys(store: store, sealer: sealer).ensure(AgencySigningKeys.disclosureLog, tx: tx),
-                                      purpose: AgencySigningKeys.disclosureLog)
+            let key = try keys.sealer.open(try await keys.ensure(AgencySigningKeys.disclosureLog, tx: tx), purpose: AgencySigningKeys.disclosureLog)
             let checkpoint = Checkpoint(origin: origin, size: frontier.size, root: frontier.root)
             let stored = StoredCheckpoint(size: checkpoint.size, root: checkpoint.root, note: try SignedNote.sign(checkpoint.text, name: origin, key: key),
                                           createdAt: now)

@@ -66,17 +66,16 @@ public struct DisclosurePublisher: Sendable {
             throw DomainError.notFound("case", zh: "公示的决定所属案件不存在", en: "the decision's case does not exist")
         }
         let party = try await tx.parties.party(id: kase.partyID)
-        var officers: [String] = []
-        for participant in kase.history.flatMap(\.participants) where !officers.contains(where: { $0.hasSuffix(participant.credentialNumber + "）") }) {
-            let name = try await tx.credentials.officer(id: participant.officerID)?.name ?? ""
-            officers.append("\(name)（\(participant.credentialNumber)）")
+        var officers: [(name: String, credentialNumber: String)] = []
+        for participant in kase.history.flatMap(\.participants) where !officers.contains(where: { $0.credentialNumber == participant.credentialNumber }) {
+            officers.append((try await tx.credentials.officer(id: participant.officerID)?.name ?? "", participant.credentialNumber))
         }
         let settings = try await tx.settings()
         let rules = RedactionRules.standard(extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
                                             extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
         let person = party?.kind == .person
         let redactor = Redactor(rules: rules, knownNames: person ? [party?.name ?? ""] : [],
-                                publicNames: Set(officers.map { String($0.prefix(while: { $0 != "（" })) }))
+                                publicNames: Set(officers.map(\.name)))
         let partyName = party.map { person ? Redactor.mask($0.name) : $0.name } ?? ""
         return DisclosureEntry(
             action: .publish, kind: .decision, subject: decision.documentNumber,
@@ -86,7 +85,7 @@ public struct DisclosurePublisher: Sendable {
                       "party": partyName, "party_type": party?.kind.rawValue ?? "", "credit_code": person ? "" : (party?.creditCode ?? ""),
                       "outcome": redactor.redact(decision.outcome), "legal_basis": redactor.redact(decision.legalBasis),
                       "fine": decision.fine.map { "\($0)" } ?? "", "decided_on": disclosure.decidedOn.description,
-                      "officers": officers.joined(separator: "、"), "unit": kase.item.unit],
+                      "officers": officers.map { "\($0.name)（\($0.credentialNumber)）" }.joined(separator: "、"), "unit": kase.item.unit],
             category: kase.item.enforcementCategory, partyType: party?.kind.rawValue, itemCode: kase.item.code,
             occurredOn: disclosure.decidedOn, due: disclosure.due, dueProvisional: disclosure.provisional)
     }

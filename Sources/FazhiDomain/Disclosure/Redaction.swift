@@ -43,8 +43,13 @@ public struct Redactor: Sendable {
     /// Names that stay public even where a pattern would take them (officers).
     public let publicNames: Set<String>
 
+    private let addressPattern: Pattern
+    private let namePattern: Pattern
+
     public init(rules: RedactionRules = .standard, knownNames: Set<String> = [], publicNames: Set<String> = []) {
         self.rules = rules
+        addressPattern = Self.afterKeywords(rules.addressKeywords, value: "[^，,。；;\\n|\\t）)]+")
+        namePattern = Self.afterKeywords(rules.nameKeywords, value: "\\p{Han}{2,4}(?=[，,。；;、\\s（(|]|$)")
         self.knownNames = knownNames.filter { $0.count >= 2 }
         self.publicNames = publicNames
     }
@@ -59,8 +64,8 @@ public struct Redactor: Sendable {
         var names = knownNames
         var result = redactTables(text, names: &names)
         for pattern in Self.numberPatterns { result = pattern.replacing(in: result, with: Self.removed) }
-        result = Self.afterKeywords(rules.addressKeywords, value: "[^，,。；;\\n|\\t）)]+").replacing(in: result, template: "$1$2\(Self.removed)")
-        for match in Self.afterKeywords(rules.nameKeywords, value: "\\p{Han}{2,4}(?=[，,。；;、\\s（(|]|$)").matches(in: result, group: 3) {
+        result = addressPattern.replacing(in: result, template: "$1$2\(Self.removed)")
+        for match in namePattern.matches(in: result, group: 3) {
             if isPersonName(match) { names.insert(match) }
         }
         for name in names.subtracting(publicNames).sorted(by: { $0.count > $1.count }) {

@@ -47,10 +47,9 @@ public struct TilePath: Sendable, Equatable {
         for (position, group) in parts.dropFirst().enumerated() {
             let last = position == parts.count - 2
             let digits = last ? group : (group.hasPrefix("x") ? group.dropFirst() : "")
-            guard digits.count == 3, let value = Int(digits), digits.allSatisfy(\.isASCII) else { return nil }
+            guard digits.count == 3, let value = Int(digits), digits.allSatisfy(\.isASCII), index < Int.max / 1000 else { return nil }
             index = index * 1000 + value
         }
-        guard index < Int.max / 1000 else { return nil }
         self.init(kind: kind, index: index, width: width)
     }
 

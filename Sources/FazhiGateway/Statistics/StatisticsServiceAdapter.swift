@@ -68,7 +68,9 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     /// A sheet per table; built on disk, then sent in 64 KiB chunks.
     private func xlsx(_ statistics: AnnualStatistics, caller: Caller, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
         let workbook = try XLSXWorkbook()
-        let numeric = { (text: String) -> XLSXWorkbook.Cell in Decimal(string: text) != nil && !text.isEmpty && text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) ? .number(text) : .text(text) }
+        let numeric = { (text: String) -> XLSXWorkbook.Cell in
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }) && Decimal(string: text) != nil ? .number(text) : .text(text)
+        }
         for table in [StatisticsTable.summary, .categories, .items, .months] {
             try workbook.beginSheet(table.title)
             let (headers, rows) = table.rows(statistics)
