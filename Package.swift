@@ -80,6 +80,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Hubin demo: a simulated 2023 driven through the use cases.
+        .target(
+            name: "FazhiDemo",
+            dependencies: ["FazhiDomain"]
+        ),
         // Files kept on disk: evidence, content-addressed.
         .target(
             name: "FazhiFiles",
@@ -91,6 +96,7 @@ let package = Package(
         .executableTarget(
             name: "fazhi",
             dependencies: [
+                "FazhiDemo",
                 "FazhiDomain",
                 "FazhiFiles",
                 "FazhiPostgres",
@@ -125,6 +131,7 @@ let package = Package(
         // The throwaway PostgreSQL and per-test databases that every database test uses.
         .target(name: "FazhiTestSupport", dependencies: ["FazhiPostgres"], path: "Tests/FazhiTestSupport"),
         .testTarget(name: "FazhiDomainTests", dependencies: ["FazhiDomain"]),
+        .testTarget(name: "FazhiDemoTests", dependencies: ["FazhiDemo", "FazhiDomain", "FazhiPostgres", "FazhiTestSupport"]),
         .testTarget(
             name: "FazhiPostgresTests",
             dependencies: ["FazhiPostgres", "FazhiDomain", "FazhiTestSupport"]

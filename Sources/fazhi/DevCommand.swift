@@ -22,19 +22,22 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
     @Option(name: .long, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
 
-    static let demoAgencyCode = "411202-MZ"
+    static let demoAgencyCode = DemoAgency.code
 
     func run() async throws {
         bootstrapLogging()
         let state = try DatabaseCommand.startEmbedded()
-        try await migrate(state)
+        try await Self.migrate(state)
         let tls = try DevelopmentTLS.ensure(in: DevelopmentState.stateDirectory.appendingPathComponent("tls"), agencyCode: Self.demoAgencyCode)
         // One small pool for the demo data; the server opens its own.
         let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
                                   options: .init(maximumConnections: 2))
         let store = PostgresTenantStore(pool: pool)
-        let admin = try await ensureDemoAgency(store)
-        try await ensureDemoPowerList(store)
+        let admin = try await DemoAgency.ensureAgency(store)
+        let demoPassword = DevInfo.read()?.demoPassword ?? DevInfo.randomPassword()
+        if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) {
+            print("演示账号密码 / the demo accounts' password is in \(DevInfo.file.path) (demo_password)")
+        }
         await pool.close()
         let settings = ServerSettings(
             databaseURL: state.applicationURL, poolSize: 16,
@@ -51,7 +54,7 @@ struct DevCommand: AsyncParsableCommand {
             let info = DevInfo(
                 grpcAddress: "127.0.0.1:\(ports.main)", mtlsAddress: ports.mutualTLS.map { "127.0.0.1:\($0)" },
                 caFile: tls.caCertificate, agencyCode: Self.demoAgencyCode, username: admin.username, password: admin.password,
-                agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey,
+                agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey, demoPassword: demoPassword,
                 portalURL: portal.map { "https://127.0.0.1:\($0)/\(Self.demoAgencyCode)/disclosures" })
             try info.write()
             print("""
@@ -78,46 +81,12 @@ struct DevCommand: AsyncParsableCommand {
         return try ServerSecrets(secretBase64: secret)
     }
 
-    private func migrate(_ state: DevelopmentState) async throws {
+    static func migrate(_ state: DevelopmentState) async throws {
         let migrator = try MigrateCommand.migrator(sqlDirectory: try MigrationSource.locate(explicit: nil))
         let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: state.ownerURL, applicationName: "fazhi-dev"))
         defer { Task { await connection.close() } }
         let applied = try await migrator.migrate(on: connection)
         if !applied.isEmpty { print("已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations") }
-    }
-
-    /// The Hubin bureau's power list (`data/power-list-hubin.csv`, beside `sql/`), published
-    /// as version 1 of the demo agency when it has none.
-    private func ensureDemoPowerList(_ store: PostgresTenantStore) async throws {
-        let file = try MigrationSource.locate(explicit: nil).deletingLastPathComponent().appendingPathComponent("data/power-list-hubin.csv")
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-            print("未找到演示权责清单 / no demo power list at \(file.path); skipped")
-            return
-        }
-        let items = try PowerListCSV.parse(text)
-        guard let agency = try await store.agency(code: Self.demoAgencyCode),
-              let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") }) else { return }
-        if let version = try await PowerListAdministration(store: store).publishInitial(
-            items, agency: agency, by: admin.id, username: admin.username, reason: "演示数据：湖滨区民政局权责清单 / demo data", now: Date()) {
-            print("已发布演示权责清单第 \(version.version) 版（\(version.items.count) 项）/ published the demo power list")
-        }
-    }
-
-    /// The demo agency and its admin; the password of a first run is kept in dev.json.
-    private func ensureDemoAgency(_ store: PostgresTenantStore) async throws -> (username: String, password: String) {
-        if try await store.agency(code: Self.demoAgencyCode) != nil {
-            guard let info = DevInfo.read() else {
-                throw CommandFailure("演示机构已存在但 \(DevInfo.file.path) 丢失 / the demo agency exists but dev.json is gone; run `fazhi db stop`, delete .fazhi/ and start again")
-            }
-            return (info.username, info.password)
-        }
-        let password = DevInfo.randomPassword()
-        _ = try await store.createAgency(
-            code: Self.demoAgencyCode, name: "湖滨区民政局", divisionCode: "411202",
-            admin: NewUser(username: "admin", displayName: "系统管理员", passwordHash: try PasswordHash.make(password, parameters: .standard), roles: [.admin]),
-            audit: nil, at: Date())
-        print("已创建演示机构 / created the demo agency 湖滨区民政局 (\(Self.demoAgencyCode))")
-        return ("admin", password)
     }
 }
 
@@ -131,11 +100,14 @@ struct DevInfo: Codable {
     var password: String
     var agencyClientCA: String
     var agencyClientCAKey: String
+    /// The password of every account `fazhi demo` made (officers zf01…, staff).
+    var demoPassword: String?
     var portalURL: String?
 
     enum CodingKeys: String, CodingKey {
         case grpcAddress = "grpc_address", mtlsAddress = "mtls_address", caFile = "ca_file", agencyCode = "agency_code"
-        case username, password, agencyClientCA = "agency_client_ca", agencyClientCAKey = "agency_client_ca_key", portalURL = "portal_url"
+        case username, password, agencyClientCA = "agency_client_ca", agencyClientCAKey = "agency_client_ca_key", demoPassword = "demo_password"
+        case portalURL = "portal_url"
     }
 
     static var file: URL { DevelopmentState.stateDirectory.appendingPathComponent("dev.json") }

@@ -91,7 +91,7 @@ extension StatisticsCommand {
                     }, metadata: session.metadata) { response in
                         for try await chunk in response.messages {
                             try file.write(contentsOf: chunk.data)
-                            progress.show(rows: chunk.rowsWritten, of: chunk.rowsTotal, bytes: chunk.data.count)
+                            progress.show(chunk.rowsWritten, of: chunk.rowsTotal, bytes: chunk.data.count)
                         }
                     }
                 }
@@ -116,15 +116,20 @@ final class ProgressBar: @unchecked Sendable {
     private var bytes = 0
     private var last = ContinuousClock.now - .seconds(1)
 
-    func show(rows: Int64, of total: Int64, bytes chunk: Int) {
-        bytes += chunk
+    private let unit: String
+
+    init(unit: String = "行 rows") { self.unit = unit }
+
+    /// `bytes` adds to the total shown; nil shows none.
+    func show(_ done: Int64, of total: Int64, bytes chunk: Int? = nil) {
+        bytes += chunk ?? 0
         guard ContinuousClock.now - last > .milliseconds(100) else { return }
         last = .now
-        let fraction = total > 0 ? Double(rows) / Double(total) : 1
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
         let filled = Int(fraction * 30)
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%  %lld/%lld 行 rows  %.1f MiB", bar, fraction * 100, rows, total,
-                                                   Double(bytes) / 1_048_576).utf8))
+        let size = chunk == nil ? "" : String(format: "  %.1f MiB", Double(bytes) / 1_048_576)
+        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%  %lld/%lld %@%@", bar, fraction * 100, done, total, unit, size).utf8))
     }
 
     func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

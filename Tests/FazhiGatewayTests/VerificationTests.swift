@@ -17,7 +17,7 @@ import Testing
             let body = "41120219900101123"
             let idNumber = try ResidentIDNumber(body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! })))
             let id = try await harness.store.transaction(agency: agency.id, readOnly: false) { tx in
-                let officer = try await tx.credentials.insertOfficer(NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys))
+                let officer = try await tx.credentials.insertOfficer(NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys), at: Date())
                 let credential = try Credential.apply(
                     id: UUID(), officerID: officer, categories: ["养老服务"], areas: [try DivisionCode("411202")],
                     exam: .init(day: now.day.adding(days: -10), score: 88), by: "证件管理员", reason: "申领", at: now,

@@ -33,7 +33,7 @@ import Testing
     static func application(_ fixture: Fixture, serial: Int, now: Moment) async throws -> UUID {
         try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
             let officer = try await tx.credentials.insertOfficer(NewOfficer(
-                name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys))
+                name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys), at: now.instant)
             let rules = try CredentialRules(settings: try await tx.settings())
             let credential = try Credential.apply(
                 id: UUID(), officerID: officer, categories: ["社会组织管理"], areas: [try DivisionCode("411202")],

@@ -58,7 +58,8 @@ public struct StoredSigningKey: Sendable, Equatable {
 public protocol CredentialRecords: Sendable {
     /// Throws `ALREADY_EXISTS` when the person, or the user account, is already an officer
     /// of the agency.
-    func insertOfficer(_ officer: NewOfficer) async throws -> UUID
+    /// Stores a new officer, on the corps list from `at`.
+    func insertOfficer(_ officer: NewOfficer, at: Date) async throws -> UUID
     func officer(id: UUID) async throws -> Officer?
     func officer(userID: UUID) async throws -> Officer?
     /// Officers ordered by name then id, after the given (name, id) key.

@@ -50,7 +50,7 @@ public struct EnforcementCorps: Sendable {
             let officer = try NewOfficer(name: input.name.trimmingCharacters(in: .whitespaces), unit: input.unit.trimmingCharacters(in: .whitespaces),
                                          position: input.position.trimmingCharacters(in: .whitespaces), userID: userID, idNumber: idNumber,
                                          contact: contact, keys: secrets.personalData)
-            let id = try await tx.credentials.insertOfficer(officer)
+            let id = try await tx.credentials.insertOfficer(officer, at: now)
             call.target("officer:\(id.uuidString.lowercased())")
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await view(of: id, for: caller, tx: tx)

@@ -22,15 +22,17 @@ public struct UserAdministration: Sendable {
         }
     }
 
+    /// `hashed`, when given, must be a hash of `initialPassword` made by the caller: the demo
+    /// makes one for its accounts, which share a password, instead of one scrypt per account.
     public func createUser(_ caller: Caller, username: String, displayName: String, initialPassword: String, roles: Set<Role>,
-                           call: CallAudit, now: Date) async throws -> UserRecord {
+                           call: CallAudit, now: Date, hashed: PasswordHash? = nil) async throws -> UserRecord {
         try UsernameRule.validate(username)
         try Self.validateDisplayName(displayName)
         try checkGrantable(roles, by: caller)
         call.target("user:\(username)")
         let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
         try PasswordPolicy(settings: settings).check(initialPassword, username: username)
-        let hash = try PasswordHash.make(initialPassword, parameters: scrypt)
+        let hash = try hashed ?? PasswordHash.make(initialPassword, parameters: scrypt)
         let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             let user = try await tx.insertUser(NewUser(username: username, displayName: displayName, passwordHash: hash, roles: roles),
                                                grantedBy: caller.userID, at: now)

@@ -19,14 +19,26 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, CustomStringConvertib
         guard characters[2..<8].allSatisfy(\.isNumber) else {
             throw Self.invalid(zh: "第 3 至 8 位须为行政区划代码", en: "characters 3 to 8 must be a division code")
         }
-        let sum = zip(values.prefix(17), Self.weights).reduce(0) { $0 + $1.0 * $1.1 }
-        guard Self.alphabet[(31 - sum % 31) % 31] == characters[17] else {
+        guard Self.checkCharacter(forFirst17: values.prefix(17)) == characters[17] else {
             throw Self.invalid(zh: "校验码不符", en: "its check character does not match")
         }
         self.value = value
     }
 
     public var description: String { value }
+
+    /// The check character of a code's first 17 characters, or nil when one of them is
+    /// outside the code's alphabet.
+    public static func checkCharacter(for first17: String) -> Character? {
+        let values = first17.compactMap { alphabet.firstIndex(of: $0) }
+        guard first17.count == 17, values.count == 17 else { return nil }
+        return checkCharacter(forFirst17: values[...])
+    }
+
+    private static func checkCharacter(forFirst17 values: ArraySlice<Int>) -> Character {
+        let sum = zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return alphabet[(31 - sum % 31) % 31]
+    }
 
     private static func invalid(zh: String, en: String) -> DomainError {
         DomainError.invalidArgument(field: "credit_code", zh: "统一社会信用代码无效：\(zh)", en: "the unified social credit code is not valid: \(en)")

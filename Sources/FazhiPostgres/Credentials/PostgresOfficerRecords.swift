@@ -3,15 +3,15 @@ import Foundation
 
 /// Officers, exam results and training hours.
 extension PostgresCredentialRecords {
-    func insertOfficer(_ officer: NewOfficer) async throws -> UUID {
+    func insertOfficer(_ officer: NewOfficer, at: Date) async throws -> UUID {
         do {
             return try await connection.query(
                 """
-                INSERT INTO officers (agency_id, user_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked, contact_sealed, contact_masked)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+                INSERT INTO officers (agency_id, user_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked, contact_sealed, contact_masked, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
                 """,
                 [agencyID, officer.userID, officer.name, officer.unit, officer.position, officer.idNumberSealed, officer.idNumberIndex,
-                 officer.idNumberMasked, officer.contactSealed, officer.contactMasked]
+                 officer.idNumberMasked, officer.contactSealed, officer.contactMasked, at]
             )[0].decode(at: 0)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_id_number_unique" {
             throw DomainError(.alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])

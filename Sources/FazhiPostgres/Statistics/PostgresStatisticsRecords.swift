@@ -37,7 +37,8 @@ struct PostgresStatisticsRecords: StatisticsRecords {
               count(*) FILTER (WHERE event = 'replace')::int,
               count(*) FILTER (WHERE to_state = 'suspended' AND from_state <> 'suspended')::int,
               count(*) FILTER (WHERE to_state = 'revoked' AND from_state <> 'revoked')::int,
-              (SELECT count(*) FROM credential_reviews WHERE agency_id = $1 AND recorded_on >= make_date($2, 1, 1) AND recorded_on < make_date($2 + 1, 1, 1))::int
+              -- A review counts when it is made, not again when a replacement card carries it over.
+              count(*) FILTER (WHERE event = 'review')::int
             FROM credential_transitions WHERE agency_id = $1 AND at >= \(Self.bounds) AND at < \(Self.nextBounds)
             """, [agencyID, y])[0]
         s.officersAtYearEnd = try corps.decode(at: 0)
