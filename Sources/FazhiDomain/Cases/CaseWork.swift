@@ -111,7 +111,9 @@ public struct CaseWork: Sendable {
             guard caller.roles.contains(.approver) else { throw roleNeeded("approver") }
             return (.approve(approver: caller.userID), [])
         case let .decide(outcome, legalBasis, fine):
-            let number = try await tx.cases.nextDecisionNumber(pattern: try settings.text("case.decision_number_pattern"), year: now.day.year)
+            // Penalties and other acts are numbered in series of their own.
+            let pattern = try settings.text(kase.kind == .penalty ? "case.decision_number_pattern" : "case.act_decision_number_pattern")
+            let number = try await tx.cases.nextDecisionNumber(pattern: pattern, year: now.day.year)
             return (.decide(documentNumber: number, outcome: outcome, legalBasis: legalBasis, fine: fine), [])
         case .close:
             let officer = try await ownOfficer(caller, tx)

@@ -128,10 +128,10 @@ struct PostgresCaseRecords: CaseRecords {
         // share a number; a rolled-back one gives its number back.
         let serial: Int32 = try await connection.query(
             """
-            INSERT INTO decision_number_counters (agency_id, year, next) VALUES ($1, $2, 2)
-            ON CONFLICT (agency_id, year) DO UPDATE SET next = decision_number_counters.next + 1
+            INSERT INTO decision_number_counters (agency_id, pattern, year, next) VALUES ($1, $2, $3, 2)
+            ON CONFLICT (agency_id, pattern, year) DO UPDATE SET next = decision_number_counters.next + 1
             RETURNING next - 1
-            """, [agencyID, year])[0].decode(at: 0)
+            """, [agencyID, pattern, year])[0].decode(at: 0)
         return pattern.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(of: "{serial}", with: String(format: "%03d", serial))
     }
 }
