@@ -56,9 +56,9 @@ struct DemoCorps {
         (DemoTime.day(2023, 5, 20), DemoTime.day(2023, 6, 15)),
     ]
 
-    static let lastYear = 2026
-
-    static func plan(_ b: inout DemoPlanBuilder) -> DemoCorps {
+    /// The corps through the end of `lastYear` (the year of the load: later calls are
+    /// dropped with the rest of what lies after it).
+    static func plan(_ b: inout DemoPlanBuilder, through lastYear: Int) -> DemoCorps {
         var corps = DemoCorps()
         let setup = DemoTime.day(2018, 9, 3)
         for (index, person) in staff.enumerated() {
@@ -85,13 +85,13 @@ struct DemoCorps {
                 }
             }
         }
-        yearly(&b, &corps)
+        yearly(&b, &corps, through: lastYear)
         return corps
     }
 
     /// Training each December, the review of each finished year in March, renewal before
     /// the term ends, and the events of 2023.
-    private static func yearly(_ b: inout DemoPlanBuilder, _ corps: inout DemoCorps) {
+    private static func yearly(_ b: inout DemoPlanBuilder, _ corps: inout DemoCorps, through lastYear: Int) {
         let officers = b.officers.indices
         let marriage = corps.byCategory["婚姻登记"]!, assistance = corps.byCategory["社会救助"]!, organizations = corps.byCategory["社会组织管理"]!
         // 2023's events, each on an officer of the 2021 cohort.

@@ -50,7 +50,7 @@ public struct DemoPlan: Sendable {
         self.volume = volume
         sweepDays = DemoTime.day(2023, 1, 1)...DemoTime.day(2024, 1, 31)
         var builder = DemoPlanBuilder(random: DemoRandom(seed: seed), calendar: calendar)
-        let corps = DemoCorps.plan(&builder)
+        let corps = DemoCorps.plan(&builder, through: max(2024, Moment(instant: end).day.year))
         DemoActs.plan(&builder, corps: corps, volume: volume)
         staff = builder.staff
         officers = builder.officers

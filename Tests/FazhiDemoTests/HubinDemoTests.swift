@@ -104,6 +104,12 @@ import Testing
             // January 2024: the year's figures published, on time.
             #expect(try await count("SELECT count(*)::int FROM disclosure_entries WHERE kind = 'annual_statistics' AND NOT late") == 1)
 
+            // The corps' reviews and renewals run up to today: today's sweep finds nothing to
+            // suspend or expire, and every officer but the one moved out may act.
+            let sweep = try await CredentialAdministration(store: store).sweep(agency: agency, at: Moment(instant: Date()))
+            #expect(sweep.suspended.isEmpty && sweep.expired.isEmpty, "\(sweep)")
+            #expect(try await count("SELECT count(*)::int FROM credentials WHERE state = 'active' AND valid_until >= current_date") == 18)
+
             // No natural person in the case rows of the export.
             let rows = try await StatisticsWork(store: store).caseRows(compliance, year: 2023, after: nil, limit: 10_000)
             let persons = Set(plan.parties.filter { $0.kind == .person }.map(\.name))
