@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-FAZHI_SQL_DIR="$repo/sql" "$bin/fazhi" dev --port 0 --mtls-port 0 --metrics-port 0 --portal-port 0 > dev.log 2>&1 &
+FAZHI_SQL_DIR="$repo/sql" "$bin/fazhi" dev --no-demo --port 0 --mtls-port 0 --metrics-port 0 --portal-port 0 > dev.log 2>&1 &
 dev=$!
 for _ in $(seq 1 120); do grep -q ready dev.log && break; sleep 1; done
 grep -q ready dev.log || { cat dev.log; exit 1; }

@@ -36,6 +36,17 @@ enum DemoAgency {
         return try PowerListCSV.parse(text)
     }
 
+    /// Publishes the power list as the demo agency's first version now, when it has none
+    /// (a development start without the demo data).
+    static func ensurePowerList(_ store: PostgresTenantStore) async throws {
+        guard let items = try powerList(), let agency = try await store.agency(code: code),
+              let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") }) else { return }
+        if let version = try await PowerListAdministration(store: store).publishInitial(
+            items, agency: agency, by: admin.id, username: admin.username, reason: "湖滨区民政局权责清单 / the bureau's power list", now: Date()) {
+            print("已发布权责清单第 \(version.version) 版（\(version.items.count) 项）/ published the power list")
+        }
+    }
+
     /// Loads the demo into agency `agencyCode` when it has no cases; false when it had some
     /// (or the power list file is missing). Shows a progress bar on standard error.
     @discardableResult

@@ -21,6 +21,7 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
     @Option(name: .long, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
     @Option(name: .long, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
+    @Flag(name: .long, help: "Skip the demo data set on a first start (benchmarks start from an empty agency).") var noDemo = false
 
     static let demoAgencyCode = DemoAgency.code
 
@@ -35,7 +36,9 @@ struct DevCommand: AsyncParsableCommand {
         let store = PostgresTenantStore(pool: pool)
         let admin = try await DemoAgency.ensureAgency(store)
         let demoPassword = DevInfo.read()?.demoPassword ?? DevInfo.randomPassword()
-        if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) {
+        if noDemo {
+            try await DemoAgency.ensurePowerList(store)
+        } else if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) {
             print("演示账号密码 / the demo accounts' password is in \(DevInfo.file.path) (demo_password)")
         }
         await pool.close()

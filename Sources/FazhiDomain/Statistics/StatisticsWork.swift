@@ -7,9 +7,7 @@ public struct StatisticsWork: Sendable {
     public init(store: any TenantStore) { self.store = store }
 
     public func annual(_ caller: Caller, year: Int) async throws -> AnnualStatistics {
-        guard (2000...2100).contains(year) else {
-            throw DomainError.invalidArgument(field: "year", zh: "年份须在 2000 至 2100 之间", en: "the year must be between 2000 and 2100")
-        }
+        try Self.checkYear(year)
         return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
             var statistics = AnnualStatistics(agencyCode: caller.agency.code, agencyName: caller.agency.name, year: year)
             try await tx.statistics.annual(year: year, into: &statistics)
@@ -20,11 +18,19 @@ public struct StatisticsWork: Sendable {
     /// The case rows of `year`, page by page, each page its own short transaction, so an
     /// export of any size holds one page in memory.
     public func caseRows(_ caller: Caller, year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRows(year: year, after: after, limit: limit) }
+        try Self.checkYear(year)
+        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRows(year: year, after: after, limit: limit) }
     }
 
     public func caseRowCount(_ caller: Caller, year: Int) async throws -> Int {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowCount(year: year) }
+        try Self.checkYear(year)
+        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowCount(year: year) }
+    }
+
+    static func checkYear(_ year: Int) throws {
+        guard (2000...2100).contains(year) else {
+            throw DomainError.invalidArgument(field: "year", zh: "年份须在 2000 至 2100 之间", en: "the year must be between 2000 and 2100")
+        }
     }
 
     /// 年度执法数据公开: publishes a finished year's figures as a disclosure entry, due by

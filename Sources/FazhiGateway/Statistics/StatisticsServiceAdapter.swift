@@ -28,18 +28,21 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
         }
         let caller = try CallScope.caller()
         let year = Int(request.year)
-        let statistics = try await work.annual(caller, year: year)
         CallScope.call.target("statistics:\(year)")
         switch format {
         case "html":
-            try await response.write(.with { $0.data = Data(StatisticsReport.html(statistics).utf8) })
+            let report = StatisticsReport.html(try await work.annual(caller, year: year))
+            try await response.write(.with { $0.data = Data(report.utf8) })
         case "xlsx":
-            try await xlsx(statistics, caller: caller, response: response)
+            try await xlsx(try await work.annual(caller, year: year), caller: caller, response: response)
         default:
             let textFormat = StatisticsExportFormat(rawValue: format)!
             let withCases = textFormat == .json || table == .cases
             let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
-            try await response.write(.with { $0.data = try textFormat.head(statistics, table: table); $0.rowsTotal = Int64(total) })
+            // The CSV of case rows needs none of the year's figures: skip computing them.
+            let head = textFormat == .csv && table == .cases
+                ? StatisticsExportFormat.csvCasesHead : try textFormat.head(try await work.annual(caller, year: year), table: table)
+            try await response.write(.with { $0.data = head; $0.rowsTotal = Int64(total) })
             var written = 0
             if withCases {
                 try await eachCasePage(caller, year: year) { page in
@@ -53,15 +56,19 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
         }
     }
 
+    /// Case rows per page (about 320 KiB of CSV). 5 000 measured slower over 1 000 000 rows
+    /// (25 s against 18 s in one run each).
+    static let pageSize = 2000
+
     /// Every case row of the year, a page at a time.
     private func eachCasePage(_ caller: Caller, year: Int, _ body: ([CaseExportRow]) async throws -> Void) async throws {
         var after: UUID?
         while true {
-            let page = try await work.caseRows(caller, year: year, after: after, limit: 2000)
+            let page = try await work.caseRows(caller, year: year, after: after, limit: Self.pageSize)
             guard !page.isEmpty else { return }
             try await body(page)
             after = page.last?.caseID
-            if page.count < 2000 { return }
+            if page.count < Self.pageSize { return }
         }
     }
 
