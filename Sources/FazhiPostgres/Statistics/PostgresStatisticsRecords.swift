@@ -14,7 +14,7 @@ struct PostgresStatisticsRecords: StatisticsRecords {
 
     /// Every case with its item, opening day and decision instant.
     private static let casesWithItems = """
-        SELECT c.kind, c.item_code, i.name AS item_name, i.category, c.fine, c.state,
+        SELECT c.kind, c.item_code, i.name AS item_name, i.category, c.fine,
                coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS opened_on,
                to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) AS decided_at
         FROM cases c JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
@@ -52,26 +52,38 @@ struct PostgresStatisticsRecords: StatisticsRecords {
 
         // One pass over the year's cases, grouped by item and by the month each was opened
         // and decided in (null outside the year); every case figure folds from the groups.
+        // The findings come from a second pass over the year's inspections alone: expanding
+        // them inside this one cost a lateral subquery on every case (6.6 s against 2.9 s
+        // for both passes over 1 000 000 acts).
         let groups = try await connection.query(
             """
             WITH c AS (\(Self.casesWithItems)),
             y AS (
-              SELECT kind, item_code, item_name, category, fine, state,
+              SELECT kind, item_code, item_name, category, fine,
                      CASE WHEN opened_on >= make_date($2, 1, 1) AND opened_on < make_date($2 + 1, 1, 1) THEN extract(month FROM opened_on)::int END AS open_month,
                      CASE WHEN decided_at >= \(Self.bounds) AND decided_at < \(Self.nextBounds)
                           THEN extract(month FROM decided_at AT TIME ZONE 'Asia/Shanghai')::int END AS decide_month
               FROM c)
-            SELECT kind, item_code, item_name, category, open_month, decide_month, count(*)::int, coalesce(sum(fine), 0),
-                   coalesce(sum(f.total), 0)::int, coalesce(sum(f.on_time), 0)::int, coalesce(sum(f.late), 0)::int, coalesce(sum(f.open), 0)::int
-            FROM y LEFT JOIN LATERAL (
-                SELECT count(*) AS total, count(*) FILTER (WHERE (e->>'verifiedOn')::date <= (e->>'deadline')::date) AS on_time,
-                       count(*) FILTER (WHERE (e->>'verifiedOn')::date > (e->>'deadline')::date) AS late,
-                       count(*) FILTER (WHERE e->>'verifiedOn' IS NULL) AS open
-                FROM jsonb_array_elements(coalesce(y.state->'findings', '[]')) e
-                WHERE y.kind = 'inspection' AND y.open_month IS NOT NULL) f ON true
+            SELECT kind, item_code, item_name, category, open_month, decide_month, count(*)::int, coalesce(sum(fine), 0)
+            FROM y
             WHERE open_month IS NOT NULL OR decide_month IS NOT NULL
             GROUP BY kind, item_code, item_name, category, open_month, decide_month
             """, [agencyID, y])
+        let findings = try await connection.query(
+            """
+            SELECT count(*)::int,
+                   count(*) FILTER (WHERE (e->>'verifiedOn')::date <= (e->>'deadline')::date)::int,
+                   count(*) FILTER (WHERE (e->>'verifiedOn')::date > (e->>'deadline')::date)::int,
+                   count(*) FILTER (WHERE e->>'verifiedOn' IS NULL)::int
+            FROM cases c, jsonb_array_elements(c.state->'findings') e
+            WHERE c.agency_id = $1 AND c.kind = 'inspection'
+              AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) >= make_date($2, 1, 1)
+              AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) < make_date($2 + 1, 1, 1)
+            """, [agencyID, y])[0]
+        s.findings = try findings.decode(at: 0)
+        s.rectifiedOnTime = try findings.decode(at: 1)
+        s.rectifiedLate = try findings.decode(at: 2)
+        s.rectificationOpen = try findings.decode(at: 3)
         var items: [String: AnnualStatistics.ItemFigures] = [:]
         for row in groups {
             let (kind, code, count): (String, String, Int) = (try row.decode(at: 0), try row.decode(at: 1), try row.decode(at: 6))
@@ -83,10 +95,6 @@ struct PostgresStatisticsRecords: StatisticsRecords {
                 if kind == "inspection" {
                     s.months[Int(month) - 1].inspections += count
                     s.inspections += count
-                    s.findings += try row.decode(Int.self, at: 8)
-                    s.rectifiedOnTime += try row.decode(Int.self, at: 9)
-                    s.rectifiedLate += try row.decode(Int.self, at: 10)
-                    s.rectificationOpen += try row.decode(Int.self, at: 11)
                 }
             }
             if let month = decideMonth {
