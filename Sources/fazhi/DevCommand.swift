@@ -19,8 +19,9 @@ struct DevCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The gRPC port (bearer tokens).") var port = 7443
     @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
-    @Option(name: .long, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
-    @Option(name: .long, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
+    // Unconditional parsing, so `--metrics-port -1` reads -1 as the value, not as an option.
+    @Option(name: .long, parsing: .unconditional, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
+    @Option(name: .long, parsing: .unconditional, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
     @Flag(name: .long, help: "Skip the demo data set on a first start (benchmarks start from an empty agency).") var noDemo = false
 
     static let demoAgencyCode = DemoAgency.code
