@@ -178,19 +178,6 @@ struct FileChunks: AsyncSequence, @unchecked Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle) }
 }
 
-/// SplitMix64: fast, and plenty random for choosing rows.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// What WhoAmI asks of the database, without gRPC: authenticate a bearer token, then
 /// append the call's audit row, from concurrent tasks.
 struct Authenticate: AsyncParsableCommand {
