@@ -52,6 +52,7 @@ struct DemoRunner {
     private func endOfDay(_ day: CalendarDay, before next: CalendarDay) async throws {
         let evening = Moment(instant: DemoTime.instant(day, 17, 30))
         _ = try await DisclosurePublisher(store: store).run(agency: agency, at: evening)
+        try await releaseDrafts(at: evening)
         _ = try await DisclosureLog(store: store, sealer: demo.secrets.signingKeys).sequence(agency: agency, at: evening.instant)
         var sweepDay = day.adding(days: 1)
         while sweepDay <= next, plan.sweepDays.contains(sweepDay) {
@@ -59,6 +60,18 @@ struct DemoRunner {
             _ = try await CredentialAdministration(store: store).sweep(agency: agency, at: night)
             _ = try await CaseWork(store: store).rectificationSweep(agency: agency, at: night)
             sweepDay = sweepDay.adding(days: 1)
+        }
+    }
+
+    /// Where the agency reviews entries before release (`disclosure.review_before_release`),
+    /// its compliance officer releases the day's drafts in the evening.
+    private func releaseDrafts(at evening: Moment) async throws {
+        guard let compliance = users[DemoCorps.staff[3].username] else { return }
+        let work = DisclosureWork(store: store)
+        while case let drafts = try await work.due(compliance, on: evening.day, limit: 100), !drafts.isEmpty {
+            for (draft, _) in drafts {
+                _ = try await work.release(compliance, entryID: draft.id, call: call("fazhi.v1.DisclosureService/ReleaseDisclosure", as: compliance), at: evening)
+            }
         }
     }
 

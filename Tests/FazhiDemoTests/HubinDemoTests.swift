@@ -11,15 +11,50 @@ import Testing
     static let scrypt = ScryptParameters(logN: 10, blockSize: 8, parallelism: 1)
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// An agency that reviews entries before release: the compliance officer releases the
+    /// day's drafts, so the year still publishes on time and the withdrawal finds its entry.
+    @Test func anAgencyThatReviewsDisclosuresFirstGetsTheSameYear() async throws {
+        try await TestDatabase.with { database in
+            let pool = ConnectionPool(configuration: database.application, options: .init(maximumConnections: 2))
+            let (store, agency) = try await Self.agency(pool)
+            let owner = try await database.ownerConnection()
+            try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
+                try await $0.execute("INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
+            }
+            let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
+            let demo = HubinDemo(store: store, secrets: try ServerSecrets(secretBase64: ServerSecrets.generate()), scrypt: Self.scrypt)
+            _ = try await demo.load(agency: agency, adminUsername: "admin", plan: DemoPlan(volume: .sample, calendar: calendar, end: Date()),
+                                    powerList: try Self.powerList(), password: "Fz-demo-pass-1")
+            let compliance = Caller(agency: agency, userID: UUID(), username: "hegui.feng", displayName: "冯静", roles: [.complianceOfficer], proof: .session, sessionID: nil)
+            let s = try await StatisticsWork(store: store).annual(compliance, year: 2023)
+            #expect(s.withdrawals == 1 && s.disclosuresLate == 0 && s.disclosuresOnTime > 40)
+            let drafts: Int = try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
+                try await $0.query("SELECT count(*)::int FROM disclosure_entries WHERE state = 'draft'")[0].decode(at: 0)
+            }
+            #expect(drafts == 0)
+            await owner.close()
+            await pool.close()
+        }
+    }
+
+    static func agency(_ pool: ConnectionPool) async throws -> (PostgresTenantStore, Agency) {
+        let store = PostgresTenantStore(pool: pool)
+        let agency = try await store.createAgency(
+            code: "411202-MZ", name: "湖滨区民政局", divisionCode: "411202",
+            admin: NewUser(username: "admin", displayName: "管理员", passwordHash: try PasswordHash.make("Fz-admin-pass-1", parameters: scrypt), roles: [.admin]),
+            audit: nil, at: Date())
+        return (store, agency)
+    }
+
+    static func powerList() throws -> [PowerItem] {
+        try PowerListCSV.parse(try String(contentsOf: repository.appendingPathComponent("data/power-list-hubin.csv"), encoding: .utf8))
+    }
+
     @Test func theYearsFiguresEqualCountsMadeFromTheRows() async throws {
         try await TestDatabase.with { database in
             let pool = ConnectionPool(configuration: database.application, options: .init(maximumConnections: 2))
-            let store = PostgresTenantStore(pool: pool)
-            let agency = try await store.createAgency(
-                code: "411202-MZ", name: "湖滨区民政局", divisionCode: "411202",
-                admin: NewUser(username: "admin", displayName: "管理员", passwordHash: try PasswordHash.make("Fz-admin-pass-1", parameters: Self.scrypt), roles: [.admin]),
-                audit: nil, at: Date())
-            let items = try PowerListCSV.parse(try String(contentsOf: Self.repository.appendingPathComponent("data/power-list-hubin.csv"), encoding: .utf8))
+            let (store, agency) = try await Self.agency(pool)
+            let items = try Self.powerList()
             let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
             let plan = DemoPlan(volume: .sample, calendar: calendar, end: Date())
             let demo = HubinDemo(store: store, secrets: try ServerSecrets(secretBase64: ServerSecrets.generate()), scrypt: Self.scrypt)
