@@ -22,6 +22,14 @@ public struct StatisticsWork: Sendable {
         return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRows(year: year, after: after, limit: limit) }
     }
 
+    /// The case rows of `year` as RFC 4180 CSV records (CRLF), streamed from one read-only
+    /// transaction as the store produces them; `consume` gets each chunk with the number of
+    /// records written so far.
+    public func caseRowsCSV(_ caller: Caller, year: Int, into consume: @escaping @Sendable (Data, Int) async throws -> Void) async throws {
+        try Self.checkYear(year)
+        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowsCSV(year: year, into: consume) }
+    }
+
     public func caseRowCount(_ caller: Caller, year: Int) async throws -> Int {
         try Self.checkYear(year)
         return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowCount(year: year) }

@@ -35,13 +35,13 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
             try await response.write(.with { $0.data = Data(report.utf8) })
         case "xlsx":
             try await xlsx(try await work.annual(caller, year: year), caller: caller, response: response)
+        case "csv" where table == .cases:
+            try await csvCases(caller, year: year, response: response)
         default:
             let textFormat = StatisticsExportFormat(rawValue: format)!
             let withCases = textFormat == .json || table == .cases
             let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
-            // The CSV of case rows needs none of the year's figures: skip computing them.
-            let head = textFormat == .csv && table == .cases
-                ? StatisticsExportFormat.csvCasesHead : try textFormat.head(try await work.annual(caller, year: year), table: table)
+            let head = try textFormat.head(try await work.annual(caller, year: year), table: table)
             try await response.write(.with { $0.data = head; $0.rowsTotal = Int64(total) })
             var written = 0
             if withCases {
@@ -53,6 +53,16 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
             }
             let tail = textFormat.tail
             if !tail.isEmpty { try await response.write(.with { $0.data = tail; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) }) }
+        }
+    }
+
+    /// The CSV of case rows: written by the database (COPY) and passed on as it comes, with
+    /// none of the year's figures computed.
+    private func csvCases(_ caller: Caller, year: Int, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
+        let total = try await work.caseRowCount(caller, year: year)
+        try await response.write(.with { $0.data = StatisticsExportFormat.csvCasesHead; $0.rowsTotal = Int64(total) })
+        try await work.caseRowsCSV(caller, year: year) { chunk, written in
+            try await response.write(.with { $0.data = chunk; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
         }
     }
 

@@ -167,6 +167,40 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         try await connection.query("SELECT count(*)::int FROM (\(Self.yearCases)) c", [agencyID, Int32(year)])[0].decode(at: 0)
     }
 
+    /// The server writes the CSV itself (`COPY … TO STDOUT`), formatting each field as
+    /// `CaseExportRow.fields` does: persons as 自然人, days as ISO dates, fines without
+    /// trailing zeros. COPY takes no parameters, so the year and the word for a person
+    /// travel in transaction-local settings set by bound parameters, and row security
+    /// keeps the rows to the agency.
+    func caseRowsCSV(year: Int, into consume: @escaping @Sendable (Data, Int) async throws -> Void) async throws {
+        try await connection.query("SELECT set_config('fazhi.export_year', $1, true), set_config('fazhi.export_person', $2, true)",
+                                   [String(year), CaseExportRow.naturalPerson])
+        let year = "current_setting('fazhi.export_year')::int"
+        let opened = "coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date)"
+        let decided = "to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0)"
+        var ends = CSV.RecordEnds()
+        try await connection.copyOut(
+            """
+            COPY (
+              SELECT c.id::text, c.item_code, i.name, i.category, CASE WHEN p.kind = 'person' THEN current_setting('fazhi.export_person') ELSE p.name END,
+                     p.kind, c.area, to_char(\(opened), 'YYYY-MM-DD'), c.status, c.decision_number,
+                     to_char((\(decided) AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD'), trim_scale(c.fine)::text
+              FROM cases c
+              JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
+              JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
+              WHERE c.agency_id = fazhi_current_agency()
+                AND ((\(opened) >= make_date(\(year), 1, 1) AND \(opened) < make_date(\(year) + 1, 1, 1))
+                     OR (\(decided) >= make_timestamptz(\(year), 1, 1, 0, 0, 0, 'Asia/Shanghai')
+                         AND \(decided) < make_timestamptz(\(year) + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')))
+              ORDER BY c.id
+            ) TO STDOUT WITH (FORMAT csv)
+            """) { chunk in
+            // COPY ends records with LF; RFC 4180 asks for CRLF.
+            let converted = ends.convert(chunk)
+            try await consume(converted, ends.records)
+        }
+    }
+
     func caseRows(year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
         try await connection.query(
             // Always a bound (the nil UUID sorts first), so the primary key serves the range.
