@@ -224,5 +224,9 @@ public struct DemoFailure: Error, CustomStringConvertible {
     let action: DemoAction
     public let underlying: any Error
 
-    public var description: String { "演示数据载入失败 / the demo failed at \(at.day) (\(at.instant)): \(action): \(underlying)" }
+    public var description: String {
+        "演示数据载入失败 / the demo failed at \(at.day) (\(at.instant)): \(action): \(underlying). "
+            + "已写入的数据保留；开发环境请 fazhi db stop 后删除 .fazhi/ 重来 / what was made stays; "
+            + "for the development cluster run `fazhi db stop`, delete .fazhi/ and start again"
+    }
 }
