@@ -39,7 +39,8 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
             try await csvCases(caller, year: year, response: response)
         default:
             let textFormat = StatisticsExportFormat(rawValue: format)!
-            let withCases = textFormat == .json || table == .cases
+            // JSON holds the figures and the case rows; a CSV here is one small table.
+            let withCases = textFormat == .json
             let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
             let head = try textFormat.head(try await work.annual(caller, year: year), table: table)
             try await response.write(.with { $0.data = head; $0.rowsTotal = Int64(total) })

@@ -8,15 +8,17 @@ struct PostgresStatisticsRecords: StatisticsRecords {
     let connection: PostgresConnection
     let agencyID: UUID
 
-    /// The year's bounds as parameters $2 (first instant) and $3 (first instant of the next).
+    /// The first instant of the year in parameter $2, and of the year after.
     private static let bounds = "make_timestamptz($2, 1, 1, 0, 0, 0, 'Asia/Shanghai')"
     private static let nextBounds = "make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')"
 
+    /// A case's opening day, and the instant of its decision (from its stored state).
+    private static let openedOn = "coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date)"
+    private static let decidedAt = "to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0)"
+
     /// Every case with its item, opening day and decision instant.
     private static let casesWithItems = """
-        SELECT c.kind, c.item_code, i.name AS item_name, i.category, c.fine,
-               coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS opened_on,
-               to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) AS decided_at
+        SELECT c.kind, c.item_code, i.name AS item_name, i.category, c.fine, \(openedOn) AS opened_on, \(decidedAt) AS decided_at
         FROM cases c JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
         WHERE c.agency_id = $1
         """
@@ -77,8 +79,7 @@ struct PostgresStatisticsRecords: StatisticsRecords {
                    count(*) FILTER (WHERE e->>'verifiedOn' IS NULL)::int
             FROM cases c, jsonb_array_elements(c.state->'findings') e
             WHERE c.agency_id = $1 AND c.kind = 'inspection'
-              AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) >= make_date($2, 1, 1)
-              AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) < make_date($2 + 1, 1, 1)
+              AND \(Self.openedOn) >= make_date($2, 1, 1) AND \(Self.openedOn) < make_date($2 + 1, 1, 1)
             """, [agencyID, y])[0]
         s.findings = try findings.decode(at: 0)
         s.rectifiedOnTime = try findings.decode(at: 1)
@@ -146,25 +147,26 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         }
     }
 
-    /// Cases opened or decided in the year, with their item and party. The conditions sit
-    /// on `cases` itself, so a page walks the primary key in order instead of sorting the
-    /// year.
-    private static let yearCases = """
-        SELECT c.id, c.item_code, i.name, i.category, p.name AS party, p.kind AS party_type, c.area, c.status, c.decision_number, c.fine,
-               coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS opened_on,
-               (to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) AT TIME ZONE 'Asia/Shanghai')::date AS decided_on
+    /// Cases opened or decided in `year` of `agency` (SQL expressions), with their item and
+    /// party. The conditions sit on `cases` itself, so a page walks the primary key in order
+    /// instead of sorting the year.
+    private static func yearCases(agency: String, year: String) -> String {
+        """
         FROM cases c
         JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
         JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
-        WHERE c.agency_id = $1
-          AND ((coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) >= make_date($2, 1, 1)
-                AND coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date) < make_date($2 + 1, 1, 1))
-               OR (to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) >= \(bounds)
-                   AND to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0) < \(nextBounds)))
+        WHERE c.agency_id = \(agency)
+          AND ((\(openedOn) >= make_date(\(year), 1, 1) AND \(openedOn) < make_date(\(year) + 1, 1, 1))
+               OR (\(decidedAt) >= make_timestamptz(\(year), 1, 1, 0, 0, 0, 'Asia/Shanghai')
+                   AND \(decidedAt) < make_timestamptz(\(year) + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')))
         """
+    }
+
+    /// The year's cases for bound parameters $1 (agency) and $2 (year).
+    private static let boundYearCases = yearCases(agency: "$1", year: "$2")
 
     func caseRowCount(year: Int) async throws -> Int {
-        try await connection.query("SELECT count(*)::int FROM (\(Self.yearCases)) c", [agencyID, Int32(year)])[0].decode(at: 0)
+        try await connection.query("SELECT count(*)::int \(Self.boundYearCases)", [agencyID, Int32(year)])[0].decode(at: 0)
     }
 
     /// The server writes the CSV itself (`COPY … TO STDOUT`), formatting each field as
@@ -175,23 +177,14 @@ struct PostgresStatisticsRecords: StatisticsRecords {
     func caseRowsCSV(year: Int, into consume: @escaping @Sendable (Data, Int) async throws -> Void) async throws {
         try await connection.query("SELECT set_config('fazhi.export_year', $1, true), set_config('fazhi.export_person', $2, true)",
                                    [String(year), CaseExportRow.naturalPerson])
-        let year = "current_setting('fazhi.export_year')::int"
-        let opened = "coalesce(c.opened_on, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date)"
-        let decided = "to_timestamp((c.state->'decision'->>'decidedAt')::bigint / 1000000.0)"
         var ends = CSV.RecordEnds()
         try await connection.copyOut(
             """
             COPY (
               SELECT c.id::text, c.item_code, i.name, i.category, CASE WHEN p.kind = 'person' THEN current_setting('fazhi.export_person') ELSE p.name END,
-                     p.kind, c.area, to_char(\(opened), 'YYYY-MM-DD'), c.status, c.decision_number,
-                     to_char((\(decided) AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD'), trim_scale(c.fine)::text
-              FROM cases c
-              JOIN power_list_items i ON i.agency_id = c.agency_id AND i.version = c.item_version AND i.code = c.item_code
-              JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
-              WHERE c.agency_id = fazhi_current_agency()
-                AND ((\(opened) >= make_date(\(year), 1, 1) AND \(opened) < make_date(\(year) + 1, 1, 1))
-                     OR (\(decided) >= make_timestamptz(\(year), 1, 1, 0, 0, 0, 'Asia/Shanghai')
-                         AND \(decided) < make_timestamptz(\(year) + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')))
+                     p.kind, c.area, to_char(\(Self.openedOn), 'YYYY-MM-DD'), c.status, c.decision_number,
+                     to_char((\(Self.decidedAt) AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD'), trim_scale(c.fine)::text
+              \(Self.yearCases(agency: "fazhi_current_agency()", year: "current_setting('fazhi.export_year')::int"))
               ORDER BY c.id
             ) TO STDOUT WITH (FORMAT csv)
             """) { chunk in
@@ -204,7 +197,11 @@ struct PostgresStatisticsRecords: StatisticsRecords {
     func caseRows(year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
         try await connection.query(
             // Always a bound (the nil UUID sorts first), so the primary key serves the range.
-            "\(Self.yearCases) AND c.id > $3 ORDER BY c.id LIMIT $4",
+            """
+            SELECT c.id, c.item_code, i.name, i.category, p.name, p.kind, c.area, c.status, c.decision_number, c.fine,
+                   \(Self.openedOn), (\(Self.decidedAt) AT TIME ZONE 'Asia/Shanghai')::date
+            \(Self.boundYearCases) AND c.id > $3 ORDER BY c.id LIMIT $4
+            """,
             [agencyID, Int32(year), after ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), limit]
         ).map { row in
             CaseExportRow(caseID: try row.decode(at: 0), itemCode: try row.decode(at: 1), itemName: try row.decode(at: 2), category: try row.decode(at: 3),
