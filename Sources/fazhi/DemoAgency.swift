@@ -47,17 +47,19 @@ enum DemoAgency {
         }
     }
 
-    /// Loads the demo into agency `agencyCode` when it has no cases; false when it had some
-    /// (or the power list file is missing). Shows a progress bar on standard error.
-    @discardableResult
+    /// Loads the demo into agency `agencyCode` when it has no cases and the power list file
+    /// is there. Shows a progress bar on standard error.
+    /// What `loadIfEmpty` did.
+    enum Outcome { case loaded, agencyHasCases, noPowerList }
+
     static func loadIfEmpty(_ store: PostgresTenantStore, secrets: ServerSecrets, agencyCode: String = code, adminUsername: String = "admin",
-                            volume: DemoVolume, password: String, seed: UInt64 = 2023) async throws -> Bool {
+                            volume: DemoVolume, password: String, seed: UInt64 = 2023) async throws -> Outcome {
         guard let agency = try await store.agency(code: agencyCode) else {
             throw CommandFailure("机构 \(agencyCode) 不存在 / no agency \(agencyCode)")
         }
         let demo = HubinDemo(store: store, secrets: secrets)
-        guard try await !demo.hasCases(agency: agency) else { return false }
-        guard let items = try powerList() else { return false }
+        guard try await !demo.hasCases(agency: agency) else { return .agencyHasCases }
+        guard let items = try powerList() else { return .noPowerList }
         let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
         let plan = DemoPlan(seed: seed, volume: volume, calendar: calendar, end: Date())
         print("正在载入湖滨区 2023 年演示数据（\(volume.rawValue)，\(plan.callCount) 次调用）/ loading the Hubin 2023 demo (\(plan.callCount) calls)…")
@@ -76,6 +78,6 @@ enum DemoAgency {
         print("已载入演示数据 / loaded: \(summary.officers) 名执法人员 officers, \(summary.parties) 个当事人 parties, \(summary.cases) 件案件 cases "
               + "in \((ContinuousClock.now - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
         print("演示账号 / demo accounts: \(summary.usernames.joined(separator: ", "))")
-        return true
+        return .loaded
     }
 }

@@ -37,10 +37,10 @@ struct DemoCommand: AsyncParsableCommand {
             let secrets = try ServerSettings.serverSecrets(config)
             try await withStore(url) { store in
                 let password = DevInfo.randomPassword()
-                if try await DemoAgency.loadIfEmpty(store, secrets: secrets, agencyCode: agency, adminUsername: admin, volume: volume, password: password, seed: seed) {
-                    print("演示账号密码 / the demo accounts' password: \(password)")
-                } else {
-                    print("机构 \(agency) 已有案件，未载入 / the agency already has cases; nothing loaded")
+                switch try await DemoAgency.loadIfEmpty(store, secrets: secrets, agencyCode: agency, adminUsername: admin, volume: volume, password: password, seed: seed) {
+                case .loaded: print("演示账号密码 / the demo accounts' password: \(password)")
+                case .agencyHasCases: print("机构 \(agency) 已有案件，未载入 / the agency already has cases; nothing loaded")
+                case .noPowerList: throw CommandFailure("缺少演示权责清单，未载入 / the demo power list is missing; nothing loaded")
                 }
             }
             return
@@ -51,9 +51,12 @@ struct DemoCommand: AsyncParsableCommand {
             let (username, adminPassword) = try await DemoAgency.ensureAgency(store)
             var info = DevInfo.read()
             let password = info?.demoPassword ?? DevInfo.randomPassword()
-            guard try await DemoAgency.loadIfEmpty(store, secrets: try DevCommand.developmentSecrets(), volume: volume, password: password, seed: seed) else {
+            switch try await DemoAgency.loadIfEmpty(store, secrets: try DevCommand.developmentSecrets(), volume: volume, password: password, seed: seed) {
+            case .loaded: break
+            case .agencyHasCases:
                 print("演示机构已有案件，未载入 / the demo agency already has cases; nothing loaded (delete .fazhi/ to start over)")
                 return
+            case .noPowerList: throw CommandFailure("缺少演示权责清单，未载入 / the demo power list is missing; nothing loaded")
             }
             // Until `fazhi dev` writes the whole file, keep what a client needs to sign in.
             info?.demoPassword = password

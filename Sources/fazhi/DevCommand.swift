@@ -39,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
         let demoPassword = DevInfo.read()?.demoPassword ?? DevInfo.randomPassword()
         if noDemo {
             try await DemoAgency.ensurePowerList(store)
-        } else if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) {
+        } else if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) == .loaded {
             print("演示账号密码 / the demo accounts' password is in \(DevInfo.file.path) (demo_password)")
         }
         await pool.close()
