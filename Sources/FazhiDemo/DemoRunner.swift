@@ -54,8 +54,9 @@ struct DemoRunner {
         _ = try await DisclosurePublisher(store: store).run(agency: agency, at: evening)
         try await releaseDrafts(at: evening)
         _ = try await DisclosureLog(store: store, sealer: demo.secrets.signingKeys).sequence(agency: agency, at: evening.instant)
-        var sweepDay = day.adding(days: 1)
-        while sweepDay <= next, plan.sweepDays.contains(sweepDay) {
+        // The sweep days between this day and the next, also when this day lies before them.
+        var sweepDay = max(day.adding(days: 1), plan.sweepDays.lowerBound)
+        while sweepDay <= next, sweepDay <= plan.sweepDays.upperBound {
             let night = Moment(instant: DemoTime.instant(sweepDay, 1))
             _ = try await CredentialAdministration(store: store).sweep(agency: agency, at: night)
             _ = try await CaseWork(store: store).rectificationSweep(agency: agency, at: night)
