@@ -16,7 +16,6 @@ struct DemoCorps {
     var byCategory: [String: [Int]] = [:]
     /// When each officer may act (credential active).
     var windows: [Window] = []
-    var credentialAdmin = "renshi.zhou"
 
     /// Whether `officer` holds an active credential on every day from `first` to `last`.
     func available(_ officer: Int, _ first: CalendarDay, _ last: CalendarDay) -> Bool {
@@ -32,11 +31,14 @@ struct DemoCorps {
         return random.sample(able, count)
     }
 
+    /// The staff who act in the plan, by username.
+    static let credentialAdmin = "renshi.zhou", legalReviewer = "fazhi.sun", approver = "juzhang.zheng", complianceOfficer = "hegui.feng"
+
     static let staff: [DemoPlan.Staff] = [
-        .init(username: "renshi.zhou", displayName: "周丽（人事科 证件管理员）", roles: [.credentialAdmin]),
-        .init(username: "fazhi.sun", displayName: "孙敏（法制审核员）", roles: [.legalReviewer]),
-        .init(username: "juzhang.zheng", displayName: "郑建国（分管副局长）", roles: [.approver]),
-        .init(username: "hegui.feng", displayName: "冯静（法制科 合规专员）", roles: [.complianceOfficer]),
+        .init(username: credentialAdmin, displayName: "周丽（人事科 证件管理员）", roles: [.credentialAdmin]),
+        .init(username: legalReviewer, displayName: "孙敏（法制审核员）", roles: [.legalReviewer]),
+        .init(username: approver, displayName: "郑建国（分管副局长）", roles: [.approver]),
+        .init(username: complianceOfficer, displayName: "冯静（法制科 合规专员）", roles: [.complianceOfficer]),
         .init(username: "shenji.chen", displayName: "陈涛（纪检监察 审计员）", roles: [.auditor]),
     ]
 

@@ -67,7 +67,7 @@ struct DemoRunner {
     /// Where the agency reviews entries before release (`disclosure.review_before_release`),
     /// its compliance officer releases the day's drafts in the evening.
     private func releaseDrafts(at evening: Moment) async throws {
-        guard let compliance = users[DemoCorps.staff[3].username] else { return }
+        guard let compliance = users[DemoCorps.complianceOfficer] else { return }
         let work = DisclosureWork(store: store)
         while case let drafts = try await work.due(compliance, on: evening.day, limit: 100), !drafts.isEmpty {
             for (draft, _) in drafts {
@@ -95,7 +95,7 @@ struct DemoRunner {
     }
 
     private mutating func perform(_ action: DemoAction, at now: Moment) async throws {
-        let credentialAdmin = try? user(DemoCorps.staff[0].username)
+        let credentialAdmin = try? user(DemoCorps.credentialAdmin)
         let administration = CredentialAdministration(store: store)
         let corps = EnforcementCorps(store: store, secrets: demo.secrets)
         func officer(_ index: Int) throws -> UUID {
@@ -160,7 +160,7 @@ struct DemoRunner {
             try await perform(act, onCase: index, at: now)
         case let .withdrawDecision(index, reason):
             guard let number = cases[index]?.decision?.documentNumber else { throw DemoPlanError("case \(index) has no decision to withdraw") }
-            let approver = try user(DemoCorps.staff[2].username)
+            let approver = try user(DemoCorps.approver)
             let work = DisclosureWork(store: store)
             guard let entry = try await work.publicEntries(agency: agency, DisclosureFilter(kind: .decision, text: number), after: nil, limit: 1).first else {
                 throw DemoPlanError("no published disclosure of \(number)")
@@ -168,7 +168,7 @@ struct DemoRunner {
             _ = try await work.withdraw(approver, entryID: entry.id, reason: reason, changedOn: now.day,
                                         call: call("fazhi.v1.DisclosureService/WithdrawDisclosure", as: approver), at: now)
         case let .publishStatistics(year):
-            let compliance = try user(DemoCorps.staff[3].username)
+            let compliance = try user(DemoCorps.complianceOfficer)
             _ = try await StatisticsWork(store: store).publish(compliance, year: year,
                                                                call: call("fazhi.v1.StatisticsService/PublishAnnualStatistics", as: compliance), at: now)
         }
@@ -201,9 +201,9 @@ struct DemoRunner {
             let open = kase.findings.filter { $0.verifiedOn == nil }.map(\.id)
             (who, event, text, method) = (try caller(officer), .verify(open), "复查确认整改到位", "VerifyRectification")
         case let .review(outcome, reviewText):
-            (who, event, text, method) = (try user(DemoCorps.staff[1].username), .review(outcome), reviewText, "ReviewCase")
+            (who, event, text, method) = (try user(DemoCorps.legalReviewer), .review(outcome), reviewText, "ReviewCase")
         case let .approve(approveText):
-            (who, event, text, method) = (try user(DemoCorps.staff[2].username), .approve, approveText, "ApproveCase")
+            (who, event, text, method) = (try user(DemoCorps.approver), .approve, approveText, "ApproveCase")
         case let .decide(officer, outcome, basis, fine):
             (who, event, text, method) = (try caller(officer), .decide(outcome: outcome, legalBasis: basis, fine: fine), "作出决定：\(outcome)", "DecideCase")
         case let .close(officer):
