@@ -28,7 +28,10 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; Postg
 pgbench -i -q -s 10 -h "$work" -p 5433 -U postgres postgres >/dev/null 2>&1
 
 echo "== point SELECT by primary key, 16 concurrent clients, ${seconds}s"
-pgbench -S -M prepared -c 16 -j 2 -T "$seconds" -h "$work" -p 5433 -U postgres postgres 2>/dev/null | grep -E "^tps" | sed 's/^/pgbench: /'
+# pgbench's own CPU per query beside ours (user + system, from /usr/bin/time).
+{ /usr/bin/time -f "cpu %U %S" pgbench -S -M prepared -c 16 -j 2 -T "$seconds" -h "$work" -p 5433 -U postgres postgres; } 2>&1 |
+  awk '/actually processed/ { n = $NF } /^tps/ { tps = $3 } /^cpu/ { cpu = $2 + $3 }
+       END { printf "pgbench: %.0f per second, client CPU %.1f µs per query\n", tps, cpu / n * 1000000 }'
 "$bench" point-select --url "$url" --tasks 16 --seconds "$seconds"
 "$bench" point-select --url "$url" --tasks 16 --seconds "$seconds" --event-loop | sed "s/^point-select/point-select on the event loop/"
 

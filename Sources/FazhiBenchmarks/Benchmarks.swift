@@ -37,6 +37,14 @@ func peakResidentBytes() -> Int {
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
 
+/// CPU time this process has used so far (user and system), in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// Runs `tasks` loops side by side for `seconds`, each with its own `state`, repeating
 /// `step`; returns how many steps ran and the seconds it took.
 func runSideBySide<State>(
@@ -84,6 +92,7 @@ struct PointSelect: AsyncParsableCommand {
             try await group.waitForAll()
         }
         // A cheap generator per task, like pgbench's own: the kernel's would add a syscall per query.
+        let cpuBefore = processCPUSeconds()
         let (total, elapsed) = try await runSideBySide(tasks: tasks, seconds: seconds, executor: eventLoop ? { PostgresEventLoop.next() } : nil,
                                                        state: { SplitMix64(seed: UInt64.random(in: 1...UInt64.max)) }) { generator in
             let aid = Int32.random(in: 1...Int32(accounts), using: &generator)
@@ -92,7 +101,10 @@ struct PointSelect: AsyncParsableCommand {
             }
             _ = balance
         }
-        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks)", total, elapsed, Double(total) / elapsed, tasks))
+        // Throughput swings with the machine; the client's CPU per query is the steadier measure.
+        let cpuPerQuery = (processCPUSeconds() - cpuBefore) / Double(max(total, 1)) * 1_000_000
+        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks), client CPU %.1f µs per query",
+                     total, elapsed, Double(total) / elapsed, tasks, cpuPerQuery))
         await pool.close()
     }
 }

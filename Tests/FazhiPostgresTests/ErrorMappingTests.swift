@@ -129,19 +129,29 @@ func waitUntilActive(pid: Int32, on connection: PostgresConnection) async throws
 }
 
 /// Answers that arrive in pieces: one wake-up of the socket may bring the end of one
-/// statement's result and the start of the next, which no later wake-up announces.
+/// statement's result and the start of the next, which no later wake-up announces. Run
+/// from Swift's pool (the socket armed once per wait) and from an event loop (the socket
+/// watched throughout).
 @Suite(.timeLimit(.minutes(2))) struct LongAnswerTests {
-    @Test func multiStatementQueriesWithLargeResultsComplete() async throws {
+    @Test(arguments: [false, true]) func multiStatementQueriesWithLargeResultsComplete(onEventLoop: Bool) async throws {
         try await TestDatabase.with { db in
-            let c = try await db.ownerConnection()
-            for size in [100, 4_000, 9_000, 17_000, 70_000] {
-                let script = (0..<40).map { "SELECT repeat('x', \($0 * 37 + size));" }.joined(separator: " ")
-                try await c.simpleQuery(script)
-                try await c.simpleQuery("SELECT 1; SELECT repeat('y', \(size)); SELECT 2; SELECT repeat('z', \(size * 3));")
+            if onEventLoop {
+                try await withTaskExecutorPreference(PostgresEventLoop.executor) { try await longAnswers(db) }
+            } else {
+                try await longAnswers(db)
             }
-            let last: String = try await c.scalar("SELECT repeat('w', 123456)")
-            #expect(last.utf8.count == 123_456)
-            await c.close()
         }
+    }
+
+    private func longAnswers(_ db: TestDatabase) async throws {
+        let c = try await PostgresConnection.connect(db.owner)
+        for size in [100, 4_000, 9_000, 17_000, 70_000] {
+            let script = (0..<40).map { "SELECT repeat('x', \($0 * 37 + size));" }.joined(separator: " ")
+            try await c.simpleQuery(script)
+            try await c.simpleQuery("SELECT 1; SELECT repeat('y', \(size)); SELECT 2; SELECT repeat('z', \(size * 3));")
+        }
+        let last: String = try await c.scalar("SELECT repeat('w', 123456)")
+        #expect(last.utf8.count == 123_456)
+        await c.close()
     }
 }

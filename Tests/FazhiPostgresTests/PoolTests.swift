@@ -100,6 +100,38 @@ import Testing
         }
     }
 
+    /// The health check reads what the connection's event loop saw arrive while the
+    /// connection was idle; it makes no system call of its own. Checked with the socket
+    /// armed once (a task on Swift's pool) and watched throughout (a task on the loop).
+    @Test(arguments: [false, true]) func aBackendKilledWhileIdleIsSeenByTheHealthCheck(onEventLoop: Bool) async throws {
+        try await TestDatabase.with { db in
+            let killer = try await db.ownerConnection()
+            @Sendable func killWhileIdle() async throws {
+                let connection = try await db.ownerConnection()
+                #expect(try await connection.scalar("SELECT 1", as: Int.self) == 1)
+                #expect(connection.isHealthy())
+                try await Task.sleep(for: .milliseconds(20))
+                #expect(connection.isHealthy(), "nothing arrives unasked on a healthy idle connection")
+                try await killer.query("SELECT pg_terminate_backend($1)", [await connection.backendPID])
+                var noticed = false
+                for _ in 0..<200 where !noticed {
+                    try await Task.sleep(for: .milliseconds(10))
+                    noticed = !connection.isHealthy()
+                }
+                #expect(noticed, "the server's goodbye was not seen")
+                let lost = await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1") }
+                #expect(lost?.code == .connectionLost)
+                await connection.close()
+            }
+            if onEventLoop {
+                try await withTaskExecutorPreference(PostgresEventLoop.executor) { try await killWhileIdle() }
+            } else {
+                try await killWhileIdle()
+            }
+            await killer.close()
+        }
+    }
+
     @Test func aConnectionReturnedInsideATransactionIsNotReused() async throws {
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))

@@ -10,9 +10,21 @@ import Foundation
 final class IdleProbe: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: OpaquePointer?
+    private var watch: SocketWatch?
 
-    func attach(_ connection: OpaquePointer) { lock.withLock { self.connection = connection } }
-    func detach() { lock.withLock { connection = nil } }
+    func attach(_ connection: OpaquePointer, watch: SocketWatch) {
+        lock.withLock {
+            self.connection = connection
+            self.watch = watch
+        }
+    }
+
+    func detach() {
+        lock.withLock {
+            connection = nil
+            watch = nil
+        }
+    }
 
     /// Open and outside any transaction; nothing read from the socket.
     func isIdle() -> Bool {
@@ -22,14 +34,14 @@ final class IdleProbe: @unchecked Sendable {
         }
     }
 
-    /// Idle, and nothing arrived on the socket since the last statement.
+    /// Idle, and nothing arrived on the socket since the last statement (as its reactor
+    /// saw it: no system call here).
     func isHealthy() -> Bool {
         lock.withLock {
-            guard let connection, PQstatus(connection) == CONNECTION_OK,
+            guard let connection, let watch, PQstatus(connection) == CONNECTION_OK,
                   PQtransactionStatus(connection) == PQTRANS_IDLE
             else { return false }
-            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-            return poll(&descriptor, 1, 0) == 0
+            return !watch.receivedUnasked
         }
     }
 }

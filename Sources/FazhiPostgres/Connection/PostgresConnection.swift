@@ -52,10 +52,11 @@ public actor PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: message)
         }
         PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        watch = reactor.watch(PQsocket(raw))
+        let watch = reactor.watch(PQsocket(raw))
+        self.watch = watch
         cancelHandle = CancelHandle(connection: raw)
         backendPID = PQbackendPID(raw)
-        idleProbe.attach(raw)
+        idleProbe.attach(raw, watch: watch)
     }
 
     isolated deinit {
@@ -266,7 +267,10 @@ public actor PostgresConnection {
         return connection
     }
 
-    func release() { busy = false }
+    func release() {
+        busy = false
+        watch?.settle()
+    }
 
     /// Asks the server to cancel the statement in flight (inside `whileCancellable`).
     func requestCancel() { cancelHandle?.requestCancel() }

@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// Connections run libpq in non-blocking mode on the caller's task and suspend here while
 /// the server works, so no thread sleeps per connection and the cooperative pool is never
-/// blocked. A wait arms the socket once (level-triggered, one-shot), so data already
-/// waiting on it wakes the task at once and no readiness can be missed.
+/// blocked. Sockets are registered level-triggered (see `SocketWatch`), so data already
+/// waiting on one wakes its task at once and no readiness can be missed.
 final class Reactor: TaskExecutor, @unchecked Sendable {
     static let loops: [Reactor] = (0..<min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)).map(Reactor.init)
     private static let nextLoop = Atomic<Int>(0)
@@ -117,116 +117,6 @@ final class Reactor: TaskExecutor, @unchecked Sendable {
                 Unmanaged<SocketWatch>.fromOpaque(pointer).takeUnretainedValue().fire()
             }
         }
-    }
-}
-
-/// One socket's registration with the reactor, and the task waiting on it (at most one:
-/// a connection runs one operation at a time). While registered, epoll holds a reference
-/// to the watch, so an event can never reach a freed one.
-final class SocketWatch: @unchecked Sendable {
-    enum Interest {
-        case read, readOrWrite
-
-        var events: UInt32 {
-            switch self {
-            case .read: return EPOLLIN.rawValue
-            case .readOrWrite: return EPOLLIN.rawValue | EPOLLOUT.rawValue
-            }
-        }
-    }
-
-    let socket: Int32
-    private unowned let reactor: Reactor
-    private let lock = NSLock()
-    private var waiter: UnsafeContinuation<Void, any Error>?
-    private var registration: Unmanaged<SocketWatch>?
-    private var stopped = false
-
-    fileprivate init(socket: Int32, reactor: Reactor) {
-        self.socket = socket
-        self.reactor = reactor
-    }
-
-    /// Suspends until the socket is ready for `interest` (or has failed: the next libpq
-    /// call then says why). With `cancellable`, task cancellation ends the wait with
-    /// CancellationError; a statement in flight waits regardless, since its connection
-    /// must read the server's answer to stay usable.
-    func wait(_ interest: Interest, cancellable: Bool = false) async throws {
-        if cancellable {
-            try await withTaskCancellationHandler {
-                try await suspend(interest, cancellable: true)
-            } onCancel: {
-                resumeWaiter(throwing: CancellationError())
-            }
-        } else {
-            try await suspend(interest, cancellable: false)
-        }
-    }
-
-    /// Every statement waits here, so it uses an unchecked continuation: the lock
-    /// guarantees each is resumed exactly once (by `fire`, `stop` or cancellation).
-    private func suspend(_ interest: Interest, cancellable: Bool) async throws {
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            lock.lock()
-            if stopped {
-                lock.unlock()
-                continuation.resume(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
-                return
-            }
-            if cancellable && Task.isCancelled {
-                lock.unlock()
-                continuation.resume(throwing: CancellationError())
-                return
-            }
-            precondition(waiter == nil, "two waits on one PostgreSQL socket")
-            waiter = continuation
-            var event = epoll_event()
-            event.events = interest.events | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
-            let result: Int32
-            if let registration {
-                event.data.ptr = registration.toOpaque()
-                result = epoll_ctl(reactor.epoll, EPOLL_CTL_MOD, socket, &event)
-            } else {
-                let retained = Unmanaged.passRetained(self)
-                event.data.ptr = retained.toOpaque()
-                result = epoll_ctl(reactor.epoll, EPOLL_CTL_ADD, socket, &event)
-                if result == 0 { registration = retained } else { retained.release() }
-            }
-            lock.unlock()
-            if result != 0 {
-                resumeWaiter(throwing: PostgresError(
-                    code: .connectionLost, message: "cannot watch the connection's socket: \(String(cString: strerror(errno)))"))
-            }
-        }
-    }
-
-    fileprivate func fire() {
-        let continuation: UnsafeContinuation<Void, any Error>? = lock.withLock {
-            defer { waiter = nil }
-            return waiter
-        }
-        continuation?.resume()
-    }
-
-    private func resumeWaiter(throwing error: any Error) {
-        let continuation: UnsafeContinuation<Void, any Error>? = lock.withLock {
-            defer { waiter = nil }
-            return waiter
-        }
-        continuation?.resume(throwing: error)
-    }
-
-    /// Stops watching; call before the connection closes the socket, so a reused
-    /// descriptor number starts clean.
-    func stop() {
-        let registration: Unmanaged<SocketWatch>? = lock.withLock {
-            stopped = true
-            defer { self.registration = nil }
-            if self.registration != nil { epoll_ctl(reactor.epoll, EPOLL_CTL_DEL, socket, nil) }
-            return self.registration
-        }
-        resumeWaiter(throwing: PostgresError(code: .connectionLost, message: "the connection was closed"))
-        if let registration { reactor.retire(registration) }
     }
 }
 
