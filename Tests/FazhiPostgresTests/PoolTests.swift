@@ -25,6 +25,26 @@ import Testing
         }
     }
 
+    /// Each waiter has its own deadline: the first one's expiry leaves a later one waiting.
+    @Test func waitersTimeOutEachAtTheirOwnDeadline() async throws {
+        try await TestDatabase.with { db in
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1, acquireTimeout: .milliseconds(400)))
+            let held = try await pool.acquire()
+            let started = ContinuousClock.now
+            let first = Task { try await pool.withConnection { _ in ContinuousClock.now } }
+            try await Task.sleep(for: .milliseconds(250))
+            let second = Task { try await pool.withConnection { try await $0.scalar("SELECT 8", as: Int.self) } }
+            let error = await #expect(throws: PostgresError.self) { _ = try await first.value }
+            #expect(error?.message.contains("in use") == true)
+            #expect(ContinuousClock.now - started >= .milliseconds(350))
+            // The second still waits (its deadline is 250 ms later) and gets the connection.
+            await pool.release(held)
+            #expect(try await second.value == 8)
+            #expect(pool.usage.waiting == 0)
+            await pool.close()
+        }
+    }
+
     @Test func manyTasksShareABoundedPool() async throws {
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 4))

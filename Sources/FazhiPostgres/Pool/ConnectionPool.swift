@@ -33,8 +33,11 @@ public final class ConnectionPool: Sendable {
         var idle: [[PostgresConnection]] = Array(repeating: [], count: Reactor.loops.count)
         var idleCount = 0
         var open = 0
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<PostgresConnection?, any Error>)] = []
+        /// In arrival order, which is also deadline order (every wait has the same timeout).
+        var waiters: [Waiter] = []
         var nextWaiter: UInt64 = 0
+        /// A task is watching the first waiter's deadline.
+        var sweeping = false
         var closed = false
 
         /// An idle connection, of the caller's loop when there is one.
@@ -58,6 +61,12 @@ public final class ConnectionPool: Sendable {
             }
             return idle.flatMap { $0 }
         }
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let deadline: ContinuousClock.Instant
+        let continuation: CheckedContinuation<PostgresConnection?, any Error>
     }
 
     private enum Next {
@@ -195,28 +204,22 @@ public final class ConnectionPool: Sendable {
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        let timeout = options.acquireTimeout
-        let maximum = options.maximumConnections
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            self?.expire(id, error: PostgresError(
-                code: .connectionFailed,
-                message: "no database connection became free within \(timeout) (all \(maximum) are in use)"))
-        }
-        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + options.acquireTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 // Check again under the lock: a connection may have come back meanwhile.
-                let next: Next? = state.withLock { state in
-                    if state.closed { return .closed }
-                    if let connection = state.takeIdle(preferring: nil) { return .lend(connection) }
+                let (next, startSweeping): (Next?, Bool) = state.withLock { state in
+                    if state.closed { return (.closed, false) }
+                    if let connection = state.takeIdle(preferring: nil) { return (.lend(connection), false) }
                     if state.open < options.maximumConnections {
                         state.open += 1
-                        return .connect
+                        return (.connect, false)
                     }
-                    state.waiters.append((id, continuation))
-                    return nil
+                    state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    defer { state.sweeping = true }
+                    return (nil, !state.sweeping)
                 }
+                if startSweeping { sweepExpiredWaiters() }
                 switch next {
                 case let .lend(connection): continuation.resume(returning: connection)
                 case .connect:
@@ -229,6 +232,44 @@ public final class ConnectionPool: Sendable {
             }
         } onCancel: {
             expire(id, error: CancellationError())
+        }
+    }
+
+    /// Fails waiters whose timeout passed. One task sleeps until the first waiter's
+    /// deadline, for as long as anyone waits: a timer per wait would cost a task and a
+    /// clock registration on every busy acquire.
+    private func sweepExpiredWaiters() {
+        let timeout = options.acquireTimeout
+        let maximum = options.maximumConnections
+        Task { [weak self] in
+            while let deadline = self?.firstDeadlineOrStop() {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                let expired = self?.takeWaiters(expiredAt: ContinuousClock.now) ?? []
+                for continuation in expired {
+                    continuation.resume(throwing: PostgresError(
+                        code: .connectionFailed,
+                        message: "no database connection became free within \(timeout) (all \(maximum) are in use)"))
+                }
+            }
+        }
+    }
+
+    private func takeWaiters(expiredAt now: ContinuousClock.Instant) -> [CheckedContinuation<PostgresConnection?, any Error>] {
+        state.withLock { state in
+            let count = state.waiters.prefix { $0.deadline <= now }.count
+            defer { state.waiters.removeFirst(count) }
+            return state.waiters.prefix(count).map(\.continuation)
+        }
+    }
+
+    /// The first waiter's deadline; when nobody waits, marks the sweep over.
+    private func firstDeadlineOrStop() -> ContinuousClock.Instant? {
+        state.withLock { state in
+            guard let first = state.waiters.first else {
+                state.sweeping = false
+                return nil
+            }
+            return first.deadline
         }
     }
 
