@@ -6,11 +6,15 @@ struct EncodedParameters {
     var types: [UInt32] = []
     var formats: [Int32] = []
     var lengths: [Int32] = []
-    var offsets: [Int?] = []
+    /// Where each value starts in `storage`; -1 for NULL.
+    var offsets: [Int] = []
     var storage: [UInt8] = []
 
     init(_ parameters: [any PostgresEncodable]) throws {
         types.reserveCapacity(parameters.count)
+        formats.reserveCapacity(parameters.count)
+        lengths.reserveCapacity(parameters.count)
+        offsets.reserveCapacity(parameters.count)
         for (index, parameter) in parameters.enumerated() {
             let type = Swift.type(of: parameter)
             types.append(type.postgresType.oid)
@@ -28,7 +32,7 @@ struct EncodedParameters {
                 // libpq reads text-format values as C strings and ignores their length.
                 if type.postgresFormat == .text { storage.append(0) }
             } else {
-                offsets.append(nil)
+                offsets.append(-1)
                 lengths.append(0)
             }
         }
@@ -46,15 +50,14 @@ struct EncodedParameters {
             let base = UnsafeRawPointer(bytes.baseAddress)
             // A zero-length non-NULL value still needs a non-nil pointer.
             let empty: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
-            let values: [UnsafePointer<CChar>?] = offsets.map { offset in
-                guard let offset else { return nil }
-                guard let base else { return empty }
-                return (base + offset).assumingMemoryBound(to: CChar.self)
-            }
-            return values.withUnsafeBufferPointer { values in
-                lengths.withUnsafeBufferPointer { lengths in
+            // On the stack: this runs for every statement.
+            return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: offsets.count) { values in
+                for (index, offset) in offsets.enumerated() {
+                    values[index] = offset < 0 ? nil : base.map { ($0 + offset).assumingMemoryBound(to: CChar.self) } ?? empty
+                }
+                return lengths.withUnsafeBufferPointer { lengths in
                     formats.withUnsafeBufferPointer { formats in
-                        body(values.baseAddress, lengths.baseAddress, formats.baseAddress)
+                        body(UnsafePointer(values.baseAddress), lengths.baseAddress, formats.baseAddress)
                     }
                 }
             }
