@@ -27,13 +27,38 @@ psql=(psql -X -q -h "$work" -p 5433 -U postgres -d postgres)
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; PostgreSQL $("$bin/postgres" --version | awk '{print $3}')"
 pgbench -i -q -s 10 -h "$work" -p 5433 -U postgres postgres >/dev/null 2>&1
 
-echo "== point SELECT by primary key, 16 concurrent clients, ${seconds}s"
-# pgbench's own CPU per query beside ours (user + system, from /usr/bin/time).
-{ /usr/bin/time -f "cpu %U %S" pgbench -S -M prepared -c 16 -j 2 -T "$seconds" -h "$work" -p 5433 -U postgres postgres; } 2>&1 |
-  awk '/actually processed/ { n = $NF } /^tps/ { tps = $3 } /^cpu/ { cpu = $2 + $3 }
-       END { printf "pgbench: %.0f per second, client CPU %.1f µs per query\n", tps, cpu / n * 1000000 }'
-"$bench" point-select --url "$url" --tasks 16 --seconds "$seconds"
-"$bench" point-select --url "$url" --tasks 16 --seconds "$seconds" --event-loop | sed "s/^point-select/point-select on the event loop/"
+echo "== point SELECT by primary key, 16 concurrent clients, ${seconds}s each"
+# The machine's speed drifts by ±10% within minutes, so the three runs take turns in
+# slices of 5 seconds (pgbench, the pool on Swift's pool, the pool on the event loops),
+# and each total is summed over its slices. CPU per query is the client's own (user +
+# system; pgbench's from /usr/bin/time).
+slice=5
+rounds=$(( (seconds + slice - 1) / slice ))
+results="$work/point-select.txt"
+: > "$results"
+for round in $(seq 1 "$rounds"); do
+  { /usr/bin/time -f "cpu %U %S" pgbench -S -M prepared -c 16 -j 2 -T "$slice" -h "$work" -p 5433 -U postgres postgres; } 2>&1 |
+    awk -v r="$round" '/actually processed/ { n = $NF } /^tps/ { tps = $3 } /^cpu/ { cpu = $2 + $3 }
+         END { printf "pgbench %d %d %.3f %.3f\n", r, n, n / tps, cpu }' >> "$results"
+  for mode in default event-loop; do
+    flag=(); [ "$mode" = event-loop ] && flag=(--event-loop)
+    "$bench" point-select --url "$url" --tasks 16 --seconds "$slice" "${flag[@]}" |
+      awk -v r="$round" -v m="$mode" '{ printf "%s %d %d %s %.3f\n", m, r, $2, $5, $2 * $(NF - 3) / 1000000 }' >> "$results"
+  done
+done
+awk '{ n[$1] += $3; t[$1] += $4; cpu[$1] += $5; rate[$1 " " $2] = $3 / $4 }
+     END {
+       base = n["pgbench"] / t["pgbench"]
+       printf "pgbench -S -M prepared -c 16 -j 2: %.0f per second, client CPU %.1f µs per query\n", base, cpu["pgbench"] / n["pgbench"] * 1e6
+       split("default event-loop", modes, " ")
+       for (i = 1; i <= 2; i++) {
+         m = modes[i]
+         printf "point-select through the pool (%s): %.0f per second, client CPU %.1f µs per query, ratio %.2f\n", m, n[m] / t[m], cpu[m] / n[m] * 1e6, n[m] / t[m] / base
+       }
+       printf "ratio per slice (event loop):"
+       for (r = 1; ("pgbench " r) in rate; r++) printf " %.2f", rate["event-loop " r] / rate["pgbench " r]
+       printf "\n"
+     }' "$results"
 
 echo "== COPY of ${copy_mib} MiB each way"
 "${psql[@]}" -c "CREATE UNLOGGED TABLE copy_a (line text); CREATE UNLOGGED TABLE copy_b (line text)"
