@@ -38,6 +38,10 @@ struct ServerSettings {
         let mutualTLSPort = config.int(forKey: "grpc.mtls_port", default: 7444)
         let metricsPort = config.int(forKey: "metrics.port", default: 9464)
         let portalPort = config.int(forKey: "portal.port", default: 8443)
+        let ioThreads = config.int(forKey: "grpc.io_threads", default: GatewayConfiguration.defaultIOThreads)
+        guard (1...256).contains(ioThreads) else {
+            throw CommandFailure("grpc.io_threads 须在 1 至 256 之间 / grpc.io_threads must be between 1 and 256, got \(ioThreads)")
+        }
         return ServerSettings(
             databaseURL: databaseURL,
             poolSize: config.int(forKey: "database.pool_size", default: 16),
@@ -51,7 +55,8 @@ struct ServerSettings {
                     logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
                     blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
                     parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism)),
-                evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024)),
+                evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024),
+                ioThreads: ioThreads),
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
             metricsPort: metricsPort < 0 ? nil : metricsPort,
             evidenceDirectory: config.string(forKey: "evidence.directory"),

@@ -1,6 +1,7 @@
 import FazhiDomain
 import FazhiRPC
 import Foundation
+import NIOPosix
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -80,7 +81,8 @@ public final class Gateway: Sendable {
         main = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: configuration.host, port: configuration.port),
-                transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey)),
+                transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey),
+                eventLoopGroup: Self.ioThreads(configuration.ioThreads)),
             services: services,
             interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
 
@@ -100,11 +102,25 @@ public final class Gateway: Sendable {
                     transportSecurity: .mTLS(certificateChain: serverChain, privateKey: serverKey) { tls in
                         tls.trustRoots = .certificates(roots)
                         tls.clientCertificateVerification = .noHostnameVerification
-                    }),
+                    },
+                    eventLoopGroup: Self.ioThreads(configuration.ioThreads)),
                 services: services,
                 interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
         } else {
             mutualTLS = nil
+        }
+    }
+
+    /// One group of I/O threads per size for the whole process, like NIO's own singleton:
+    /// gateways (and tests) come and go, their threads stay.
+    private static let ioGroups = Mutex<[Int: MultiThreadedEventLoopGroup]>([:])
+
+    private static func ioThreads(_ count: Int) -> MultiThreadedEventLoopGroup {
+        ioGroups.withLock { groups in
+            if let group = groups[count] { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: count)
+            groups[count] = group
+            return group
         }
     }
 
