@@ -78,11 +78,12 @@ public final class Gateway: Sendable {
         let serverChain: [TLSConfig.CertificateSource] = [.file(path: configuration.certificateChainPath, format: .pem)]
         let serverKey: TLSConfig.PrivateKeySource = .file(path: configuration.privateKeyPath, format: .pem)
 
+        let ioThreads = Self.ioThreads(configuration.ioThreads)
         main = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey),
-                eventLoopGroup: Self.ioThreads(configuration.ioThreads)),
+                eventLoopGroup: ioThreads),
             services: services,
             interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
 
@@ -103,7 +104,7 @@ public final class Gateway: Sendable {
                         tls.trustRoots = .certificates(roots)
                         tls.clientCertificateVerification = .noHostnameVerification
                     },
-                    eventLoopGroup: Self.ioThreads(configuration.ioThreads)),
+                    eventLoopGroup: ioThreads),
                 services: services,
                 interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
         } else {

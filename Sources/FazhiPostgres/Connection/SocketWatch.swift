@@ -103,8 +103,7 @@ final class SocketWatch: @unchecked Sendable {
             }
             precondition(waiter == nil, "two waits on one PostgreSQL socket")
             waiter = continuation
-            let onOwnLoop = Reactor.current === reactor
-            let failure = register(interest == .read && onOwnLoop ? .watched : .armedOnce(interest))
+            let failure = register(interest == .read ? readMode() : .armedOnce(.readOrWrite))
             lock.unlock()
             if let failure {
                 resumeWaiter(throwing: PostgresError(code: .connectionLost, message: "cannot watch the connection's socket: \(failure)"))
@@ -179,9 +178,14 @@ final class SocketWatch: @unchecked Sendable {
         // made afresh below) reports it again.
         readyUnclaimed = false
         guard mode == .quiet else { return }
-        if register(Reactor.current === reactor ? .watched : .armedOnce(.read)) != nil {
+        if register(readMode()) != nil {
             readyUnclaimed = true
         }
+    }
+
+    /// How to wait for input from the calling thread (see the type's comment).
+    private func readMode() -> Mode {
+        Reactor.current === reactor ? .watched : .armedOnce(.read)
     }
 
     /// Puts the socket in `target` mode; returns why it could not.
