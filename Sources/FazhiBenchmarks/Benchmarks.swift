@@ -123,7 +123,7 @@ struct CopyIn: AsyncParsableCommand {
         let started = ContinuousClock.now
         let rows = try await c.copyIn("COPY \(table) FROM STDIN", from: FileChunks(handle: handle))
         reportCopy("copy-in", rows: rows, bytes: size, since: started, peakBefore: before)
-        await c.close()
+        c.close()
     }
 }
 
@@ -146,7 +146,7 @@ struct CopyOut: AsyncParsableCommand {
         }
         try handle.close()
         reportCopy("copy-out", rows: rows, bytes: bytes, since: started, peakBefore: before)
-        await c.close()
+        c.close()
     }
 }
 
@@ -173,7 +173,7 @@ struct Inserts: AsyncParsableCommand {
         print(String(format: "inserts: %d rows one by one %.2f s (%.0f/s); pipeline %.2f s (%.0f/s); %.1fx",
                      rows, oneByOne, Double(rows) / oneByOne, pipelined, Double(rows) / pipelined, oneByOne / pipelined))
         try await c.simpleQuery("DROP TABLE bench_inserts")
-        await c.close()
+        c.close()
     }
 }
 

@@ -88,7 +88,7 @@ struct DevCommand: AsyncParsableCommand {
     static func migrate(_ state: DevelopmentState) async throws {
         let migrator = try MigrateCommand.migrator(sqlDirectory: try MigrationSource.locate(explicit: nil))
         let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: state.ownerURL, applicationName: "fazhi-dev"))
-        defer { Task { await connection.close() } }
+        defer { connection.close() }
         let applied = try await migrator.migrate(on: connection)
         if !applied.isEmpty { print("已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations") }
     }

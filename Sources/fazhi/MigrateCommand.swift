@@ -29,9 +29,9 @@ struct MigrateCommand: AsyncParsableCommand {
         let connection = try await PostgresConnection.connect(try ownerConfiguration(explicit: databaseURL))
         do {
             try await run(migrator, on: connection, sqlDirectory: directory)
-            await connection.close()
+            connection.close()
         } catch {
-            await connection.close()
+            connection.close()
             throw error
         }
     }

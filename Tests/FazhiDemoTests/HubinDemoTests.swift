@@ -32,7 +32,7 @@ import Testing
                 try await $0.query("SELECT count(*)::int FROM disclosure_entries WHERE state = 'draft'")[0].decode(at: 0)
             }
             #expect(drafts == 0)
-            await owner.close()
+            owner.close()
             await pool.close()
         }
     }
@@ -150,7 +150,7 @@ import Testing
             let persons = Set(plan.parties.filter { $0.kind == .person }.map(\.name))
             #expect(rows.count == s.casesOpened, "every case of the demo was opened in 2023")
             #expect(rows.contains { $0.partyType == "person" } && !rows.contains { persons.contains($0.party) })
-            await owner.close()
+            owner.close()
             await pool.close()
         }
     }

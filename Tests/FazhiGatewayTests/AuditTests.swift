@@ -53,7 +53,7 @@ import Testing
                 let platform = try await connection.query("SELECT l::text FROM platform_audit_log l").map { try $0.decode(String.self, at: 0) }
                 return agency + platform
             }
-            await owner.close()
+            owner.close()
             let logs = harness.logs.all
             #expect(logs.count >= 10, "one log line per call")
             for secret in secrets.current {

@@ -98,7 +98,7 @@ import Testing
                     try await $0.query("SELECT payload->>'due' FROM public_record_outbox WHERE topic = 'decision' AND subject = $1", [number])
                         .map { try $0.decode(at: 0) }
                 }
-                await owner.close()
+                owner.close()
                 #expect(queued == [calendar.addingWorkingDays(7, after: today).day.description])
                 kase = try await both("serve")
                 kase = try await both("execute")

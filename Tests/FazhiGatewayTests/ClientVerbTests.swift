@@ -69,7 +69,7 @@ import Testing
             let keys: Int = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
                 try await $0.scalar("SELECT count(*) FROM idempotency_keys WHERE method = 'fazhi.v1.AdminService/CreateUser' AND state = 'done'")
             }
-            await owner.close()
+            owner.close()
             #expect(keys == 1)
 
             let missing = try await fazhi(["user", "show", "nobody"], environment: environment)
@@ -174,7 +174,7 @@ import Testing
                 try await c.simpleQuery("UPDATE disclosure_entries SET content_sha256 = sha256(convert_to(content, 'UTF8'))")
                 try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
             }
-            await owner.close()
+            owner.close()
             let second = try await fazhi(["disclosure", "verify", "--checkpoint", saved] + agencyFlag, environment: environment)
             #expect(second.status == 1 && second.output.contains("FAILED") && second.output.contains(id), "\(second.output)")
         }

@@ -58,7 +58,7 @@ import Testing
                 let outbox: [String] = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
                     try await $0.query("SELECT subject || ':' || event FROM public_record_outbox ORDER BY id").map { try $0.decode(at: 0) }
                 }
-                await owner.close()
+                owner.close()
                 #expect(outbox == ["\(issued.number):issue", "\(issued.number):suspend", "\(issued.number):reinstate",
                                    "\(issued.number):replace", "\(replacement.number):replacement"])
 
@@ -150,7 +150,7 @@ import Testing
                         UNION ALL SELECT to_jsonb(i)::text FROM idempotency_keys i
                     ) r WHERE row LIKE '%' || $1 || '%' OR row LIKE '%' || $2 || '%' OR row LIKE '%' || $3 || '%'
                     """, secrets) }
-                await owner.close()
+                owner.close()
                 #expect(hits == 0)
                 #expect(dump.contains("public_record_outbox") && dump.contains("id_number_sealed"))
             }

@@ -103,7 +103,7 @@ import Testing
             try await owner.transaction(TransactionOptions(agencyID: agency.id)) { c in
                 try await c.query("INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
             }
-            await owner.close()
+            owner.close()
             try await harness.withClient { client in
                 let corps = try await CorpsFixture.make(harness, client)
                 try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))

@@ -84,7 +84,7 @@ import Testing
             let keys: Int = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
                 try await $0.scalar("SELECT count(*) FROM idempotency_keys")
             }
-            await owner.close()
+            owner.close()
             #expect(keys == 0)
         }
     }

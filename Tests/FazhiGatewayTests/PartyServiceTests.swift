@@ -55,7 +55,7 @@ import Testing
                 let hits: Int = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
                     try await $0.scalar("SELECT count(*)::int FROM parties p WHERE strpos(to_jsonb(p)::text, $1) > 0", [Self.personID])
                 }
-                await owner.close()
+                owner.close()
                 #expect(hits == 0)
             }
         }

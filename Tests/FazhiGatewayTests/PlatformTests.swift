@@ -63,7 +63,7 @@ import Testing
                 }
                 #expect(change?.code == .internalError)
                 try await owner.simpleQuery("GRANT INSERT ON agency_audit_log TO fazhi_app")
-                await owner.close()
+                owner.close()
                 let missing = await #expect(throws: RPCError.self) { _ = try await admin.getUser(.with { $0.username = "qian.jiu" }, metadata: bearer(token)) }
                 #expect(missing?.reason == "NOT_FOUND")
                 #expect(harness.logs.all.contains { $0.contains("incident") }, "the operator finds the incident in the log")

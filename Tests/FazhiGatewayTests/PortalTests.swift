@@ -92,7 +92,7 @@ import Testing
                 try await c.query("UPDATE disclosure_entries SET content = replace(content, '社会组织管理', '养老服务') WHERE id = $1", [entryID])
                 try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
             }
-            await owner.close()
+            owner.close()
             let tampered = try await Self.chromium(base + "/disclosures/\(id)")
             #expect(tampered.contains("data-result=\"failed\""), "the in-browser check fails: \(tampered.suffix(600))")
 

@@ -52,7 +52,7 @@ import Testing
                 let announced: [String] = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
                     try await $0.query("SELECT payload::text FROM public_record_outbox WHERE topic = 'power_list' ORDER BY id").map { try $0.decode(at: 0) }
                 }
-                await owner.close()
+                owner.close()
                 #expect(announced.count == 2)
                 #expect(announced.last?.contains("MZ-JF-003") == true && announced.last?.contains("MZ-XK-001") == true, "\(announced)")
 

@@ -73,13 +73,13 @@ import Testing
                 let watcher = try await harness.database.ownerConnection()
                 // pg_locks, not pg_stat_activity: the owner may not see the server role's wait events.
                 try await waitUntil { try await watcher.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted", as: Int.self) >= 1 }
-                await watcher.close()
+                watcher.close()
 
                 kill(server.processIdentifier, SIGTERM)
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(server.isRunning, "the server waits for the call in flight")
                 try await holder.simpleQuery("COMMIT")
-                await holder.close()
+                holder.close()
                 let disabled = try await held.value
                 #expect(disabled.disabled)
             }

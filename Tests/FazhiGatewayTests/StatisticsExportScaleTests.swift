@@ -27,7 +27,7 @@ import Testing
                         FROM generate_series(1, 1000000) n
                         """, [agency, UUID(uuidString: bench.partyID)!, Int32(year)])
                 }
-                await owner.close()
+                owner.close()
                 let password = try await harness.createUser(client, adminToken: bench.corps.adminToken, username: "qian", roles: [.complianceOfficer])
                 let compliance = bearer(try await harness.login(client, username: "qian", password: password))
 

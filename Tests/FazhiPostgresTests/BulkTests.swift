@@ -18,7 +18,7 @@ import Testing
             let rows = try await c.copyOut("COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT", chunkSize: 4096) { received.append($0) }
             #expect(rows == 10_000)
             #expect(String(decoding: received, as: UTF8.self) == lines.joined())
-            await c.close()
+            c.close()
         }
     }
 
@@ -36,7 +36,7 @@ import Testing
             let bad = await #expect(throws: PostgresError.self) { try await c.copyIn("COPY items FROM STDIN", from: stream([Array("x\n".utf8)])) }
             #expect(bad?.sqlState == "22P02")
             #expect(try await c.scalar("SELECT 1", as: Int.self) == 1)
-            await c.close()
+            c.close()
         }
     }
 
@@ -59,7 +59,7 @@ import Testing
             #expect(copiedOut == copiedIn)
             #expect(bytesOut >= gibibyte)
             #expect(peak - baseline < 64 << 20, "peak RSS grew by \((peak - baseline) >> 20) MiB")
-            await c.close()
+            c.close()
         }
     }
 }
@@ -75,7 +75,7 @@ import Testing
             #expect(affected == 20_000)
             #expect(try await c.scalar("SELECT count(*) FROM events", as: Int.self) == 20_000)
             #expect(try await c.scalar("SELECT label FROM events WHERE id = 19999", as: String.self) == "事件 19999")
-            await c.close()
+            c.close()
         }
     }
 
@@ -90,7 +90,7 @@ import Testing
             #expect(try await c.scalar("SELECT count(*) FROM events", as: Int.self) == 0)
             // The connection left pipeline mode cleanly.
             #expect(try await c.execute("INSERT INTO events VALUES ($1)", [9]) == 1)
-            await c.close()
+            c.close()
         }
     }
 }
@@ -123,7 +123,7 @@ import Testing
             let notifications = try await received.value
             #expect(notifications.map(\.payload) == ["条目 0", "条目 1", "条目 2"])
             #expect(notifications.allSatisfy { $0.channel == "disclosure_outbox" })
-            #expect(notifications.first?.senderPID == (await sender.backendPID))
+            #expect(notifications.first?.senderPID == sender.backendPID)
             // The consumer stopped: the listener's connection closes.
             var closed = false
             for _ in 0..<200 where !closed {
@@ -131,7 +131,7 @@ import Testing
                 if !closed { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(closed)
-            await sender.close()
+            sender.close()
         }
     }
 }

@@ -23,7 +23,7 @@ import Testing
     static func fixture(_ db: TestDatabase) async throws -> Fixture {
         let owner = try await db.ownerConnection()
         try await owner.query("INSERT INTO agencies (code, name, division_code) VALUES ('411202-MZ', '湖滨区民政局', '411202')")
-        await owner.close()
+        owner.close()
         let pool = ConnectionPool(configuration: db.application, options: .init(maximumConnections: 8))
         let store = PostgresTenantStore(pool: pool)
         return Fixture(pool: pool, store: store, agency: try #require(try await store.agency(code: "411202-MZ")))
@@ -121,7 +121,7 @@ import Testing
             #expect(rows[0].contains(try Self.idNumber(11).masked))
             // The same person cannot be recorded twice.
             await #expect(throws: DomainError.self) { _ = try await Self.application(fixture, serial: 11, now: Moment(instant: Date())) }
-            await owner.close()
+            owner.close()
             await fixture.pool.close()
         }
     }

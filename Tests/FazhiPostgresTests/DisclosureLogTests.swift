@@ -180,7 +180,7 @@ extension Data {
             await #expect(throws: DomainError.self) {
                 try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "再次撤回", changedOn: now.day, call: Self.call(), at: now)
             }
-            await owner.close()
+            owner.close()
             await fixture.pool.close()
         }
     }
@@ -241,7 +241,7 @@ extension Data {
             #expect(throws: DisclosureVerification.Failure.self) {
                 try DisclosureVerification.verifyEntry(entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
             }
-            await owner.close()
+            owner.close()
             await fixture.pool.close()
         }
     }

@@ -54,7 +54,7 @@ import Testing
             }
             #expect(notNull?.column == "name")
             #expect(notNull?.table == "children")
-            await c.close()
+            c.close()
         }
     }
 
@@ -71,8 +71,8 @@ import Testing
             #expect(syntax?.message.contains("syntax") == true)
             // The connection is still usable after errors.
             #expect(try await owner.scalar("SELECT 1", as: Int.self) == 1)
-            await app.close()
-            await owner.close()
+            app.close()
+            owner.close()
         }
     }
 
@@ -82,28 +82,28 @@ import Testing
             configuration.statementTimeoutMilliseconds = 100
             let c = try await PostgresConnection.connect(configuration)
             await expectError(.statementTimeout) { try await c.query("SELECT pg_sleep(5)") }
-            await c.close()
+            c.close()
         }
     }
 
     @Test func cancellationByAnOperatorIsQueryCanceled() async throws {
         try await TestDatabase.with { db in
             let victim = try await db.ownerConnection()
-            let pid = await victim.backendPID
+            let pid = victim.backendPID
             let killer = try await db.ownerConnection()
             let outcome = Task { await self.expectError(.queryCanceled) { try await victim.query("SELECT pg_sleep(10)") } }
             try await waitUntilActive(pid: pid, on: killer)
             try await killer.query("SELECT pg_cancel_backend($1)", [pid])
             _ = await outcome.value
-            await victim.close()
-            await killer.close()
+            victim.close()
+            killer.close()
         }
     }
 
     @Test func aKilledBackendIsConnectionLost() async throws {
         try await TestDatabase.with { db in
             let victim = try await db.ownerConnection()
-            let pid = await victim.backendPID
+            let pid = victim.backendPID
             let killer = try await db.ownerConnection()
             let outcome = Task { await self.expectError(.connectionLost) { try await victim.query("SELECT pg_sleep(10)") } }
             try await waitUntilActive(pid: pid, on: killer)
@@ -111,8 +111,8 @@ import Testing
             _ = await outcome.value
             #expect(victim.isHealthy() == false)
             await expectError(.connectionLost) { try await victim.query("SELECT 1") }
-            await victim.close()
-            await killer.close()
+            victim.close()
+            killer.close()
         }
     }
 }
@@ -152,6 +152,6 @@ func waitUntilActive(pid: Int32, on connection: PostgresConnection) async throws
         }
         let last: String = try await c.scalar("SELECT repeat('w', 123456)")
         #expect(last.utf8.count == 123_456)
-        await c.close()
+        c.close()
     }
 }

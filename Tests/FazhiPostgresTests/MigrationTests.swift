@@ -20,7 +20,7 @@ import Testing
         #expect(recorded == migrations.map(\.checksum))
         #expect(recorded.allSatisfy { $0.count == 64 })
         #expect(try await migrator.migrate(on: c).isEmpty)
-        await c.close()
+        c.close()
         try await db.drop()
     }
 
@@ -41,7 +41,7 @@ import Testing
             let status = try await migrator.status(on: c)
             #expect(status.first { $0.version == original.version }?.status == .changed(appliedChecksum: original.checksum))
             #expect(status.first { $0.version == 9999 }?.status == .pending)
-            await c.close()
+            c.close()
         }
     }
 
@@ -53,7 +53,7 @@ import Testing
             #expect(error?.detail?.contains("9998_broken.sql") == true)
             #expect(try await c.scalar("SELECT to_regclass('half') IS NULL", as: Bool.self))
             #expect(try await c.scalar("SELECT count(*) FROM fazhi_schema_migrations WHERE version = 9998", as: Int.self) == 0)
-            await c.close()
+            c.close()
         }
     }
 
@@ -67,7 +67,7 @@ import Testing
                 let c = try await PostgresConnection.connect(owner)
                 let applied = try await Migrator(migrations: migrations).migrate(on: c)
                 appliedCounts.withLock { $0.append(applied.count) }
-                await c.close()
+                c.close()
             }
         })
         #expect(errors.isEmpty, "\(errors)")
@@ -75,7 +75,7 @@ import Testing
         #expect(appliedCounts.current.sorted() == [0, 0, 0, migrations.count])
         let c = try await db.ownerConnection()
         #expect(try await c.scalar("SELECT count(*) FROM fazhi_schema_migrations", as: Int.self) == migrations.count)
-        await c.close()
+        c.close()
         try await db.drop()
     }
 
@@ -87,7 +87,7 @@ import Testing
             {
                 let c = try await PostgresConnection.connect(db.owner)
                 try await Migrator(migrations: migrations).migrate(on: c)
-                await c.close()
+                c.close()
             }
         })
         #expect(errors.isEmpty, "\(errors)")
@@ -103,7 +103,7 @@ import Testing
             {
                 let c = try await PostgresConnection.connect(owner)
                 try await ApplicationRole.ensure(role, on: c)
-                await c.close()
+                c.close()
             }
         })
         #expect(errors.isEmpty, "\(errors)")
@@ -114,7 +114,7 @@ import Testing
         #expect(try !attributes[0].decode(Bool.self, at: 1))
         #expect(try !attributes[0].decode(Bool.self, at: 2))
         try await c.simpleQuery("DROP ROLE \(role)")
-        await c.close()
+        c.close()
         try await db.drop()
     }
 
@@ -127,7 +127,7 @@ import Testing
             // the role exists and can log in. The verifier is SCRAM, computed by libpq.
             #expect(try await c.scalar("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", [role], as: Bool.self))
             try await c.simpleQuery("DROP ROLE \(role)")
-            await c.close()
+            c.close()
         }
     }
 

@@ -99,11 +99,11 @@ import Testing
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
             let killer = try await db.ownerConnection()
             // Killed while idle: the next call gets a fresh connection and succeeds.
-            let idlePID: Int32 = try await pool.withConnection { await $0.backendPID }
+            let idlePID: Int32 = try await pool.withConnection { $0.backendPID }
             try await killer.query("SELECT pg_terminate_backend($1)", [idlePID])
             try await Task.sleep(for: .milliseconds(100))
             let (answer, nextPID): (Int, Int32) = try await pool.withConnection { c in
-                (try await c.scalar("SELECT 1"), await c.backendPID)
+                (try await c.scalar("SELECT 1"), c.backendPID)
             }
             #expect(answer == 1)
             #expect(nextPID != idlePID)
@@ -115,7 +115,7 @@ import Testing
             #expect(lost?.code == .connectionLost)
             #expect(try await pool.withConnection { try await $0.scalar("SELECT 2", as: Int.self) } == 2)
             #expect(pool.openConnections == 1)
-            await killer.close()
+            killer.close()
             await pool.close()
         }
     }
@@ -132,7 +132,7 @@ import Testing
                 #expect(connection.isHealthy())
                 try await Task.sleep(for: .milliseconds(20))
                 #expect(connection.isHealthy(), "nothing arrives unasked on a healthy idle connection")
-                try await killer.query("SELECT pg_terminate_backend($1)", [await connection.backendPID])
+                try await killer.query("SELECT pg_terminate_backend($1)", [connection.backendPID])
                 var noticed = false
                 for _ in 0..<200 where !noticed {
                     try await Task.sleep(for: .milliseconds(10))
@@ -141,14 +141,14 @@ import Testing
                 #expect(noticed, "the server's goodbye was not seen")
                 let lost = await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1") }
                 #expect(lost?.code == .connectionLost)
-                await connection.close()
+                connection.close()
             }
             if onEventLoop {
                 try await withTaskExecutorPreference(PostgresEventLoop.executor) { try await killWhileIdle() }
             } else {
                 try await killWhileIdle()
             }
-            await killer.close()
+            killer.close()
         }
     }
 
@@ -157,10 +157,10 @@ import Testing
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
             let leaked: Int32 = try await pool.withConnection { c in
                 try await c.simpleQuery("BEGIN")
-                return await c.backendPID
+                return c.backendPID
             }
             let (state, fresh): (PostgresConnection.TransactionState, Int32) = try await pool.withConnection { c in
-                (await c.transactionState, await c.backendPID)
+                (c.transactionState, c.backendPID)
             }
             #expect(state == .idle)
             #expect(fresh != leaked)
@@ -174,7 +174,7 @@ import Testing
             configuration.applicationName = "fazhi-gateway"
             let c = try await PostgresConnection.connect(configuration)
             #expect(try await c.scalar("SHOW application_name", as: String.self) == "fazhi-gateway")
-            await c.close()
+            c.close()
         }
     }
 
@@ -193,7 +193,7 @@ import Testing
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
             let observer = try await db.ownerConnection()
-            let pid: Int32 = try await pool.withConnection { await $0.backendPID }
+            let pid: Int32 = try await pool.withConnection { $0.backendPID }
             let started = ContinuousClock.now
             let sleeper = Task { try await pool.query("SELECT pg_sleep(30)") }
             try await waitUntilActive(pid: pid, on: observer)
@@ -207,11 +207,11 @@ import Testing
             let state: String = try await observer.scalar("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])
             #expect(state == "idle")
             let (answer, reusedPID): (Int, Int32) = try await pool.withConnection { c in
-                (try await c.scalar("SELECT 3"), await c.backendPID)
+                (try await c.scalar("SELECT 3"), c.backendPID)
             }
             #expect(answer == 3)
             #expect(reusedPID == pid)
-            await observer.close()
+            observer.close()
             await pool.close()
         }
     }

@@ -53,7 +53,7 @@ import Testing
         let c = try await PostgresConnection.connect(try await configuration(host: "localhost", ca: "ca.crt"))
         let encrypted: Bool = try await c.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
         #expect(encrypted)
-        await c.close()
+        c.close()
     }
 
     @Test func verifyFullRefusesAnUnknownCA() async throws {
@@ -78,11 +78,11 @@ import Testing
         let url = "postgresql://\(EmbeddedCluster.ownerRole)@localhost:\(cluster.listeningPort)/postgres?sslmode=verify-full&sslrootcert=\(ca)"
         let c = try await PostgresConnection.connect(PostgresConfiguration(connectionString: url))
         #expect(try await c.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self))
-        await c.close()
+        c.close()
         let conninfo = "host=localhost port=\(cluster.listeningPort) user=\(EmbeddedCluster.ownerRole) dbname=postgres sslmode=disable"
         let plain = try await PostgresConnection.connect(PostgresConfiguration(connectionString: conninfo))
         #expect(try await !plain.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", as: Bool.self))
-        await plain.close()
+        plain.close()
     }
 
     /// Results of every size cross TLS records and libpq's buffer boundaries; none may
@@ -97,6 +97,6 @@ import Testing
         }
         let rows = try await c.query("SELECT g, repeat('行', 1000) FROM generate_series(1, 2000) g")
         #expect(rows.count == 2000)
-        await c.close()
+        c.close()
     }
 }

@@ -86,7 +86,7 @@ import Testing
                 #expect(try row.decode("leading_key", as: String?.self) == "agency_id", "\(name): agency_id does not lead the primary key")
                 #expect(try row.decode("policies", as: Int.self) >= 1, "\(name): no policy")
             }
-            await c.close()
+            c.close()
         }
     }
 
@@ -128,7 +128,7 @@ import Testing
             }
             #expect(usersOfB == ["li.na"])
             await pool.close()
-            await owner.close()
+            owner.close()
         }
     }
 
@@ -167,8 +167,8 @@ import Testing
                 try await c.execute("INSERT INTO agency_audit_log (agency_id, method, status, duration_us) VALUES ($1, 'Login', 'OK', 5)", [a])
             }
             #expect(appended == 1)
-            await app.close()
-            await owner.close()
+            app.close()
+            owner.close()
         }
     }
 
@@ -195,7 +195,7 @@ import Testing
                 let error = await #expect(throws: PostgresError.self) { try await app.simpleQuery(statement) }
                 #expect(error?.code == .insufficientPrivilege, "\(statement): \(String(describing: error))")
             }
-            await app.close()
+            app.close()
         }
     }
 
@@ -227,8 +227,8 @@ import Testing
             #expect(foreign?.sqlState == "42501")
             let count: Int = try await app.transaction(TransactionOptions(agencyID: a)) { try await $0.scalar("SELECT count(*) FROM agency_audit_log WHERE method = 'Bulk'") }
             #expect(count == 500)
-            await app.close()
-            await owner.close()
+            app.close()
+            owner.close()
         }
     }
 
@@ -262,8 +262,8 @@ import Testing
             #expect(unknown?.code == .foreignKeyViolation)
             // Every default itself is valid (the table's own check guarantees it).
             #expect(try await app.scalar("SELECT count(*) FROM setting_defaults", as: Int.self) >= 20)
-            await app.close()
-            await owner.close()
+            app.close()
+            owner.close()
         }
     }
 }

@@ -30,27 +30,27 @@ import Testing
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
             try await pool.query("CREATE TABLE ledger (id int PRIMARY KEY)")
             let seen: Int = try await pool.transaction { c in
-                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])
-                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [2])
+                c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])
+                c.deferStatement("INSERT INTO ledger VALUES ($1)", [2])
                 return try await c.query("SELECT count(*)::int FROM ledger")[0].decode(at: 0)
             }
             #expect(seen == 2)
             let error = await #expect(throws: PostgresError.self) {
                 try await pool.transaction { c in
                     try await c.execute("INSERT INTO ledger VALUES (3)")
-                    await c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])  // a duplicate, sent with COMMIT
+                    c.deferStatement("INSERT INTO ledger VALUES ($1)", [1])  // a duplicate, sent with COMMIT
                 }
             }
             #expect(error?.code == .uniqueViolation)
             // Deferred, then COPY: the rows are there before the copy reads.
             let copied = try await pool.transaction { c in
-                await c.deferStatement("INSERT INTO ledger VALUES ($1)", [4])
+                c.deferStatement("INSERT INTO ledger VALUES ($1)", [4])
                 var out = Data()
                 _ = try await c.copyOut("COPY (SELECT id FROM ledger ORDER BY id) TO STDOUT") { out.append($0) }
                 return String(decoding: out, as: UTF8.self)
             }
             #expect(copied == "1\n2\n4\n")
-            let state = try await pool.withConnection { await $0.transactionState }
+            let state = try await pool.withConnection { $0.transactionState }
             #expect(state == .idle)
             await pool.close()
         }
@@ -77,7 +77,7 @@ import Testing
             // The same (only) connection is clean and outside any transaction afterwards.
             let ids: [Int32] = try await pool.query("SELECT array_agg(id ORDER BY id) FROM ledger")[0].decode(at: 0)
             #expect(ids == [1, 2])
-            let state = try await pool.withConnection { await $0.transactionState }
+            let state = try await pool.withConnection { $0.transactionState }
             #expect(state == .idle)
             await pool.close()
         }

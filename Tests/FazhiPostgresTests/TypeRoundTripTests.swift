@@ -22,7 +22,7 @@ import Testing
             let widened: Int64 = try await c.scalar("SELECT 7::smallint")
             #expect(widened == 7)
             await #expect(throws: PostgresError.self) { let _: Int16 = try await c.scalar("SELECT 7::bigint") }
-            await c.close()
+            c.close()
         }
     }
 
@@ -36,7 +36,7 @@ import Testing
             }
             let nan: Double = try await c.scalar("SELECT $1::float8", [Double.nan])
             #expect(nan.isNaN)
-            await c.close()
+            c.close()
         }
     }
 
@@ -57,7 +57,7 @@ import Testing
             }
             let scaled: Decimal = try await c.scalar("SELECT 12.50::numeric(10,2)")
             #expect(scaled == Decimal(string: "12.5"))
-            await c.close()
+            c.close()
         }
     }
 
@@ -70,7 +70,7 @@ import Testing
             }
             let varchar: String = try await c.scalar("SELECT 'x'::varchar(3)")
             #expect(varchar == "x")
-            await c.close()
+            c.close()
         }
     }
 
@@ -83,7 +83,7 @@ import Testing
             #expect(error?.code == .invalidParameter)
             #expect(error?.message.contains("NUL") == true)
             #expect(error?.message.contains("$1") == true)
-            await c.close()
+            c.close()
         }
     }
 
@@ -106,7 +106,7 @@ import Testing
             }
             let count: Int = try await c.scalar("SELECT count(*) FROM notes")
             #expect(count == hostile.count)
-            await c.close()
+            c.close()
         }
     }
 
@@ -125,7 +125,7 @@ import Testing
             #expect(field == "湖滨区")
             struct Shape: Codable, Equatable { let name: String; let ok: Bool }
             #expect(try back.decode(Shape.self) == Shape(name: "湖滨区", ok: true))
-            await c.close()
+            c.close()
         }
     }
 
@@ -147,7 +147,7 @@ import Testing
             }
             let future: Date = try await c.scalar("SELECT 'infinity'::timestamptz")
             #expect(future == .distantFuture)
-            await c.close()
+            c.close()
         }
     }
 
@@ -164,7 +164,7 @@ import Testing
                 let asText: String = try await c.scalar("SELECT to_char($1::date, 'YYYY-MM-DD')", [day])
                 #expect(asText == text)
             }
-            await c.close()
+            c.close()
         }
     }
 
@@ -183,7 +183,7 @@ import Testing
             #expect(fromInt4 == [4, 5])
             let count: Int = try await c.scalar("SELECT cardinality($1::text[])", [["x", "y"]])
             #expect(count == 2)
-            await c.close()
+            c.close()
         }
     }
 
@@ -203,7 +203,7 @@ import Testing
             #expect(noColumn?.message.contains("absent") == true)
             let some: Int? = try await c.scalar("SELECT $1::bigint", [Int?.some(9)])
             #expect(some == 9)
-            await c.close()
+            c.close()
         }
     }
 }

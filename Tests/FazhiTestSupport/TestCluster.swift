@@ -13,7 +13,7 @@ public enum TestCluster {
         // Tests drop their databases while the server's role may still be leaving them.
         let superuser = try await PostgresConnection.connect(PostgresConfiguration(connectionString: cluster.superuserURL()))
         try await superuser.simpleQuery("GRANT pg_signal_backend TO \(EmbeddedCluster.ownerRole)")
-        await superuser.close()
+        superuser.close()
         return PostgresConfiguration(connectionString: cluster.ownerURL(database: "postgres"), applicationName: "fazhi-tests")
     }
 
@@ -47,10 +47,10 @@ public enum TestCluster {
             try await connection.simpleQuery("CREATE DATABASE \(name)")
             let owner = try await PostgresConnection.connect(admin.with(database: name))
             try await Migrator(migrations: migrations).migrate(on: owner)
-            await owner.close()
+            owner.close()
         }
         try await connection.query("SELECT pg_advisory_unlock(4242)")
-        await connection.close()
+        connection.close()
         return name
     }
 

@@ -28,7 +28,7 @@ public struct TestDatabase: Sendable {
         let name = "fazhi_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let connection = try await PostgresConnection.connect(admin.with(database: "postgres"))
         try await connection.simpleQuery("CREATE DATABASE \(name) TEMPLATE \(source)")
-        await connection.close()
+        connection.close()
         return TestDatabase(
             name: name,
             owner: admin.with(database: name),
@@ -43,7 +43,7 @@ public struct TestDatabase: Sendable {
     public func drop() async throws {
         let admin = try await TestCluster.admin.value
         let connection = try await PostgresConnection.connect(admin.with(database: "postgres"))
-        defer { Task { await connection.close() } }
+        defer { connection.close() }
         // Backends of closed connections may still be on their way out.
         for attempt in 1...20 {
             do {

@@ -7,7 +7,7 @@ extension PostgresConnection {
     /// Memory stays at about one chunk: each is sent before the next is read. If the
     /// sequence throws or the task is cancelled, the COPY is aborted and nothing is written.
     @discardableResult
-    public func copyIn<Chunks: AsyncSequence & Sendable>(
+    nonisolated(nonsending) public func copyIn<Chunks: AsyncSequence & Sendable>(
         _ sql: String, from chunks: Chunks
     ) async throws -> Int where Chunks.Element == [UInt8] {
         try await sendDeferred()
@@ -38,7 +38,7 @@ extension PostgresConnection {
     /// `chunkSize` bytes; returns the number of rows copied. The next data is read only
     /// after `consume` returns, so a slow consumer slows the server instead of filling memory.
     @discardableResult
-    public func copyOut(
+    nonisolated(nonsending) public func copyOut(
         _ sql: String,
         chunkSize: Int = 256 * 1024,
         into consume: (Data) async throws -> Void
@@ -61,7 +61,7 @@ extension PostgresConnection {
                     PQfreemem(buffer)
                 }
                 if length == -1 { break }
-                if length == -2 { throw connectionError() }
+                if length == -2 { throw connectionError(connection) }
                 if length == 0 {
                     try await readMore(connection)
                     continue
@@ -82,8 +82,8 @@ extension PostgresConnection {
         return rows
     }
 
-    private func start(copy sql: String, expecting direction: CopyDirection, on connection: OpaquePointer) async throws {
-        guard PQsendQuery(connection, sql) == 1 else { throw connectionError() }
+    nonisolated(nonsending) private func start(copy sql: String, expecting direction: CopyDirection, on connection: OpaquePointer) async throws {
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(connection) }
         let entered = try await whileCancellable { try await collect(connection).copy }
         guard entered == direction else {
             if entered != nil { _ = try? await collect(connection) }
@@ -92,14 +92,14 @@ extension PostgresConnection {
     }
 
     /// Calls `put` until libpq accepts the data, waiting for the socket while its buffers are full.
-    private func sendWhenPossible(_ connection: OpaquePointer, _ put: () -> Int32) async throws {
+    nonisolated(nonsending) private func sendWhenPossible(_ connection: OpaquePointer, _ put: () -> Int32) async throws {
         while true {
             switch put() {
             case 1: return
             case 0:
                 try await waitForSocket(.readOrWrite)
                 try consumeInput(connection)
-            default: throw connectionError()
+            default: throw connectionError(connection)
             }
         }
     }
@@ -110,7 +110,7 @@ extension PostgresConnection {
     /// the data goes into a temporary copy of the table's shape, then `INSERT … SELECT`
     /// moves it, so every row passes the table's policies. Call inside a transaction.
     @discardableResult
-    public func bulkLoad<Chunks: AsyncSequence & Sendable>(
+    nonisolated(nonsending) public func bulkLoad<Chunks: AsyncSequence & Sendable>(
         into table: String, columns: [String], csv chunks: Chunks
     ) async throws -> Int where Chunks.Element == [UInt8] {
         let target = try quoteIdentifier(table)

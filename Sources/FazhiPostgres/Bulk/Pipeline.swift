@@ -8,7 +8,7 @@ extension PostgresConnection {
     /// batch is atomic (one implicit transaction); the first error is thrown.
     /// Returns the total number of rows affected.
     @discardableResult
-    public func pipeline(_ sql: String, parameterSets: [[any PostgresEncodable]]) async throws -> Int {
+    nonisolated(nonsending) public func pipeline(_ sql: String, parameterSets: [[any PostgresEncodable]]) async throws -> Int {
         guard let first = parameterSets.first else { return 0 }
         try await sendDeferred()
         let encodedFirst = try EncodedParameters(first)
@@ -34,27 +34,27 @@ extension PostgresConnection {
     /// answers; then reads every answer. Each successful result goes to `take`, which owns
     /// it; `endOfStatement` marks where one statement's results end. Statements after a
     /// failed one are skipped by the server; the first error is thrown after the Sync.
-    func runPipeline(
+    nonisolated(nonsending) func runPipeline(
         _ batch: [(name: String, encoded: EncodedParameters)],
         take: (OpaquePointer) -> Void,
         endOfStatement: () -> Void = {}
     ) async throws {
         let connection = try claim()
         defer { release() }
-        guard PQenterPipelineMode(connection) == 1 else { throw connectionError() }
+        guard PQenterPipelineMode(connection) == 1 else { throw connectionError(connection) }
         defer { PQexitPipelineMode(connection) }
         for (index, (name, encoded)) in batch.enumerated() {
             let sent = encoded.withPointers { values, lengths, formats in
                 PQsendQueryPrepared(connection, name, encoded.count, values, lengths, formats, 1)
             }
-            guard sent == 1 else { throw connectionError() }
+            guard sent == 1 else { throw connectionError(connection) }
             // Keep data moving both ways without waiting, so neither side's buffers fill.
             if index % 256 == 255 {
-                guard PQflush(connection) >= 0 else { throw connectionError() }
+                guard PQflush(connection) >= 0 else { throw connectionError(connection) }
                 try consumeInput(connection)
             }
         }
-        guard PQpipelineSync(connection) == 1 else { throw connectionError() }
+        guard PQpipelineSync(connection) == 1 else { throw connectionError(connection) }
         try await flush(connection)
         var firstError: PostgresError?
         while true {

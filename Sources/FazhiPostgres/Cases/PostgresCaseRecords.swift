@@ -60,13 +60,13 @@ struct PostgresCaseRecords: CaseRecords {
     }
 
     func addOfficers(caseID: UUID, _ officers: [UUID]) async throws {
-        await connection.deferStatement(
+        connection.deferStatement(
             "INSERT INTO case_officers (agency_id, case_id, officer_id) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING",
             [agencyID, caseID, officers.map(\.uuidString)])
     }
 
     func append(_ entry: CaseRecordEntry, toCase caseID: UUID) async throws {
-        await connection.deferStatement(
+        connection.deferStatement(
             """
             INSERT INTO case_record (agency_id, case_id, step, event, actor, officers, text, evidence, corrects, at)
             VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)
@@ -118,7 +118,7 @@ struct PostgresCaseRecords: CaseRecords {
     }
 
     func queueDisclosure(_ disclosure: DecisionDisclosure, at now: Date) async throws {
-        await connection.deferStatement(
+        connection.deferStatement(
             "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, 'decision', $2, 'decide', $3, $4)",
             [agencyID, disclosure.documentNumber, try JSONB(disclosure, encoder: Self.encoder), now])
     }

@@ -1,77 +1,89 @@
 import CLibPQ
 import Foundation
+import Synchronization
 
 /// One libpq connection.
 ///
 /// libpq runs in non-blocking mode: a statement is sent from the calling task, which then
 /// suspends on its `Reactor` until the server answers, so no blocking libpq call
-/// ever occupies a thread of Swift's cooperative pool. The actor serializes use; one
-/// statement at a time, as the protocol requires. Statements are prepared once per
+/// ever occupies a thread of Swift's cooperative pool. Statements are prepared once per
 /// connection and reused. Cancelling the calling task sends a cancel request to the server
 /// for the statement in flight; the statement then fails with `queryCanceled`.
-public actor PostgresConnection {
-    private var connection: OpaquePointer?
-    private var watch: SocketWatch?
-    private nonisolated let idleProbe = IdleProbe()
-    private var cancelHandle: CancelHandle?
-    private var statements = PreparedStatementCache()
-    private var busy = false
-    /// Statements whose answers nobody waits for, sent with the next one that needs an
-    /// answer (see `deferStatement`).
-    private var deferred: [(sql: String, parameters: [any PostgresEncodable])] = []
-    public nonisolated let configuration: PostgresConfiguration
+///
+/// A statement runs on its caller's executor (`nonisolated(nonsending)`): a connection is
+/// used by one task at a time, so an actor's queue bought nothing but a hop onto it and
+/// back on every statement, a quarter of the client's time on a point query. What state the
+/// connection keeps sits in a `Mutex`, and libpq itself is touched only by the operation
+/// that claimed the connection (`claim` … `release`), one at a time as the protocol
+/// requires; a second concurrent use fails with a clear error instead of interleaving.
+public final class PostgresConnection: Sendable {
+    private let libpq: LibPQConnection
+    private let state = Mutex(State())
+    private let watch: SocketWatch
+    private let idleProbe = IdleProbe()
+    private let cancelHandle: CancelHandle
+    public let configuration: PostgresConfiguration
     /// The event loop that watches this connection's socket.
-    nonisolated let reactor: Reactor
+    let reactor: Reactor
     /// Which of `PostgresEventLoop.executors` watches this connection.
-    public nonisolated var eventLoopIndex: Int { reactor.index }
+    public var eventLoopIndex: Int { reactor.index }
     /// The server process serving this connection (for `pg_stat_activity`, `pg_cancel_backend`).
-    public private(set) var backendPID: Int32 = 0
+    public let backendPID: Int32
 
-    private init(configuration: PostgresConfiguration) {
+    private struct State {
+        var statements = PreparedStatementCache()
+        /// Statements whose answers nobody waits for, sent with the next one that needs an
+        /// answer (see `deferStatement`).
+        var deferred: [(sql: String, parameters: [any PostgresEncodable])] = []
+        /// An operation holds libpq (see `claim`).
+        var busy = false
+        /// `close()` was called; the connection finishes as soon as it is not busy.
+        var closing = false
+        /// libpq's connection is freed.
+        var finished = false
+    }
+
+    private init(configuration: PostgresConfiguration, opened raw: OpaquePointer) {
         self.configuration = configuration
+        libpq = LibPQConnection(pointer: raw)
         reactor = Reactor.forNewConnection()
-    }
-
-    public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
-        let connection = PostgresConnection(configuration: configuration)
-        try await connection.open(OpenedConnection.open(configuration))
-        return connection
-    }
-
-    private func open(_ opened: OpenedConnection) throws {
-        let raw = opened.pointer
-        connection = raw
-        guard PQstatus(raw) == CONNECTION_OK else {
-            let message = Self.lastError(raw)
-            close()
-            throw PostgresError(code: .connectionFailed, message: message)
-        }
-        guard PQsetnonblocking(raw, 1) == 0 else {
-            let message = Self.lastError(raw)
-            close()
-            throw PostgresError(code: .connectionFailed, message: message)
-        }
-        PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
-        let watch = reactor.watch(PQsocket(raw))
-        self.watch = watch
+        watch = reactor.watch(PQsocket(raw))
         cancelHandle = CancelHandle(connection: raw)
         backendPID = PQbackendPID(raw)
         idleProbe.attach(raw, watch: watch)
     }
 
-    isolated deinit {
-        // A connection dropped without close() must not leave its socket open or watched.
-        watch?.stop()
-        if let connection { PQfinish(connection) }
+    public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
+        let raw = try await OpenedConnection.open(configuration).pointer
+        guard PQstatus(raw) == CONNECTION_OK, PQsetnonblocking(raw, 1) == 0 else {
+            let message = lastError(raw)
+            PQfinish(raw)
+            throw PostgresError(code: .connectionFailed, message: message)
+        }
+        PQsetNoticeProcessor(raw, { _, _ in }, nil)  // notices are not errors; keep stderr clean
+        return PostgresConnection(configuration: configuration, opened: raw)
     }
 
+    deinit {
+        // A connection dropped without close() must not leave its socket open or watched.
+        if !state.withLock({ $0.finished }) { finish() }
+    }
+
+    /// Closes the connection; one closed during a statement closes when the statement ends.
     public func close() {
+        let finishNow = state.withLock { state in
+            guard !state.closing else { return false }
+            state.closing = true
+            state.finished = !state.busy
+            return state.finished
+        }
+        if finishNow { finish() }
+    }
+
+    private func finish() {
         idleProbe.detach()
-        watch?.stop()
-        watch = nil
-        if let connection { PQfinish(connection) }
-        connection = nil
-        cancelHandle = nil
+        watch.stop()
+        PQfinish(libpq.pointer)
     }
 
     // MARK: Statements
@@ -81,30 +93,34 @@ public actor PostgresConnection {
     /// with COMMIT, in one round trip. Its error, if any, is thrown by that statement, and
     /// fails the transaction as it would have; use it only inside a transaction.
     public func deferStatement(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
-        deferred.append((sql, parameters))
+        state.withLock { $0.deferred.append((sql, parameters)) }
     }
 
     /// Takes the queued statements, leaving none.
     func takeDeferred() -> [(sql: String, parameters: [any PostgresEncodable])] {
-        defer { deferred.removeAll(keepingCapacity: true) }
-        return deferred
+        state.withLock { state in
+            defer { state.deferred.removeAll(keepingCapacity: true) }
+            return state.deferred
+        }
     }
 
+    private var hasDeferred: Bool { state.withLock { !$0.deferred.isEmpty } }
+
     /// Sends the queued statements now (before COPY or text that cannot be pipelined).
-    func sendDeferred() async throws {
-        guard !deferred.isEmpty else { return }
+    nonisolated(nonsending) func sendDeferred() async throws {
+        guard hasDeferred else { return }
         _ = try await pipelined([])
     }
 
     /// Forgets the queued statements (the transaction failed or ended without them).
     func discardDeferred() {
-        deferred.removeAll()
+        state.withLock { $0.deferred.removeAll() }
     }
 
     /// Runs one statement with bound parameters and returns its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
-        if !deferred.isEmpty {
+    nonisolated(nonsending) public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+        if hasDeferred {
             // The deferred statements and this one in one round trip.
             return try await pipelined([(sql, parameters)])[0]
         }
@@ -119,34 +135,39 @@ public actor PostgresConnection {
             }
         } catch let error as PostgresError where error.sqlState == "0A000" || error.sqlState == "26000" {
             // The cached plan no longer fits the schema; prepare afresh next time.
-            statements.remove(key: encoded.cacheKey(for: sql))
+            let key = encoded.cacheKey(for: sql)
+            state.withLock { $0.statements.remove(key: key) }
             throw error
         }
     }
 
     /// Runs one statement and returns the number of rows it affected.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
+    nonisolated(nonsending) public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
         try await query(sql, parameters).affectedRows
     }
 
     /// Runs SQL text with no parameters through the simple protocol; it may hold several
     /// statements (migrations, BEGIN/COMMIT). Never pass values in it: bind them with `query`.
-    public func simpleQuery(_ sql: String) async throws {
+    nonisolated(nonsending) public func simpleQuery(_ sql: String) async throws {
         try Task.checkCancellation()
         try await sendDeferred()
         _ = try await exchange { PQsendQuery($0, sql) }
     }
 
     /// Runs `sql` to the end whatever happens to the calling task (ROLLBACK after a failure).
-    func simpleQueryUncancellable(_ sql: String) async throws {
+    nonisolated(nonsending) func simpleQueryUncancellable(_ sql: String) async throws {
         _ = try await exchange(cancellable: false) { PQsendQuery($0, sql) }
     }
 
-    func prepare(_ sql: String, _ encoded: EncodedParameters) async throws -> String {
+    nonisolated(nonsending) func prepare(_ sql: String, _ encoded: EncodedParameters) async throws -> String {
         let key = encoded.cacheKey(for: sql)
-        if let name = statements.name(for: key) { return name }
-        let (name, evicted) = statements.insert(key: key)
+        let (known, name, evicted): (Bool, String, String?) = state.withLock { state in
+            if let name = state.statements.name(for: key) { return (true, name, nil) }
+            let (name, evicted) = state.statements.insert(key: key)
+            return (false, name, evicted)
+        }
+        if known { return name }
         do {
             if let evicted { _ = try await exchange { PQsendQuery($0, "DEALLOCATE \(evicted)") } }
             _ = try await exchange { connection in
@@ -155,7 +176,7 @@ public actor PostgresConnection {
                 }
             }
         } catch {
-            statements.remove(key: key)
+            state.withLock { $0.statements.remove(key: key) }
             throw error
         }
         return name
@@ -163,10 +184,10 @@ public actor PostgresConnection {
 
     /// Sends with `send`, then collects every result until libpq signals the end. Returns
     /// the last result's rows, or throws the first error.
-    func exchange(cancellable: Bool = true, _ send: (OpaquePointer) -> Int32) async throws -> PostgresRows {
+    nonisolated(nonsending) func exchange(cancellable: Bool = true, _ send: (OpaquePointer) -> Int32) async throws -> PostgresRows {
         let connection = try claim()
         defer { release() }
-        guard send(connection) == 1 else { throw connectionError() }
+        guard send(connection) == 1 else { throw connectionError(connection) }
         return try await whileCancellable(cancellable) {
             try await collect(connection).rows
         }
@@ -174,8 +195,11 @@ public actor PostgresConnection {
 
     /// Runs `body` with task cancellation forwarded to the server as a cancel request; a
     /// statement the server then cancels fails with `queryCanceled`.
-    func whileCancellable<T>(_ cancellable: Bool = true, _ body: () async throws -> T) async throws -> T {
-        guard cancellable, let cancelHandle else { return try await body() }
+    nonisolated(nonsending) func whileCancellable<T>(
+        _ cancellable: Bool = true, _ body: nonisolated(nonsending) () async throws -> T
+    ) async throws -> T {
+        guard cancellable else { return try await body() }
+        let cancelHandle = self.cancelHandle
         cancelHandle.begin()
         let outcome: Result<T, any Error>
         do {
@@ -195,7 +219,7 @@ public actor PostgresConnection {
     enum CopyDirection { case into, out }
 
     /// Reads results until libpq has no more, or until the server enters COPY mode.
-    func collect(_ connection: OpaquePointer) async throws -> (rows: PostgresRows, copy: CopyDirection?) {
+    nonisolated(nonsending) func collect(_ connection: OpaquePointer) async throws -> (rows: PostgresRows, copy: CopyDirection?) {
         try await flush(connection)
         var rows = PostgresRows()
         var firstError: PostgresError?
@@ -215,24 +239,24 @@ public actor PostgresConnection {
             }
         }
         if let firstError { throw firstError }
-        if PQstatus(connection) != CONNECTION_OK { throw connectionError() }
+        if PQstatus(connection) != CONNECTION_OK { throw connectionError(connection) }
         return (rows, nil)
     }
 
     /// Sends everything libpq has queued, reading meanwhile so a server that answers
     /// while we still write cannot deadlock us.
-    func flush(_ connection: OpaquePointer) async throws {
+    nonisolated(nonsending) func flush(_ connection: OpaquePointer) async throws {
         while true {
             let state = PQflush(connection)
             if state == 0 { return }
-            guard state == 1 else { throw connectionError() }
+            guard state == 1 else { throw connectionError(connection) }
             try await waitForSocket(.readOrWrite)
             try consumeInput(connection)
         }
     }
 
     /// Waits until `PQgetResult` can answer without blocking.
-    func awaitResult(_ connection: OpaquePointer) async throws {
+    nonisolated(nonsending) func awaitResult(_ connection: OpaquePointer) async throws {
         while PQisBusy(connection) == 1 {
             try await readMore(connection)
         }
@@ -241,39 +265,59 @@ public actor PostgresConnection {
     /// Reads more of the server's answer into libpq, waiting for the socket unless the TLS
     /// layer already holds decrypted bytes (which the socket does not show; libpq's own
     /// waits check the same).
-    func readMore(_ connection: OpaquePointer, cancellable: Bool = false) async throws {
+    nonisolated(nonsending) func readMore(_ connection: OpaquePointer, cancellable: Bool = false) async throws {
         if !TLSBuffer.hasPendingBytes(connection) { try await waitForSocket(.read, cancellable: cancellable) }
         try consumeInput(connection)
     }
 
     /// Moves whatever the socket holds into libpq's buffer, without waiting.
     func consumeInput(_ connection: OpaquePointer) throws {
-        guard PQconsumeInput(connection) == 1 else { throw connectionError() }
+        guard PQconsumeInput(connection) == 1 else { throw connectionError(connection) }
     }
 
     /// Suspends until the server's socket is ready.
-    func waitForSocket(_ interest: SocketWatch.Interest, cancellable: Bool = false) async throws {
-        guard let watch else { throw Self.closedError }
+    nonisolated(nonsending) func waitForSocket(_ interest: SocketWatch.Interest, cancellable: Bool = false) async throws {
         try await watch.wait(interest, cancellable: cancellable)
     }
 
-    /// Marks the connection in use; a second concurrent use is a programming error.
+    /// Marks the connection in use and hands out libpq's connection until `release()`; a
+    /// second concurrent use is a programming error.
     func claim() throws -> OpaquePointer {
-        let connection = try live()
-        guard !busy else {
-            throw PostgresError(code: .protocolViolation, message: "a connection runs one statement at a time; this one is already in use")
+        try state.withLock { state in
+            guard !state.closing else { throw Self.closedError }
+            guard !state.busy else {
+                throw PostgresError(code: .protocolViolation, message: "a connection runs one statement at a time; this one is already in use")
+            }
+            state.busy = true
         }
-        busy = true
+        let connection = libpq.pointer
+        guard PQstatus(connection) == CONNECTION_OK else {
+            release()
+            throw PostgresError(code: .connectionLost, message: "the connection to the server is broken")
+        }
         return connection
     }
 
     func release() {
-        busy = false
-        watch?.settle()
+        let finishNow = state.withLock { state in
+            state.busy = false
+            state.finished = state.closing
+            return state.finished
+        }
+        if finishNow { finish() } else { watch.settle() }
+    }
+
+    /// Runs `body` with libpq's connection while no operation can free it (for the few
+    /// calls that read the connection between statements).
+    private func withLibPQ<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try state.withLock { state in
+            guard !state.finished else { throw Self.closedError }
+            return try body(libpq.pointer)
+        }
     }
 
     /// Asks the server to cancel the statement in flight (inside `whileCancellable`).
-    func requestCancel() { cancelHandle?.requestCancel() }
+    func requestCancel() { cancelHandle.requestCancel() }
 
     /// The typed error a failed result describes. (A 57014 that this client caused is
     /// turned into `queryCanceled` by `whileCancellable`.)
@@ -300,18 +344,10 @@ public actor PostgresConnection {
         return error
     }
 
-    func connectionError() -> PostgresError {
-        guard let connection else { return Self.closedError }
+    /// The error for a libpq call that failed on the claimed `connection`.
+    func connectionError(_ connection: OpaquePointer) -> PostgresError {
         let code: PostgresError.Code = PQstatus(connection) == CONNECTION_OK ? .protocolViolation : .connectionLost
         return PostgresError(code: code, message: Self.lastError(connection))
-    }
-
-    func live() throws -> OpaquePointer {
-        guard let connection else { throw Self.closedError }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionLost, message: "the connection to the server is broken")
-        }
-        return connection
     }
 
     static let closedError = PostgresError(code: .connectionLost, message: "the connection is closed")
@@ -327,8 +363,8 @@ public actor PostgresConnection {
     }
 
     public var transactionState: TransactionState {
-        guard let connection else { return .unknown }
-        switch PQtransactionStatus(connection) {
+        let status = try? withLibPQ { PQtransactionStatus($0) }
+        switch status {
         case PQTRANS_IDLE: return .idle
         case PQTRANS_ACTIVE: return .active
         case PQTRANS_INTRANS: return .inTransaction
@@ -344,10 +380,10 @@ public actor PostgresConnection {
     ///
     /// It reads the connection from the caller's thread: call it only while no statement
     /// runs, as the pool does.
-    public nonisolated func isHealthy() -> Bool { idleProbe.isHealthy() }
+    public func isHealthy() -> Bool { idleProbe.isHealthy() }
 
     /// Open and outside any transaction (no socket check); the pool's test on return.
-    nonisolated func isIdle() -> Bool { idleProbe.isIdle() }
+    func isIdle() -> Bool { idleProbe.isIdle() }
 
     /// Quotes an identifier for the few statements that cannot take parameters (LISTEN, DDL).
     public func quoteIdentifier(_ identifier: String) throws -> String {
@@ -362,27 +398,35 @@ public actor PostgresConnection {
     private func escape(
         _ text: String, with function: (OpaquePointer?, UnsafePointer<CChar>?, Int) -> UnsafeMutablePointer<CChar>?
     ) throws -> String {
-        let connection = try live()
-        guard let quoted = function(connection, text, text.utf8.count) else {
-            throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
+        try withLibPQ { connection in
+            guard let quoted = function(connection, text, text.utf8.count) else {
+                throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
+            }
+            defer { PQfreemem(quoted) }
+            return String(cString: quoted)
         }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
     }
 
     /// A password hashed by libpq for `ALTER ROLE … PASSWORD`, so the server never sees it
     /// in clear. Naming the algorithm keeps libpq from asking the server.
     public func encryptPassword(_ password: String, forRole role: String) throws -> String {
-        let connection = try live()
-        guard let encrypted = PQencryptPasswordConn(connection, password, role, "scram-sha-256") else {
-            throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
+        try withLibPQ { connection in
+            guard let encrypted = PQencryptPasswordConn(connection, password, role, "scram-sha-256") else {
+                throw PostgresError(code: .invalidParameter, message: Self.lastError(connection))
+            }
+            defer { PQfreemem(encrypted) }
+            return String(cString: encrypted)
         }
-        defer { PQfreemem(encrypted) }
-        return String(cString: encrypted)
     }
 }
 
-/// A freshly opened libpq connection, handed from the connecting thread to the actor.
+/// libpq's connection handle. libpq allows one thread at a time per connection; the
+/// connection's claim (or its lock, between statements) provides that.
+private struct LibPQConnection: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// A freshly opened libpq connection, handed from the connecting thread to the caller.
 struct OpenedConnection: @unchecked Sendable {
     let pointer: OpaquePointer
 

@@ -30,7 +30,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     }
 
     func markOutboxPublished(id: Int64, at now: Date) async throws {
-        await connection.deferStatement("UPDATE public_record_outbox SET published_at = $3 WHERE agency_id = $1 AND id = $2", [agencyID, id, now])
+        connection.deferStatement("UPDATE public_record_outbox SET published_at = $3 WHERE agency_id = $1 AND id = $2", [agencyID, id, now])
     }
 
     private static let columns = """
@@ -48,7 +48,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
              entry.contentSHA256, entry.category, entry.partyType, entry.itemCode, entry.occurredOn, entry.due, entry.dueProvisional,
              entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy, entry.leaf, entry.leafIndex,
              sourceOutbox, now])
-        if entry.leaf != nil { await connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
+        if entry.leaf != nil { connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
     }
 
     func entry(id: UUID, locking: Bool) async throws -> DisclosureEntry? {
@@ -64,7 +64,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
             WHERE agency_id = $1 AND id = $2
             """,
             [agencyID, entry.id, entry.content, entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy, entry.leaf])
-        if entry.leaf != nil { await connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
+        if entry.leaf != nil { connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
     }
 
     func publicEntries(_ filter: DisclosureFilter, after: (publishedAt: Date, id: UUID)?, limit: Int) async throws -> [DisclosureEntry] {
@@ -103,7 +103,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
 
     func setLeafIndexes(_ indexes: [(entryID: UUID, index: Int)]) async throws {
         guard !indexes.isEmpty else { return }
-        await connection.deferStatement(
+        connection.deferStatement(
             """
             UPDATE disclosure_entries e SET leaf_index = n.leaf_index
             FROM unnest($2::uuid[], $3::bigint[]) AS n (id, leaf_index) WHERE e.agency_id = $1 AND e.id = n.id
@@ -124,7 +124,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     }
 
     func insertCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
-        await connection.deferStatement(
+        connection.deferStatement(
             "INSERT INTO disclosure_checkpoints (agency_id, size, root, note, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             [agencyID, checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.createdAt])
     }
@@ -146,7 +146,7 @@ struct PostgresDisclosureRecords: DisclosureRecords {
 
     func insertNodes(_ nodes: [(MerkleNode, Data)]) async throws {
         guard !nodes.isEmpty else { return }
-        await connection.deferStatement(
+        connection.deferStatement(
             "INSERT INTO disclosure_log_nodes (agency_id, level, index, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])",
             [agencyID, nodes.map { Int16($0.0.level) }, nodes.map { $0.0.index }, nodes.map(\.1)])
     }

@@ -163,7 +163,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim {
-        await connection.deferStatement(
+        connection.deferStatement(
             "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
             [agencyID, userID, key, now])
         let inserted = try await connection.execute(
@@ -182,7 +182,7 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws {
-        await connection.deferStatement(
+        connection.deferStatement(
             """
             UPDATE idempotency_keys SET state = 'done', outcome_status = $4, outcome_payload = $5
             WHERE agency_id = $1 AND user_id = $2 AND key = $3
@@ -197,7 +197,7 @@ struct PostgresTenantTransaction: TenantTransaction {
 
     func appendAudit(_ record: AuditRecord) async throws {
         let (sql, parameters) = Self.auditInsert(record, agencyID: agencyID)
-        await connection.deferStatement(sql, parameters)
+        connection.deferStatement(sql, parameters)
     }
 
     static func auditInsert(_ record: AuditRecord, agencyID: UUID) -> (sql: String, parameters: [any PostgresEncodable]) {

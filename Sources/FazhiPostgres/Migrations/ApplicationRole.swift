@@ -30,7 +30,7 @@ public enum ApplicationRole {
     }
 
     private static func ensureOnce(_ role: String, password: String?, on connection: PostgresConnection) async throws {
-        let quoted = try await connection.quoteIdentifier(role)
+        let quoted = try connection.quoteIdentifier(role)
         let rows = try await connection.query(
             "SELECT rolsuper, rolbypassrls, rolcanlogin, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1",
             [role])
@@ -49,8 +49,8 @@ public enum ApplicationRole {
                 "CREATE ROLE \(quoted) LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION INHERIT")
         }
         if let password {
-            let verifier = try await connection.encryptPassword(password, forRole: role)
-            try await connection.simpleQuery("ALTER ROLE \(quoted) PASSWORD \(try await connection.quoteLiteral(verifier))")
+            let verifier = try connection.encryptPassword(password, forRole: role)
+            try await connection.simpleQuery("ALTER ROLE \(quoted) PASSWORD \(try connection.quoteLiteral(verifier))")
         }
     }
 

@@ -27,10 +27,10 @@ extension ConnectionPool {
                 } catch is CancellationError {
                     // The consumer went away.
                 } catch {
-                    await connection.close()
+                    connection.close()
                     throw error
                 }
-                await connection.close()
+                connection.close()
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -42,7 +42,7 @@ extension ConnectionPool {
 }
 
 extension PostgresConnection {
-    fileprivate func listen(
+    nonisolated(nonsending) fileprivate func listen(
         on channel: String,
         continuation: AsyncThrowingStream<PostgresNotification, any Error>.Continuation
     ) async throws {

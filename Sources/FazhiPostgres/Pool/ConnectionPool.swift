@@ -95,7 +95,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
-    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func withConnection<T: Sendable>(_ body: nonisolated(nonsending) (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await acquire()
         do {
             let value = try await body(connection)
@@ -109,11 +109,11 @@ public final class ConnectionPool: Sendable {
 
     /// Runs one statement on any free connection.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+    nonisolated(nonsending) public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
-    public func acquire() async throws -> PostgresConnection {
+    nonisolated(nonsending) public func acquire() async throws -> PostgresConnection {
         let loop = Reactor.current
         while true {
             let next: Next = state.withLock { state in
@@ -143,7 +143,7 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    public func release(_ connection: PostgresConnection) async {
+    nonisolated(nonsending) public func release(_ connection: PostgresConnection) async {
         guard connection.isIdle() else {
             await discard(connection, reason: "was returned broken or inside a transaction")
             return
@@ -170,13 +170,13 @@ public final class ConnectionPool: Sendable {
             state.waiters.removeAll()
             return (idle, waiters)
         }
-        for connection in idle { await connection.close() }
+        for connection in idle { connection.close() }
         for waiter in waiters { waiter.continuation.resume(throwing: Self.closedError) }
     }
 
     private static let closedError = PostgresError(code: .connectionFailed, message: "the connection pool is closed")
 
-    private func connect() async throws -> PostgresConnection {
+    nonisolated(nonsending) private func connect() async throws -> PostgresConnection {
         do {
             return try await PostgresConnection.connect(configuration)
         } catch {
@@ -189,9 +189,9 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    private func discard(_ connection: PostgresConnection, reason: String) async {
+    nonisolated(nonsending) private func discard(_ connection: PostgresConnection, reason: String) async {
         logger.debug("closing a pooled connection", metadata: ["reason": "\(reason)"])
-        await connection.close()
+        connection.close()
         let waiter = state.withLock { state in
             state.open -= 1
             return state.waiters.isEmpty ? nil : state.waiters.removeFirst().continuation
@@ -199,7 +199,7 @@ public final class ConnectionPool: Sendable {
         waiter?.resume(returning: nil)
     }
 
-    private func waitForRelease() async throws -> PostgresConnection? {
+    nonisolated(nonsending) private func waitForRelease() async throws -> PostgresConnection? {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter

@@ -9,16 +9,16 @@ public enum JobLock {
         let connection = try await PostgresConnection.connect(configuration)
         let key = Int64(bitPattern: job.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
         guard try await connection.query("SELECT pg_try_advisory_lock($1)", [key])[0].decode(Bool.self, at: 0) else {
-            await connection.close()
+            connection.close()
             return nil
         }
         do {
             let value = try await body()
             _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [key])
-            await connection.close()
+            connection.close()
             return value
         } catch {
-            await connection.close()  // closing the session releases the lock too
+            connection.close()  // closing the session releases the lock too
             throw error
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 extension PostgresConnection {
     /// Runs different statements in one round trip (see `runPipeline`), after the deferred
     /// ones (see `deferStatement`); returns each of `statements`' rows.
-    func pipelined(_ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws -> [PostgresRows] {
+    nonisolated(nonsending) func pipelined(_ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws -> [PostgresRows] {
         let pending = takeDeferred()
         // Prepare (once per connection) and encode before sending anything.
         var prepared: [(name: String, encoded: EncodedParameters)] = []
@@ -29,7 +29,7 @@ extension PostgresConnection {
     }
 
     /// COMMIT, with whatever statements are still deferred, in one round trip.
-    func commit() async throws {
+    nonisolated(nonsending) func commit() async throws {
         _ = try await pipelined([("COMMIT", [])])
     }
 
@@ -38,7 +38,7 @@ extension PostgresConnection {
     /// A transaction of statements that need no answer before the next: BEGIN, the
     /// agency, the statements and COMMIT travel in one round trip. Retried like
     /// `transaction` on serialization failure or deadlock.
-    public func pipelinedTransaction(_ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws {
+    nonisolated(nonsending) public func pipelinedTransaction(_ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws {
         var batch: [(sql: String, parameters: [any PostgresEncodable])] = [(options.beginStatement, [])]
         if let agency = options.agencyID { batch.append((Self.setAgency, [agency.uuidString.lowercased()])) }
         batch += statements

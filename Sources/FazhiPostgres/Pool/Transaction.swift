@@ -33,9 +33,9 @@ extension PostgresConnection {
     /// The body runs again, from the start, when the server reports a serialization
     /// failure or a deadlock, up to `options.maximumAttempts` times; after that the typed
     /// error is thrown. The body must therefore have no effects outside the database.
-    public func transaction<T: Sendable>(
+    nonisolated(nonsending) public func transaction<T: Sendable>(
         _ options: TransactionOptions = TransactionOptions(),
-        _ body: @Sendable (PostgresConnection) async throws -> T
+        _ body: nonisolated(nonsending) @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await retryingTransaction(options) {
             begin(options)
@@ -47,7 +47,7 @@ extension PostgresConnection {
 
     /// Runs one attempt of a transaction; after a failure rolls back, and on serialization
     /// failure or deadlock tries again, up to `options.maximumAttempts` in all.
-    func retryingTransaction<T>(_ options: TransactionOptions, _ attempt: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) func retryingTransaction<T>(_ options: TransactionOptions, _ attempt: nonisolated(nonsending) () async throws -> T) async throws -> T {
         var attempts = 1
         while true {
             do {
@@ -67,7 +67,7 @@ extension PostgresConnection {
         }
     }
 
-    func rollbackAfterFailure() async {
+    nonisolated(nonsending) func rollbackAfterFailure() async {
         discardDeferred()
         guard transactionState == .inTransaction || transactionState == .failedTransaction else { return }
         // A rollback must run even when the task was cancelled, so it is not cancellable.
@@ -79,7 +79,7 @@ extension ConnectionPool {
     /// Runs `body` in a transaction on a pooled connection; see `PostgresConnection.transaction`.
     public func transaction<T: Sendable>(
         _ options: TransactionOptions = TransactionOptions(),
-        _ body: @Sendable (PostgresConnection) async throws -> T
+        _ body: nonisolated(nonsending) @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await withConnection { connection in
             try await connection.transaction(options, body)

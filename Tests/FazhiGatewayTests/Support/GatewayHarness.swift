@@ -170,7 +170,7 @@ struct GatewayHarness: Sendable {
     /// The agency's audit rows, oldest first, read as the owner.
     func auditRows() async throws -> [(method: String, status: String, username: String?, reason: String?)] {
         let owner = try await database.ownerConnection()
-        defer { Task { await owner.close() } }
+        defer { owner.close() }
         return try await owner.transaction(TransactionOptions(agencyID: try await agencyID())) { connection in
             try await connection.query("SELECT method, status, username, reason FROM agency_audit_log ORDER BY id").map {
                 (try $0.decode(at: 0), try $0.decode(at: 1), try $0.decode(at: 2), try $0.decode(at: 3))
@@ -180,7 +180,7 @@ struct GatewayHarness: Sendable {
 
     func platformAuditRows() async throws -> [(method: String, status: String, claimedAgency: String?)] {
         let owner = try await database.ownerConnection()
-        defer { Task { await owner.close() } }
+        defer { owner.close() }
         return try await owner.query("SELECT method, status, claimed_agency FROM platform_audit_log ORDER BY id").map {
             (try $0.decode(at: 0), try $0.decode(at: 1), try $0.decode(at: 2))
         }
