@@ -34,7 +34,7 @@ public final class PostgresConnection: Sendable {
         var statements = PreparedStatementCache()
         /// Statements whose answers nobody waits for, sent with the next one that needs an
         /// answer (see `deferStatement`).
-        var deferred: [(sql: String, parameters: [any PostgresEncodable])] = []
+        var deferred: [DeferredStatement] = []
         /// An operation holds libpq (see `claim`).
         var busy = false
         /// `close()` was called; the connection finishes as soon as it is not busy.
@@ -93,11 +93,30 @@ public final class PostgresConnection: Sendable {
     /// with COMMIT, in one round trip. Its error, if any, is thrown by that statement, and
     /// fails the transaction as it would have; use it only inside a transaction.
     public func deferStatement(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
-        state.withLock { $0.deferred.append((sql, parameters)) }
+        state.withLock { $0.deferred.append(DeferredStatement(sql: sql, parameters: parameters, answer: nil)) }
+    }
+
+    /// Queues a read whose answer is wanted later, if at all (an agency's settings at the
+    /// start of a transaction): it travels like `deferStatement`, and `rows(of:)` returns
+    /// its rows, sending it first if it has not travelled yet.
+    func deferQuery(_ sql: String, _ parameters: [any PostgresEncodable] = []) -> DeferredAnswer {
+        let answer = DeferredAnswer()
+        state.withLock { $0.deferred.append(DeferredStatement(sql: sql, parameters: parameters, answer: answer)) }
+        return answer
+    }
+
+    /// The rows of a read queued with `deferQuery`.
+    nonisolated(nonsending) func rows(of answer: DeferredAnswer) async throws -> PostgresRows {
+        if let rows = answer.rows { return rows }
+        try await sendDeferred()
+        guard let rows = answer.rows else {
+            throw PostgresError(code: .protocolViolation, message: "a deferred read was never answered: its transaction failed or ended first")
+        }
+        return rows
     }
 
     /// Takes the queued statements, leaving none.
-    func takeDeferred() -> [(sql: String, parameters: [any PostgresEncodable])] {
+    func takeDeferred() -> [DeferredStatement] {
         state.withLock { state in
             defer { state.deferred.removeAll(keepingCapacity: true) }
             return state.deferred
@@ -418,6 +437,23 @@ public final class PostgresConnection: Sendable {
             return String(cString: encrypted)
         }
     }
+}
+
+/// A statement queued to travel with the next one that needs an answer.
+struct DeferredStatement: Sendable {
+    let sql: String
+    let parameters: [any PostgresEncodable]
+    /// Where its rows go, when someone wants them.
+    let answer: DeferredAnswer?
+}
+
+/// The rows of a deferred read, once it travelled.
+final class DeferredAnswer: Sendable {
+    private let value = Mutex<PostgresRows?>(nil)
+
+    var rows: PostgresRows? { value.withLock { $0 } }
+
+    func fill(_ rows: PostgresRows) { value.withLock { $0 = rows } }
 }
 
 /// libpq's connection handle. libpq allows one thread at a time per connection; the

@@ -8,7 +8,7 @@ extension PostgresConnection {
         let pending = takeDeferred()
         // Prepare (once per connection) and encode before sending anything.
         var prepared: [(name: String, encoded: EncodedParameters)] = []
-        for statement in pending + statements {
+        for statement in pending.map({ (sql: $0.sql, parameters: $0.parameters) }) + statements {
             let encoded = try EncodedParameters(statement.parameters)
             prepared.append((try await prepare(statement.sql, encoded), encoded))
         }
@@ -18,6 +18,7 @@ extension PostgresConnection {
             answers.append(current)
             current = PostgresRows()
         }
+        for (statement, rows) in zip(pending, answers) { statement.answer?.fill(rows) }
         return Array(answers.dropFirst(pending.count))
     }
 
