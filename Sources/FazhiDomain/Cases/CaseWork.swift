@@ -78,16 +78,16 @@ public struct CaseWork: Sendable {
 
     private func work<T: Sendable>(_ caller: Caller, call: CallAudit, at now: Moment,
                                    _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
-        try await store.change(agency: caller.agency.id, call: call, at: now.instant, body)
+        try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
+            tx.prefetchSettings()  // every act asks them: officers' authority, the major-fine threshold
+            return try await body(tx)
+        }
     }
 
     /// The state machine's answer, with every named officer's authority asked first.
     static func decide(_ kase: EnforcementCase, _ event: EnforcementCase.Event, officers: [UUID], tx: any TenantTransaction,
                        at now: Moment) async throws -> EnforcementCase {
-        var authorities: [UUID: Authority] = [:]
-        for officer in Set(officers) {
-            authorities[officer] = try await Authority.of(officerID: officer, category: kase.item.enforcementCategory, area: kase.area, at: now, in: tx)
-        }
+        let authorities = try await Authority.of(officerIDs: Set(officers), category: kase.item.enforcementCategory, area: kase.area, at: now, in: tx)
         let threshold = try await tx.settings().decimal("case.major_fine_threshold")
         return try kase.applying(event, at: now, authority: { authorities[$0] ?? .denied(.noCredential) }, fineThreshold: threshold)
     }

@@ -78,6 +78,9 @@ public protocol CredentialRecords: Sendable {
     /// `locking` holds it until the transaction ends.
     func credential(id: UUID, locking: Bool) async throws -> (Credential, version: Int)?
     func credentials(officerID: UUID) async throws -> [Credential]
+    /// Every named officer's credentials (an empty list for an officer with none), read
+    /// together: an act asks the authority of all the officers it names.
+    func credentials(officerIDs: [UUID]) async throws -> [UUID: [Credential]]
     /// The credential with this number and its holder's name (for public verification).
     func credential(number: String) async throws -> (Credential, holderName: String)?
     /// Ids of the credentials the daily sweep looks at (active or suspended).

@@ -188,4 +188,15 @@ extension Authority {
         let rules = try CredentialRules(settings: try await tx.settings())
         return of(try await tx.credentials.credentials(officerID: officerID), category: category, area: area, on: now.day, rules: rules)
     }
+
+    /// The authority of each of `officerIDs`, their credentials read together.
+    public static func of(officerIDs: Set<UUID>, category: String, area: DivisionCode, at now: Moment,
+                          in tx: any TenantTransaction) async throws -> [UUID: Authority] {
+        guard !officerIDs.isEmpty else { return [:] }
+        let rules = try CredentialRules(settings: try await tx.settings())
+        let credentials = try await tx.credentials.credentials(officerIDs: officerIDs.sorted { $0.uuidString < $1.uuidString })
+        return Dictionary(uniqueKeysWithValues: officerIDs.map { officer in
+            (officer, of(credentials[officer] ?? [], category: category, area: area, on: now.day, rules: rules))
+        })
+    }
 }

@@ -86,12 +86,13 @@ public struct IdentityService: Sendable {
         }
         call.claim(agency: agency, username: nil)
         return try await store.transaction(agency: agency.id, readOnly: false) { tx in
-            guard let session = try await tx.session(tokenHash: token.hash) else {
+            tx.prefetchSettings()
+            guard let (session, user) = try await tx.sessionWithUser(tokenHash: token.hash) else {
                 throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
             }
             let rules = try SessionRules(settings: try await tx.settings())
             guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
-                  let user = try await tx.user(id: session.userID), user.disabledAt == nil
+                  let user, user.disabledAt == nil
             else { throw Self.expired }
             if now.timeIntervalSince(session.lastSeenAt) >= 60 { try await tx.touchSession(id: session.id, at: now) }
             return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,

@@ -82,6 +82,9 @@ extension TenantStore {
 /// One agency's rows, inside one transaction.
 public protocol TenantTransaction: Sendable {
     func settings() async throws -> AgencySettings
+    /// Says `settings()` will be asked soon, so a store may read them together with the
+    /// next read instead of on their own (a hint: results are the same without it).
+    func prefetchSettings()
 
     /// The enforcement corps' records.
     var credentials: any CredentialRecords { get }
@@ -109,6 +112,9 @@ public protocol TenantTransaction: Sendable {
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord
     /// The session with this token hash, whatever its state.
     func session(tokenHash: Data) async throws -> SessionRecord?
+    /// The session with this token hash and its user (nil if the user is gone), read
+    /// together: every call with a bearer token asks.
+    func sessionWithUser(tokenHash: Data) async throws -> (SessionRecord, UserRecord?)?
     func touchSession(id: UUID, at: Date) async throws
     func endSession(id: UUID, at: Date, reason: String) async throws
     /// Ends every open session of the user but `except`.

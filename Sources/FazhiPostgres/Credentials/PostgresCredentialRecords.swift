@@ -51,6 +51,14 @@ struct PostgresCredentialRecords: CredentialRecords {
         try await load(where: "officer_id = $2", officerID, locking: false).map(\.0)
     }
 
+    func credentials(officerIDs: [UUID]) async throws -> [UUID: [Credential]] {
+        var byOfficer = Dictionary(uniqueKeysWithValues: officerIDs.map { ($0, [Credential]()) })
+        for (credential, _) in try await load(where: "officer_id = ANY($2)", officerIDs, locking: false) {
+            byOfficer[credential.officerID, default: []].append(credential)
+        }
+        return byOfficer
+    }
+
     func credential(number: String) async throws -> (Credential, holderName: String)? {
         let rows = try await connection.query(
             "SELECT c.id, o.name FROM credentials c JOIN officers o ON o.agency_id = c.agency_id AND o.id = c.officer_id WHERE c.agency_id = $1 AND c.number = $2",
@@ -67,7 +75,7 @@ struct PostgresCredentialRecords: CredentialRecords {
     /// The credentials matching `condition` (on `credentials`, with `$2` bound to `key`),
     /// with their transitions and reviews: three statements in one round trip, since
     /// authority is asked for every officer an act names.
-    private func load(where condition: String, _ key: UUID, locking: Bool) async throws -> [(Credential, version: Int)] {
+    private func load(where condition: String, _ key: some PostgresEncodable, locking: Bool) async throws -> [(Credential, version: Int)] {
         let selected = "SELECT id FROM credentials WHERE agency_id = $1 AND \(condition)"
         let answers = try await connection.pipelined([
             ("SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND \(condition) ORDER BY valid_from NULLS LAST, id\(locking ? " FOR UPDATE" : "")",

@@ -21,13 +21,29 @@ struct PostgresTenantTransaction: TenantTransaction {
         WorkingDayCalendar(schedules: try await PostgresCalendarStore.schedules { try await connection.query($0) })
     }
 
+    private static let settingsSelect = """
+        SELECT d.key, coalesce(o.value, d.value)
+        FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
+        """
+
+    /// Queues the settings read to travel with the next statement, so it costs no round
+    /// trip of its own.
+    func prefetchSettings() {
+        settingsRead.prefetched.withLock { prefetched in
+            if prefetched == nil, settingsRead.value.withLock({ $0 == nil }) {
+                prefetched = connection.deferQuery(Self.settingsSelect, [agencyID])
+            }
+        }
+    }
+
     func settings() async throws -> AgencySettings {
         if let settings = settingsRead.value.withLock({ $0 }) { return settings }
-        let rows = try await connection.query(
-            """
-            SELECT d.key, coalesce(o.value, d.value)
-            FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
-            """, [agencyID])
+        let rows: PostgresRows
+        if let prefetched = settingsRead.prefetched.withLock({ $0 }) {
+            rows = try await connection.rows(of: prefetched)
+        } else {
+            rows = try await connection.query(Self.settingsSelect, [agencyID])
+        }
         var values: [String: String] = [:]
         for row in rows { values[try row.decode(at: 0)] = try row.decode(at: 1) }
         let settings = AgencySettings(values: values)
@@ -48,19 +64,19 @@ struct PostgresTenantTransaction: TenantTransaction {
         }
     }
 
-    private static func user(_ row: PostgresRow) throws -> UserRecord {
+    private static func user(_ row: PostgresRow, from first: Int = 0) throws -> UserRecord {
         UserRecord(
-            id: try row.decode(at: 0), username: try row.decode(at: 1), displayName: try row.decode(at: 2),
-            passwordHash: PasswordHash(encoded: try row.decode(at: 3)), roles: Set(try roles(try row.decode(at: 6))),
-            createdAt: try row.decode(at: 4), disabledAt: try row.decode(at: 5))
+            id: try row.decode(at: first), username: try row.decode(at: first + 1), displayName: try row.decode(at: first + 2),
+            passwordHash: PasswordHash(encoded: try row.decode(at: first + 3)), roles: Set(try roles(try row.decode(at: first + 6))),
+            createdAt: try row.decode(at: first + 4), disabledAt: try row.decode(at: first + 5))
     }
 
     func user(username: String) async throws -> UserRecord? {
-        try await connection.query("\(Self.userSelect) WHERE u.username = $1 GROUP BY u.agency_id, u.id", [username]).first.map(Self.user)
+        try await connection.query("\(Self.userSelect) WHERE u.username = $1 GROUP BY u.agency_id, u.id", [username]).first.map { try Self.user($0) }
     }
 
     func user(id: UUID) async throws -> UserRecord? {
-        try await connection.query("\(Self.userSelect) WHERE u.id = $1 GROUP BY u.agency_id, u.id", [id]).first.map(Self.user)
+        try await connection.query("\(Self.userSelect) WHERE u.id = $1 GROUP BY u.agency_id, u.id", [id]).first.map { try Self.user($0) }
     }
 
     func users(role: Role?, after username: String?, limit: Int) async throws -> [UserRecord] {
@@ -71,7 +87,7 @@ struct PostgresTenantTransaction: TenantTransaction {
               AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM role_grants r WHERE r.agency_id = u.agency_id AND r.user_id = u.id AND r.role = $2))
             GROUP BY u.agency_id, u.id ORDER BY u.username LIMIT $3
             """, [username, role?.rawValue, limit]
-        ).map(Self.user)
+        ).map { try Self.user($0) }
     }
 
     func insertUser(_ user: NewUser, grantedBy: UUID?, at: Date) async throws -> UserRecord {
@@ -128,6 +144,23 @@ struct PostgresTenantTransaction: TenantTransaction {
     private static func session(_ row: PostgresRow) throws -> SessionRecord {
         SessionRecord(id: try row.decode(at: 0), userID: try row.decode(at: 1), createdAt: try row.decode(at: 2),
                       lastSeenAt: try row.decode(at: 3), expiresAt: try row.decode(at: 4), endedAt: try row.decode(at: 5))
+    }
+
+    func sessionWithUser(tokenHash: Data) async throws -> (SessionRecord, UserRecord?)? {
+        let rows = try await connection.query(
+            """
+            SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
+                   u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at,
+                   coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
+            FROM sessions s
+            LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id
+            LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id
+            WHERE s.agency_id = $1 AND s.token_hash = $2
+            GROUP BY s.agency_id, s.id, u.agency_id, u.id
+            """, [agencyID, tokenHash])
+        guard let row = rows.first else { return nil }
+        let userID: UUID? = try row.decode(at: 6)
+        return (try Self.session(row), try userID.map { _ in try Self.user(row, from: 6) })
     }
 
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord {
@@ -234,4 +267,5 @@ struct PostgresTenantTransaction: TenantTransaction {
 /// Settings once read in a transaction.
 private final class SettingsRead: Sendable {
     let value = Mutex<AgencySettings?>(nil)
+    let prefetched = Mutex<DeferredAnswer?>(nil)
 }
