@@ -43,6 +43,30 @@ import Testing
         }
     }
 
+    @Test func severalOfficersCredentialsAreReadTogether() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            let now = Moment(instant: Date())
+            let first = try await Self.application(fixture, serial: 1, now: now)
+            let second = try await Self.application(fixture, serial: 2, now: now)
+            _ = try await CredentialAdministration(store: fixture.store).issue(second, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+                let one = try #require(try await tx.credentials.credential(id: first, locking: false)).0
+                let two = try #require(try await tx.credentials.credential(id: second, locking: false)).0
+                let nobody = UUID()
+                let together = try await tx.credentials.credentials(officerIDs: [one.officerID, two.officerID, nobody])
+                // Each officer's own, with history, exactly as read one by one; none for an officer without any.
+                #expect(together[one.officerID] == (try await tx.credentials.credentials(officerID: one.officerID)))
+                #expect(together[two.officerID] == (try await tx.credentials.credentials(officerID: two.officerID)))
+                #expect(together[two.officerID]?.first?.history.count == 2)
+                #expect(together[two.officerID]?.first?.state == .active)
+                #expect(together[nobody] == [])
+                #expect(together.count == 3)
+            }
+            await fixture.pool.close()
+        }
+    }
+
     @Test func concurrentIssuanceYieldsDistinctNumbersNeverReused() async throws {
         try await TestDatabase.with { db in
             let fixture = try await Self.fixture(db)
