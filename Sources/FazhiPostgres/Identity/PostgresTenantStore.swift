@@ -1,13 +1,21 @@
 import FazhiDomain
 import Foundation
+import Synchronization
 
 /// The domain's `TenantStore` on PostgreSQL, connected as the application role: every
 /// tenant statement runs in a transaction that set its agency, so row-level security
 /// shows it that agency's rows only.
 public struct PostgresTenantStore: TenantStore {
     public let pool: ConnectionPool
+    private let directory: AgencyDirectory
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    /// `agencyCacheLifetime`: how long an agency found by its code is remembered. Every
+    /// call names its agency by code; agencies are created rarely and disabled only by an
+    /// operator, so the lookup need not cost every call a round trip.
+    public init(pool: ConnectionPool, agencyCacheLifetime: Duration = .seconds(5)) {
+        self.pool = pool
+        directory = AgencyDirectory(lifetime: agencyCacheLifetime)
+    }
 
     static let agencyColumns = "id, code, name, division_code, created_at"
 
@@ -17,8 +25,11 @@ public struct PostgresTenantStore: TenantStore {
     }
 
     public func agency(code: String) async throws -> Agency? {
+        if let known = directory.agency(code: code, at: .now) { return known }
         let rows = try await pool.query("SELECT \(Self.agencyColumns) FROM agencies WHERE code = $1 AND disabled_at IS NULL", [code])
-        return try rows.first.map(Self.agency)
+        let found = try rows.first.map(Self.agency)
+        if let found { directory.remember(found, at: .now) }
+        return found
     }
 
     public func agencies(after code: String?, limit: Int) async throws -> [Agency] {
@@ -86,5 +97,30 @@ public struct PostgresTenantStore: TenantStore {
                 peer: try row.decode(String?.self, at: 9) ?? "", requestID: try row.decode(String?.self, at: 10) ?? "",
                 durationMicroseconds: try row.decode(at: 11))
         }
+    }
+}
+
+/// Agencies recently found by code. Only agencies found are kept, so an unknown code
+/// is looked up every time, and a new agency is seen at once.
+private final class AgencyDirectory: Sendable {
+    private let lifetime: Duration
+    private let found = Mutex<[String: (agency: Agency, until: ContinuousClock.Instant)]>([:])
+
+    init(lifetime: Duration) { self.lifetime = lifetime }
+
+    func agency(code: String, at now: ContinuousClock.Instant) -> Agency? {
+        found.withLock { found in
+            guard let entry = found[code] else { return nil }
+            guard now < entry.until else {
+                found[code] = nil
+                return nil
+            }
+            return entry.agency
+        }
+    }
+
+    func remember(_ agency: Agency, at now: ContinuousClock.Instant) {
+        guard lifetime > .zero else { return }
+        found.withLock { $0[agency.code] = (agency, now + lifetime) }
     }
 }
