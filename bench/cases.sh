@@ -81,12 +81,12 @@ call() {  # $1 user, $2 token hash, $3 method, $4 officer, $5 officers named (SQ
 cat <<SQL
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE agency_id = :agency::uuid AND token_hash = decode('$2', 'hex');
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
-SELECT u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM users u LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE u.id = '$1'::uuid GROUP BY u.agency_id, u.id;
+SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM sessions s LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE s.agency_id = :agency::uuid AND s.token_hash = decode('$2', 'hex') GROUP BY s.agency_id, s.id, u.agency_id, u.id;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
+SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND expires_at <= now();
 INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + interval '24 hours') ON CONFLICT DO NOTHING;
 COMMIT;
@@ -95,15 +95,9 @@ SELECT set_config('fazhi.agency_id', :agency, true);
 SELECT state, version FROM cases WHERE agency_id = :agency::uuid AND id = :kase::uuid FOR UPDATE;
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 SELECT o.id FROM officers o LEFT JOIN users u ON u.agency_id = o.agency_id AND u.id = o.user_id WHERE o.agency_id = :agency::uuid AND o.user_id = '$1'::uuid;
-SQL
-for officer in $5; do
-cat <<SQL
-SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid ORDER BY valid_from NULLS LAST, id;
-SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid) ORDER BY credential_id, id;
-SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = '$officer'::uuid);
-SQL
-done
-cat <<SQL
+SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]) ORDER BY valid_from NULLS LAST, id;
+SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[])) ORDER BY credential_id, id;
+SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]));
 UPDATE cases SET status = 'open', next_step = 'notify', opened_on = opened_on, decision_number = NULL, fine = NULL, state = $state_literal::jsonb, updated_at = now(), version = version + 1 WHERE agency_id = :agency::uuid AND id = :kase::uuid;
 INSERT INTO case_record (agency_id, case_id, step, event, actor, officers, text, evidence, corrects, at) VALUES (:agency::uuid, :kase::uuid, 'investigate', 'take', '$1'::uuid, '{$(echo $5 | tr ' ' ',')}'::uuid[], '调查取证', '{}', NULL, now());
 INSERT INTO case_officers (agency_id, case_id, officer_id) SELECT :agency::uuid, :kase::uuid, unnest('{$(echo $5 | tr ' ' ',')}'::uuid[]) ON CONFLICT DO NOTHING;
