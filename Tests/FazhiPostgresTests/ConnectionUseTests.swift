@@ -6,23 +6,25 @@ import Testing
 /// One connection runs one operation at a time, and closing it never frees libpq under a
 /// statement in flight.
 @Suite(.timeLimit(.minutes(2))) struct ConnectionUseTests {
-    /// Waits until `pid` sleeps in `pg_sleep`, so the statement is surely in flight.
-    func waitUntilSleeping(pid: Int32, on observer: PostgresConnection) async throws {
-        for _ in 0..<300 {
-            let sleeping: Int = try await observer.scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'", [pid])
-            if sleeping == 1 { return }
+    /// Waits until `pid` waits for the advisory lock `holder` holds, so its statement is
+    /// surely in flight, and stays so until `holder` lets go.
+    func waitUntilBlocked(pid: Int32, on holder: PostgresConnection) async throws {
+        for _ in 0..<3000 {
+            let waiting: Int = try await holder.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid])
+            if waiting == 1 { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        Issue.record("backend \(pid) never reached pg_sleep")
+        Issue.record("backend \(pid) never waited for the lock")
     }
 
     @Test func aSecondConcurrentUseIsRefusedAndTheFirstCompletes() async throws {
         try await TestDatabase.with { db in
             let c = try await db.ownerConnection()
             let observer = try await db.ownerConnection()
-            let first = Task { try await c.scalar("SELECT 7 FROM pg_sleep(0.5)", as: Int.self) }
-            try await waitUntilSleeping(pid: c.backendPID, on: observer)
+            try await observer.execute("SELECT pg_advisory_lock(42)")
+            let first = Task { try await c.scalar("SELECT 7 FROM pg_advisory_lock(42)", as: Int.self) }
+            try await waitUntilBlocked(pid: c.backendPID, on: observer)
             do {
                 try await c.execute("SELECT 1")
                 Issue.record("a second statement ran while the first was in flight")
@@ -30,6 +32,7 @@ import Testing
                 #expect(error.code == .protocolViolation)
                 #expect(error.message.contains("one statement at a time"))
             }
+            try await observer.execute("SELECT pg_advisory_unlock(42)")
             #expect(try await first.value == 7)
             // The refused statement left nothing behind: the connection works on.
             #expect(try await c.scalar("SELECT 1", as: Int.self) == 1)
@@ -43,9 +46,11 @@ import Testing
             let c = try await db.ownerConnection()
             let observer = try await db.ownerConnection()
             let pid = c.backendPID
-            let inFlight = Task { try await c.scalar("SELECT 8 FROM pg_sleep(0.5)", as: Int.self) }
-            try await waitUntilSleeping(pid: pid, on: observer)
+            try await observer.execute("SELECT pg_advisory_lock(43)")
+            let inFlight = Task { try await c.scalar("SELECT 8 FROM pg_advisory_lock(43)", as: Int.self) }
+            try await waitUntilBlocked(pid: pid, on: observer)
             c.close()
+            try await observer.execute("SELECT pg_advisory_unlock(43)")
             // The statement in flight still gets its answer ...
             #expect(try await inFlight.value == 8)
             // ... then the connection is closed: refused here, and gone from the server.
