@@ -62,8 +62,8 @@ echo "== case steps over TLS, 32 clients, ${seconds}s"
 "$bin/fazhi-bench" case-steps --address "$address" --ca "$ca" --token-a "$(token oa)" --token-b "$(token ob)" \
   --officer-a "$officer_a" --officer-b "$officer_b" --party "$party" --seconds "$seconds"
 
-# pgbench: each call's transactions with the statements the server runs (settings are read
-# once per transaction), A's TakeStep then B's ConfirmStep, on the same cases. The cluster's superuser reads past row-level security
+# pgbench: each call's transactions with the statements the server runs, A's TakeStep then
+# B's ConfirmStep, on the same cases. The cluster's superuser reads past row-level security
 # to set up the parameters; pgbench itself runs as the application role.
 super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
 app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
@@ -79,16 +79,16 @@ state_literal=$(q "SELECT quote_literal(state::text) FROM cases ORDER BY abs(jso
 
 call() {  # $1 user, $2 token hash, $3 method, $4 officer, $5 officers named (SQL array)
 cat <<SQL
-BEGIN;
+BEGIN READ ONLY;
 SELECT set_config('fazhi.agency_id', :agency, true);
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM sessions s LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE s.agency_id = :agency::uuid AND s.token_hash = decode('$2', 'hex') GROUP BY s.agency_id, s.id, u.agency_id, u.id;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND expires_at <= now();
-INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + interval '24 hours') ON CONFLICT DO NOTHING;
+INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + make_interval(hours => (SELECT coalesce(o.value, d.value)::int FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid WHERE d.key = 'idempotency.retention_hours'))) ON CONFLICT DO NOTHING;
+SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);

@@ -85,19 +85,18 @@ public struct IdentityService: Sendable {
             throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
         }
         call.claim(agency: agency, username: nil)
-        return try await store.transaction(agency: agency.id, readOnly: false) { tx in
-            tx.prefetchSettings()
-            guard let (session, user) = try await tx.sessionWithUser(tokenHash: token.hash) else {
-                throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
-            }
-            let rules = try SessionRules(settings: try await tx.settings())
-            guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
-                  let user, user.disabledAt == nil
-            else { throw Self.expired }
-            if now.timeIntervalSince(session.lastSeenAt) >= 60 { try await tx.touchSession(id: session.id, at: now) }
-            return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                          roles: user.roles, proof: .session, sessionID: session.id)
+        guard let (session, user, settings) = try await store.liveSession(agency: agency.id, tokenHash: token.hash) else {
+            throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
         }
+        let rules = try SessionRules(settings: settings)
+        guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
+              let user, user.disabledAt == nil
+        else { throw Self.expired }
+        if now.timeIntervalSince(session.lastSeenAt) >= 60 {
+            try await store.transaction(agency: agency.id, readOnly: false) { try await $0.touchSession(id: session.id, at: now) }
+        }
+        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                      roles: user.roles, proof: .session, sessionID: session.id)
     }
 
     /// The caller behind a verified client certificate naming `username` of `agencyCode`

@@ -49,6 +49,14 @@ public protocol TenantStore: Sendable {
     /// Creates an agency and its first administrator in one transaction.
     func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency
     func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
+    /// The session with this token hash, its user (nil if gone) and the agency's settings,
+    /// read in one snapshot: every call with a bearer token asks.
+    func liveSession(agency: UUID, tokenHash: Data) async throws -> (session: SessionRecord, user: UserRecord?, settings: AgencySettings)?
+    /// Claims `key` for the user's call with this fingerprint, unless a live claim exists
+    /// (an expired one is replaced); a claim expires after the agency's
+    /// `idempotency.retention_hours`. Its outcome is recorded in a transaction (see
+    /// `TenantTransaction.finishIdempotencyKey`).
+    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim
     /// A call's audit row in a transaction of its own, in its agency's log.
     func appendAudit(_ record: AuditRecord, agency: UUID) async throws
     /// The audit of a call whose agency is unknown.
@@ -112,17 +120,11 @@ public protocol TenantTransaction: Sendable {
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord
     /// The session with this token hash, whatever its state.
     func session(tokenHash: Data) async throws -> SessionRecord?
-    /// The session with this token hash and its user (nil if the user is gone), read
-    /// together: every call with a bearer token asks.
-    func sessionWithUser(tokenHash: Data) async throws -> (SessionRecord, UserRecord?)?
     func touchSession(id: UUID, at: Date) async throws
     func endSession(id: UUID, at: Date, reason: String) async throws
     /// Ends every open session of the user but `except`.
     func endSessions(userID: UUID, except: UUID?, at: Date, reason: String) async throws
 
-    /// Claims `key` for the user's call with this fingerprint, unless a live claim exists
-    /// (an expired one is replaced).
-    func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim
     /// Records the call's final outcome (a response, or a domain error) for retries.
     func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws
     /// Forgets a claim whose call failed transiently, so a retry runs again.

@@ -48,12 +48,8 @@ struct IdempotentCall {
         let fingerprint = Data(hasher.finalize())
 
         let now = clock()
-        let claim = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            let retention = try await tx.settings().integer("idempotency.retention_hours")
-            return try await tx.claimIdempotencyKey(
-                userID: caller.userID, key: key, method: method, fingerprint: fingerprint,
-                now: now, expiresAt: now.addingTimeInterval(TimeInterval(retention) * 3600))
-        }
+        let claim = try await store.claimIdempotencyKey(
+            agency: caller.agency.id, userID: caller.userID, key: key, method: method, fingerprint: fingerprint, now: now)
         switch claim {
         case .mismatch: throw IdempotencyClaim.reused
         case .running: throw IdempotencyClaim.inUse

@@ -64,6 +64,42 @@ public struct PostgresTenantStore: TenantStore {
         }
     }
 
+    public func liveSession(agency: UUID, tokenHash: Data) async throws -> (session: SessionRecord, user: UserRecord?, settings: AgencySettings)? {
+        // BEGIN, the agency, both reads and COMMIT in one round trip: every call with a bearer token asks.
+        let answers = try await pool.pipelinedTransaction(TransactionOptions(readOnly: true, agencyID: agency), [
+            (PostgresTenantTransaction.settingsSelect, [agency]),
+            (PostgresTenantTransaction.sessionWithUserSelect, [agency, tokenHash]),
+        ])
+        guard let row = answers[1].first else { return nil }
+        let (session, user) = try PostgresTenantTransaction.sessionWithUser(row)
+        return (session, user, try PostgresTenantTransaction.settings(answers[0]))
+    }
+
+    public func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim {
+        // One round trip: drop the key if it expired, claim it (expiring after the agency's
+        // idempotency.retention_hours; a missing setting leaves expires_at NULL, which the
+        // table refuses), and read what holds it.
+        let answers = try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [
+            ("DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
+             [agency, userID, key, now]),
+            ("""
+             INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6 + make_interval(hours => (
+                 SELECT coalesce(o.value, d.value)::int FROM setting_defaults d
+                 LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
+                 WHERE d.key = 'idempotency.retention_hours')))
+             ON CONFLICT DO NOTHING
+             """, [agency, userID, key, method, fingerprint, now]),
+            ("SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3",
+             [agency, userID, key]),
+        ])
+        if answers[1].affectedRows == 1 { return .claimed }
+        guard let row = answers[2].first else { return .running }  // claimed and released meanwhile: let the caller retry
+        guard try row.decode(Data.self, at: 0) == fingerprint else { return .mismatch }
+        guard try row.decode(String.self, at: 1) == "done" else { return .running }
+        return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
+    }
+
     public func appendAudit(_ record: AuditRecord, agency: UUID) async throws {
         // BEGIN, the agency, the row and COMMIT in one round trip.
         try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [PostgresTenantTransaction.auditInsert(record, agencyID: agency)])

@@ -21,7 +21,7 @@ struct PostgresTenantTransaction: TenantTransaction {
         WorkingDayCalendar(schedules: try await PostgresCalendarStore.schedules { try await connection.query($0) })
     }
 
-    private static let settingsSelect = """
+    static let settingsSelect = """
         SELECT d.key, coalesce(o.value, d.value)
         FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
         """
@@ -44,9 +44,7 @@ struct PostgresTenantTransaction: TenantTransaction {
         } else {
             rows = try await connection.query(Self.settingsSelect, [agencyID])
         }
-        var values: [String: String] = [:]
-        for row in rows { values[try row.decode(at: 0)] = try row.decode(at: 1) }
-        let settings = AgencySettings(values: values)
+        let settings = try Self.settings(rows)
         settingsRead.value.withLock { $0 = settings }
         return settings
     }
@@ -146,21 +144,27 @@ struct PostgresTenantTransaction: TenantTransaction {
                       lastSeenAt: try row.decode(at: 3), expiresAt: try row.decode(at: 4), endedAt: try row.decode(at: 5))
     }
 
-    func sessionWithUser(tokenHash: Data) async throws -> (SessionRecord, UserRecord?)? {
-        let rows = try await connection.query(
-            """
-            SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
-                   u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at,
-                   coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
-            FROM sessions s
-            LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id
-            LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id
-            WHERE s.agency_id = $1 AND s.token_hash = $2
-            GROUP BY s.agency_id, s.id, u.agency_id, u.id
-            """, [agencyID, tokenHash])
-        guard let row = rows.first else { return nil }
+    /// A session by token hash with its user and the user's roles (NULLs when the user is gone).
+    static let sessionWithUserSelect = """
+        SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
+               u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at,
+               coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
+        FROM sessions s
+        LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id
+        LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id
+        WHERE s.agency_id = $1 AND s.token_hash = $2
+        GROUP BY s.agency_id, s.id, u.agency_id, u.id
+        """
+
+    static func sessionWithUser(_ row: PostgresRow) throws -> (SessionRecord, UserRecord?) {
         let userID: UUID? = try row.decode(at: 6)
-        return (try Self.session(row), try userID.map { _ in try Self.user(row, from: 6) })
+        return (try session(row), try userID.map { _ in try user(row, from: 6) })
+    }
+
+    static func settings(_ rows: PostgresRows) throws -> AgencySettings {
+        var values: [String: String] = [:]
+        for row in rows { values[try row.decode(at: 0)] = try row.decode(at: 1) }
+        return AgencySettings(values: values)
     }
 
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord {
@@ -193,25 +197,6 @@ struct PostgresTenantTransaction: TenantTransaction {
             UPDATE sessions SET ended_at = $4, ended_reason = $5
             WHERE agency_id = $1 AND user_id = $2 AND ended_at IS NULL AND ($3::uuid IS NULL OR id <> $3)
             """, [agencyID, userID, except, at, reason])
-    }
-
-    func claimIdempotencyKey(userID: UUID, key: String, method: String, fingerprint: Data, now: Date, expiresAt: Date) async throws -> IdempotencyClaim {
-        connection.deferStatement(
-            "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
-            [agencyID, userID, key, now])
-        let inserted = try await connection.execute(
-            """
-            INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-            """, [agencyID, userID, key, method, fingerprint, now, expiresAt])
-        if inserted == 1 { return .claimed }
-        let rows = try await connection.query(
-            "SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3",
-            [agencyID, userID, key])
-        guard let row = rows.first else { return .running }  // claimed and released meanwhile: let the caller retry
-        guard try row.decode(Data.self, at: 0) == fingerprint else { return .mismatch }
-        guard try row.decode(String.self, at: 1) == "done" else { return .running }
-        return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
     }
 
     func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws {

@@ -37,20 +37,28 @@ extension PostgresConnection {
     static let setAgency = "SELECT set_config('fazhi.agency_id', $1, true)"
 
     /// A transaction of statements that need no answer before the next: BEGIN, the
-    /// agency, the statements and COMMIT travel in one round trip. Retried like
-    /// `transaction` on serialization failure or deadlock.
-    nonisolated(nonsending) public func pipelinedTransaction(_ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws {
+    /// agency, the statements and COMMIT travel in one round trip. Returns each
+    /// statement's rows. Retried like `transaction` on serialization failure or deadlock.
+    @discardableResult
+    nonisolated(nonsending) public func pipelinedTransaction(
+        _ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]
+    ) async throws -> [PostgresRows] {
         var batch: [(sql: String, parameters: [any PostgresEncodable])] = [(options.beginStatement, [])]
         if let agency = options.agencyID { batch.append((Self.setAgency, [agency.uuidString.lowercased()])) }
+        let first = batch.count
         batch += statements
         batch.append(("COMMIT", []))
-        try await retryingTransaction(options) { _ = try await pipelined(batch) }
+        let answers = try await retryingTransaction(options) { try await pipelined(batch) }
+        return Array(answers[first..<(first + statements.count)])
     }
 }
 
 extension ConnectionPool {
     /// See `PostgresConnection.pipelinedTransaction`.
-    public func pipelinedTransaction(_ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws {
+    @discardableResult
+    public func pipelinedTransaction(
+        _ options: TransactionOptions, _ statements: [(sql: String, parameters: [any PostgresEncodable])]
+    ) async throws -> [PostgresRows] {
         try await withConnection { try await $0.pipelinedTransaction(options, statements) }
     }
 }
