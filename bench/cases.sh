@@ -82,7 +82,7 @@ cat <<SQL
 BEGIN READ ONLY;
 SELECT set_config('fazhi.agency_id', :agency, true);
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
-SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM sessions s LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE s.agency_id = :agency::uuid AND s.token_hash = decode('$2', 'hex') GROUP BY s.agency_id, s.id, u.agency_id, u.id;
+SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'), (SELECT o.id FROM officers o WHERE o.agency_id = s.agency_id AND o.user_id = s.user_id) FROM sessions s LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE s.agency_id = :agency::uuid AND s.token_hash = decode('$2', 'hex') GROUP BY s.agency_id, s.id, u.agency_id, u.id;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
@@ -94,7 +94,6 @@ BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
 SELECT state, version FROM cases WHERE agency_id = :agency::uuid AND id = :kase::uuid FOR UPDATE;
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
-SELECT o.id FROM officers o LEFT JOIN users u ON u.agency_id = o.agency_id AND u.id = o.user_id WHERE o.agency_id = :agency::uuid AND o.user_id = '$1'::uuid;
 SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]) ORDER BY valid_from NULLS LAST, id;
 SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[])) ORDER BY credential_id, id;
 SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews WHERE agency_id = :agency::uuid AND credential_id IN (SELECT id FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]));

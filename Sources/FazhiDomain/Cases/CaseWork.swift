@@ -162,6 +162,7 @@ public struct CaseWork: Sendable {
 
     /// The caller's own officer record: enforcement acts are signed by officers.
     static func ownOfficer(_ caller: Caller, _ tx: any TenantTransaction) async throws -> UUID {
+        if let officer = caller.officerID { return officer }  // read along with the session
         guard let officer = try await tx.credentials.officer(userID: caller.userID) else {
             throw DomainError(.permissionDenied, zh: "您的账户未关联执法人员，不能执法", en: "your account is not linked to an officer; you cannot act")
         }

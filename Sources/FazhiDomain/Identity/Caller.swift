@@ -15,8 +15,12 @@ public struct Caller: Sendable, Equatable {
     public var proof: Proof
     /// The session behind a bearer token (nil for a client certificate).
     public var sessionID: UUID?
+    /// The officer record linked to the user, when authentication read it along (nil: not
+    /// read, or no officer; ask the store then).
+    public var officerID: UUID?
 
-    public init(agency: Agency, userID: UUID, username: String, displayName: String, roles: Set<Role>, proof: Proof, sessionID: UUID?) {
+    public init(agency: Agency, userID: UUID, username: String, displayName: String, roles: Set<Role>, proof: Proof, sessionID: UUID?,
+                officerID: UUID? = nil) {
         self.agency = agency
         self.userID = userID
         self.username = username
@@ -24,6 +28,7 @@ public struct Caller: Sendable, Equatable {
         self.roles = roles
         self.proof = proof
         self.sessionID = sessionID
+        self.officerID = officerID
     }
 }
 

@@ -85,10 +85,11 @@ public struct IdentityService: Sendable {
             throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
         }
         call.claim(agency: agency, username: nil)
-        guard let (session, user, settings) = try await store.liveSession(agency: agency.id, tokenHash: token.hash) else {
+        guard let live = try await store.liveSession(agency: agency.id, tokenHash: token.hash) else {
             throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
         }
-        let rules = try SessionRules(settings: settings)
+        let (session, user) = (live.session, live.user)
+        let rules = try SessionRules(settings: live.settings)
         guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
               let user, user.disabledAt == nil
         else { throw Self.expired }
@@ -96,7 +97,7 @@ public struct IdentityService: Sendable {
             try await store.transaction(agency: agency.id, readOnly: false) { try await $0.touchSession(id: session.id, at: now) }
         }
         return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                      roles: user.roles, proof: .session, sessionID: session.id)
+                      roles: user.roles, proof: .session, sessionID: session.id, officerID: live.officerID)
     }
 
     /// The caller behind a verified client certificate naming `username` of `agencyCode`

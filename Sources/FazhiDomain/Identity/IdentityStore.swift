@@ -49,9 +49,10 @@ public protocol TenantStore: Sendable {
     /// Creates an agency and its first administrator in one transaction.
     func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency
     func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
-    /// The session with this token hash, its user (nil if gone) and the agency's settings,
-    /// read in one snapshot: every call with a bearer token asks.
-    func liveSession(agency: UUID, tokenHash: Data) async throws -> (session: SessionRecord, user: UserRecord?, settings: AgencySettings)?
+    /// The session with this token hash, its user (nil if gone), the user's officer record
+    /// (nil if none) and the agency's settings, read in one snapshot: every call with a
+    /// bearer token asks.
+    func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession?
     /// Claims `key` for the user's call with this fingerprint, unless a live claim exists
     /// (an expired one is replaced); a claim expires after the agency's
     /// `idempotency.retention_hours`. Its outcome is recorded in a transaction (see
@@ -62,6 +63,21 @@ public protocol TenantStore: Sendable {
     /// The audit of a call whose agency is unknown.
     func appendPlatformAudit(_ record: AuditRecord) async throws
     func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]
+}
+
+/// What a bearer token's call needs to know of its session, read together.
+public struct LiveSession: Sendable {
+    public var session: SessionRecord
+    public var user: UserRecord?
+    public var officerID: UUID?
+    public var settings: AgencySettings
+
+    public init(session: SessionRecord, user: UserRecord?, officerID: UUID?, settings: AgencySettings) {
+        self.session = session
+        self.user = user
+        self.officerID = officerID
+        self.settings = settings
+    }
 }
 
 /// A user about to be created.

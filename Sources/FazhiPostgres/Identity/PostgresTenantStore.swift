@@ -64,15 +64,15 @@ public struct PostgresTenantStore: TenantStore {
         }
     }
 
-    public func liveSession(agency: UUID, tokenHash: Data) async throws -> (session: SessionRecord, user: UserRecord?, settings: AgencySettings)? {
+    public func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
         // BEGIN, the agency, both reads and COMMIT in one round trip: every call with a bearer token asks.
         let answers = try await pool.pipelinedTransaction(TransactionOptions(readOnly: true, agencyID: agency), [
             (PostgresTenantTransaction.settingsSelect, [agency]),
             (PostgresTenantTransaction.sessionWithUserSelect, [agency, tokenHash]),
         ])
         guard let row = answers[1].first else { return nil }
-        let (session, user) = try PostgresTenantTransaction.sessionWithUser(row)
-        return (session, user, try PostgresTenantTransaction.settings(answers[0]))
+        let (session, user, officerID) = try PostgresTenantTransaction.sessionWithUser(row)
+        return LiveSession(session: session, user: user, officerID: officerID, settings: try PostgresTenantTransaction.settings(answers[0]))
     }
 
     public func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim {

@@ -144,11 +144,13 @@ struct PostgresTenantTransaction: TenantTransaction {
                       lastSeenAt: try row.decode(at: 3), expiresAt: try row.decode(at: 4), endedAt: try row.decode(at: 5))
     }
 
-    /// A session by token hash with its user and the user's roles (NULLs when the user is gone).
+    /// A session by token hash with its user, the user's roles (NULLs when the user is
+    /// gone) and the user's officer record.
     static let sessionWithUserSelect = """
         SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at,
                u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at,
-               coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
+               coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'),
+               (SELECT o.id FROM officers o WHERE o.agency_id = s.agency_id AND o.user_id = s.user_id)
         FROM sessions s
         LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id
         LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id
@@ -156,9 +158,9 @@ struct PostgresTenantTransaction: TenantTransaction {
         GROUP BY s.agency_id, s.id, u.agency_id, u.id
         """
 
-    static func sessionWithUser(_ row: PostgresRow) throws -> (SessionRecord, UserRecord?) {
+    static func sessionWithUser(_ row: PostgresRow) throws -> (SessionRecord, UserRecord?, officerID: UUID?) {
         let userID: UUID? = try row.decode(at: 6)
-        return (try session(row), try userID.map { _ in try user(row, from: 6) })
+        return (try session(row), try userID.map { _ in try user(row, from: 6) }, try row.decode(at: 13))
     }
 
     static func settings(_ rows: PostgresRows) throws -> AgencySettings {
