@@ -58,6 +58,10 @@ public protocol CaseRecords: Sendable {
     func kase(id: UUID, locking: Bool) async throws -> (EnforcementCase, version: Int)?
     /// Saves a case read at `version`; false when someone changed it since.
     func save(_ kase: EnforcementCase, readAt version: Int, at: Date) async throws -> Bool
+    /// Saves a case this transaction read with `locking`: nobody can have changed it since,
+    /// so the update may travel with the transaction's next statement, and its errors
+    /// surface there.
+    func saveLocked(_ kase: EnforcementCase, at: Date) async throws
     /// Remembers that these officers took part (for searching by officer).
     func addOfficers(caseID: UUID, _ officers: [UUID]) async throws
     /// Appends a record entry and returns its id.

@@ -49,8 +49,13 @@ public struct CaseWork: Sendable {
             let settings = try await tx.settings()
             let (machineEvent, officers) = try await Self.machineEvent(event, caller: caller, kase: kase, settings: settings, tx: tx, now: now)
             let next = try await Self.decide(kase, machineEvent, officers: officers, tx: tx, at: now)
-            guard try await tx.cases.save(next, readAt: version, at: now.instant) else {
-                throw DomainError(.failedPrecondition, zh: "案件已被他人修改，请重试", en: "the case changed meanwhile; try again")
+            if case .decide = machineEvent {
+                // A decision takes a document number; its save reports a clash at once.
+                guard try await tx.cases.save(next, readAt: version, at: now.instant) else {
+                    throw DomainError(.failedPrecondition, zh: "案件已被他人修改，请重试", en: "the case changed meanwhile; try again")
+                }
+            } else {
+                try await tx.cases.saveLocked(next, at: now.instant)  // read under lock above
             }
             try await Self.record(next, machineEvent, caller: caller, officers: officers, text: text, tx: tx, at: now)
             if case .decide = machineEvent, let disclosure = DecisionDisclosure.of(next, on: now.day, calendar: try await tx.workingDayCalendar()) {

@@ -59,6 +59,14 @@ struct PostgresCaseRecords: CaseRecords {
         }
     }
 
+    func saveLocked(_ kase: EnforcementCase, at now: Date) async throws {
+        connection.deferStatement(
+            """
+            UPDATE cases SET status = $3, next_step = $4, opened_on = $5, decision_number = $6, fine = $7, state = $8, updated_at = $9, version = version + 1
+            WHERE agency_id = $1 AND id = $2
+            """, [agencyID, kase.id] + (try columns(kase)) + [now])
+    }
+
     func addOfficers(caseID: UUID, _ officers: [UUID]) async throws {
         connection.deferStatement(
             "INSERT INTO case_officers (agency_id, case_id, officer_id) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING",
