@@ -50,22 +50,20 @@ struct PostgresCaseRecords: CaseRecords {
     func save(_ kase: EnforcementCase, readAt version: Int, at now: Date) async throws -> Bool {
         do {
             return try await connection.execute(
-                """
-                UPDATE cases SET status = $3, next_step = $4, opened_on = $5, decision_number = $6, fine = $7, state = $8, updated_at = $9, version = version + 1
-                WHERE agency_id = $1 AND id = $2 AND version = $10
-                """, [agencyID, kase.id] + (try columns(kase)) + [now, version]) == 1
+                "\(Self.update) AND version = $10", [agencyID, kase.id] + (try columns(kase)) + [now, version]) == 1
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "cases_decision_number_unique" {
             throw DomainError(.alreadyExists, zh: "决定书文号已被使用", en: "the decision number is already taken", metadata: ["field": "decision_number"])
         }
     }
 
     func saveLocked(_ kase: EnforcementCase, at now: Date) async throws {
-        connection.deferStatement(
-            """
-            UPDATE cases SET status = $3, next_step = $4, opened_on = $5, decision_number = $6, fine = $7, state = $8, updated_at = $9, version = version + 1
-            WHERE agency_id = $1 AND id = $2
-            """, [agencyID, kase.id] + (try columns(kase)) + [now])
+        connection.deferStatement(Self.update, [agencyID, kase.id] + (try columns(kase)) + [now])
     }
+
+    private static let update = """
+        UPDATE cases SET status = $3, next_step = $4, opened_on = $5, decision_number = $6, fine = $7, state = $8, updated_at = $9, version = version + 1
+        WHERE agency_id = $1 AND id = $2
+        """
 
     func addOfficers(caseID: UUID, _ officers: [UUID]) async throws {
         connection.deferStatement(
