@@ -55,11 +55,10 @@ agency=$(psql -X -qAt "$super_url" -c "SELECT id FROM agencies WHERE code = '411
 read -r user_id token_hash < <(psql -X -qAt -F ' ' "$super_url" -c \
   "SELECT user_id, encode(token_hash, 'hex') FROM sessions ORDER BY created_at DESC LIMIT 1")
 cat > whoami.sql <<SQL
-BEGIN;
+BEGIN READ ONLY;
 SELECT set_config('fazhi.agency_id', :agency, true);
-SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE agency_id = :agency::uuid AND token_hash = decode(:tokenhash, 'hex');
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
-SELECT u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}') FROM users u LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE u.id = :userid::uuid GROUP BY u.agency_id, u.id;
+SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, u.id, u.username, u.display_name, u.password_hash, u.created_at, u.disabled_at, coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'), (SELECT o.id FROM officers o WHERE o.agency_id = s.agency_id AND o.user_id = s.user_id) FROM sessions s LEFT JOIN users u ON u.agency_id = s.agency_id AND u.id = s.user_id LEFT JOIN role_grants g ON g.agency_id = u.agency_id AND g.user_id = u.id WHERE s.agency_id = :agency::uuid AND s.token_hash = decode(:tokenhash, 'hex') GROUP BY s.agency_id, s.id, u.agency_id, u.id;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
