@@ -9,13 +9,7 @@ import Testing
     /// Waits until `pid` waits for the advisory lock `holder` holds, so its statement is
     /// surely in flight, and stays so until `holder` lets go.
     func waitUntilBlocked(pid: Int32, on holder: PostgresConnection) async throws {
-        for _ in 0..<3000 {
-            let waiting: Int = try await holder.scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid])
-            if waiting == 1 { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("backend \(pid) never waited for the lock")
+        try await waitUntilBackend(pid, on: holder, matches: "wait_event_type = 'Lock'", attempts: 3000, else: "waited for the lock")
     }
 
     @Test func aSecondConcurrentUseIsRefusedAndTheFirstCompletes() async throws {

@@ -119,13 +119,20 @@ import Testing
 
 /// Waits until backend `pid` is running a statement.
 func waitUntilActive(pid: Int32, on connection: PostgresConnection) async throws {
-    for _ in 0..<200 {
-        let active: Int = try await connection.scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])
-        if active == 1 { return }
+    try await waitUntilBackend(pid, on: connection, matches: "state = 'active'", attempts: 200, else: "became active")
+}
+
+/// Polls `pg_stat_activity` every 10 ms until backend `pid` matches `condition` (SQL on
+/// that view), at most `attempts` times; records an issue naming what it `never` did.
+func waitUntilBackend(_ pid: Int32, on connection: PostgresConnection, matches condition: String, attempts: Int,
+                      else never: String) async throws {
+    for _ in 0..<attempts {
+        let matching: Int = try await connection.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND \(condition)", [pid])
+        if matching == 1 { return }
         try await Task.sleep(for: .milliseconds(10))
     }
-    Issue.record("backend \(pid) never became active")
+    Issue.record("backend \(pid) never \(never)")
 }
 
 /// Answers that arrive in pieces: one wake-up of the socket may bring the end of one

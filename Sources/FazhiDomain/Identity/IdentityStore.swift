@@ -134,8 +134,6 @@ public protocol TenantTransaction: Sendable {
     func recordLoginFailure(username: String, at: Date, peer: String) async throws
 
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord
-    /// The session with this token hash, whatever its state.
-    func session(tokenHash: Data) async throws -> SessionRecord?
     func touchSession(id: UUID, at: Date) async throws
     func endSession(id: UUID, at: Date, reason: String) async throws
     /// Ends every open session of the user but `except`.

@@ -177,11 +177,6 @@ struct PostgresTenantTransaction: TenantTransaction {
             """, [agencyID, userID, tokenHash, createdAt, expiresAt, peer])[0])
     }
 
-    func session(tokenHash: Data) async throws -> SessionRecord? {
-        try await connection.query(
-            "SELECT \(Self.sessionColumns) FROM sessions WHERE agency_id = $1 AND token_hash = $2", [agencyID, tokenHash]
-        ).first.map(Self.session)
-    }
 
     func touchSession(id: UUID, at: Date) async throws {
         try await connection.execute("UPDATE sessions SET last_seen_at = greatest(last_seen_at, $3) WHERE agency_id = $1 AND id = $2", [agencyID, id, at])
