@@ -27,7 +27,9 @@ final class XLSXWorkbook {
     func beginSheet(_ name: String) throws {
         try endSheet()
         let file = directory.appendingPathComponent("sheet\(sheets.count + 1).xml")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
         current = try FileHandle(forWritingTo: file)
         sheets.append((String(name.prefix(31)), file))
         rowNumber = 0
