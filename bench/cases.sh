@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 seconds=${1:-30}
-swift build -c release --product fazhi >/dev/null
-swift build -c release --product fazhi-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product fazhi >/dev/null
+swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 fazhi=$bin/fazhi
 
 work=$(mktemp -d /tmp/fazhi-case-bench-XXXXXX)

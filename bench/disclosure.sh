@@ -13,9 +13,9 @@ seconds=${1:-20}
 leaves=${2:-1000000}
 requests=${3:-20000}
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
-swift build -c release --product fazhi >/dev/null
-swift build -c release --product fazhi-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product fazhi >/dev/null
+swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 
 work=$(mktemp -d /tmp/fazhi-disclosure-bench-XXXXXX)
 chmod 755 "$work"

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 requests=${1:-200000}
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
-swift build -c release --product fazhi >/dev/null
-fazhi=$(swift build -c release --show-bin-path)/fazhi
+swift build -c release --static-swift-stdlib --product fazhi >/dev/null
+fazhi=$(swift build -c release --static-swift-stdlib --show-bin-path)/fazhi
 
 work=$(mktemp -d /tmp/fazhi-gw-bench-XXXXXX)
 chmod 755 "$work"

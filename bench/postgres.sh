@@ -15,8 +15,8 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-swift build -c release --product fazhi-bench >/dev/null
-bench=$(swift build -c release --show-bin-path)/fazhi-bench
+swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
+bench=$(swift build -c release --static-swift-stdlib --show-bin-path)/fazhi-bench
 
 as_pg "$bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \

@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 acts=${1:-1000000}
 year=$(( $(date +%Y) - 1 ))
-swift build -c release --product fazhi >/dev/null
-swift build -c release --product fazhi-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product fazhi >/dev/null
+swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 fazhi=$bin/fazhi
 
 work=$(mktemp -d /tmp/fazhi-statistics-bench-XXXXXX)

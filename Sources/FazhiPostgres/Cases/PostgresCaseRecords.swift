@@ -8,14 +8,14 @@ struct PostgresCaseRecords: CaseRecords {
     let agencyID: UUID
 
     // Instants as whole microseconds since 1970, the precision of timestamptz: ISO 8601
-    // text would drop the fraction of a second.
+    // text would drop the fraction of a second. Keys are not sorted: jsonb keeps its own
+    // order, whatever order the text had.
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
         }
-        encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
