@@ -63,16 +63,25 @@ awk '{ n[$1] += $3; t[$1] += $4; cpu[$1] += $5; rate[$1 " " $2] = $3 / $4 }
 echo "== COPY of ${copy_mib} MiB each way"
 "${psql[@]}" -c "CREATE UNLOGGED TABLE copy_a (line text); CREATE UNLOGGED TABLE copy_b (line text)"
 "${psql[@]}" -c "INSERT INTO copy_a SELECT repeat('法治', 170) FROM generate_series(1, $copy_mib * 1024)"
+# Freshly inserted rows get their hint bits on the first read, which dirties every page
+# and would tax whichever COPY reads the table first.
+"${psql[@]}" -c "VACUUM (FREEZE) copy_a" -c "CHECKPOINT"
 data="$work/copy.txt"
+# Each COPY starts with no dirty pages waiting to be written back: without the syncs, the
+# kernel's writeback of one run's 1 GiB file throttles the writes of the run after it.
+sync
 start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_a TO '$data'"; end=$(date +%s.%N)
 size=$(stat -c %s "$data")
 awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy to:   %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
+sync
 "$bench" copy-out --url "$url" --table copy_a --file "$work/out.txt"
 cmp -s "$data" "$work/out.txt" && echo "copy-out file identical to psql's"
 rm -f "$work/out.txt"
+sync
 start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_b FROM '$data'"; end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy from: %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
 "${psql[@]}" -c "TRUNCATE copy_b"
+sync
 "$bench" copy-in --url "$url" --table copy_b --file "$data"
 
 echo "== inserts: pipeline mode vs one by one (one transaction each)"
