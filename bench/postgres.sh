@@ -66,23 +66,31 @@ echo "== COPY of ${copy_mib} MiB each way"
 # Freshly inserted rows get their hint bits on the first read, which dirties every page
 # and would tax whichever COPY reads the table first.
 "${psql[@]}" -c "VACUUM (FREEZE) copy_a" -c "CHECKPOINT"
+# The file both COPY FROMs read, written once untimed; its checksum is what both COPY TOs
+# must reproduce.
 data="$work/copy.txt"
-# Each COPY starts with no dirty pages waiting to be written back: without the syncs, the
-# kernel's writeback of one run's 1 GiB file throttles the writes of the run after it.
-sync
-start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_a TO '$data'"; end=$(date +%s.%N)
+"${psql[@]}" -c "\\copy copy_a TO '$data'"
 size=$(stat -c %s "$data")
-awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy to:   %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
-sync
-"$bench" copy-out --url "$url" --table copy_a --file "$work/out.txt"
-cmp -s "$data" "$work/out.txt" && echo "copy-out file identical to psql's"
-rm -f "$work/out.txt"
+reference=$(sha256sum < "$data")
+rate() { awk -v s="$2" -v e="$3" -v b="$size" -v w="$1" 'BEGIN { printf "%s %.0f MiB in %.1f s: %.0f MiB/s\n", w, b/1048576, e-s, b/1048576/(e-s) }'; }
+# Every timed COPY starts from a synced page cache holding no output of an earlier run: a
+# 1 GiB file left behind (even clean) slows the writes of the run after it severalfold.
 sync
 start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_b FROM '$data'"; end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v b="$size" 'BEGIN { printf "psql \\copy from: %.0f MiB in %.1f s: %.0f MiB/s\n", b/1048576, e-s, b/1048576/(e-s) }'
+rate "psql \\copy from:" "$start" "$end"
 "${psql[@]}" -c "TRUNCATE copy_b"
 sync
 "$bench" copy-in --url "$url" --table copy_b --file "$data"
+rm -f "$data"
+sync
+start=$(date +%s.%N); "${psql[@]}" -c "\\copy copy_a TO '$work/out.txt'"; end=$(date +%s.%N)
+rate "psql \\copy to:  " "$start" "$end"
+[ "$(sha256sum < "$work/out.txt")" = "$reference" ] || echo "psql's COPY TO differs from the first one"
+rm -f "$work/out.txt"
+sync
+"$bench" copy-out --url "$url" --table copy_a --file "$work/out.txt"
+if [ "$(sha256sum < "$work/out.txt")" = "$reference" ]; then echo "copy-out file identical to psql's"; else echo "copy-out file DIFFERS from psql's"; fi
+rm -f "$work/out.txt"
 
 echo "== inserts: pipeline mode vs one by one (one transaction each)"
 "$bench" inserts --url "$url" --rows 20000
