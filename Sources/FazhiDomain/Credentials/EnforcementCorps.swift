@@ -194,7 +194,7 @@ extension Authority {
                           in tx: any TenantTransaction) async throws -> [UUID: Authority] {
         guard !officerIDs.isEmpty else { return [:] }
         let rules = try CredentialRules(settings: try await tx.settings())
-        let credentials = try await tx.credentials.credentials(officerIDs: officerIDs.sorted { $0.uuidString < $1.uuidString })
+        let credentials = try await tx.credentials.credentials(officerIDs: Array(officerIDs))
         return Dictionary(uniqueKeysWithValues: officerIDs.map { officer in
             (officer, of(credentials[officer] ?? [], category: category, area: area, on: now.day, rules: rules))
         })
