@@ -6,15 +6,16 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct PoolTests {
     @Test func exhaustionTimesOutWithAClearError() async throws {
         try await TestDatabase.with { db in
-            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 2, acquireTimeout: .milliseconds(300)))
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 2, acquireTimeout: .seconds(1)))
             let first = try await pool.acquire()
             let second = try await pool.acquire()
             let started = ContinuousClock.now
             let error = await #expect(throws: PostgresError.self) { _ = try await pool.acquire() }
-            #expect(ContinuousClock.now - started >= .milliseconds(250))
+            #expect(ContinuousClock.now - started >= .milliseconds(900))
             #expect(error?.message.contains("2") == true)
             #expect(error?.message.contains("in use") == true)
-            // A returned connection serves the next caller, who waited for it.
+            // A returned connection serves the next caller, who waited for it (a second at
+            // most, which leaves a loaded machine time to run the release 50 ms later).
             let waiter = Task { try await pool.withConnection { try await $0.scalar("SELECT 7", as: Int.self) } }
             try await Task.sleep(for: .milliseconds(50))
             await pool.release(first)
@@ -26,18 +27,21 @@ import Testing
     }
 
     /// Each waiter has its own deadline: the first one's expiry leaves a later one waiting.
+    /// The deadlines are a second apart so that a loaded machine, slow to wake this test
+    /// after the first expiry, still releases the connection before the second's deadline.
     @Test func waitersTimeOutEachAtTheirOwnDeadline() async throws {
         try await TestDatabase.with { db in
-            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1, acquireTimeout: .milliseconds(400)))
+            let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1, acquireTimeout: .seconds(2)))
             let held = try await pool.acquire()
             let started = ContinuousClock.now
             let first = Task { try await pool.withConnection { _ in ContinuousClock.now } }
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .seconds(1))
             let second = Task { try await pool.withConnection { try await $0.scalar("SELECT 8", as: Int.self) } }
             let error = await #expect(throws: PostgresError.self) { _ = try await first.value }
             #expect(error?.message.contains("in use") == true)
-            #expect(ContinuousClock.now - started >= .milliseconds(350))
-            // The second still waits (its deadline is 250 ms later) and gets the connection.
+            #expect(ContinuousClock.now - started >= .milliseconds(1900))
+            // The second still waits (its deadline is a second later) and gets the connection.
+            #expect(pool.usage.waiting == 1)
             await pool.release(held)
             #expect(try await second.value == 8)
             #expect(pool.usage.waiting == 0)
