@@ -81,7 +81,7 @@ struct DisclosureProofs: AsyncParsableCommand {
     @Option(help: "Proofs to time.") var samples = 2000
 
     func run() async throws {
-        let (pool, store, agency, log) = try await bench.open()
+        let (pool, _, agency, log) = try await bench.open()
         let origin = DisclosureLog.origin(of: agency)
         var size = try await log.latestCheckpoint(agency: agency)?.size ?? 0
         let growStarted = ContinuousClock.now
@@ -89,7 +89,7 @@ struct DisclosureProofs: AsyncParsableCommand {
             // Entries as the publisher writes them, made in bulk by the server: the leaf is
             // the documented encoding, so every proof below verifies.
             let (count, start) = (min(100_000, leaves - size), size)
-            try await pool.transaction(TransactionOptions(agencyID: agency.id)) { c in
+            _ = try await pool.transaction(TransactionOptions(agencyID: agency.id)) { c in
                 try await c.execute(
                     """
                     INSERT INTO disclosure_entries (agency_id, id, action, kind, subject, title, content, content_sha256, occurred_on, state, published_at, late, leaf, created_at)
