@@ -87,6 +87,15 @@ import Testing
                 #expect(byAuditor.contact == "139****5678")
                 let listed = try await service.listOfficers(.with { $0.page.pageSize = 1 }, metadata: bearer(corps.auditorToken))
                 #expect(listed.officers.count == 1 && !listed.nextPageToken.isEmpty && listed.officers[0].idNumberMasked)
+                // A page shows each officer, exams and training hours included, as reading them one by one does.
+                _ = try await service.setTrainingHours(.with { $0.officerID = corps.liOfficerID; $0.year = 2026; $0.hours = 30 },
+                                                       metadata: bearer(corps.credentialAdminToken))
+                let page = try await service.listOfficers(.with { $0.page.pageSize = 50 }, metadata: bearer(corps.auditorToken))
+                #expect(Set(page.officers.map(\.officerID)).isSuperset(of: [corps.liOfficerID, corps.wangOfficerID]))
+                #expect(page.officers.contains { !$0.examResults.isEmpty } && page.officers.contains { !$0.trainingHours.isEmpty })
+                for officer in page.officers {
+                    #expect(try await service.getOfficer(.with { $0.officerID = officer.officerID }, metadata: bearer(corps.auditorToken)) == officer)
+                }
 
                 // 李 reads his own record (contact yes, ID masked) and his credentials; not 王's.
                 let own = try await service.getOfficer(.init(), metadata: bearer(corps.liToken))

@@ -67,6 +67,43 @@ import Testing
         }
     }
 
+    /// The officer list reads a page's exam results and training hours in one query each.
+    @Test func severalOfficersExamsAndHoursAreReadTogether() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await Self.fixture(db)
+            let now = Moment(instant: Date())
+            let day = now.day
+            let (first, second) = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+                var officers: [UUID] = []
+                for serial in 1...2 {
+                    officers.append(try await tx.credentials.insertOfficer(NewOfficer(
+                        name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try Self.idNumber(serial), keys: Self.keys), at: now.instant))
+                }
+                let recorder = UUID()
+                try await tx.credentials.insertExamResult(officerID: officers[0], .init(day: day.adding(days: -400), score: 55), recordedBy: recorder)
+                try await tx.credentials.insertExamResult(officerID: officers[0], .init(day: day.adding(days: -20), score: 88), recordedBy: recorder)
+                try await tx.credentials.insertExamResult(officerID: officers[1], .init(day: day.adding(days: -5), score: 61), recordedBy: recorder)
+                try await tx.credentials.setTrainingHours(officerID: officers[0], year: day.year - 1, hours: 40)
+                try await tx.credentials.setTrainingHours(officerID: officers[0], year: day.year, hours: 12)
+                try await tx.credentials.setTrainingHours(officerID: officers[0], year: day.year, hours: 16)
+                return (officers[0], officers[1])
+            }
+            try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+                let nobody = UUID()
+                let exams = try await tx.credentials.examResults(officerIDs: [first, second, nobody])
+                #expect(exams[first]?.map(\.score) == [88, 55], "newest first")
+                #expect(exams[second]?.map(\.score) == [61])
+                #expect(exams[nobody] == [] && exams.count == 3)
+                #expect(try await tx.credentials.examResults(officerID: first) == exams[first])
+                let hours = try await tx.credentials.trainingHours(officerIDs: [first, second, nobody])
+                #expect(hours[first] == [day.year - 1: 40, day.year: 16], "a year's total replaced, not added to")
+                #expect(hours[second] == [:] && hours[nobody] == [:] && hours.count == 3)
+                #expect(try await tx.credentials.trainingHours(officerID: first) == hours[first])
+            }
+            await fixture.pool.close()
+        }
+    }
+
     @Test func concurrentIssuanceYieldsDistinctNumbersNeverReused() async throws {
         try await TestDatabase.with { db in
             let fixture = try await Self.fixture(db)

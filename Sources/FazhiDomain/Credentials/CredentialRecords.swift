@@ -65,11 +65,12 @@ public protocol CredentialRecords: Sendable {
     /// Officers ordered by name then id, after the given (name, id) key.
     func officers(after: (name: String, id: UUID)?, limit: Int) async throws -> [Officer]
     func insertExamResult(officerID: UUID, _ result: Credential.ExamResult, recordedBy: UUID) async throws
-    /// The officer's exam results, newest first.
-    func examResults(officerID: UUID) async throws -> [Credential.ExamResult]
+    /// Each officer's exam results, newest first; an officer without any maps to none.
+    func examResults(officerIDs: [UUID]) async throws -> [UUID: [Credential.ExamResult]]
     /// Sets the officer's training hours of a year (the total, not an increment).
     func setTrainingHours(officerID: UUID, year: Int, hours: Int) async throws
-    func trainingHours(officerID: UUID) async throws -> [Int: Int]
+    /// Each officer's training hours by year; an officer without any maps to none.
+    func trainingHours(officerIDs: [UUID]) async throws -> [UUID: [Int: Int]]
 
     /// The next number for the agency and year, never handed out before.
     func nextCredentialNumber(agencyCode: String, year: Int) async throws -> String
@@ -100,4 +101,15 @@ public protocol CredentialRecords: Sendable {
     func insertSigningKey(purpose: String, _ key: StoredSigningKey) async throws -> StoredSigningKey
 
     func insertClientCertificate(_ certificate: IssuedClientCertificate) async throws
+}
+
+extension CredentialRecords {
+    /// The officer's exam results, newest first.
+    public func examResults(officerID: UUID) async throws -> [Credential.ExamResult] {
+        try await examResults(officerIDs: [officerID])[officerID] ?? []
+    }
+
+    public func trainingHours(officerID: UUID) async throws -> [Int: Int] {
+        try await trainingHours(officerIDs: [officerID])[officerID] ?? [:]
+    }
 }

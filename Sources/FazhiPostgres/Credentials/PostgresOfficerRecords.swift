@@ -56,10 +56,14 @@ extension PostgresCredentialRecords {
             [agencyID, officerID, result.day, result.score, recordedBy])
     }
 
-    func examResults(officerID: UUID) async throws -> [Credential.ExamResult] {
-        try await connection.query(
-            "SELECT day, score FROM exam_results WHERE agency_id = $1 AND officer_id = $2 ORDER BY day DESC, recorded_at DESC", [agencyID, officerID]
-        ).map { Credential.ExamResult(day: try $0.decode(at: 0), score: try $0.decode(at: 1)) }
+    func examResults(officerIDs: [UUID]) async throws -> [UUID: [Credential.ExamResult]] {
+        var results = Dictionary(uniqueKeysWithValues: officerIDs.map { ($0, [Credential.ExamResult]()) })
+        for row in try await connection.query(
+            "SELECT officer_id, day, score FROM exam_results WHERE agency_id = $1 AND officer_id = ANY($2) ORDER BY officer_id, day DESC, recorded_at DESC",
+            [agencyID, officerIDs]) {
+            results[try row.decode(at: 0), default: []].append(Credential.ExamResult(day: try row.decode(at: 1), score: try row.decode(at: 2)))
+        }
+        return results
     }
 
     func setTrainingHours(officerID: UUID, year: Int, hours: Int) async throws {
@@ -70,10 +74,11 @@ extension PostgresCredentialRecords {
             """, [agencyID, officerID, year, hours])
     }
 
-    func trainingHours(officerID: UUID) async throws -> [Int: Int] {
-        var hours: [Int: Int] = [:]
-        for row in try await connection.query("SELECT year, hours FROM training_hours WHERE agency_id = $1 AND officer_id = $2", [agencyID, officerID]) {
-            hours[try row.decode(at: 0)] = try row.decode(at: 1)
+    func trainingHours(officerIDs: [UUID]) async throws -> [UUID: [Int: Int]] {
+        var hours = Dictionary(uniqueKeysWithValues: officerIDs.map { ($0, [Int: Int]()) })
+        for row in try await connection.query(
+            "SELECT officer_id, year, hours FROM training_hours WHERE agency_id = $1 AND officer_id = ANY($2)", [agencyID, officerIDs]) {
+            hours[try row.decode(at: 0), default: [:]][try row.decode(at: 1)] = try row.decode(at: 2)
         }
         return hours
     }
