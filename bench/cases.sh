@@ -9,27 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 seconds=${1:-30}
-swift build -c release --static-swift-stdlib --product fazhi >/dev/null
-swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
-fazhi=$bin/fazhi
-
-work=$(mktemp -d /tmp/fazhi-case-bench-XXXXXX)
-chmod 755 "$work"
-cd "$work"
-cleanup() {
-  [ -n "${dev:-}" ] && kill -TERM "$dev" 2>/dev/null && wait "$dev" 2>/dev/null || true
-  "$fazhi" db stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-FAZHI_SQL_DIR="$repo/sql" "$fazhi" dev --no-demo --port 0 --mtls-port 0 --metrics-port 0 --portal-port 0 > dev.log 2>&1 &
-dev=$!
-for _ in $(seq 1 120); do grep -q ready dev.log && break; sleep 1; done
-grep -q ready dev.log || { cat dev.log; exit 1; }
-address=$(python3 -c "import json; print(json.load(open('.fazhi/dev.json'))['grpc_address'])")
-ca=$(python3 -c "import json; print(json.load(open('.fazhi/dev.json'))['ca_file'])")
+source bench/dev.sh
+build_release fazhi fazhi-bench
+start_dev case
+address=$(dev_value dev.json grpc_address)
+ca=$(dev_value dev.json ca_file)
 as() { XDG_CONFIG_HOME="$work/config-$1" "${@:2}"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)[0]['$1'])"; }
 token() { python3 -c "import json; print(json.load(open('$work/config-$1/fazhi/session.json'))['token'])"; }
@@ -65,8 +49,8 @@ echo "== case steps over TLS, 32 clients, ${seconds}s"
 # pgbench: each call's transactions with the statements the server runs, A's TakeStep then
 # B's ConfirmStep, on the same cases. The cluster's superuser reads past row-level security
 # to set up the parameters; pgbench itself runs as the application role.
-super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
-app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
+super_url=$(superuser_url)
+app_url=$(dev_value db.json applicationURL)
 q() { psql -X -qAt "$super_url" -c "$1"; }
 agency=$(q "SELECT id FROM agencies WHERE code = '411202-MZ'")
 user_a=$(q "SELECT id FROM users WHERE username = 'oa'"); user_b=$(q "SELECT id FROM users WHERE username = 'ob'")

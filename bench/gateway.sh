@@ -8,24 +8,10 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 requests=${1:-200000}
 command -v h2load >/dev/null || { echo "h2load is missing: apt-get install nghttp2-client" >&2; exit 1; }
-swift build -c release --static-swift-stdlib --product fazhi >/dev/null
-fazhi=$(swift build -c release --static-swift-stdlib --show-bin-path)/fazhi
-
-work=$(mktemp -d /tmp/fazhi-gw-bench-XXXXXX)
-chmod 755 "$work"
-cd "$work"   # no Package.swift above: `fazhi dev` keeps its state in $work/.fazhi
-cleanup() {
-  [ -n "${dev:-}" ] && kill -TERM "$dev" 2>/dev/null && wait "$dev" 2>/dev/null || true
-  "$fazhi" db stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-FAZHI_SQL_DIR="$repo/sql" "$fazhi" dev --no-demo --port 0 --mtls-port 0 --metrics-port 0 --portal-port 0 > dev.log 2>&1 &
-dev=$!
-for _ in $(seq 1 120); do grep -q ready dev.log && break; sleep 1; done
-grep -q ready dev.log || { cat dev.log; exit 1; }
-address=$(python3 -c "import json; print(json.load(open('.fazhi/dev.json'))['grpc_address'])")
+source bench/dev.sh
+build_release fazhi
+start_dev gw
+address=$(dev_value dev.json grpc_address)
 export XDG_CONFIG_HOME="$work/config"
 "$fazhi" login >/dev/null
 token=$(python3 -c "import json; print(json.load(open('$work/config/fazhi/session.json'))['token'])")
@@ -45,12 +31,12 @@ print(f"latency: p50 {pct(0.50):.2f} ms, p99 {pct(0.99):.2f} ms ({len(durations)
 PY
 # h2load counts HTTP 200, which gRPC also sends with an error status: count the real outcomes.
 # The cluster's superuser (the postgres OS user, over the socket) reads past row-level security.
-super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
+super_url=$(superuser_url)
 echo "grpc-status OK per the audit log: $(psql -X -qAt "$super_url" \
   -c "SELECT count(*) FILTER (WHERE status = 'OK') || ' of ' || count(*) FROM agency_audit_log WHERE method = 'fazhi.v1.AuthService/WhoAmI'")"
 
 echo "== pgbench: the same SQL (session lookup transaction, then the audit row), 32 clients"
-app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
+app_url=$(dev_value db.json applicationURL)
 agency=$(psql -X -qAt "$super_url" -c "SELECT id FROM agencies WHERE code = '411202-MZ'")
 read -r user_id token_hash < <(psql -X -qAt -F ' ' "$super_url" -c \
   "SELECT user_id, encode(token_hash, 'hex') FROM sessions ORDER BY created_at DESC LIMIT 1")

@@ -11,32 +11,16 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 acts=${1:-1000000}
 year=$(( $(date +%Y) - 1 ))
-swift build -c release --static-swift-stdlib --product fazhi >/dev/null
-swift build -c release --static-swift-stdlib --product fazhi-bench >/dev/null
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
-fazhi=$bin/fazhi
-
-work=$(mktemp -d /tmp/fazhi-statistics-bench-XXXXXX)
-chmod 755 "$work"
-cd "$work"
-cleanup() {
-  [ -n "${dev:-}" ] && kill -TERM "$dev" 2>/dev/null && wait "$dev" 2>/dev/null || true
-  "$fazhi" db stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-FAZHI_SQL_DIR="$repo/sql" "$fazhi" dev --no-demo --port 0 --mtls-port 0 --metrics-port 0 --portal-port 0 > dev.log 2>&1 &
-dev=$!
-for _ in $(seq 1 120); do grep -q ready dev.log && break; sleep 1; done
-grep -q ready dev.log || { cat dev.log; exit 1; }
+source bench/dev.sh
+build_release fazhi fazhi-bench
+start_dev statistics
 as() { XDG_CONFIG_HOME="$work/config-$1" "${@:2}"; }
 as admin "$fazhi" login >/dev/null
 echo "Bench-Passw0rd-1" | as admin "$fazhi" user create qian --name qian --roles compliance_officer >/dev/null
 FAZHI_PASSWORD="Bench-Passw0rd-1" as qian "$fazhi" login --agency 411202-MZ --username qian >/dev/null
 
-super_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['ownerURL'].replace('fazhi_owner@', 'postgres@'))")
-app_url=$(python3 -c "import json; print(json.load(open('.fazhi/db.json'))['applicationURL'])")
+super_url=$(superuser_url)
+app_url=$(dev_value db.json applicationURL)
 q() { psql -X -qAt "$super_url" -c "$1"; }
 agency=$(q "SELECT id FROM agencies WHERE code = '411202-MZ'")
 party=$(q "INSERT INTO parties (agency_id, kind, name, credit_code, area, created_by, created_at) VALUES ('$agency', 'organization', '湖滨区某某协会', '91350100M000100Y43', '411202', gen_random_uuid(), now()) RETURNING id" | head -1)
