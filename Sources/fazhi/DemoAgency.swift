@@ -73,7 +73,12 @@ enum DemoAgency {
             bar.finish()
         } catch {
             bar.finish()
-            throw error
+            // Each call of the plan commits on its own, as a user's would: what came before
+            // the failure stays, and the agency is no longer empty.
+            throw CommandFailure("""
+                演示数据载入中断，机构 \(agencyCode) 已留有部分数据 / the demo stopped part-way; agency \(agencyCode) keeps what was loaded: \(error)
+                开发集群：fazhi db stop 后删除 .fazhi/ 重来；服务器：载入一个新建的机构 / development: run `fazhi db stop`, delete .fazhi/ and start again; server: load into a new agency
+                """)
         }
         print("已载入演示数据 / loaded: \(summary.officers) 名执法人员 officers, \(summary.parties) 个当事人 parties, \(summary.cases) 件案件 cases "
               + "in \((ContinuousClock.now - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
