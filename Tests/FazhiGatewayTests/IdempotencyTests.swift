@@ -51,6 +51,34 @@ import Testing
         }
     }
 
+    /// The first call acted and committed, but its outcome could not be kept (a trigger
+    /// refuses it here): the caller still gets the answer, and the key stays taken, so a
+    /// retry is told to wait instead of acting a second time.
+    @Test func anOutcomeThatCannotBeKeptNeverLetsARetryActTwice() async throws {
+        try await GatewayHarness.with { harness in
+            let owner = try await harness.database.ownerConnection()
+            try await owner.simpleQuery("""
+                CREATE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the outcome is refused for this test'; END $$;
+                CREATE TRIGGER refuse_outcome BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION refuse_outcome();
+                """)
+            owner.close()
+            try await harness.withClient { client in
+                let token = try await harness.login(client)
+                let admin = Fazhi_V1_AdminService.Client(wrapping: client)
+                let request = Fazhi_V1_CreateUserRequest.with {
+                    $0.username = "zhao.liu"; $0.displayName = "赵六"; $0.initialPassword = "Zhao-Liu-Passw0rd"; $0.roles = ["officer"]
+                }
+                let first = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu"))
+                #expect(first.username == "zhao.liu")
+                let retry = await #expect(throws: RPCError.self) { _ = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu")) }
+                #expect(retry?.code == .aborted && retry?.reason == "IDEMPOTENCY_KEY_IN_USE")
+                let users = try await admin.listUsers(.init(), metadata: bearer(token)).users
+                #expect(users.filter { $0.username == "zhao.liu" }.count == 1)
+            }
+        }
+    }
+
     @Test func aDomainErrorIsAnOutcomeToo() async throws {
         try await GatewayHarness.with { harness in
             try await harness.withClient { client in

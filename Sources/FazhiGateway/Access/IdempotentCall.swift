@@ -2,16 +2,20 @@ import Crypto
 import FazhiDomain
 import Foundation
 import GRPCCore
+import Logging
 import SwiftProtobuf
 
 /// A mutating call with an `idempotency-key`: the first call runs and its outcome (the
 /// response, or a domain error) is kept; a retry with the same key and request gets that
 /// outcome without running again, across restarts; the same key with another request is
 /// refused; a retry while the first still runs gets ABORTED. Transient failures keep
-/// nothing, so a retry runs afresh.
+/// nothing, so a retry runs afresh. Once the call has acted, its key is never given back:
+/// if its outcome cannot be kept, the caller still gets the answer and retries get ABORTED
+/// until the key expires, rather than acting a second time.
 struct IdempotentCall {
     let store: any TenantStore
     let clock: @Sendable () -> Date
+    let logger: Logger
 
     static let header = "idempotency-key"
 
@@ -63,18 +67,18 @@ struct IdempotentCall {
             break
         }
 
+        let output: Output, contents: StreamingServerResponse<Output>.Contents, trailers: Metadata
         do {
             let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
-            let contents = try response.accepted.get()
+            contents = try response.accepted.get()
             let collector = Collector<Output>()
-            let trailers = try await contents.producer(RPCWriter(wrapping: collector))
-            guard let output = collector.messages.first, let outputMessage = output as? any SwiftProtobuf.Message else {
+            trailers = try await contents.producer(RPCWriter(wrapping: collector))
+            guard let first = collector.messages.first else {
                 throw RPCError(code: .internalError, message: "\(method) produced no response")
             }
-            try await finish(caller: caller, key: key, status: "OK", payload: try outputMessage.serializedBytes())
-            return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
+            output = first
         } catch let error as DomainError {
-            try await finish(caller: caller, key: key, status: "ERROR", payload: try JSONEncoder().encode(error))
+            await keep(caller: caller, key: key, method: method, status: "ERROR", payload: try JSONEncoder().encode(error))
             throw error
         } catch {
             try? await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
@@ -82,11 +86,26 @@ struct IdempotentCall {
             }
             throw error
         }
+        // The call acted: from here on the key stays taken whatever happens.
+        if let outputMessage = output as? any SwiftProtobuf.Message, let payload = try? outputMessage.serializedBytes() as Data {
+            await keep(caller: caller, key: key, method: method, status: "OK", payload: payload)
+        } else {
+            logger.error("idempotent outcome not kept", metadata: ["method": "\(method)", "error": "the response is not a serializable protobuf message"])
+        }
+        return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
     }
 
-    private func finish(caller: Caller, key: String, status: String, payload: Data) async throws {
-        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            try await tx.finishIdempotencyKey(userID: caller.userID, key: key, status: status, payload: payload)
+    /// Stores the outcome for retries. A failure here leaves the key taken (ABORTED for a
+    /// retry until it expires) and is logged; it does not fail the call, which already acted.
+    private func keep(caller: Caller, key: String, method: String, status: String, payload: Data) async {
+        do {
+            try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+                try await tx.finishIdempotencyKey(userID: caller.userID, key: key, status: status, payload: payload)
+            }
+        } catch {
+            logger.error("idempotent outcome not kept; retries with this key get ABORTED until it expires", metadata: [
+                "method": "\(method)", "agency": "\(caller.agency.code)", "user": "\(caller.username)", "error": "\(String(reflecting: error))",
+            ])
         }
     }
 }

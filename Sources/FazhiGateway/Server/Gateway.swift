@@ -74,7 +74,7 @@ public final class Gateway: Sendable {
             health,
         ]
         let audit = AuditWriter(store: store)
-        let idempotency = IdempotentCall(store: store, clock: clock)
+        let idempotency = IdempotentCall(store: store, clock: clock, logger: logger)
         let serverChain: [TLSConfig.CertificateSource] = [.file(path: configuration.certificateChainPath, format: .pem)]
         let serverKey: TLSConfig.PrivateKeySource = .file(path: configuration.privateKeyPath, format: .pem)
 
