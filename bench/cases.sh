@@ -76,6 +76,7 @@ SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
+UPDATE idempotency_keys SET state = 'acted' WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND state = 'running';
 SELECT state, version FROM cases WHERE agency_id = :agency::uuid AND id = :kase::uuid FOR UPDATE;
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]) ORDER BY valid_from NULLS LAST, id;

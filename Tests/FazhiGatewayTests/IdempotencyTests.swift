@@ -60,7 +60,7 @@ import Testing
             try await owner.simpleQuery("""
                 CREATE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'the outcome is refused for this test'; END $$;
-                CREATE TRIGGER refuse_outcome BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION refuse_outcome();
+                CREATE TRIGGER refuse_outcome BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.state = 'done') EXECUTE FUNCTION refuse_outcome();
                 """)
             owner.close()
             try await harness.withClient { client in

@@ -24,3 +24,20 @@ public enum IdempotencyClaim: Sendable, Equatable {
         .idempotencyKeyInUse,
         zh: "使用该幂等键的请求仍在处理中，请稍后重试", en: "a call with this idempotency-key is still running; retry later")
 }
+
+/// The idempotency key of the call being carried out. The gateway sets it around the call's
+/// handler; every read-write transaction of the store marks the key as acted inside that
+/// same transaction. A key is then given back after a failure only if nothing the call did
+/// committed, even when the failure hid whether the commit happened (a connection lost
+/// while COMMIT was answered).
+public struct IdempotentAct: Sendable {
+    public let userID: UUID
+    public let key: String
+
+    public init(userID: UUID, key: String) {
+        self.userID = userID
+        self.key = key
+    }
+
+    @TaskLocal public static var current: IdempotentAct?
+}

@@ -141,7 +141,8 @@ public protocol TenantTransaction: Sendable {
 
     /// Records the call's final outcome (a response, or a domain error) for retries.
     func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws
-    /// Forgets a claim whose call failed transiently, so a retry runs again.
+    /// Forgets a claim whose call failed transiently, so a retry runs again; a claim whose
+    /// call committed anything (see `IdempotentAct`) is kept.
     func releaseIdempotencyKey(userID: UUID, key: String) async throws
 
     func appendAudit(_ record: AuditRecord) async throws

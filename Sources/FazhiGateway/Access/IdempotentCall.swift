@@ -8,10 +8,11 @@ import SwiftProtobuf
 /// A mutating call with an `idempotency-key`: the first call runs and its outcome (the
 /// response, or a domain error) is kept; a retry with the same key and request gets that
 /// outcome without running again, across restarts; the same key with another request is
-/// refused; a retry while the first still runs gets ABORTED. Transient failures keep
-/// nothing, so a retry runs afresh. Once the call has acted, its key is never given back:
-/// if its outcome cannot be kept, the caller still gets the answer and retries get ABORTED
-/// until the key expires, rather than acting a second time.
+/// refused; a retry while the first still runs gets ABORTED. A transient failure before
+/// anything of the call committed keeps nothing, so a retry runs afresh. Once the call has
+/// acted (the store marks the key in each transaction that commits, see `IdempotentAct`),
+/// its key is never given back: if the outcome is unknown or cannot be kept, retries get
+/// ABORTED until the key expires, rather than acting a second time.
 struct IdempotentCall {
     let store: any TenantStore
     let clock: @Sendable () -> Date
@@ -69,10 +70,13 @@ struct IdempotentCall {
 
         let output: Output, contents: StreamingServerResponse<Output>.Contents, trailers: Metadata
         do {
-            let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
-            contents = try response.accepted.get()
+            // The store marks the key as acted in each transaction the handler commits.
             let collector = Collector<Output>()
-            trailers = try await contents.producer(RPCWriter(wrapping: collector))
+            (contents, trailers) = try await IdempotentAct.$current.withValue(IdempotentAct(userID: caller.userID, key: key)) {
+                let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
+                let contents = try response.accepted.get()
+                return (contents, try await contents.producer(RPCWriter(wrapping: collector)))
+            }
             guard let first = collector.messages.first else {
                 throw RPCError(code: .internalError, message: "\(method) produced no response")
             }
