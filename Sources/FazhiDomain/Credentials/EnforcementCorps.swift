@@ -76,16 +76,7 @@ public struct EnforcementCorps: Sendable {
     public func officers(_ caller: Caller, after: (name: String, id: UUID)?, limit: Int) async throws -> [OfficerView] {
         guard Self.readsEveryone(caller) else { throw Self.ownRecordOnly }
         return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
-            // One query for each kind of record on the page, not one per officer.
-            let officers = try await tx.credentials.officers(after: after, limit: limit)
-            let ids = officers.map(\.id)
-            let exams = try await tx.credentials.examResults(officerIDs: ids)
-            let hours = try await tx.credentials.trainingHours(officerIDs: ids)
-            let passMark = try CredentialRules(settings: try await tx.settings()).passMark
-            return try officers.map { officer in
-                try OfficerView(officer, viewer: caller, keys: secrets.personalData, examResults: exams[officer.id] ?? [],
-                                trainingHours: hours[officer.id] ?? [:], passMark: passMark)
-            }
+            try await views(of: try await tx.credentials.officers(after: after, limit: limit), for: caller, tx: tx)
         }
     }
 
@@ -168,10 +159,20 @@ public struct EnforcementCorps: Sendable {
     private func view(of id: UUID, for caller: Caller, tx: any TenantTransaction) async throws -> OfficerView {
         guard let officer = try await tx.credentials.officer(id: id) else { throw CredentialAdministration.noSuchOfficer }
         guard Self.readsEveryone(caller) || officer.userID == caller.userID else { throw Self.ownRecordOnly }
-        return try OfficerView(officer, viewer: caller, keys: secrets.personalData,
-                               examResults: try await tx.credentials.examResults(officerID: id),
-                               trainingHours: try await tx.credentials.trainingHours(officerID: id),
-                               passMark: try CredentialRules(settings: try await tx.settings()).passMark)
+        return try await views(of: [officer], for: caller, tx: tx)[0]
+    }
+
+    /// The officers as `caller` may see them, with exams and training hours: one query for
+    /// each kind of record, however many officers.
+    private func views(of officers: [Officer], for caller: Caller, tx: any TenantTransaction) async throws -> [OfficerView] {
+        let ids = officers.map(\.id)
+        let exams = try await tx.credentials.examResults(officerIDs: ids)
+        let hours = try await tx.credentials.trainingHours(officerIDs: ids)
+        let passMark = try CredentialRules(settings: try await tx.settings()).passMark
+        return try officers.map { officer in
+            try OfficerView(officer, viewer: caller, keys: secrets.personalData, examResults: exams[officer.id] ?? [],
+                            trainingHours: hours[officer.id] ?? [:], passMark: passMark)
+        }
     }
 
     static func readsEveryone(_ caller: Caller) -> Bool {

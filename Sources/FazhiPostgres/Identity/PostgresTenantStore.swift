@@ -43,10 +43,8 @@ public struct PostgresTenantStore: TenantStore {
         guard let platform = try await agency(code: Agency.platformCode) else {
             throw PostgresError(code: .raised, message: "the platform agency is missing; are all migrations applied?")
         }
-        let act = IdempotentAct.current
         do {
-            return try await pool.transaction(TransactionOptions(agencyID: platform.id)) { connection in
-                if let act { Self.markActed(act, agency: platform.id, on: connection) }
+            return try await agencyTransaction(agency: platform.id, readOnly: false) { connection in
                 let id: UUID = try await connection.query("SELECT fazhi_create_agency($1, $2, $3)", [code, name, divisionCode])[0].decode(at: 0)
                 if let audit { try await PostgresTenantTransaction(connection: connection, agencyID: platform.id).appendAudit(audit) }
                 // Now act for the new agency to create its administrator.
@@ -61,19 +59,24 @@ public struct PostgresTenantStore: TenantStore {
     }
 
     public func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
-        let act = readOnly ? nil : IdempotentAct.current
-        return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
-            if let act { Self.markActed(act, agency: agency, on: connection) }
-            return try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
+        try await agencyTransaction(agency: agency, readOnly: readOnly) { connection in
+            try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
         }
     }
 
-    /// Marks the call's idempotency key as acted, in the transaction that acts: it travels
-    /// with the transaction's first statement, so it costs no round trip of its own.
-    private static func markActed(_ act: IdempotentAct, agency: UUID, on connection: PostgresConnection) {
-        connection.deferStatement(
-            "UPDATE idempotency_keys SET state = 'acted' WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND state = 'running'",
-            [agency, act.userID, act.key])
+    /// A transaction for the agency. A read-write one inside a call with an idempotency key
+    /// (`IdempotentAct`) marks the key as acted in that same transaction; the statement
+    /// travels with the transaction's first one, so it costs no round trip of its own.
+    private func agencyTransaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let act = readOnly ? nil : IdempotentAct.current
+        return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
+            if let act {
+                connection.deferStatement(
+                    "UPDATE idempotency_keys SET state = 'acted' WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND state = 'running'",
+                    [agency, act.userID, act.key])
+            }
+            return try await body(connection)
+        }
     }
 
     public func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
