@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import Metrics
+import SwiftProtobuf
 
 /// Runs before every method, in one place: proves who is calling (a bearer token, or the
 /// client certificate on the mutual-TLS port), checks the access table, runs the method,
@@ -58,6 +59,7 @@ struct GatewayInterceptor: ServerInterceptor {
             case .unknownMethod:
                 throw DomainError(.permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied", metadata: ["method": method])
             }
+            let request = Self.screened(request)
             let response = try await CallScope.$current.withValue(call) {
                 if AccessTable.rules[method]?.kind == .change, let caller = call.caller, let key = IdempotentCall.key(in: request.metadata) {
                     return try await idempotency.run(key: key, caller: caller, method: method, request: request, context: context, next: next)
@@ -126,6 +128,17 @@ struct GatewayInterceptor: ServerInterceptor {
             "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
         ])
         return ErrorMapping.internalError(incident: incident)
+    }
+
+    /// The request with each message checked by `RequestScreen` as the handler reads it, so
+    /// a refusal is thrown inside the call, mapped and audited like any other.
+    static func screened<Input: Sendable>(_ request: StreamingServerRequest<Input>) -> StreamingServerRequest<Input> {
+        var screened = request
+        screened.messages = RPCAsyncSequence(wrapping: request.messages.map { @Sendable message in
+            if let message = message as? any SwiftProtobuf.Message { try RequestScreen.check(message) }
+            return message
+        })
+        return screened
     }
 
     static func bearerToken(in metadata: Metadata) -> String? {
