@@ -18,6 +18,8 @@ public final class CallAudit: Sendable {
         var claimedAgencyCode: String?
         var username: String?
         var targetIDs: [String] = []
+        /// A row was made for a use case to append (`record`), not yet known committed.
+        var recorded = false
         var written = false
     }
 
@@ -45,18 +47,30 @@ public final class CallAudit: Sendable {
     public var agency: Agency? { state.withLock { $0.agency } }
     public func target(_ ids: String...) { state.withLock { $0.targetIDs.append(contentsOf: ids) } }
     public var isWritten: Bool { state.withLock { $0.written } }
-    public func markWritten() { state.withLock { $0.written = true } }
+    /// Called by a use case after the transaction that appended the call's row committed.
+    /// A transaction that returned early without a row (nothing to change) leaves the call
+    /// unwritten, so the gateway still writes its row: every call has exactly one.
+    public func markWritten() { state.withLock { $0.written = $0.recorded } }
 
     /// The row for this call, ended with `status` and `reason` at `now`.
     public func record(status: String, reason: String?, now: Date) -> AuditRecord {
         let elapsed = elapsedMicroseconds()
         return state.withLock { s in
-            AuditRecord(
-                at: now, agencyID: s.agency?.id, agencyCode: s.agency?.code ?? s.claimedAgencyCode,
-                userID: s.caller?.userID, username: s.caller?.username ?? s.username,
+            s.recorded = true
+            return AuditRecord(
+                at: now, agencyID: s.agency?.id, agencyCode: (s.agency?.code ?? s.claimedAgencyCode).map(Self.storable),
+                userID: s.caller?.userID, username: (s.caller?.username ?? s.username).map(Self.storable),
                 roles: (s.caller?.roles).map { $0.sorted() } ?? [],
-                method: method, targetIDs: s.targetIDs, status: status, reason: reason,
+                method: method, targetIDs: s.targetIDs.map(Self.storable), status: status, reason: reason,
                 peer: peer, requestID: requestID, durationMicroseconds: max(0, elapsed))
         }
+    }
+
+    /// What a caller named, as the audit log can keep it: the gateway refuses text with NUL
+    /// before any use case runs, but a row must be written even for a call refused earlier
+    /// (PostgreSQL cannot store NUL), so it is replaced here too, and the text bounded.
+    static func storable(_ text: String) -> String {
+        let bounded = text.count > 200 ? String(text.prefix(200)) : text
+        return bounded.utf8.contains(0) ? bounded.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : bounded
     }
 }
