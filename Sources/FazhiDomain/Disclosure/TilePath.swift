@@ -83,6 +83,8 @@ public struct TilePath: Sendable, Equatable {
         case .entries: level = 0
         }
         let count = level >= Int.bitWidth - 1 ? 0 : size >> level  // complete subtrees at that level
+        // Compared by division first: a requested index can be far larger than any tree.
+        guard index >= 0, index <= count / Self.width else { return nil }
         let width = min(Self.width, count - index * Self.width)
         return width > 0 ? TilePath(kind: kind, index: index, width: width) : nil
     }

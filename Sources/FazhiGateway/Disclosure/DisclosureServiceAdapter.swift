@@ -42,9 +42,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     func getDisclosure(request: Fazhi_V1_GetDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_GetDisclosureResponse {
         let agency = try await publicAgency(request.agencyCode)
         let id = try identifier(request.id, field: "id", zh: "公示条目编号")
-        guard request.treeSize >= 0 else {
-            throw DomainError.invalidArgument(field: "tree_size", zh: "树大小不能为负数", en: "tree_size cannot be negative")
-        }
+        try Self.checkSize(request.treeSize, field: "tree_size", zh: "树大小")
         let (entry, proof, checkpoint) = try await log.entry(agency: agency, id: id, checkpointSize: request.treeSize == 0 ? nil : Int(request.treeSize))
         return .with {
             $0.entry = .init(entry)
@@ -67,6 +65,8 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
 
     func getConsistencyProof(request: Fazhi_V1_GetConsistencyProofRequest, context: ServerContext) async throws -> Fazhi_V1_GetConsistencyProofResponse {
         let agency = try await publicAgency(request.agencyCode)
+        try Self.checkSize(request.oldSize, field: "old_size", zh: "旧树大小")
+        try Self.checkSize(request.newSize, field: "new_size", zh: "新树大小")
         let proof = try await log.consistency(agency: agency, from: Int(request.oldSize), to: Int(request.newSize))
         return .with { $0.proof = proof }
     }
@@ -82,7 +82,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
 
     func listLogEntries(request: Fazhi_V1_ListLogEntriesRequest, context: ServerContext) async throws -> Fazhi_V1_ListLogEntriesResponse {
         let agency = try await publicAgency(request.agencyCode)
-        guard request.start >= 0 else { throw DomainError.invalidArgument(field: "start", zh: "起始序号不能为负数", en: "start cannot be negative") }
+        try Self.checkSize(request.start, field: "start", zh: "起始序号")
         guard (1...1000).contains(request.count) else {
             throw DomainError.invalidArgument(field: "count", zh: "条数须在 1 至 1000 之间", en: "count must be between 1 and 1000")
         }
@@ -129,6 +129,17 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
             throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
         }
         return agency
+    }
+
+    /// The most leaves a log is ever asked about: far beyond any agency's log, and far
+    /// from the end of `Int64`, so index arithmetic on a size never overflows.
+    static let maximumLogSize: Int64 = 1 << 48
+
+    /// A leaf index or tree size of a request: 0 through `maximumLogSize`.
+    private static func checkSize(_ value: Int64, field: String, zh: String) throws {
+        guard (0...maximumLogSize).contains(value) else {
+            throw DomainError.invalidArgument(field: field, zh: "\(zh)须在 0 至 \(maximumLogSize) 之间", en: "\(field) must be between 0 and \(maximumLogSize)")
+        }
     }
 
     private static func after(_ page: Page) throws -> (publishedAt: Date, id: UUID)? {
