@@ -21,7 +21,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
             let now: Moment
             if let date {
-                let day = try CalendarDay(iso: date)
+                let day = try CalendarDay(accepting: date)
                 now = Moment(instant: Date(timeIntervalSince1970: TimeInterval(day.daysSinceUnixEpoch) * 86_400 + 4 * 3_600), day: day)
             } else {
                 now = Moment(instant: Date())

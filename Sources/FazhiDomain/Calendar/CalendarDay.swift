@@ -31,6 +31,18 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         self.day = day
     }
 
+    /// The days Fazhi accepts from outside (requests, portal queries, files): enough for the
+    /// birth years in identity numbers and for credentials valid decades ahead, and small
+    /// enough that no date arithmetic the rules do (terms of years, working days) can leave
+    /// the range PostgreSQL and the calendar functions handle.
+    public static let acceptedYears: ClosedRange<Int> = 1900...2099
+
+    /// Parses `YYYY-MM-DD` exactly, a day within `acceptedYears`.
+    public init(accepting text: some StringProtocol) throws {
+        try self.init(iso: text)
+        guard Self.acceptedYears.contains(year) else { throw InvalidDay.outOfRange(year: year, month: month, day: day) }
+    }
+
     /// Parses `YYYY-MM-DD` exactly.
     public init(iso text: some StringProtocol) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -68,7 +68,7 @@ public struct HolidaySchedule: Equatable, Sendable {
                 throw ParseError.badLine(number: number, reason: "需要三个字段 / expected three fields")
             }
             let day: CalendarDay
-            do { day = try CalendarDay(iso: fields[0]) } catch {
+            do { day = try CalendarDay(accepting: fields[0]) } catch {
                 throw ParseError.badLine(number: number, reason: String(describing: error))
             }
             guard let kind = Kind(rawValue: String(fields[1])) else {
