@@ -21,7 +21,7 @@ struct ClientCertificateIdentity: Sendable {
             throw Self.refused(zh: "需要有效的客户端证书", en: "a valid client certificate is required")
         }
         guard let (agencyCode, subject) = Self.subject(of: leaf) else {
-            throw Self.refused(zh: "客户端证书未标明机构与用户", en: "the client certificate names no agency and user")
+            throw Self.refused(zh: "客户端证书须恰好载明一个机构与用户的标识（URI）", en: "the client certificate must name exactly one agency and user (one URI)")
         }
         // Agency CAs issue client certificates directly, so the leaf must be signed by the
         // named agency's own CA (the handshake only proved it was signed by one of them).
@@ -42,20 +42,22 @@ struct ClientCertificateIdentity: Sendable {
         case credential(String)
     }
 
-    /// The agency and the user or credential a certificate's SAN URI names.
+    /// The agency and the user or credential a certificate's SAN URI names. A certificate
+    /// carrying more than one URI names no one: which of them speaks would be a guess.
     static func subject(of certificate: Certificate) -> (agency: String, subject: Subject)? {
         guard let names = try? certificate.extensions.subjectAlternativeNames else { return nil }
-        for name in names {
-            guard case let .uniformResourceIdentifier(uri) = name else { continue }
-            let parts = uri.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", AgencyCodeRule.isValid(String(parts[2])), !parts[4].isEmpty else { continue }
-            switch parts[3] {
-            case "user": return (String(parts[2]), .user(String(parts[4])))
-            case "credential": return (String(parts[2]), .credential(String(parts[4])))
-            default: continue
-            }
+        let uris = names.compactMap { name -> String? in
+            guard case let .uniformResourceIdentifier(uri) = name else { return nil }
+            return uri
         }
-        return nil
+        guard uris.count == 1 else { return nil }
+        let parts = uris[0].split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", AgencyCodeRule.isValid(String(parts[2])), !parts[4].isEmpty else { return nil }
+        switch parts[3] {
+        case "user": return (String(parts[2]), .user(String(parts[4])))
+        case "credential": return (String(parts[2]), .credential(String(parts[4])))
+        default: return nil
+        }
     }
 
     static func uri(agency: String, username: String) -> String { "urn:fazhi:\(agency):user:\(username)" }

@@ -64,7 +64,7 @@ public struct CertificateAuthority: Sendable {
     /// a new key.
     public func issueClientCertificate(uri: String, commonName: String, now: Date, lifetime: TimeInterval) throws -> (Certificate, P256.Signing.PrivateKey) {
         let key = P256.Signing.PrivateKey()
-        return (try clientCertificate(for: .init(key.publicKey), uri: uri, commonName: commonName, now: now, notAfter: now.addingTimeInterval(lifetime)), key)
+        return (try clientCertificate(for: .init(key.publicKey), uris: [uri], commonName: commonName, now: now, notAfter: now.addingTimeInterval(lifetime)), key)
     }
 
     /// A client certificate for the key in `request` (whose signature must prove
@@ -75,10 +75,12 @@ public struct CertificateAuthority: Sendable {
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
             throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求的签名无效", en: "the CSR's signature does not verify")
         }
-        return try clientCertificate(for: request.publicKey, uri: uri, commonName: commonName, now: now, notAfter: notAfter)
+        return try clientCertificate(for: request.publicKey, uris: [uri], commonName: commonName, now: now, notAfter: notAfter)
     }
 
-    private func clientCertificate(for publicKey: Certificate.PublicKey, uri: String, commonName: String, now: Date, notAfter: Date) throws -> Certificate {
+    /// Internal, not private: the tests make a certificate naming several URIs, which the
+    /// gateway must refuse.
+    func clientCertificate(for publicKey: Certificate.PublicKey, uris: [String], commonName: String, now: Date, notAfter: Date) throws -> Certificate {
         try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-300), notValidAfter: notAfter,
@@ -89,7 +91,7 @@ public struct CertificateAuthority: Sendable {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.clientAuth])
-                SubjectAlternativeNames([.uniformResourceIdentifier(uri)])
+                SubjectAlternativeNames(uris.map { .uniformResourceIdentifier($0) })
             },
             issuerPrivateKey: .init(key))
     }

@@ -2,6 +2,7 @@ import FazhiDomain
 import FazhiRPC
 import Foundation
 import NIOPosix
+import NIOSSL
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -75,15 +76,12 @@ public final class Gateway: Sendable {
         ]
         let audit = AuditWriter(store: store)
         let idempotency = IdempotentCall(store: store, clock: clock, logger: logger)
-        let serverChain: [TLSConfig.CertificateSource] = [.file(path: configuration.certificateChainPath, format: .pem)]
-        let serverKey: TLSConfig.PrivateKeySource = .file(path: configuration.privateKeyPath, format: .pem)
-
         let ioThreads = Self.ioThreads(configuration.ioThreads)
+        let mainTLS = try Self.tlsContext(configuration, clientRoots: nil)
         main = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: configuration.host, port: configuration.port),
-                transportSecurity: .tls(certificateChain: serverChain, privateKey: serverKey),
-                eventLoopGroup: ioThreads),
+                transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS), eventLoopGroup: ioThreads),
             services: services,
             interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
 
@@ -95,21 +93,36 @@ public final class Gateway: Sendable {
             guard !authorities.isEmpty else {
                 throw GatewayConfigurationError("the mutual-TLS port needs at least one agency CA (clientAuthorityPaths)")
             }
-            let roots: [TLSConfig.CertificateSource] = configuration.clientAuthorityPaths.values.sorted().map { .file(path: $0, format: .pem) }
+            let mutualTLSContext = try Self.tlsContext(configuration, clientRoots: configuration.clientAuthorityPaths.values.sorted())
             let certificates = ClientCertificateIdentity(authorities: authorities, identity: identity)
             mutualTLS = GRPCServer(
                 transport: .http2NIOPosix(
                     address: .ipv4(host: configuration.host, port: port),
-                    transportSecurity: .mTLS(certificateChain: serverChain, privateKey: serverKey) { tls in
-                        tls.trustRoots = .certificates(roots)
-                        tls.clientCertificateVerification = .noHostnameVerification
-                    },
-                    eventLoopGroup: ioThreads),
+                    transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext), eventLoopGroup: ioThreads),
                 services: services,
                 interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
         } else {
             mutualTLS = nil
         }
+    }
+
+    /// The TLS of a gRPC port under `ServerTLS`'s policy; with `clientRoots`, mutual TLS.
+    private static func tlsContext(_ configuration: GatewayConfiguration, clientRoots: [String]?) throws -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: ServerTLS.configuration(
+                certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
+                clientRoots: clientRoots, applicationProtocols: ["grpc-exp", "h2"]))
+        } catch {
+            throw GatewayConfigurationError("cannot set up TLS from \(configuration.certificateChainPath) and \(configuration.privateKeyPath): \(error)")
+        }
+    }
+
+    /// The transport's defaults, with TLS put in front of every accepted connection
+    /// (`ServerTLS.grpcConnectionHook`): the ports are plain HTTP/2 only to the transport.
+    private static func transportConfig(tls: NIOSSLContext) -> HTTP2ServerTransport.Posix.Config {
+        var config = HTTP2ServerTransport.Posix.Config.defaults
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = ServerTLS.grpcConnectionHook(tls)
+        return config
     }
 
     /// One group of I/O threads per size for the whole process, like NIO's own singleton:
