@@ -30,10 +30,7 @@ public struct Portal: Sendable {
     /// The portal over HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with the server's certificate.
     public func application(host: String, port: Int, certificateChainPath: String, privateKeyPath: String, logger: Logger,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
-        let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
-        let key = try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)
-        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        tls.minimumTLSVersion = .tlsv12
+        let tls = try ServerTLS.configuration(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath, applicationProtocols: ["h2", "http/1.1"])
         return Application(
             router: router(), server: try .http2Upgrade(tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "fazhi"),
@@ -42,6 +39,7 @@ public struct Portal: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: PortalGuard())
         router.get("/static/portal.css") { _, _ in Self.asset(PortalAssets.css, type: "text/css; charset=utf-8") }
         router.get("/static/verify.js") { _, _ in Self.asset(PortalAssets.verifier, type: "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in try await home(request) }

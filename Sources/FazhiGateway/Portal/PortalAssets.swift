@@ -32,7 +32,10 @@ enum PortalAssets {
           try {
             if (!crypto.subtle) throw new Error("no WebCrypto");
             const e = data.entry;
-            if (e.content !== null && !same(await sha(enc.encode(e.content)), unhex(e.content_sha256))) {
+            // A withdrawn entry's content is lawfully erased (null): the leaf still commits
+            // to the hash of what was published, and the proof below checks that leaf.
+            const withdrawn = typeof data.withdrawal_reason === "string";
+            if (typeof e.content === "string" && !same(await sha(enc.encode(e.content)), unhex(e.content_sha256))) {
               return say(false, "核验失败：公示内容与日志记录的哈希不一致，内容已被改动。", "Verification FAILED: the content does not match the hash in the log; it was changed.");
             }
             // The checkpoint: a signed note whose text ends at the blank line.
@@ -67,6 +70,12 @@ enum PortalAssets {
             }
             if (sn !== 0 || !same(r, root)) {
               return say(false, "核验失败：该条目不在机构签名的日志中，或已被改动。", "Verification FAILED: this entry is not in the agency's signed log, or it was changed.");
+            }
+            if (withdrawn || typeof e.content !== "string") {
+              const reason = data.withdrawal_reason ? "（撤回理由：" + data.withdrawal_reason + "）" : "";
+              const reasonEN = data.withdrawal_reason ? " (reason: " + data.withdrawal_reason + ")" : "";
+              return say(true, "已核验：该条目是机构签名日志（共 " + size + " 条）中的第 " + (data.index + 1) + " 条；其内容已依法撤回" + reason + "，撤回不是篡改。",
+                "Verified: this is entry " + (data.index + 1) + " of the agency's signed log of " + size + "; its content was withdrawn" + reasonEN + ", which is not tampering.");
             }
             say(true, "已核验：该条目是机构签名日志（共 " + size + " 条）中的第 " + (data.index + 1) + " 条，内容未被改动。",
                 "Verified: this is entry " + (data.index + 1) + " of the agency's signed log of " + size + ", unchanged.");

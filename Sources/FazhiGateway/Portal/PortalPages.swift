@@ -50,8 +50,8 @@ extension Portal {
         filter.kind = query.get("kind").flatMap(DisclosureEntry.Kind.init(rawValue:))
         filter.category = query.get("category").flatMap { $0.isEmpty ? nil : String($0.prefix(50)) }
         filter.partyType = query.get("party_type").flatMap { ["organization", "institution", "person"].contains($0) ? $0 : nil }
-        filter.from = query.get("from").flatMap { try? CalendarDay(iso: $0) }
-        filter.until = query.get("until").flatMap { try? CalendarDay(iso: $0) }
+        filter.from = query.get("from").flatMap { try? CalendarDay(accepting: $0) }
+        filter.until = query.get("until").flatMap { try? CalendarDay(accepting: $0) }
         filter.text = query.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
         let after: (Date, UUID)? = query.get("after").flatMap { token in
             let parts = token.split(separator: "_")
@@ -106,9 +106,12 @@ extension Portal {
         body += "<div class=\"meta\">\(HTML.escape(Self.kindName(entry.kind, language))) · \(HTML.escape(entry.subject)) · "
             + "\(language.t("应公示日", "due")) \(entry.due?.description ?? "—") · \(language.t("公示于", "published")) \(entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "")"
             + (entry.late == true ? " · " + language.t("逾期公示", "published late") : "") + "</div>"
+        var withdrawalReason = ""
         if entry.state == .withdrawn {
+            if let notice = entry.supersededBy { withdrawalReason = (try? await log.entry(agency: agency, id: notice).0.fields["reason"]) ?? "" }
             body += "<p class=\"withdrawn\">\(language.t("本条公示已依法撤回，内容不再公开；撤回说明见", "This disclosure was withdrawn; its content is no longer public. See the"))"
-                + (entry.supersededBy.map { " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>" } ?? "") + "。</p>"
+                + (entry.supersededBy.map { " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>" } ?? "") + "。"
+                + (withdrawalReason.isEmpty ? "" : " \(language.t("撤回理由", "Reason")): \(HTML.escape(withdrawalReason))") + "</p>"
         }
         if entry.state == .corrected, let by = entry.supersededBy {
             body += "<p class=\"withdrawn\"><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(by.uuidString.lowercased())")))\">\(language.t("本条已更正，查看更正后的公示", "Corrected: see the correction"))</a></p>"
@@ -127,8 +130,23 @@ extension Portal {
             struct Entry: Encodable {
                 let id, action, kind, subject, refers_to, published_at, content_sha256: String
                 let content: String?
+
+                // Written out even when nil: the verifier tells a withdrawn entry (content
+                // null, lawfully erased) from one whose content was altered.
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    for (key, value) in [(CodingKeys.id, id), (.action, action), (.kind, kind), (.subject, subject), (.refers_to, refers_to),
+                                         (.published_at, published_at), (.content_sha256, content_sha256)] {
+                        try container.encode(value, forKey: key)
+                    }
+                    try container.encode(content, forKey: .content)
+                }
+
+                enum CodingKeys: String, CodingKey { case id, action, kind, subject, refers_to, published_at, content_sha256, content }
             }
             let entry: Entry
+            /// The withdrawal's public reason when the entry was withdrawn, else nil.
+            let withdrawal_reason: String?
             let index: Int
             let proof: [String]
             let checkpoint: String
@@ -141,6 +159,7 @@ extension Portal {
                 entry: .init(id: entry.id.uuidString.lowercased(), action: entry.action.rawValue, kind: entry.kind.rawValue, subject: entry.subject,
                              refers_to: entry.refersTo?.uuidString.lowercased() ?? "", published_at: entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "",
                              content_sha256: hex(entry.contentSHA256), content: entry.content),
+                withdrawal_reason: entry.state == .withdrawn ? withdrawalReason : nil,
                 index: index, proof: proof.map(hex), checkpoint: checkpoint.note, key: key.description)
             body += "<div id=\"check\" class=\"check pending\">\(language.t("正在浏览器中核验……", "Checking in your browser…"))</div>"
             body += "<script type=\"application/json\" id=\"proof\">\(HTML.scriptJSON(data))</script>"
