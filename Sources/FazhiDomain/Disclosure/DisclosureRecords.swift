@@ -67,6 +67,10 @@ public protocol DisclosureRecords: Sendable {
     func entry(id: UUID, locking: Bool) async throws -> DisclosureEntry?
     /// Saves what an entry may still change: state, content (erased), publication, leaf.
     func save(_ entry: DisclosureEntry) async throws
+    /// The names of the natural persons the case of decision `documentNumber` concerns, so
+    /// that anything written about the decision later (a correction, its reason) is
+    /// redacted with the names the first publication was.
+    func personNames(decisionNumber documentNumber: String) async throws -> Set<String>
     /// Entries the public sees (not drafts), newest first, after the given position.
     func publicEntries(_ filter: DisclosureFilter, after: (publishedAt: Date, id: UUID)?, limit: Int) async throws -> [DisclosureEntry]
     /// Drafts, earliest due first.

@@ -60,6 +60,7 @@ public struct DisclosureWork: Sendable {
         call.target("disclosure:\(entryID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
             var entry = try await Self.entry(entryID, tx)
+            let reason = try await Self.redactor(for: entry, tx).redact(reason)
             let days = try await tx.settings().integer("disclosure.withdrawal_working_days")
             let due = try await tx.workingDayCalendar().addingWorkingDays(days, after: changedOn)
             var notice = DisclosureEntry(
@@ -93,9 +94,7 @@ public struct DisclosureWork: Sendable {
                 throw DomainError.invalidArgument(field: "fields", zh: "该条目没有字段 \(unknown.sorted().joined(separator: "、"))",
                                                   en: "the entry has no field \(unknown.sorted().joined(separator: ", "))")
             }
-            let settings = try await tx.settings()
-            let redactor = Redactor(rules: .standard(extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
-                                                     extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords")))
+            let redactor = try await Self.redactor(for: entry, tx)
             var content = entry.fields.merging(corrections.mapValues(redactor.redact)) { _, new in new }
             content["correction_reason"] = redactor.redact(reason)
             var correction = DisclosureEntry(
@@ -122,6 +121,24 @@ public struct DisclosureWork: Sendable {
             throw DomainError.notFound("disclosure", zh: "公示条目不存在", en: "no such disclosure entry")
         }
         return entry
+    }
+
+    /// The redactor for what is published about `entry` after it (a correction, a
+    /// withdrawal's reason): the agency's rules, the natural persons its case concerns, and
+    /// the officers it names, who stay public.
+    static func redactor(for entry: DisclosureEntry, _ tx: any TenantTransaction) async throws -> Redactor {
+        let settings = try await tx.settings()
+        let rules = RedactionRules.standard(extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
+                                            extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
+        let persons = entry.kind == .decision ? try await tx.disclosures.personNames(decisionNumber: entry.subject) : []
+        return Redactor(rules: rules, knownNames: persons, publicNames: Self.officerNames(in: entry.fields["officers"] ?? ""))
+    }
+
+    /// The officers' names in a decision's `officers` field (王晓明（411202-MZ-2023-00001）、…).
+    static func officerNames(in field: String) -> Set<String> {
+        Set(field.split(separator: "、").compactMap { officer in
+            officer.split(separator: "（", maxSplits: 1).first.map { String($0).trimmingCharacters(in: .whitespaces) }
+        }.filter { !$0.isEmpty })
     }
 
     static func validReason(_ reason: String) throws -> String {

@@ -14,8 +14,10 @@ public struct RedactionRules: Sendable, Equatable {
     }
 
     public static let standard = RedactionRules(
-        nameKeywords: ["当事人", "姓名", "法定代表人", "负责人", "联系人", "申请人", "被申请人", "举报人", "投诉人", "证人", "监护人", "户主", "委托代理人"],
-        addressKeywords: ["家庭住址", "住址", "家住", "现住址", "现住", "居住地", "户籍地址", "户籍所在地"])
+        // Not 法定代表人: an organization's legal representative is public by law.
+        nameKeywords: ["当事人", "姓名", "负责人", "联系人", "申请人", "被申请人", "举报人", "投诉人", "证人", "监护人", "户主", "委托代理人"],
+        addressKeywords: ["家庭住址", "住址", "家住", "现住址", "现住", "现居住地", "居住地", "居住于", "居住在", "住在", "暂住地", "暂住",
+                          "常住地", "户籍地址", "户籍所在地", "户籍地"])
 
     /// The standard rules with an agency's extra words (a list separated by 、 or commas).
     public static func standard(extraNameKeywords: String, extraAddressKeywords: String) -> RedactionRules {
@@ -32,8 +34,9 @@ public struct RedactionRules: Sendable, Equatable {
 /// 脱敏: makes text fit for publication (DOMAIN.md, "Public disclosure"). Natural persons'
 /// names are masked to their surname and two stars (张**); resident ID, phone and bank
 /// card numbers and home addresses are removed, in prose and in table cells. Names come
-/// from the case (the parties who are persons) and from the text itself (a name keyword
-/// followed by a short name). Officers and organizations stay named.
+/// from the case (the parties who are persons, and the familiar 小X and 老X of each) and
+/// from the text itself (a name keyword followed by a short name). Officers,
+/// organizations, their registered domicile (住所) and legal representative stay named.
 public struct Redactor: Sendable {
     public static let removed = "［已删除］"
 
@@ -62,9 +65,11 @@ public struct Redactor: Sendable {
 
     public func redact(_ text: String) -> String {
         var names = knownNames
+        for name in knownNames { names.formUnion(Self.familiarForms(of: name)) }
         var result = redactTables(text, names: &names)
         for pattern in Self.numberPatterns { result = pattern.replacing(in: result, with: Self.removed) }
         result = addressPattern.replacing(in: result, template: "$1$2\(Self.removed)")
+        result = Self.redactBareResidence(result)
         for match in namePattern.matches(in: result, group: 3) {
             if isPersonName(match) { names.insert(match) }
         }
@@ -73,6 +78,29 @@ public struct Redactor: Sendable {
         }
         return result
     }
+
+    /// How people are called besides their full name: 小丁 and 老丁 for 丁萱.
+    static func familiarForms(of name: String) -> [String] {
+        guard let surname = name.first, name.count >= 2 else { return [] }
+        return ["小\(surname)", "老\(surname)"]
+    }
+
+    /// 住 on its own before a place (住湖滨区幸福路12号): the place is removed. Not 住所 (an
+    /// organization's registered domicile, public by law), nor 住院, 住宿, 住房, 入住 and
+    /// the like, and only when what follows names a place.
+    static func redactBareResidence(_ text: String) -> String {
+        let range = NSRange(text.startIndex..., in: text)
+        var result = text
+        for match in bareResidence.expression.matches(in: text, range: range).reversed() {
+            guard let place = Range(match.range(at: 1), in: text), text[place].contains(where: { placeMarkers.contains($0) }),
+                  let target = Range(match.range(at: 1), in: result) else { continue }
+            result.replaceSubrange(target, with: removed)
+        }
+        return result
+    }
+
+    static let bareResidence = Pattern("(?<![入在居家现暂户常留寄借租])住(?![所院宿房址建户持在店])[：:\\s]*([^，,。；;\\n|\\t）)]+)")
+    static let placeMarkers: Set<Character> = ["省", "市", "区", "县", "镇", "乡", "村", "路", "街", "巷", "道", "弄", "号", "组", "室", "楼", "栋", "幢", "苑", "园"]
 
     /// A short run of Han characters that is not an organization's name.
     func isPersonName(_ candidate: String) -> Bool {

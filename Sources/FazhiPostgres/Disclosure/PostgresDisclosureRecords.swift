@@ -57,6 +57,16 @@ struct PostgresDisclosureRecords: DisclosureRecords {
         ).first.map(Self.entry)
     }
 
+    func personNames(decisionNumber documentNumber: String) async throws -> Set<String> {
+        Set(try await connection.query(
+            """
+            SELECT p.name FROM cases c JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
+            WHERE c.agency_id = $1 AND c.decision_number = $2 AND p.kind = 'person'
+            """,
+            [agencyID, documentNumber]
+        ).map { row -> String in try row.decode(at: 0) })
+    }
+
     func save(_ entry: DisclosureEntry) async throws {
         try await connection.execute(
             """
