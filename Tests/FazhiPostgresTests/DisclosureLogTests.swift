@@ -185,6 +185,40 @@ extension Data {
         }
     }
 
+    /// The application role cannot unpublish an entry, erase its content while it stays
+    /// published, or change what the public read (late, title, due day); only the
+    /// lifecycle's own moves pass.
+    @Test func theDatabaseGuardsAPublishedEntryCompletely() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let now = Moment(instant: Date())
+            let entry = try await Self.publish(fixture, subject: "湖民罚决字〔2026〕第009号", content: ["outcome": "警告"], at: now)
+            let app = try await db.applicationConnection()
+            for change in ["state = 'draft'", "content = NULL", "late = NOT late", "title = '改过的标题'", "due_on = due_on + 30",
+                           "released_by = gen_random_uuid()", "state = 'corrected', superseded_by = NULL", "superseded_by = gen_random_uuid()"] {
+                await #expect(throws: PostgresError.self, "\(change) is refused") {
+                    try await app.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                        _ = try await c.execute("UPDATE disclosure_entries SET \(change) WHERE id = $1", [entry.id])
+                    }
+                }
+            }
+            // A withdrawal erases the content and points at its notice: allowed, once.
+            let notice = UUID()
+            try await app.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                _ = try await c.execute("UPDATE disclosure_entries SET state = 'withdrawn', content = NULL, superseded_by = $2 WHERE id = $1", [entry.id, notice])
+            }
+            for change in ["state = 'published'", "content = '{}'", "superseded_by = gen_random_uuid()"] {
+                await #expect(throws: PostgresError.self, "after the withdrawal, \(change) is refused") {
+                    try await app.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                        _ = try await c.execute("UPDATE disclosure_entries SET \(change) WHERE id = $1", [entry.id])
+                    }
+                }
+            }
+            app.close()
+            await fixture.pool.close()
+        }
+    }
+
     /// Rows changed by direct SQL, past the triggers: a changed content is caught by its
     /// hash; content, hash and leaf changed together are caught by the signed root; and
     /// a checkpoint saved earlier catches a rewritten history.
