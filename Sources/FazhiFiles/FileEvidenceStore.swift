@@ -20,7 +20,7 @@ public struct FileEvidenceStore: EvidenceStore {
     }
 
     public func store<Chunks: AsyncSequence & Sendable>(agency: UUID, limit: Int, chunks: Chunks,
-                                                        declared: @Sendable () throws -> String) async throws -> (sha256: String, size: Int)
+                                                        declared: @Sendable () throws -> String) async throws -> StoredEvidence
         where Chunks.Element == Data {
         let incoming = root.appendingPathComponent(agency.uuidString.lowercased()).appendingPathComponent("incoming")
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -63,12 +63,22 @@ public struct FileEvidenceStore: EvidenceStore {
         close(descriptor)
         closed = true
         let final = path(agency: agency, sha256: actual)
-        if FileManager.default.fileExists(atPath: final.path) { return (actual, size) }  // the same content is kept once
+        if FileManager.default.fileExists(atPath: final.path) {  // the same content is kept once
+            return StoredEvidence(sha256: actual, size: size, created: false)
+        }
         let directory = final.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         guard rename(temporary.path, final.path) == 0 else { throw EvidenceFileError("cannot keep \(final.path): \(String(cString: strerror(errno)))") }
         try Self.sync(directory: directory)
-        return (actual, size)
+        return StoredEvidence(sha256: actual, size: size, created: true)
+    }
+
+    public func discard(agency: UUID, sha256: String) async throws {
+        let file = path(agency: agency, sha256: try EvidenceHash.validated(sha256))
+        guard unlink(file.path) == 0 || errno == ENOENT else {
+            throw EvidenceFileError("cannot remove \(file.path): \(String(cString: strerror(errno)))")
+        }
+        try Self.sync(directory: file.deletingLastPathComponent())
     }
 
     public func read(agency: UUID, sha256: String) async throws -> AsyncThrowingStream<Data, any Error>? {

@@ -105,4 +105,51 @@ import Testing
             }
         }
     }
+
+    /// Refused after every byte arrived (an unknown case, a closed one, a bad step) or cut
+    /// off half-way: no file remains, and a file another case already holds is kept.
+    @Test func anUploadRefusedForAnyReasonLeavesNoFile() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let li = bearer(bench.corps.liToken)
+                let cases = Fazhi_V1_CaseService.Client(wrapping: client)
+                let kase = try await cases.openCase(.with {
+                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
+                }, metadata: li)
+                let data = Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 * 31) })
+                let unknown = await #expect(throws: RPCError.self) {
+                    _ = try await Self.upload(client, caseID: UUID().uuidString, data: data, sha256: Self.hex(data), metadata: li)
+                }
+                #expect(unknown?.code == .notFound)
+                #expect(Self.keptFiles(harness).isEmpty, "a file for an unknown case is not kept")
+
+                let badStep = await #expect(throws: RPCError.self) {
+                    _ = try await Fazhi_V1_CaseRecordService.Client(wrapping: client).uploadEvidence(metadata: li) { writer in
+                        try await writer.write(.with { $0.caseID = kase.caseID; $0.step = "nonsense"; $0.sha256 = Self.hex(data); $0.data = data })
+                    }
+                }
+                #expect(badStep?.code == .invalidArgument)
+                #expect(Self.keptFiles(harness).isEmpty, "a file for no step is not kept")
+
+                struct Dropped: Error {}
+                await #expect(throws: (any Error).self) {
+                    _ = try await Fazhi_V1_CaseRecordService.Client(wrapping: client).uploadEvidence(metadata: li) { writer in
+                        try await writer.write(.with { $0.caseID = kase.caseID; $0.step = "investigate"; $0.sha256 = Self.hex(data + data); $0.data = data })
+                        throw Dropped()
+                    }
+                }
+                // The server learns of the drop asynchronously; give it a moment to clean up.
+                for _ in 0..<50 where !Self.keptFiles(harness).isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(Self.keptFiles(harness).isEmpty, "a dropped upload leaves nothing")
+
+                // The same content, kept for this case, then refused for an unknown one: kept.
+                _ = try await Self.upload(client, caseID: kase.caseID, data: data, sha256: Self.hex(data), metadata: li)
+                await #expect(throws: RPCError.self) {
+                    _ = try await Self.upload(client, caseID: UUID().uuidString, data: data, sha256: Self.hex(data), metadata: li)
+                }
+                #expect(Self.keptFiles(harness) == [Self.hex(data)], "the file the case holds stays")
+            }
+        }
+    }
 }

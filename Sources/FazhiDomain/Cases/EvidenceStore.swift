@@ -5,13 +5,31 @@ import Foundation
 public protocol EvidenceStore: Sendable {
     /// Keeps the bytes of `chunks` for `agency` when they stay within `limit` bytes and
     /// hash to the SHA-256 (hex) the sender declared (asked once every byte has arrived: a
-    /// stream may announce it in its first message); returns the hash and size. Otherwise
+    /// stream may announce it in its first message); returns the hash, the size, and whether
+    /// this call created the file (false when the same content was already kept). Otherwise
     /// throws, and nothing of the bytes remains. The same content is kept once.
     func store<Chunks: AsyncSequence & Sendable>(agency: UUID, limit: Int, chunks: Chunks,
-                                                 declared: @Sendable () throws -> String) async throws -> (sha256: String, size: Int)
+                                                 declared: @Sendable () throws -> String) async throws -> StoredEvidence
         where Chunks.Element == Data
+    /// Removes a file that `store` created for an upload that was then refused (the case
+    /// unknown or closed, the caller not allowed): no refused upload leaves a file behind.
+    func discard(agency: UUID, sha256: String) async throws
     /// The file's bytes in chunks, or nil when it is not kept.
     func read(agency: UUID, sha256: String) async throws -> AsyncThrowingStream<Data, any Error>?
+}
+
+/// What `EvidenceStore.store` kept.
+public struct StoredEvidence: Sendable, Equatable {
+    public var sha256: String
+    public var size: Int
+    /// This upload created the file; false when the same content was already kept.
+    public var created: Bool
+
+    public init(sha256: String, size: Int, created: Bool) {
+        self.sha256 = sha256
+        self.size = size
+        self.created = created
+    }
 }
 
 public enum EvidenceHash {

@@ -21,10 +21,16 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
             try header.see(chunk)
             return chunk.data
         }
-        let (sha256, _) = try await store.store(agency: caller.agency.id, limit: maximumBytes, chunks: data) { try header.fields().sha256 }
-        let fields = try header.fields()
-        return .init(try await work.attachEvidence(caller, caseID: fields.caseID, step: fields.step, sha256: sha256, text: fields.text,
-                                                   call: CallScope.call, at: Moment(instant: clock())))
+        let stored = try await store.store(agency: caller.agency.id, limit: maximumBytes, chunks: data) { try header.fields().sha256 }
+        do {
+            let fields = try header.fields()
+            return .init(try await work.attachEvidence(caller, caseID: fields.caseID, step: fields.step, sha256: stored.sha256, text: fields.text,
+                                                       call: CallScope.call, at: Moment(instant: clock())))
+        } catch {
+            // Refused after the bytes arrived: a file this upload created is linked to nothing.
+            if stored.created { try? await store.discard(agency: caller.agency.id, sha256: stored.sha256) }
+            throw error
+        }
     }
 
     func downloadEvidence(request: Fazhi_V1_DownloadEvidenceRequest, response: RPCWriter<Fazhi_V1_EvidenceChunk>, context: ServerContext) async throws {
