@@ -132,11 +132,16 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     /// An exact decimal from its text, or nil when empty.
+    /// An amount of yuan: digits, at most 12 before the point (below a trillion, within what
+    /// the database keeps) and 2 after it (fen).
     static func decimal(_ text: String, field: String) throws -> Decimal? {
         guard !text.isEmpty else { return nil }
-        guard text.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1,
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), (1...12).contains(parts[0].count),
+              parts.count == 1 || (1...2).contains(parts[1].count) && !parts[1].contains("."),
               let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DomainError.invalidArgument(field: field, zh: "金额须为非负小数，如 5000.00", en: "\(field) must be a non-negative decimal such as 5000.00")
+            throw DomainError.invalidArgument(field: field, zh: "金额须为不超过一万亿元、最多两位小数的非负数，如 5000.00",
+                                              en: "\(field) must be a non-negative amount below a trillion yuan with at most two decimals, such as 5000.00")
         }
         return value
     }
