@@ -20,3 +20,5 @@ protos=$(cd proto && find . -name '*.proto' | sed 's|^\./||' | sort)
 # A proto without services yields an empty stub file.
 grep -L "ServiceDescriptor" $(find "$out" -name "*.grpc.swift") | xargs -r rm
 echo "generated: $(find "$out" -name '*.swift' | wc -l) files in $out"
+# The descriptor set the fuzz test reads, from the same protos.
+scripts/generate-descriptors.sh
