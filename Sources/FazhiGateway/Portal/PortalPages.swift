@@ -110,8 +110,8 @@ extension Portal {
         if entry.state == .withdrawn {
             if let notice = entry.supersededBy { withdrawalReason = (try? await log.entry(agency: agency, id: notice).0.fields["reason"]) ?? "" }
             body += "<p class=\"withdrawn\">\(language.t("本条公示已依法撤回，内容不再公开；撤回说明见", "This disclosure was withdrawn; its content is no longer public. See the"))"
-                + (entry.supersededBy.map { " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>" } ?? "") + "。"
-                + (withdrawalReason.isEmpty ? "" : " \(language.t("撤回理由", "Reason")): \(HTML.escape(withdrawalReason))") + "</p>"
+                + (entry.supersededBy.map { " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>" } ?? "") + language.t("。", ".")
+                + (withdrawalReason.isEmpty ? "" : " \(language.t("撤回理由：", "Reason: "))\(HTML.escape(withdrawalReason))") + "</p>"
         }
         if entry.state == .corrected, let by = entry.supersededBy {
             body += "<p class=\"withdrawn\"><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(by.uuidString.lowercased())")))\">\(language.t("本条已更正，查看更正后的公示", "Corrected: see the correction"))</a></p>"
