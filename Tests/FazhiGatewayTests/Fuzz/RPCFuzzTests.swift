@@ -68,6 +68,7 @@ import Testing
                     ("none", nil), ("forged", "not-a-token"), ("admin", corps.adminToken), ("credential_admin", corps.credentialAdminToken),
                     ("officer", corps.liToken), ("officer_without_credential", corps.wangToken), ("auditor", corps.auditorToken),
                 ]
+                callers.append(("platform_admin", try await harness.login(client, username: "operator", password: try await platformAdmin(harness), agency: "platform")))
                 for role in [Role.legalReviewer, .approver, .complianceOfficer] {
                     let password = try await harness.createUser(client, adminToken: corps.adminToken, username: "fuzz-\(role.rawValue)", roles: [role])
                     callers.append((role.rawValue, try await harness.login(client, username: "fuzz-\(role.rawValue)", password: password)))
@@ -75,6 +76,8 @@ import Testing
                 // Signing out and changing a password would end the session the other calls
                 // use: those two get a session of their own, made afresh for each call.
                 let victimPassword = try await harness.createUser(client, adminToken: corps.adminToken, username: "fuzz-victim", roles: [.officer])
+                // Signs in at the end, to show the server still does; no generated value names it.
+                let witnessPassword = try await harness.createUser(client, adminToken: corps.adminToken, username: "fuzz-witness", roles: [.auditor])
                 let known = [
                     GatewayHarness.agencyCode, "admin", "li", "wang", "zhang", "zhao", corps.liOfficerID, corps.wangOfficerID,
                     corps.liCredential.credentialID, corps.liCredential.number, corps.wangApplication.credentialID,
@@ -123,8 +126,9 @@ import Testing
                 }
                 let health = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
                 #expect(health.status == .serving)
-                let whoAmI = try await Fazhi_V1_AuthService.Client(wrapping: client).whoAmI(.init(), metadata: bearer(corps.auditorToken))
-                #expect(whoAmI.caller.username == "zhao")
+                let witness = try await harness.login(client, username: "fuzz-witness", password: witnessPassword)
+                let whoAmI = try await Fazhi_V1_AuthService.Client(wrapping: client).whoAmI(.init(), metadata: bearer(witness))
+                #expect(whoAmI.caller.username == "fuzz-witness")
                 let codes = Dictionary(grouping: outcomes, by: { $0.code.map { "\($0)" } ?? "ok" }).mapValues(\.count)
                 print("fuzz: \(calls) calls, seed \(seed), \(methods.count) methods: \(codes.sorted { $0.key < $1.key })")
             }
@@ -152,28 +156,27 @@ import Testing
         }
     }
 
-    /// The audit rows after the first `skip`, counted by method.
-    static func auditRowsByMethod(_ harness: GatewayHarness, after skip: Int) async throws -> [String: Int] {
+    /// Every audit row, of every agency (each read under its own row-level security) and
+    /// of the platform log: (time, method).
+    static func auditRows(_ harness: GatewayHarness) async throws -> [(at: Date, method: String)] {
         let owner = try await harness.database.ownerConnection()
         defer { owner.close() }
-        let methods: [String] = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) { connection in
-            try await connection.query(
-                "SELECT method FROM (SELECT method, at FROM agency_audit_log UNION ALL SELECT method, at FROM platform_audit_log) rows ORDER BY at OFFSET $1",
-                [skip]
-            ).map { try $0.decode(at: 0) }
+        var rows: [(at: Date, method: String)] = try await owner.query("SELECT at, method FROM platform_audit_log").map { (try $0.decode(at: 0), try $0.decode(at: 1)) }
+        let agencies: [UUID] = try await owner.query("SELECT id FROM agencies").map { try $0.decode(at: 0) }
+        for agency in agencies {
+            rows += try await owner.transaction(TransactionOptions(agencyID: agency)) { connection in
+                try await connection.query("SELECT at, method FROM agency_audit_log").map { (try $0.decode(at: 0), try $0.decode(at: 1)) }
+            }
         }
-        return Dictionary(grouping: methods, by: { $0 }).mapValues(\.count)
+        return rows.sorted { $0.at < $1.at }
     }
 
-    static func auditRowCount(_ harness: GatewayHarness) async throws -> Int {
-        let owner = try await harness.database.ownerConnection()
-        defer { owner.close() }
-        let agency: Int64 = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) { connection in
-            try await connection.query("SELECT count(*) FROM agency_audit_log")[0].decode(at: 0)
-        }
-        let platform: Int64 = try await owner.query("SELECT count(*) FROM platform_audit_log")[0].decode(at: 0)
-        return Int(agency + platform)
+    /// The audit rows after the first `skip`, counted by method.
+    static func auditRowsByMethod(_ harness: GatewayHarness, after skip: Int) async throws -> [String: Int] {
+        Dictionary(grouping: try await auditRows(harness).dropFirst(skip), by: \.method).mapValues(\.count)
     }
+
+    static func auditRowCount(_ harness: GatewayHarness) async throws -> Int { try await auditRows(harness).count }
 }
 
 /// Messages as the bytes they are.
