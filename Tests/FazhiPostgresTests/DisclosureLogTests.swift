@@ -185,6 +185,36 @@ extension Data {
         }
     }
 
+    /// Four publishers at once on one outbox (several servers, or a demo load beside the
+    /// server's worker): every row becomes exactly one entry, and none of them fails.
+    @Test func severalPublishersShareTheOutboxWithoutErrors() async throws {
+        try await TestDatabase.with { db in
+            let fixture = try await CredentialStoreTests.fixture(db)
+            let owner = try await db.ownerConnection()
+            let rows = 120
+            try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                for version in 1...rows {
+                    _ = try await c.execute(
+                        "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, 'power_list', $2, 'publish', $3::jsonb, now())",
+                        [fixture.agency.id, "v\(version)", #"{"version": \#(version), "added": [], "changed": [], "removed": [], "reason": "测试"}"#])
+                }
+            }
+            let now = Moment(instant: Date())
+            let made = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await DisclosurePublisher(store: fixture.store).run(agency: fixture.agency, at: now, batch: 10) } }
+                return try await group.reduce(0, +)
+            }
+            #expect(made == rows)
+            let entries = try await owner.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
+                try await c.query("SELECT count(*)::int, count(DISTINCT source_outbox)::int FROM disclosure_entries WHERE kind = 'power_list'")
+                    .map { (try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1)) }[0]
+            }
+            #expect(entries.0 == rows && entries.1 == rows)
+            owner.close()
+            await fixture.pool.close()
+        }
+    }
+
     /// The application role cannot unpublish an entry, erase its content while it stays
     /// published, or change what the public read (late, title, due day); only the
     /// lifecycle's own moves pass.

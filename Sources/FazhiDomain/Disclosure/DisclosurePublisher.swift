@@ -3,7 +3,9 @@ import Foundation
 /// Turns the public-record outbox into disclosure entries: each row's public content is
 /// built, redacted and given its due day; it is published at once, or left as a draft
 /// for a compliance officer when the agency's settings ask for review before release.
-/// One transaction per row, so a failure costs one row and the rest go on.
+/// One transaction per row, so a failure costs one row and the rest go on. Several
+/// publishers (servers, a demo load) share the outbox: each row is claimed with a lock
+/// that others skip, so none of them trips over another's work.
 public struct DisclosurePublisher: Sendable {
     public let store: any TenantStore
 
@@ -15,19 +17,23 @@ public struct DisclosurePublisher: Sendable {
         var made = 0
         while true {
             let rows = try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.pendingOutbox(limit: batch) }
+            var claimed = 0
             for row in rows {
-                try await store.transaction(agency: agency.id, readOnly: false) { tx in
-                    // Another publisher may have taken it meanwhile: the unique outbox
-                    // index refuses a second entry, and the row is marked either way.
+                let published = try await store.transaction(agency: agency.id, readOnly: false) { tx -> Bool in
+                    // Another publisher has this row, or has published it since it was read.
+                    guard try await tx.disclosures.claimOutbox(id: row.id) else { return false }
                     var entry = try await Self.entry(for: row, tx: tx)
                     let review = try await tx.settings().boolean("disclosure.review_before_release")
                     if !review { try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: agency)) }
                     try await tx.disclosures.insert(entry, sourceOutbox: row.id, at: now.instant)
                     try await tx.disclosures.markOutboxPublished(id: row.id, at: now.instant)
+                    return true
                 }
-                made += 1
+                if published { claimed += 1 }
             }
-            if rows.count < batch { return made }
+            made += claimed
+            // A short batch is the end; so is one whose rows all belong to other publishers.
+            if rows.count < batch || claimed == 0 { return made }
         }
     }
 

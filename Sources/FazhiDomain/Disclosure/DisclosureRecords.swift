@@ -62,6 +62,9 @@ public protocol DisclosureRecords: Sendable {
     /// Outbox rows not yet turned into entries, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxRecord]
     func markOutboxPublished(id: Int64, at: Date) async throws
+    /// Locks outbox row `id` for this transaction if it is still unpublished and no other
+    /// transaction holds it (`SKIP LOCKED`); false when another publisher has it or is done.
+    func claimOutbox(id: Int64) async throws -> Bool
 
     func insert(_ entry: DisclosureEntry, sourceOutbox: Int64?, at: Date) async throws
     func entry(id: UUID, locking: Bool) async throws -> DisclosureEntry?

@@ -29,6 +29,12 @@ struct PostgresDisclosureRecords: DisclosureRecords {
         }
     }
 
+    func claimOutbox(id: Int64) async throws -> Bool {
+        try await !connection.query(
+            "SELECT 1 FROM public_record_outbox WHERE agency_id = $1 AND id = $2 AND published_at IS NULL FOR UPDATE SKIP LOCKED", [agencyID, id]
+        ).isEmpty
+    }
+
     func markOutboxPublished(id: Int64, at now: Date) async throws {
         connection.deferStatement("UPDATE public_record_outbox SET published_at = $3 WHERE agency_id = $1 AND id = $2", [agencyID, id, now])
     }
