@@ -64,6 +64,9 @@ public struct FileEvidenceStore: EvidenceStore {
         closed = true
         let final = path(agency: agency, sha256: actual)
         if FileManager.default.fileExists(atPath: final.path) {  // the same content is kept once
+            // Touched, so the sweep of unreferenced files leaves it alone while this upload
+            // attaches it.
+            utimes(final.path, nil)
             return StoredEvidence(sha256: actual, size: size, created: false)
         }
         let directory = final.deletingLastPathComponent()
@@ -98,6 +101,41 @@ public struct FileEvidenceStore: EvidenceStore {
             }
             continuation.onTermination = { _ in reader.cancel() }
         }
+    }
+
+    public func removeAbandonedUploads(untouchedSince before: Date) async throws -> Int {
+        var removed = 0
+        for agency in try agencyDirectories() {
+            let incoming = agency.appendingPathComponent("incoming")
+            for file in (try? FileManager.default.contentsOfDirectory(at: incoming, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+            where Self.modified(file) < before {
+                if unlink(file.path) == 0 { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    public func files(untouchedSince before: Date) async throws -> [UUID: [String]] {
+        var files: [UUID: [String]] = [:]
+        for agencyDirectory in try agencyDirectories() {
+            guard let agency = UUID(uuidString: agencyDirectory.lastPathComponent) else { continue }
+            for prefix in (try? FileManager.default.contentsOfDirectory(atPath: agencyDirectory.path)) ?? [] where prefix.count == 2 {
+                let directory = agencyDirectory.appendingPathComponent(prefix)
+                for file in (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+                where (try? EvidenceHash.validated(file.lastPathComponent)) == file.lastPathComponent && Self.modified(file) < before {
+                    files[agency, default: []].append(file.lastPathComponent)
+                }
+            }
+        }
+        return files
+    }
+
+    private func agencyDirectories() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil).filter { UUID(uuidString: $0.lastPathComponent) != nil }
+    }
+
+    private static func modified(_ file: URL) -> Date {
+        (try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantFuture
     }
 
     /// A rename is durable only once its directory is synced.

@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
         let disclosures = DisclosureWorker(pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
                                            logger: Logger(label: "fazhi.disclosure"))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway)), .init(service: disclosures)]
+        if let evidence {
+            let sweep = EvidenceSweep(store: store, evidence: evidence, abandonedAfter: TimeInterval(settings.abandonedUploadMinutes * 60),
+                                      unreferencedAfter: TimeInterval(settings.unreferencedEvidenceMinutes * 60))
+            services.append(.init(service: EvidenceJanitor(sweep: sweep, interval: .seconds(settings.evidenceSweepMinutes * 60), logger: Logger(label: "fazhi.evidence"))))
+        }
         let (portalBound, portalBinding) = AsyncStream<Int>.makeStream()
         if let port = settings.portalPort {
             let portal = Portal(store: store, secrets: settings.gateway.secrets)

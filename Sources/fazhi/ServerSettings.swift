@@ -16,6 +16,10 @@ struct ServerSettings {
     var metricsPort: Int? = 9464
     /// Where evidence files are kept; nil refuses uploads.
     var evidenceDirectory: String?
+    /// How often the evidence store is swept, and its graces (docs/OPERATOR.md).
+    var evidenceSweepMinutes = 10
+    var abandonedUploadMinutes = 10
+    var unreferencedEvidenceMinutes = 60
     /// The public HTTPS portal (the server's certificate); nil turns it off.
     var portalHost = "127.0.0.1"
     var portalPort: Int? = 8443
@@ -60,8 +64,18 @@ struct ServerSettings {
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
             metricsPort: metricsPort < 0 ? nil : metricsPort,
             evidenceDirectory: config.string(forKey: "evidence.directory"),
+            evidenceSweepMinutes: try minutes(config, "evidence.sweep_minutes", default: 10),
+            abandonedUploadMinutes: try minutes(config, "evidence.abandoned_upload_minutes", default: 10),
+            unreferencedEvidenceMinutes: try minutes(config, "evidence.unreferenced_minutes", default: 60),
             portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
             portalPort: portalPort < 0 ? nil : portalPort)
+    }
+
+    /// A number of minutes from 1 to a week.
+    private static func minutes(_ config: ConfigReader, _ key: String, default value: Int) throws -> Int {
+        let minutes = config.int(forKey: ConfigKey(key), default: value)
+        guard (1...10_080).contains(minutes) else { throw CommandFailure("\(key) 须在 1 至 10080 分钟之间 / \(key) must be 1 to 10080 minutes, got \(minutes)") }
+        return minutes
     }
 
     /// `AGENCY=path` entries of a list setting, by agency.

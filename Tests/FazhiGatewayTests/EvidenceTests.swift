@@ -1,5 +1,6 @@
 import Crypto
 import FazhiDomain
+@testable import FazhiFiles
 import FazhiGateway
 import FazhiRPC
 import FazhiTestSupport
@@ -149,6 +150,48 @@ import Testing
                     _ = try await Self.upload(client, caseID: UUID().uuidString, data: data, sha256: Self.hex(data), metadata: li)
                 }
                 #expect(Self.keptFiles(harness) == [Self.hex(data)], "the file the case holds stays")
+            }
+        }
+    }
+
+    /// The sweep the server runs at startup and periodically: an upload abandoned
+    /// half-way and a kept file no case refers to go once past their grace; a file a case
+    /// refers to, and anything still fresh, stay.
+    @Test func theSweepRemovesAbandonedUploadsAndUnreferencedFilesOnly() async throws {
+        try await GatewayHarness.with { harness in
+            try await harness.withClient { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let li = bearer(bench.corps.liToken)
+                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(.with {
+                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
+                }, metadata: li)
+                let referenced = Data("现场照片".utf8)
+                _ = try await Self.upload(client, caseID: kase.caseID, data: referenced, sha256: Self.hex(referenced), metadata: li)
+                let root = harness.files.directory.appendingPathComponent("evidence")
+                let evidence = try FileEvidenceStore(root: root)
+                let agency = try await harness.agencyID()
+                // Kept by an upload whose record never committed (a crash in between).
+                let orphan = Data("无人引用".utf8), fresh = Data("刚刚上传".utf8)
+                for data in [orphan, fresh] {
+                    _ = try await evidence.store(agency: agency, limit: 1024, chunks: AsyncStream { $0.yield(data); $0.finish() }) { Self.hex(data) }
+                }
+                let incoming = root.appendingPathComponent(agency.uuidString.lowercased()).appendingPathComponent("incoming")
+                for name in ["abandoned", "in-progress"] { try Data(count: 4096).write(to: incoming.appendingPathComponent(name)) }
+                // Two hours ago: everything but the fresh file and the upload in progress.
+                let old = Date().addingTimeInterval(-7200)
+                for path in [incoming.appendingPathComponent("abandoned").path, evidence.path(agency: agency, sha256: Self.hex(orphan)).path,
+                             evidence.path(agency: agency, sha256: Self.hex(referenced)).path] {
+                    try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+                }
+                let sweep = EvidenceSweep(store: harness.store, evidence: evidence, abandonedAfter: 600, unreferencedAfter: 3600)
+                let result = try await sweep.run(now: Date())
+                #expect(result.abandonedUploads == 1 && result.unreferencedFiles == 1, "\(result)")
+                #expect(Set(Self.keptFiles(harness)) == [Self.hex(referenced), Self.hex(fresh), "in-progress"])
+                // Still readable through the case.
+                let download = try await Fazhi_V1_CaseRecordService.Client(wrapping: client).downloadEvidence(.with {
+                    $0.caseID = kase.caseID; $0.sha256 = Self.hex(referenced)
+                }, metadata: li) { response in try await response.messages.reduce(into: Data()) { $0.append($1.data) } }
+                #expect(download == referenced)
             }
         }
     }

@@ -70,6 +70,8 @@ public protocol CaseRecords: Sendable {
     /// transaction's next statement or its commit (one round trip fewer).
     func append(_ entry: CaseRecordEntry, toCase caseID: UUID) async throws
     func record(caseID: UUID) async throws -> [CaseRecordEntry]
+    /// Which of `hashes` some case's record of this agency refers to.
+    func referencedEvidence(_ hashes: [String]) async throws -> Set<String>
     /// Cases newest first (by creation), after the given id's position.
     func cases(_ filter: CaseFilter, after: UUID?, limit: Int) async throws -> [EnforcementCase]
     /// Queues a decision for publication in the public-record outbox.

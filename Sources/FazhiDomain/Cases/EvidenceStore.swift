@@ -16,6 +16,12 @@ public protocol EvidenceStore: Sendable {
     func discard(agency: UUID, sha256: String) async throws
     /// The file's bytes in chunks, or nil when it is not kept.
     func read(agency: UUID, sha256: String) async throws -> AsyncThrowingStream<Data, any Error>?
+    /// Removes uploads in progress that nothing has written to since `before` (their server
+    /// died, or the client vanished); returns how many.
+    func removeAbandonedUploads(untouchedSince before: Date) async throws -> Int
+    /// Kept files not touched since `before` (kept or re-sent), by agency: the candidates
+    /// for removal when no case refers to them.
+    func files(untouchedSince before: Date) async throws -> [UUID: [String]]
 }
 
 /// What `EvidenceStore.store` kept.

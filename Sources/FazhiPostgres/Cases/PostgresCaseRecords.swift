@@ -90,6 +90,13 @@ struct PostgresCaseRecords: CaseRecords {
         )[0].decode(at: 0)
     }
 
+    func referencedEvidence(_ hashes: [String]) async throws -> Set<String> {
+        Set(try await connection.query(
+            "SELECT DISTINCT hash FROM case_record, unnest(evidence) AS hash WHERE agency_id = $1 AND evidence && $2::text[] AND hash = ANY($2::text[])",
+            [agencyID, hashes]
+        ).map { row -> String in try row.decode(at: 0) })
+    }
+
     func record(caseID: UUID) async throws -> [CaseRecordEntry] {
         try await connection.query(
             "SELECT id, step, event, actor, officers::text[], text, evidence, corrects, at FROM case_record WHERE agency_id = $1 AND case_id = $2 ORDER BY id",
