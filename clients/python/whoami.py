@@ -20,6 +20,25 @@ from grpc_tools import protoc
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
+# Fazhi answers UNAVAILABLE while its database cannot be reached (docs/INTEGRATOR.md,
+# "Retries"): gRPC retries such calls by itself with this service config.
+RETRY_SERVICE_CONFIG = json.dumps({
+    "methodConfig": [{
+        "name": [{"service": "fazhi.v1.AuthService"}, {"service": "fazhi.v1.AdminService"}, {"service": "fazhi.v1.AuditService"},
+                 {"service": "fazhi.v1.VerificationService"}, {"service": "fazhi.v1.CredentialService"},
+                 {"service": "fazhi.v1.PowerListService"}, {"service": "fazhi.v1.PartyService"}, {"service": "fazhi.v1.CaseService"},
+                 {"service": "fazhi.v1.DisclosureService"}, {"service": "fazhi.v1.StatisticsService"},
+                 {"service": "fazhi.v1.CaseRecordService"}],
+        "retryPolicy": {
+            "maxAttempts": 5,
+            "initialBackoff": "0.5s",
+            "maxBackoff": "8s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE"],
+        },
+    }]
+})
+
 
 def generate_stubs(out: pathlib.Path) -> None:
     proto_dir = ROOT / "proto"
@@ -55,7 +74,8 @@ def main() -> int:
         from fazhi.v1 import auth_pb2, auth_pb2_grpc  # noqa: E402 (generated above)
 
         credentials = grpc.ssl_channel_credentials(root_certificates=pathlib.Path(args.ca).read_bytes())
-        with grpc.secure_channel(args.address, credentials) as channel:
+        options = [("grpc.enable_retries", 1), ("grpc.service_config", RETRY_SERVICE_CONFIG)]
+        with grpc.secure_channel(args.address, credentials, options=options) as channel:
             auth = auth_pb2_grpc.AuthServiceStub(channel)
             login = auth.Login(auth_pb2.LoginRequest(agency_code=args.agency, username=args.username, password=args.password), timeout=30)
             me = auth.WhoAmI(auth_pb2.WhoAmIRequest(), metadata=[("authorization", f"Bearer {login.token}")], timeout=30).caller

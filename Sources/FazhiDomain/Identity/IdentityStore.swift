@@ -63,6 +63,8 @@ public protocol TenantStore: Sendable {
     /// The audit of a call whose agency is unknown.
     func appendPlatformAudit(_ record: AuditRecord) async throws
     func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// Returns when the store answers; throws (an `OutageError`) when it cannot be reached.
+    func ping() async throws
 }
 
 /// What a bearer token's call needs to know of its session, read together.

@@ -45,14 +45,18 @@ enum ErrorMapping {
             ]))
     }
 
+    /// How long a client should wait before retrying an UNAVAILABLE call.
+    static let retryDelay = Duration.seconds(1)
+
     static func unavailable() -> RPCError {
         RPCError(GoogleRPCStatus(
             code: .unavailable,
             message: "the service is unavailable; retry later",
             details: [
-                .errorInfo(reason: "UNAVAILABLE", domain: domain, metadata: [:]),
-                .localizedMessage(locale: "zh-CN", message: "服务暂不可用，请稍后重试"),
-                .localizedMessage(locale: "en", message: "the service is unavailable; retry later"),
+                .errorInfo(reason: "UNAVAILABLE", domain: domain, metadata: ["retry_after_ms": "\(retryDelay.components.seconds * 1000)"]),
+                .retryInfo(delay: retryDelay),
+                .localizedMessage(locale: "zh-CN", message: "服务暂不可用（数据库暂时无法访问），请稍后重试"),
+                .localizedMessage(locale: "en", message: "the service is unavailable (the database cannot be reached right now); retry later"),
             ]))
     }
 
@@ -66,6 +70,9 @@ enum ErrorMapping {
             return (rpc, nil)
         case is CancellationError:
             return (RPCError(code: .cancelled, message: "the call was cancelled"), nil)
+        case let outage as any OutageError where outage.isOutage:
+            logger.warning("database unreachable", metadata: ["method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
+            return (unavailable(), "UNAVAILABLE")
         default:
             let incident = UUID().uuidString.lowercased()
             logger.error("call failed unexpectedly", metadata: [

@@ -89,11 +89,32 @@ struct GatewayInterceptor: ServerInterceptor {
         }
     }
 
-    /// Writes the call's audit row (unless its use case did) and its log line.
+    /// Writes the call's audit row (unless its use case did) and its log line. Health
+    /// checks are not audited: probes every few seconds would fill the log. While the
+    /// database cannot be reached the row goes to the server's structured log instead.
     private func finish(_ call: CallAudit, status: String, reason: String?) async throws {
         let record = call.record(status: status, reason: reason, now: clock())
-        if !call.isWritten { try await audit.write(record) }
+        if !call.isWritten, !Self.unaudited.contains(call.method) {
+            do {
+                try await audit.write(record)
+            } catch let outage as any OutageError where outage.isOutage {
+                logUnwritten(record, error: outage)
+            }
+        }
         log(record)
+    }
+
+    static let unaudited: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
+
+    /// The audit row of a call made while the database was unreachable, whole, as a log line.
+    private func logUnwritten(_ record: AuditRecord, error: any Error) {
+        logger.warning("audit row not written: database unreachable; the row follows", metadata: [
+            "audit.at": "\(record.at.timeIntervalSince1970)", "audit.agency": "\(record.agencyCode ?? "")", "audit.user": "\(record.username ?? "")",
+            "audit.roles": "\(record.roles.map(\.rawValue).joined(separator: ","))", "audit.method": "\(record.method)",
+            "audit.targets": "\(record.targetIDs.joined(separator: ","))", "audit.status": "\(record.status)", "audit.reason": "\(record.reason ?? "")",
+            "audit.peer": "\(record.peer)", "audit.request_id": "\(record.requestID)", "audit.duration_us": "\(record.durationMicroseconds)",
+            "error": "\(String(reflecting: error))",
+        ])
     }
 
     /// The error to send for a failed call, after auditing it; an audit row that cannot be

@@ -17,6 +17,7 @@ public final class Gateway: Sendable {
     private let main: GRPCServer<HTTP2ServerTransport.Posix>
     private let mutualTLS: GRPCServer<HTTP2ServerTransport.Posix>?
     private let health: HealthService
+    private let store: any TenantStore
     private let logger: Logger
 
     /// Every service the gateway serves, for the health protocol and the access-table test.
@@ -41,6 +42,7 @@ public final class Gateway: Sendable {
                 logger: Logger = Logger(label: "fazhi.gateway"),
                 clock: @escaping @Sendable () -> Date = { Date() }, executor: (@Sendable () -> any TaskExecutor)? = nil) throws {
         self.configuration = configuration
+        self.store = store
         self.logger = logger
         let identity = IdentityService(store: store, scrypt: configuration.scrypt)
         let health = HealthService(services: Self.serviceNames)
@@ -148,9 +150,31 @@ public final class Gateway: Sendable {
 
     /// Serves until `beginGracefulShutdown` and every call in flight has finished.
     public func run() async throws {
+        let monitor = Task { await monitorDatabase() }
+        defer { monitor.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.main.serve() }
             if let mutualTLS { group.addTask { try await mutualTLS.serve() } }
+        }
+    }
+
+    /// Probes the database every `databaseProbeInterval` and tells health whether it
+    /// answered, so load balancers and probes stop sending calls during an outage.
+    private func monitorDatabase() async {
+        var reachable = true
+        while !Task.isCancelled {
+            do {
+                try await store.ping()
+                if !reachable { logger.info("database reachable again") }
+                reachable = true
+            } catch is CancellationError {
+                return
+            } catch {
+                if reachable { logger.warning("database unreachable: health reports NOT_SERVING", metadata: ["error": "\(error)"]) }
+                reachable = false
+            }
+            health.setDatabaseReachable(reachable)
+            try? await Task.sleep(for: configuration.databaseProbeInterval)
         }
     }
 

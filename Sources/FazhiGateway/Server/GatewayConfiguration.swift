@@ -25,6 +25,8 @@ public struct GatewayConfiguration: Sendable {
     public var evidenceMaximumBytes: Int
     /// Threads that run TLS and HTTP/2 for the gRPC ports.
     public var ioThreads: Int
+    /// How often the database is probed for the health service.
+    public var databaseProbeInterval: Duration = .seconds(2)
 
     /// Half the cores, at least one: the other half runs the calls themselves (on the
     /// PostgreSQL event loops), and on a small machine PostgreSQL shares them too. On 2

@@ -1,3 +1,5 @@
+import FazhiDomain
+
 /// Every failure the client reports, typed so callers can react to the ones that matter
 /// (a unique violation names its constraint; a serialization failure can be retried).
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
@@ -79,4 +81,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         if let detail { text += " — \(detail)" }
         return text
     }
+}
+
+extension PostgresError: OutageError {
+    /// The server could not be reached, the connection broke, or no connection came free:
+    /// the database, not the call, is at fault.
+    public var isOutage: Bool { code == .connectionLost || code == .connectionFailed }
 }

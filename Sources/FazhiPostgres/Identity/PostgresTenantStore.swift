@@ -115,6 +115,10 @@ public struct PostgresTenantStore: TenantStore {
         return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
     }
 
+    public func ping() async throws {
+        _ = try await pool.query("SELECT 1")
+    }
+
     public func appendAudit(_ record: AuditRecord, agency: UUID) async throws {
         // BEGIN, the agency, the row and COMMIT in one round trip.
         try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [PostgresTenantTransaction.auditInsert(record, agencyID: agency)])
