@@ -15,17 +15,18 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct ShutdownTests {
     @Test func sigtermLetsTheCallInFlightFinish() async throws {
         try await GatewayHarness.with { harness in
-            let port = try TestCluster.freeLoopbackPort()
             let directory = harness.files.directory.path
             var environment = ProcessInfo.processInfo.environment
             environment["FAZHI_DATABASE_URL"] = try harness.database.applicationURL
             environment["FAZHI_TLS_CERTIFICATE"] = "\(directory)/server.pem"
             environment["FAZHI_TLS_KEY"] = "\(directory)/server-key.pem"
-            environment["FAZHI_GRPC_PORT"] = String(port)
+            // Port 0 everywhere: the server binds free ports and logs them, so no other
+            // process can take a port between our choosing it and the server binding it.
+            environment["FAZHI_GRPC_PORT"] = "0"
+            environment["FAZHI_PORTAL_PORT"] = "-1"
             environment["FAZHI_SCRYPT_LOG_N"] = "10"
             environment["FAZHI_SECRETS_KEY"] = ServerSecrets.generate()
-            let metricsPort = try TestCluster.freeLoopbackPort()
-            environment["FAZHI_METRICS_PORT"] = String(metricsPort)
+            environment["FAZHI_METRICS_PORT"] = "0"
             let server = Process()
             server.executableURL = fazhiExecutable()
             server.arguments = ["serve"]
@@ -38,6 +39,10 @@ import Testing
             func serverLog() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
             try server.run()
             defer { if server.isRunning { server.terminate() } }
+            guard let (port, metricsPort) = try await Self.boundPorts(serverLog) else {
+                Issue.record("the server never said where it listens; its log:\n\(serverLog())")
+                return
+            }
 
             let transport = try HTTP2ClientTransport.Posix(
                 target: .ipv4(address: "127.0.0.1", port: port),
@@ -87,6 +92,19 @@ import Testing
             #expect(server.terminationStatus == 0)
             #expect(serverLog().contains("graceful shutdown"), "\(serverLog())")
         }
+    }
+
+    /// The gRPC and metrics ports the server logged once listening.
+    static func boundPorts(_ log: () -> String) async throws -> (grpc: Int, metrics: Int)? {
+        for _ in 0..<300 {
+            let text = log()
+            if let grpc = text.firstMatch(of: /grpc=127\.0\.0\.1:([0-9]+)/)?.1, let metrics = text.firstMatch(of: /fazhi\.metrics: .*listening on 127\.0\.0\.1:([0-9]+)/)?.1,
+               let grpcPort = Int(grpc), let metricsPort = Int(metrics) {
+                return (grpcPort, metricsPort)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
     }
 
     private func waitForLogin(_ client: GRPCClient<HTTP2ClientTransport.Posix>) async throws -> String? {
