@@ -61,6 +61,8 @@ q "CREATE TABLE bench_cases (n integer PRIMARY KEY, id uuid NOT NULL); GRANT SEL
 q "INSERT INTO bench_cases SELECT row_number() OVER (ORDER BY created_at), id FROM (SELECT id, created_at FROM cases ORDER BY created_at LIMIT 32) c"
 state_literal=$(q "SELECT quote_literal(state::text) FROM cases ORDER BY abs(jsonb_array_length(state->'history') - 6) LIMIT 1")
 
+# Each call's idempotency claim token; keys are random, so one token serves every call.
+claim=00000000-0000-0000-0000-00000000c1a1
 call() {  # $1 user, $2 token hash, $3 method, $4 officer, $5 officers named (SQL array)
 cat <<SQL
 BEGIN READ ONLY;
@@ -70,13 +72,13 @@ SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, 
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND expires_at <= now();
-INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + make_interval(hours => (SELECT coalesce(o.value, d.value)::int FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid WHERE d.key = 'idempotency.retention_hours'))) ON CONFLICT DO NOTHING;
-SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
+DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND (expires_at <= now() OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => 30)) <= now()));
+INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + make_interval(hours => (SELECT coalesce(o.value, d.value)::int FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid WHERE d.key = 'idempotency.retention_hours')), '$claim'::uuid, now() + make_interval(secs => 30)) ON CONFLICT DO NOTHING;
+SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => 30)) <= now() FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-UPDATE idempotency_keys SET state = 'acted' WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND state = 'running';
+SELECT fazhi_idempotency_act(:agency::uuid, '$1'::uuid, :key::text, '$claim'::uuid);
 SELECT state, version FROM cases WHERE agency_id = :agency::uuid AND id = :kase::uuid FOR UPDATE;
 SELECT d.key, coalesce(o.value, d.value) FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid;
 SELECT id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor, version FROM credentials WHERE agency_id = :agency::uuid AND officer_id = ANY('{$(echo $5 | tr ' ' ',')}'::uuid[]) ORDER BY valid_from NULLS LAST, id;
@@ -89,7 +91,7 @@ INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, t
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-UPDATE idempotency_keys SET state = 'done', outcome_status = 'OK', outcome_payload = '\x00' WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
+UPDATE idempotency_keys SET state = 'done', outcome_status = 'OK', outcome_payload = '\x00' WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND claim = '$claim'::uuid;
 COMMIT;
 SQL
 }

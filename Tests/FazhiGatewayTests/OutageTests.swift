@@ -32,9 +32,13 @@ final class OutageStore: TenantStore {
         return try await base.transaction(agency: agency, readOnly: readOnly, body)
     }
     func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? { try check(); return try await base.liveSession(agency: agency, tokenHash: tokenHash) }
-    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim {
+    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date) async throws -> IdempotencyClaim {
         try check()
-        return try await base.claimIdempotencyKey(agency: agency, userID: userID, key: key, method: method, fingerprint: fingerprint, now: now)
+        return try await base.claimIdempotencyKey(agency: agency, userID: userID, key: key, method: method, fingerprint: fingerprint, claim: claim, now: now)
+    }
+    func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws {
+        try check()
+        try await base.renewIdempotencyLease(agency: agency, userID: userID, key: key, claim: claim, until: until)
     }
     func appendAudit(_ record: AuditRecord, agency: UUID) async throws { try check(); try await base.appendAudit(record, agency: agency) }
     func appendPlatformAudit(_ record: AuditRecord) async throws { try check(); try await base.appendPlatformAudit(record) }

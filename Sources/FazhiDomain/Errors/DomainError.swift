@@ -15,6 +15,7 @@ public struct DomainError: Error, Sendable, Equatable, Codable {
         case passwordPolicy = "PASSWORD_POLICY"
         case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
         case idempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE"
+        case idempotencyOutcomeLost = "IDEMPOTENCY_OUTCOME_LOST"
         case failedPrecondition = "FAILED_PRECONDITION"
         case credentialNotInForce = "CREDENTIAL_NOT_IN_FORCE"
     }

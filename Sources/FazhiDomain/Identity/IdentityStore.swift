@@ -53,11 +53,14 @@ public protocol TenantStore: Sendable {
     /// (nil if none) and the agency's settings, read in one snapshot: every call with a
     /// bearer token asks.
     func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession?
-    /// Claims `key` for the user's call with this fingerprint, unless a live claim exists
-    /// (an expired one is replaced); a claim expires after the agency's
-    /// `idempotency.retention_hours`. Its outcome is recorded in a transaction (see
-    /// `TenantTransaction.finishIdempotencyKey`).
-    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim
+    /// Claims `key` for the user's call with this fingerprint under the token `claim`,
+    /// unless a live claim exists: an expired key is replaced, and so is a claim whose
+    /// lease (`IdempotencyClaim.lease`) ran out before its call acted. A key expires after
+    /// the agency's `idempotency.retention_hours`. Its outcome is recorded in a transaction
+    /// (see `TenantTransaction.finishIdempotencyKey`).
+    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date) async throws -> IdempotencyClaim
+    /// Extends the lease of the claim `claim` on `key` to `until`, while its call runs.
+    func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws
     /// A call's audit row in a transaction of its own, in its agency's log.
     func appendAudit(_ record: AuditRecord, agency: UUID) async throws
     /// The audit of a call whose agency is unknown.
@@ -142,10 +145,10 @@ public protocol TenantTransaction: Sendable {
     func endSessions(userID: UUID, except: UUID?, at: Date, reason: String) async throws
 
     /// Records the call's final outcome (a response, or a domain error) for retries.
-    func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws
+    func finishIdempotencyKey(userID: UUID, key: String, claim: UUID, status: String, payload: Data) async throws
     /// Forgets a claim whose call failed transiently, so a retry runs again; a claim whose
     /// call committed anything (see `IdempotentAct`) is kept.
-    func releaseIdempotencyKey(userID: UUID, key: String) async throws
+    func releaseIdempotencyKey(userID: UUID, key: String, claim: UUID) async throws
 
     func appendAudit(_ record: AuditRecord) async throws
     func auditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord]

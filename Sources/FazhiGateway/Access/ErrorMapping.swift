@@ -18,7 +18,7 @@ enum ErrorMapping {
         case .invalidArgument, .passwordPolicy: return .invalidArgument
         case .notFound: return .notFound
         case .alreadyExists: return .alreadyExists
-        case .idempotencyKeyReused, .failedPrecondition: return .failedPrecondition
+        case .idempotencyKeyReused, .idempotencyOutcomeLost, .failedPrecondition: return .failedPrecondition
         case .idempotencyKeyInUse: return .aborted
         }
     }

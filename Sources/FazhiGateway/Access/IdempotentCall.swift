@@ -53,11 +53,13 @@ struct IdempotentCall {
         let fingerprint = Data(hasher.finalize())
 
         let now = clock()
+        let token = UUID()
         let claim = try await store.claimIdempotencyKey(
-            agency: caller.agency.id, userID: caller.userID, key: key, method: method, fingerprint: fingerprint, now: now)
+            agency: caller.agency.id, userID: caller.userID, key: key, method: method, fingerprint: fingerprint, claim: token, now: now)
         switch claim {
         case .mismatch: throw IdempotencyClaim.reused
         case .running: throw IdempotencyClaim.inUse
+        case .outcomeLost: throw IdempotencyClaim.lost
         case let .done(status, payload):
             if status == "OK" {
                 let response = try outputType.init(serializedBytes: payload) as! Output
@@ -72,7 +74,10 @@ struct IdempotentCall {
         do {
             // The store marks the key as acted in each transaction the handler commits.
             let collector = Collector<Output>()
-            (contents, trailers) = try await IdempotentAct.$current.withValue(IdempotentAct(userID: caller.userID, key: key)) {
+            // The lease is renewed while the call runs, so a retry knows a live call from a dead one.
+            let renewal = Task { await renewLease(caller: caller, key: key, claim: token) }
+            defer { renewal.cancel() }
+            (contents, trailers) = try await IdempotentAct.$current.withValue(IdempotentAct(userID: caller.userID, key: key, claim: token)) {
                 let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
                 let contents = try response.accepted.get()
                 return (contents, try await contents.producer(RPCWriter(wrapping: collector)))
@@ -81,33 +86,49 @@ struct IdempotentCall {
                 throw RPCError(code: .internalError, message: "\(method) produced no response")
             }
             output = first
-        } catch let error as DomainError {
-            await keep(caller: caller, key: key, method: method, status: "ERROR", payload: try JSONEncoder().encode(error))
+        } catch let error as DomainError where error != IdempotencyClaim.takenOver {
+            await keep(caller: caller, key: key, claim: token, method: method, status: "ERROR", payload: try JSONEncoder().encode(error))
             throw error
         } catch {
+            // Nothing of the call committed (else the key is 'acted' and stays). If even the
+            // release fails (the database is down), the lease runs out and frees the key.
             try? await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-                try await tx.releaseIdempotencyKey(userID: caller.userID, key: key)
+                try await tx.releaseIdempotencyKey(userID: caller.userID, key: key, claim: token)
             }
             throw error
         }
         // The call acted: from here on the key stays taken whatever happens.
         if let outputMessage = output as? any SwiftProtobuf.Message, let payload = try? outputMessage.serializedBytes() as Data {
-            await keep(caller: caller, key: key, method: method, status: "OK", payload: payload)
+            await keep(caller: caller, key: key, claim: token, method: method, status: "OK", payload: payload)
         } else {
             logger.error("idempotent outcome not kept", metadata: ["method": "\(method)", "error": "the response is not a serializable protobuf message"])
         }
         return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
     }
 
-    /// Stores the outcome for retries. A failure here leaves the key taken (ABORTED for a
-    /// retry until it expires) and is logged; it does not fail the call, which already acted.
-    private func keep(caller: Caller, key: String, method: String, status: String, payload: Data) async {
+    /// Extends the claim's lease every `IdempotencyClaim.renewal` until cancelled.
+    private func renewLease(caller: Caller, key: String, claim: UUID) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: IdempotencyClaim.renewal)
+            guard !Task.isCancelled else { return }
+            let until = clock().addingTimeInterval(TimeInterval(IdempotencyClaim.lease.components.seconds))
+            do {
+                try await store.renewIdempotencyLease(agency: caller.agency.id, userID: caller.userID, key: key, claim: claim, until: until)
+            } catch {
+                logger.warning("idempotency lease not renewed", metadata: ["agency": "\(caller.agency.code)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Stores the outcome for retries. A failure here is logged and does not fail the call,
+    /// which already acted; once the lease runs out, retries are told the outcome was lost.
+    private func keep(caller: Caller, key: String, claim: UUID, method: String, status: String, payload: Data) async {
         do {
             try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-                try await tx.finishIdempotencyKey(userID: caller.userID, key: key, status: status, payload: payload)
+                try await tx.finishIdempotencyKey(userID: caller.userID, key: key, claim: claim, status: status, payload: payload)
             }
         } catch {
-            logger.error("idempotent outcome not kept; retries with this key get ABORTED until it expires", metadata: [
+            logger.error("idempotent outcome not kept; retries with this key will be told IDEMPOTENCY_OUTCOME_LOST", metadata: [
                 "method": "\(method)", "agency": "\(caller.agency.code)", "user": "\(caller.username)", "error": "\(String(reflecting: error))",
             ])
         }

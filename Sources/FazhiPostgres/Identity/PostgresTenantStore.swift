@@ -69,13 +69,15 @@ public struct PostgresTenantStore: TenantStore {
     /// travels with the transaction's first one, so it costs no round trip of its own.
     private func agencyTransaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let act = readOnly ? nil : IdempotentAct.current
-        return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
-            if let act {
-                connection.deferStatement(
-                    "UPDATE idempotency_keys SET state = 'acted' WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND state = 'running'",
-                    [agency, act.userID, act.key])
+        do {
+            return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
+                if let act {
+                    connection.deferStatement("SELECT fazhi_idempotency_act($1, $2, $3, $4)", [agency, act.userID, act.key, act.claim])
+                }
+                return try await body(connection)
             }
-            return try await body(connection)
+        } catch let error as PostgresError where act != nil && error.sqlState == Self.claimLost {
+            throw IdempotencyClaim.takenOver
         }
     }
 
@@ -90,29 +92,50 @@ public struct PostgresTenantStore: TenantStore {
         return LiveSession(session: session, user: user, officerID: officerID, settings: try PostgresTenantTransaction.settings(answers[0]))
     }
 
-    public func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, now: Date) async throws -> IdempotencyClaim {
-        // One round trip: drop the key if it expired, claim it (expiring after the agency's
+    /// The SQLSTATE `fazhi_idempotency_act` raises when a call's claim is no longer its own.
+    static let claimLost = "FZ001"
+
+    public func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID,
+                                    now: Date) async throws -> IdempotencyClaim {
+        // One round trip: drop the key if it expired, or if its claim's lease ran out before
+        // the call acted (nothing of it committed); claim it (expiring after the agency's
         // idempotency.retention_hours; a missing setting leaves expires_at NULL, which the
-        // table refuses), and read what holds it.
+        // table refuses), and read what holds it. Keys from before leases count their lease
+        // from their creation.
+        let leaseSeconds = Double(IdempotencyClaim.lease.components.seconds)
         let answers = try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [
-            ("DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND expires_at <= $4",
-             [agency, userID, key, now]),
             ("""
-             INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at)
+             DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
+               AND (expires_at <= $4 OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => $5)) <= $4))
+             """, [agency, userID, key, now, leaseSeconds]),
+            ("""
+             INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until)
              VALUES ($1, $2, $3, $4, $5, $6, $6 + make_interval(hours => (
                  SELECT coalesce(o.value, d.value)::int FROM setting_defaults d
                  LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
-                 WHERE d.key = 'idempotency.retention_hours')))
+                 WHERE d.key = 'idempotency.retention_hours')), $7, $6 + make_interval(secs => $8))
              ON CONFLICT DO NOTHING
-             """, [agency, userID, key, method, fingerprint, now]),
-            ("SELECT fingerprint, state, outcome_status, outcome_payload FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3",
-             [agency, userID, key]),
+             """, [agency, userID, key, method, fingerprint, now, claim, leaseSeconds]),
+            ("""
+             SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => $4)) <= $5
+             FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
+             """, [agency, userID, key, leaseSeconds, now]),
         ])
         if answers[1].affectedRows == 1 { return .claimed }
         guard let row = answers[2].first else { return .running }  // claimed and released meanwhile: let the caller retry
         guard try row.decode(Data.self, at: 0) == fingerprint else { return .mismatch }
-        guard try row.decode(String.self, at: 1) == "done" else { return .running }
-        return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
+        switch try row.decode(String.self, at: 1) {
+        case "done": return .done(status: try row.decode(at: 2), payload: try row.decode(Data?.self, at: 3) ?? Data())
+        case "acted": return try row.decode(Bool.self, at: 4) ? .outcomeLost : .running
+        default: return .running
+        }
+    }
+
+    public func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws {
+        try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [
+            ("UPDATE idempotency_keys SET lease_until = $5 WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND claim = $4 AND state <> 'done'",
+             [agency, userID, key, claim, until]),
+        ])
     }
 
     public func ping() async throws {

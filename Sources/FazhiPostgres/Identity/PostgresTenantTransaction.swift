@@ -196,18 +196,18 @@ struct PostgresTenantTransaction: TenantTransaction {
             """, [agencyID, userID, except, at, reason])
     }
 
-    func finishIdempotencyKey(userID: UUID, key: String, status: String, payload: Data) async throws {
+    func finishIdempotencyKey(userID: UUID, key: String, claim: UUID, status: String, payload: Data) async throws {
         connection.deferStatement(
             """
-            UPDATE idempotency_keys SET state = 'done', outcome_status = $4, outcome_payload = $5
-            WHERE agency_id = $1 AND user_id = $2 AND key = $3
-            """, [agencyID, userID, key, status, payload])
+            UPDATE idempotency_keys SET state = 'done', outcome_status = $5, outcome_payload = $6
+            WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND claim = $4
+            """, [agencyID, userID, key, claim, status, payload])
     }
 
-    func releaseIdempotencyKey(userID: UUID, key: String) async throws {
+    func releaseIdempotencyKey(userID: UUID, key: String, claim: UUID) async throws {
         try await connection.execute(
-            "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND state = 'running'",
-            [agencyID, userID, key])
+            "DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND claim = $4 AND state = 'running'",
+            [agencyID, userID, key, claim])
     }
 
     func appendAudit(_ record: AuditRecord) async throws {

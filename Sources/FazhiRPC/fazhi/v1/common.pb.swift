@@ -82,6 +82,10 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
   /// UNAUTHENTICATED: the client certificate's credential is not in force (suspended,
   /// revoked, expired, overdue for review); ErrorInfo.metadata["refusal"] says which.
   case credentialNotInForce // = 15
+
+  /// FAILED_PRECONDITION: the call with this idempotency key was carried out, but its
+  /// outcome was lost (its server stopped before keeping it); read the current state.
+  case idempotencyOutcomeLost // = 16
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -106,6 +110,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     case 13: self = .internal
     case 14: self = .unavailable
     case 15: self = .credentialNotInForce
+    case 16: self = .idempotencyOutcomeLost
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -128,6 +133,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     case .internal: return 13
     case .unavailable: return 14
     case .credentialNotInForce: return 15
+    case .idempotencyOutcomeLost: return 16
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -150,6 +156,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     .internal,
     .unavailable,
     .credentialNotInForce,
+    .idempotencyOutcomeLost,
   ]
 
 }
@@ -174,7 +181,7 @@ public nonisolated struct Fazhi_V1_PageRequest: Sendable {
 fileprivate nonisolated let _protobuf_package = "fazhi.v1"
 
 nonisolated extension Fazhi_V1_ErrorReason: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_REASON_UNSPECIFIED\0\u{1}AUTHENTICATION_REQUIRED\0\u{1}INVALID_CREDENTIALS\0\u{1}ACCOUNT_LOCKED\0\u{1}SESSION_EXPIRED\0\u{1}PERMISSION_DENIED\0\u{1}INVALID_ARGUMENT\0\u{1}NOT_FOUND\0\u{1}ALREADY_EXISTS\0\u{1}PASSWORD_POLICY\0\u{1}IDEMPOTENCY_KEY_REUSED\0\u{1}IDEMPOTENCY_KEY_IN_USE\0\u{1}FAILED_PRECONDITION\0\u{1}INTERNAL\0\u{1}UNAVAILABLE\0\u{1}CREDENTIAL_NOT_IN_FORCE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_REASON_UNSPECIFIED\0\u{1}AUTHENTICATION_REQUIRED\0\u{1}INVALID_CREDENTIALS\0\u{1}ACCOUNT_LOCKED\0\u{1}SESSION_EXPIRED\0\u{1}PERMISSION_DENIED\0\u{1}INVALID_ARGUMENT\0\u{1}NOT_FOUND\0\u{1}ALREADY_EXISTS\0\u{1}PASSWORD_POLICY\0\u{1}IDEMPOTENCY_KEY_REUSED\0\u{1}IDEMPOTENCY_KEY_IN_USE\0\u{1}FAILED_PRECONDITION\0\u{1}INTERNAL\0\u{1}UNAVAILABLE\0\u{1}CREDENTIAL_NOT_IN_FORCE\0\u{1}IDEMPOTENCY_OUTCOME_LOST\0")
 }
 
 nonisolated extension Fazhi_V1_PageRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
