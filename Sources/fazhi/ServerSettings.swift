@@ -46,21 +46,36 @@ struct ServerSettings {
         guard (1...256).contains(ioThreads) else {
             throw CommandFailure("grpc.io_threads 须在 1 至 256 之间 / grpc.io_threads must be between 1 and 256, got \(ioThreads)")
         }
+        let poolSize = config.int(forKey: "database.pool_size", default: 16)
+        guard (1...1000).contains(poolSize) else {
+            throw CommandFailure("database.pool_size 须在 1 至 1000 之间 / database.pool_size must be between 1 and 1000, got \(poolSize)")
+        }
+        // A quarter of the pool by default: stalled exports can never hold the rest.
+        let exports = config.int(forKey: "grpc.max_exports", default: max(1, poolSize / 4))
+        guard (1...poolSize).contains(exports) else {
+            throw CommandFailure("grpc.max_exports 须在 1 至连接池大小之间 / grpc.max_exports must be between 1 and database.pool_size, got \(exports)")
+        }
+        let idleSeconds = config.int(forKey: "grpc.stream_idle_seconds", default: 30)
+        guard (1...3600).contains(idleSeconds) else {
+            throw CommandFailure("grpc.stream_idle_seconds 须在 1 至 3600 之间 / grpc.stream_idle_seconds must be between 1 and 3600, got \(idleSeconds)")
+        }
+        var gateway = GatewayConfiguration(
+            host: config.string(forKey: "grpc.host", default: "127.0.0.1"),
+            port: config.int(forKey: "grpc.port", default: 7443),
+            mutualTLSPort: authorities.isEmpty || mutualTLSPort < 0 ? nil : mutualTLSPort,
+            certificateChainPath: certificate, privateKeyPath: key,
+            clientAuthorityPaths: authorities, clientAuthorityKeyPaths: authorityKeys, secrets: secrets,
+            scrypt: ScryptParameters(
+                logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
+                blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
+                parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism)),
+            evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024),
+            ioThreads: ioThreads)
+        gateway.streams = StreamLimits(maximum: exports, idleTimeout: .seconds(idleSeconds))
         return ServerSettings(
             databaseURL: databaseURL,
-            poolSize: config.int(forKey: "database.pool_size", default: 16),
-            gateway: GatewayConfiguration(
-                host: config.string(forKey: "grpc.host", default: "127.0.0.1"),
-                port: config.int(forKey: "grpc.port", default: 7443),
-                mutualTLSPort: authorities.isEmpty || mutualTLSPort < 0 ? nil : mutualTLSPort,
-                certificateChainPath: certificate, privateKeyPath: key,
-                clientAuthorityPaths: authorities, clientAuthorityKeyPaths: authorityKeys, secrets: secrets,
-                scrypt: ScryptParameters(
-                    logN: config.int(forKey: "scrypt.log_n", default: ScryptParameters.standard.logN),
-                    blockSize: config.int(forKey: "scrypt.r", default: ScryptParameters.standard.blockSize),
-                    parallelism: config.int(forKey: "scrypt.p", default: ScryptParameters.standard.parallelism)),
-                evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024),
-                ioThreads: ioThreads),
+            poolSize: poolSize,
+            gateway: gateway,
             metricsHost: config.string(forKey: "metrics.host", default: "127.0.0.1"),
             metricsPort: metricsPort < 0 ? nil : metricsPort,
             evidenceDirectory: config.string(forKey: "evidence.directory"),

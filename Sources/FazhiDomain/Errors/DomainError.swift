@@ -16,6 +16,7 @@ public struct DomainError: Error, Sendable, Equatable, Codable {
         case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
         case idempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE"
         case idempotencyOutcomeLost = "IDEMPOTENCY_OUTCOME_LOST"
+        case resourceExhausted = "RESOURCE_EXHAUSTED"
         case failedPrecondition = "FAILED_PRECONDITION"
         case credentialNotInForce = "CREDENTIAL_NOT_IN_FORCE"
     }

@@ -20,6 +20,7 @@ enum ErrorMapping {
         case .alreadyExists: return .alreadyExists
         case .idempotencyKeyReused, .idempotencyOutcomeLost, .failedPrecondition: return .failedPrecondition
         case .idempotencyKeyInUse: return .aborted
+        case .resourceExhausted: return .resourceExhausted
         }
     }
 

@@ -10,6 +10,8 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
     let evidence: (any EvidenceStore)?
     let maximumBytes: Int
     let clock: @Sendable () -> Date
+    /// A download whose client stops reading is ended after this long.
+    let idleTimeout: Duration
 
     func uploadEvidence(request: RPCAsyncSequence<Fazhi_V1_EvidenceChunk, any Error>, context: ServerContext) async throws -> Fazhi_V1_CaseRecordEntry {
         let store = try self.store()
@@ -42,6 +44,7 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
         guard try await work.evidenceBelongs(caller, caseID: caseID, sha256: sha256), let chunks = try await store.read(agency: caller.agency.id, sha256: sha256) else {
             throw DomainError.notFound("evidence", zh: "本案没有该证据", en: "the case has no such evidence")
         }
+        let response = IdleLimitedWriter(base: response, idleTimeout: idleTimeout)
         for try await chunk in chunks { try await response.write(.with { $0.data = chunk }) }
     }
 

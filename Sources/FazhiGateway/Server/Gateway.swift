@@ -72,8 +72,9 @@ public final class Gateway: Sendable {
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
             DisclosureServiceAdapter(work: DisclosureWork(store: store), log: DisclosureLog(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
-            StatisticsServiceAdapter(work: StatisticsWork(store: store), clock: clock),
-            CaseRecordServiceAdapter(work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock),
+            StatisticsServiceAdapter(work: StatisticsWork(store: store), clock: clock, streams: StreamSlots(configuration.streams)),
+            CaseRecordServiceAdapter(work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock,
+                                     idleTimeout: configuration.streams.idleTimeout),
             health,
         ]
         let audit = AuditWriter(store: store)

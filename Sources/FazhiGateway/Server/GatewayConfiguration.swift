@@ -27,6 +27,8 @@ public struct GatewayConfiguration: Sendable {
     public var ioThreads: Int
     /// How often the database is probed for the health service.
     public var databaseProbeInterval: Duration = .seconds(2)
+    /// Exports at once, and how long a stream may wait for its client to read.
+    public var streams = StreamLimits()
 
     /// Half the cores, at least one: the other half runs the calls themselves (on the
     /// PostgreSQL event loops), and on a small machine PostgreSQL shares them too. On 2

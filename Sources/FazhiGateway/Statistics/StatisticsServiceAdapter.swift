@@ -7,6 +7,9 @@ import GRPCCore
 struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtocol {
     let work: StatisticsWork
     let clock: @Sendable () -> Date
+    /// Exports hold a database connection for their life: a bounded number at once, and
+    /// each ended when its client stops reading.
+    let streams: StreamSlots
 
     func publishAnnualStatistics(request: Fazhi_V1_PublishAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse {
         let entry = try await work.publish(try CallScope.caller(), year: Int(request.year), call: CallScope.call, at: Moment(instant: clock()))
@@ -18,6 +21,11 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     }
 
     func exportStatistics(request: Fazhi_V1_ExportStatisticsRequest, response: RPCWriter<Fazhi_V1_ExportChunk>, context: ServerContext) async throws {
+        let response = RPCWriter(wrapping: IdleLimitedWriter(base: response, idleTimeout: streams.limits.idleTimeout))
+        try await streams.run { try await export(request, response: response) }
+    }
+
+    private func export(_ request: Fazhi_V1_ExportStatisticsRequest, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
         let format = request.format.isEmpty ? "csv" : request.format
         guard ["csv", "json", "xlsx", "html"].contains(format) else {
             throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv、json、xlsx 或 html", en: "format must be csv, json, xlsx or html")

@@ -86,6 +86,9 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
   /// FAILED_PRECONDITION: the call with this idempotency key was carried out, but its
   /// outcome was lost (its server stopped before keeping it); read the current state.
   case idempotencyOutcomeLost // = 16
+
+  /// RESOURCE_EXHAUSTED: the server runs as many exports as it allows at once; retry later.
+  case resourceExhausted // = 17
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -111,6 +114,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     case 14: self = .unavailable
     case 15: self = .credentialNotInForce
     case 16: self = .idempotencyOutcomeLost
+    case 17: self = .resourceExhausted
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -134,6 +138,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     case .unavailable: return 14
     case .credentialNotInForce: return 15
     case .idempotencyOutcomeLost: return 16
+    case .resourceExhausted: return 17
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -157,6 +162,7 @@ public nonisolated enum Fazhi_V1_ErrorReason: SwiftProtobuf.Enum, Swift.CaseIter
     .unavailable,
     .credentialNotInForce,
     .idempotencyOutcomeLost,
+    .resourceExhausted,
   ]
 
 }
@@ -181,7 +187,7 @@ public nonisolated struct Fazhi_V1_PageRequest: Sendable {
 fileprivate nonisolated let _protobuf_package = "fazhi.v1"
 
 nonisolated extension Fazhi_V1_ErrorReason: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_REASON_UNSPECIFIED\0\u{1}AUTHENTICATION_REQUIRED\0\u{1}INVALID_CREDENTIALS\0\u{1}ACCOUNT_LOCKED\0\u{1}SESSION_EXPIRED\0\u{1}PERMISSION_DENIED\0\u{1}INVALID_ARGUMENT\0\u{1}NOT_FOUND\0\u{1}ALREADY_EXISTS\0\u{1}PASSWORD_POLICY\0\u{1}IDEMPOTENCY_KEY_REUSED\0\u{1}IDEMPOTENCY_KEY_IN_USE\0\u{1}FAILED_PRECONDITION\0\u{1}INTERNAL\0\u{1}UNAVAILABLE\0\u{1}CREDENTIAL_NOT_IN_FORCE\0\u{1}IDEMPOTENCY_OUTCOME_LOST\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_REASON_UNSPECIFIED\0\u{1}AUTHENTICATION_REQUIRED\0\u{1}INVALID_CREDENTIALS\0\u{1}ACCOUNT_LOCKED\0\u{1}SESSION_EXPIRED\0\u{1}PERMISSION_DENIED\0\u{1}INVALID_ARGUMENT\0\u{1}NOT_FOUND\0\u{1}ALREADY_EXISTS\0\u{1}PASSWORD_POLICY\0\u{1}IDEMPOTENCY_KEY_REUSED\0\u{1}IDEMPOTENCY_KEY_IN_USE\0\u{1}FAILED_PRECONDITION\0\u{1}INTERNAL\0\u{1}UNAVAILABLE\0\u{1}CREDENTIAL_NOT_IN_FORCE\0\u{1}IDEMPOTENCY_OUTCOME_LOST\0\u{1}RESOURCE_EXHAUSTED\0")
 }
 
 nonisolated extension Fazhi_V1_PageRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
