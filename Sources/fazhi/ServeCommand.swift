@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             let portal = Portal(store: store, secrets: settings.gateway.secrets)
             services.append(.init(service: try portal.application(
                 host: settings.portalHost, port: port, certificateChainPath: settings.gateway.certificateChainPath,
-                privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"),
+                privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"), limits: settings.gateway.connections,
                 onRunning: { portalBinding.yield($0); portalBinding.finish() })))
         } else {
             portalBinding.finish()

@@ -72,6 +72,11 @@ struct ServerSettings {
             evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024),
             ioThreads: ioThreads)
         gateway.streams = StreamLimits(maximum: exports, idleTimeout: .seconds(idleSeconds))
+        gateway.connections = ConnectionLimits(
+            maximum: try bounded(config, "grpc.max_connections", default: 1000, 1...1_000_000),
+            maximumPerAddress: try bounded(config, "grpc.max_connections_per_address", default: 100, 0...1_000_000),
+            handshakeTimeout: .seconds(try bounded(config, "grpc.handshake_timeout_seconds", default: 10, 1...600)),
+            idleTimeout: .seconds(try bounded(config, "grpc.idle_timeout_seconds", default: 300, 1...86_400)))
         return ServerSettings(
             databaseURL: databaseURL,
             poolSize: poolSize,
@@ -84,6 +89,15 @@ struct ServerSettings {
             unreferencedEvidenceMinutes: try minutes(config, "evidence.unreferenced_minutes", default: 60),
             portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
             portalPort: portalPort < 0 ? nil : portalPort)
+    }
+
+    /// An integer setting within `range`.
+    private static func bounded(_ config: ConfigReader, _ key: String, default value: Int, _ range: ClosedRange<Int>) throws -> Int {
+        let number = config.int(forKey: ConfigKey(key), default: value)
+        guard range.contains(number) else {
+            throw CommandFailure("\(key) 须在 \(range.lowerBound) 至 \(range.upperBound) 之间 / \(key) must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+        }
+        return number
     }
 
     /// A number of minutes from 1 to a week.

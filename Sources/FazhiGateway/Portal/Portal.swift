@@ -1,6 +1,7 @@
 import FazhiDomain
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdHTTP2
 import Logging
 import NIOCore
@@ -28,12 +29,20 @@ public struct Portal: Sendable {
     }
 
     /// The portal over HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with the server's certificate.
+    /// Connections beyond `limits.maximum` wait to be accepted; one idle for
+    /// `limits.idleTimeout` is closed.
     public func application(host: String, port: Int, certificateChainPath: String, privateKeyPath: String, logger: Logger,
+                            limits: ConnectionLimits = ConnectionLimits(),
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let tls = try ServerTLS.configuration(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath, applicationProtocols: ["h2", "http/1.1"])
+        var http2 = HTTP2UpgradeChannel.Configuration()
+        http2.idleTimeout = limits.idleTimeout
+        http2.gracefulCloseTimeout = .seconds(10)
+        var configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fazhi")
+        configuration.availableConnectionsDelegate = MaximumAvailableConnections(limits.maximum)
         return Application(
-            router: router(), server: try .http2Upgrade(tlsConfiguration: tls),
-            configuration: .init(address: .hostname(host, port: port), serverName: "fazhi"),
+            router: router(), server: try .http2Upgrade(tlsConfiguration: tls, configuration: http2),
+            configuration: configuration,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

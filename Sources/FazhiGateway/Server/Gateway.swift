@@ -84,7 +84,7 @@ public final class Gateway: Sendable {
         main = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: configuration.host, port: configuration.port),
-                transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS), eventLoopGroup: ioThreads),
+                transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS, configuration), eventLoopGroup: ioThreads),
             services: services,
             interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
 
@@ -101,7 +101,7 @@ public final class Gateway: Sendable {
             mutualTLS = GRPCServer(
                 transport: .http2NIOPosix(
                     address: .ipv4(host: configuration.host, port: port),
-                    transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext), eventLoopGroup: ioThreads),
+                    transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext, configuration), eventLoopGroup: ioThreads),
                 services: services,
                 interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
         } else {
@@ -120,11 +120,13 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// The transport's defaults, with TLS put in front of every accepted connection
-    /// (`ServerTLS.grpcConnectionHook`): the ports are plain HTTP/2 only to the transport.
-    private static func transportConfig(tls: NIOSSLContext) -> HTTP2ServerTransport.Posix.Config {
+    /// The transport's defaults, with TLS and the connection limits put in front of every
+    /// accepted connection (`ServerTLS.grpcConnectionHook`; the ports are plain HTTP/2 only
+    /// to the transport), idle connections closed, and a grace for calls at shutdown.
+    private static func transportConfig(tls: NIOSSLContext, _ configuration: GatewayConfiguration) -> HTTP2ServerTransport.Posix.Config {
         var config = HTTP2ServerTransport.Posix.Config.defaults
-        config.channelDebuggingCallbacks.onAcceptTCPConnection = ServerTLS.grpcConnectionHook(tls)
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = ServerTLS.grpcConnectionHook(tls, count: ConnectionCount(configuration.connections))
+        config.connection.maxIdleTime = configuration.connections.idleTimeout
         return config
     }
 

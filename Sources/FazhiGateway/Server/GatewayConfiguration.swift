@@ -29,6 +29,8 @@ public struct GatewayConfiguration: Sendable {
     public var databaseProbeInterval: Duration = .seconds(2)
     /// Exports at once, and how long a stream may wait for its client to read.
     public var streams = StreamLimits()
+    /// Connections each port holds at once, overall and per address; handshake and idle timeouts.
+    public var connections = ConnectionLimits()
 
     /// Half the cores, at least one: the other half runs the calls themselves (on the
     /// PostgreSQL event loops), and on a small machine PostgreSQL shares them too. On 2

@@ -33,10 +33,11 @@ enum ServerTLS {
     /// through the transport's per-connection hook (`onAcceptTCPConnection`). The hook runs
     /// in the connection's initializer, before the first byte is read; the transport still
     /// reads the peer's certificate from the handler for each call.
-    static func grpcConnectionHook(_ context: NIOSSLContext) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
+    /// Behind the TLS handler sits the port's `ConnectionGuard` (limits, handshake timeout).
+    static func grpcConnectionHook(_ context: NIOSSLContext, count: ConnectionCount) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
         { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+                try channel.pipeline.syncOperations.addHandlers([NIOSSLServerHandler(context: context), ConnectionGuard(count: count)], position: .first)
             }
         }
     }

@@ -1,0 +1,70 @@
+import FazhiDomain
+@testable import FazhiGateway
+import FazhiRPC
+import Foundation
+import GRPCCore
+import Testing
+
+/// Connections that never finish cannot pile up: one that does not complete its TLS
+/// handshake in time is closed, and connections beyond a port's limits are refused.
+@Suite(.timeLimit(.minutes(3))) struct ConnectionLimitTests {
+    /// A raw TCP connection to the port that sends nothing; `closedWithin` tells whether the
+    /// server closed it within that many seconds (on a thread of its own).
+    final class RawConnection: Sendable {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            guard connected else { throw POSIXError(.ECONNREFUSED) }
+        }
+
+        func closedWithin(seconds: Int) async -> Bool {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+                    setsockopt(self.socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    var byte: UInt8 = 0
+                    let read = recv(self.socket, &byte, 1, 0)
+                    continuation.resume(returning: read == 0 || (read < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+                }
+            }
+        }
+
+        deinit { close(socket) }
+    }
+
+    @Test func silentConnectionsAreClosedAndLimitsHold() async throws {
+        try await GatewayHarness.with { harness in
+            var configuration = harness.gateway.configuration
+            configuration.port = 0
+            configuration.mutualTLSPort = nil
+            configuration.connections = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(2), idleTimeout: .seconds(60))
+            let gateway = try Gateway(configuration: configuration, store: harness.store, clock: { harness.clock.now })
+            let server = Task { try await gateway.run() }
+            let (port, _) = try await gateway.boundPorts()
+
+            let first = try RawConnection(port: port), second = try RawConnection(port: port)
+            try await Task.sleep(for: .milliseconds(200))
+            let third = try RawConnection(port: port)
+            #expect(await third.closedWithin(seconds: 1), "a third connection from one address is refused")
+            #expect(!(await first.closedWithin(seconds: 1)), "the first two stay while they may still shake hands")
+            #expect(await first.closedWithin(seconds: 5), "a connection that never shakes hands is closed")
+            #expect(await second.closedWithin(seconds: 5))
+
+            // Once they are gone, a real client is served.
+            let status = try await harness.withClient(port: port) { client in
+                try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
+            }
+            #expect(status == .serving)
+            gateway.beginGracefulShutdown()
+            try await server.value
+        }
+    }
+}
