@@ -59,8 +59,11 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(.init(service: metrics.application(logger: Logger(label: "fazhi.metrics"))))
             services.append(.init(service: PoolGauges(pool: pool)))
         }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Calls in flight get the grace to finish; then what is left is cancelled.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {

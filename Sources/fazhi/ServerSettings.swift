@@ -20,6 +20,8 @@ struct ServerSettings {
     var evidenceSweepMinutes = 10
     var abandonedUploadMinutes = 10
     var unreferencedEvidenceMinutes = 60
+    /// How long SIGTERM waits for calls in flight before cancelling them.
+    var shutdownGraceSeconds = 10
     /// The public HTTPS portal (the server's certificate); nil turns it off.
     var portalHost = "127.0.0.1"
     var portalPort: Int? = 8443
@@ -87,6 +89,7 @@ struct ServerSettings {
             evidenceSweepMinutes: try minutes(config, "evidence.sweep_minutes", default: 10),
             abandonedUploadMinutes: try minutes(config, "evidence.abandoned_upload_minutes", default: 10),
             unreferencedEvidenceMinutes: try minutes(config, "evidence.unreferenced_minutes", default: 60),
+            shutdownGraceSeconds: try bounded(config, "server.shutdown_grace_seconds", default: 10, 1...3600),
             portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
             portalPort: portalPort < 0 ? nil : portalPort)
     }
