@@ -72,9 +72,9 @@ SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ended_at, 
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);
-DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND (expires_at <= now() OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => 30)) <= now()));
-INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + make_interval(hours => (SELECT coalesce(o.value, d.value)::int FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid WHERE d.key = 'idempotency.retention_hours')), '$claim'::uuid, now() + make_interval(secs => 30)) ON CONFLICT DO NOTHING;
-SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => 30)) <= now() FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
+DELETE FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key AND (expires_at <= now() OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => 10)) <= now()));
+INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until) VALUES (:agency::uuid, '$1'::uuid, :key, '$3', sha256(:key::bytea), now(), now() + make_interval(hours => (SELECT coalesce(o.value, d.value)::int FROM setting_defaults d LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = :agency::uuid WHERE d.key = 'idempotency.retention_hours')), '$claim'::uuid, now() + make_interval(secs => 10)) ON CONFLICT DO NOTHING;
+SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => 10)) <= now() FROM idempotency_keys WHERE agency_id = :agency::uuid AND user_id = '$1'::uuid AND key = :key;
 COMMIT;
 BEGIN;
 SELECT set_config('fazhi.agency_id', :agency, true);

@@ -12,8 +12,10 @@ public enum IdempotencyClaim: Sendable, Equatable {
 
     /// A claim is a lease: the server whose call holds it renews it every `renewal`; one
     /// not renewed for `lease` (its server died, or could not reach the database) is over.
-    public static let lease: Duration = .seconds(30)
-    public static let renewal: Duration = .seconds(10)
+    /// Short, so that retries after a crash run within seconds; most calls end long before
+    /// their first renewal.
+    public static let lease: Duration = .seconds(10)
+    public static let renewal: Duration = .seconds(3)
 
     /// Keys are 1 to 128 printable ASCII characters.
     public static func validate(_ key: String) throws {
