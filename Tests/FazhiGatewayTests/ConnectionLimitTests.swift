@@ -45,7 +45,7 @@ import Testing
             var configuration = harness.gateway.configuration
             configuration.port = 0
             configuration.mutualTLSPort = nil
-            configuration.connections = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(2), idleTimeout: .seconds(60))
+            configuration.connections = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(4), idleTimeout: .seconds(60))
             let gateway = try Gateway(configuration: configuration, store: harness.store, clock: { harness.clock.now })
             let server = Task { try await gateway.run() }
             let (port, _) = try await gateway.boundPorts()
@@ -54,9 +54,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let third = try RawConnection(port: port)
             #expect(await third.closedWithin(seconds: 1), "a third connection from one address is refused")
+            // Well inside the 4-second handshake timeout, even on a busy machine.
             #expect(!(await first.closedWithin(seconds: 1)), "the first two stay while they may still shake hands")
-            #expect(await first.closedWithin(seconds: 5), "a connection that never shakes hands is closed")
-            #expect(await second.closedWithin(seconds: 5))
+            #expect(await first.closedWithin(seconds: 15), "a connection that never shakes hands is closed")
+            #expect(await second.closedWithin(seconds: 15))
 
             // Once they are gone, a real client is served.
             let status = try await harness.withClient(port: port) { client in

@@ -29,26 +29,29 @@ import Testing
 
     /// A download whose client reads one chunk and then nothing is ended on the server
     /// after the idle timeout (its audit row says DEADLINE_EXCEEDED) while the client
-    /// still holds the stream open.
+    /// still holds the stream open. The file is far larger than what the client's window
+    /// and buffers take, so the server must wait on the client whatever the machine's speed.
     @Test func aStreamWhoseClientStopsReadingIsEnded() async throws {
         try await GatewayHarness.with { harness in
-            let (token, caseID, sha256) = try await harness.withClient { client in
-                let bench = try await CaseServiceTests.bench(harness, client)
-                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(.with {
-                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
-                }, metadata: bearer(bench.corps.liToken))
-                let data = Data((0..<GatewayHarness.evidenceMaximumBytes).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
-                _ = try await EvidenceTests.upload(client, caseID: kase.caseID, data: data, sha256: EvidenceTests.hex(data), metadata: bearer(bench.corps.liToken))
-                return (bench.corps.liToken, kase.caseID, EvidenceTests.hex(data))
-            }
             var configuration = harness.gateway.configuration
             configuration.port = 0
             configuration.mutualTLSPort = nil
+            configuration.evidenceMaximumBytes = 16 * 1024 * 1024
             configuration.streams = StreamLimits(maximum: 1, idleTimeout: .seconds(1))
             let evidence = try FileEvidenceStore(root: harness.files.directory.appendingPathComponent("evidence"))
             let gateway = try Gateway(configuration: configuration, store: harness.store, evidence: evidence, clock: { harness.clock.now })
             let server = Task { try await gateway.run() }
             let (port, _) = try await gateway.boundPorts()
+            let size = configuration.evidenceMaximumBytes
+            let (token, caseID, sha256) = try await harness.withClient(port: port) { client in
+                let bench = try await CaseServiceTests.bench(harness, client)
+                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(.with {
+                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
+                }, metadata: bearer(bench.corps.liToken))
+                let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
+                _ = try await EvidenceTests.upload(client, caseID: kase.caseID, data: data, sha256: EvidenceTests.hex(data), metadata: bearer(bench.corps.liToken))
+                return (bench.corps.liToken, kase.caseID, EvidenceTests.hex(data))
+            }
             // A small receive window, so that a client which stops reading stops the server's writes.
             let transport = try HTTP2ClientTransport.Posix(
                 target: .ipv4(address: "127.0.0.1", port: port),
@@ -60,7 +63,7 @@ import Testing
                     var chunks = response.messages.makeAsyncIterator()
                     _ = try await chunks.next()
                     // Read nothing more until the server has given up on this stream.
-                    for _ in 0..<100 {
+                    for _ in 0..<300 {
                         if try await harness.auditRows().contains(where: { $0.method == "fazhi.v1.CaseRecordService/DownloadEvidence" && $0.status == "DEADLINE_EXCEEDED" }) { return }
                         try await Task.sleep(for: .milliseconds(100))
                     }
