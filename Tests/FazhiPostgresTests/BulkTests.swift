@@ -40,26 +40,65 @@ import Testing
         }
     }
 
-    /// A gibibyte each way, with the process's resident memory sampled throughout.
+    /// A gibibyte each way in bounded memory. Measured in a process of its own
+    /// (`fazhi-bench copy-in` and `copy-out`, the client's own code), because this test
+    /// process's memory is shared with every test running beside it: their allocations
+    /// would be counted as the COPY's.
     @Test(.timeLimit(.minutes(5))) func aGibibyteEachWayInBoundedMemory() async throws {
         try await TestDatabase.with { db in
             let c = try await db.ownerConnection()
-            try await c.simpleQuery("CREATE UNLOGGED TABLE blobs (line text)")
+            try await c.simpleQuery("CREATE UNLOGGED TABLE blobs (line text); GRANT ALL ON blobs TO PUBLIC")
+            c.close()
             let line = Array((String(repeating: "法治", count: 170) + "\n").utf8)  // 1021 bytes
-            let chunk = Array((0..<256).map { _ in line }.joined())
+            let chunk = Data((0..<256).map { _ in line }.joined())
             let gibibyte = 1 << 30
             let chunkCount = gibibyte / chunk.count + 1
-            let sampler = MemorySampler()
-            let baseline = sampler.start()
-            let copiedIn = try await c.copyIn("COPY blobs FROM STDIN", from: RepeatedChunks(chunk: chunk, count: chunkCount))
-            #expect(copiedIn == chunkCount * 256)
-            var bytesOut = 0
-            let copiedOut = try await c.copyOut("COPY blobs TO STDOUT") { bytesOut += $0.count }
-            let peak = sampler.stop()
-            #expect(copiedOut == copiedIn)
-            #expect(bytesOut >= gibibyte)
-            #expect(peak - baseline < 64 << 20, "peak RSS grew by \((peak - baseline) >> 20) MiB")
-            c.close()
+            let url = try db.ownerURL
+
+            let copyIn = try await Self.bench(["copy-in", "--url", url, "--file", "/dev/stdin", "--table", "blobs"]) { input in
+                for _ in 0..<chunkCount { try input.write(contentsOf: chunk) }
+            }
+            #expect(copyIn.rows == chunkCount * 256, "\(copyIn.output)")
+            #expect(copyIn.growth < 64 << 20, "copy-in grew the process by \(copyIn.growth >> 20) MiB: \(copyIn.output)")
+            let copyOut = try await Self.bench(["copy-out", "--url", url, "--file", "/dev/null", "--table", "blobs"])
+            #expect(copyOut.rows == copyIn.rows, "\(copyOut.output)")
+            #expect(copyOut.bytes >= gibibyte, "\(copyOut.output)")
+            #expect(copyOut.growth < 64 << 20, "copy-out grew the process by \(copyOut.growth >> 20) MiB: \(copyOut.output)")
+        }
+    }
+
+    struct CopyRun { let rows: Int; let bytes: Int; let growth: Int; let output: String }
+
+    /// Runs `fazhi-bench` (built beside the tests) with `arguments`, feeding its standard
+    /// input from `feed` on a thread of its own, and reads its report line:
+    /// "copy-in: R rows, B MiB in … peak RSS … (growth G MiB)".
+    static func bench(_ arguments: [String], feed: (@Sendable (FileHandle) throws -> Void)? = nil) async throws -> CopyRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi-bench")
+                    process.arguments = arguments
+                    let output = Pipe(), input = Pipe()
+                    process.standardOutput = output
+                    process.standardError = output
+                    process.standardInput = feed == nil ? FileHandle.nullDevice : input
+                    try process.run()
+                    if let feed {
+                        try feed(input.fileHandleForWriting)
+                        try input.fileHandleForWriting.close()
+                    }
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    func mebibytes(after label: String) -> Int {
+                        guard let range = text.range(of: label) else { return Int.max }
+                        let number = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+                        return Double(number).map { Int($0 * 1_048_576) } ?? Int.max
+                    }
+                    let rows = text.firstMatch(of: /: ([0-9]+) rows/).flatMap { Int($0.1) } ?? -1
+                    return CopyRun(rows: rows, bytes: mebibytes(after: "rows, "), growth: mebibytes(after: "growth "), output: text)
+                })
+            }
         }
     }
 }
