@@ -135,7 +135,9 @@ struct CopyOut: AsyncParsableCommand {
 
     func run() async throws {
         let c = try await PostgresConnection.connect(connection.configuration)
-        _ = FileManager.default.createFile(atPath: file, contents: nil)
+        // An existing file (a device such as /dev/null among them) is written as it is:
+        // createFile would replace it with a new regular file.
+        if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: file) else { throw ValidationError("cannot write \(file)") }
         let before = peakResidentBytes()
         var bytes = 0
