@@ -74,6 +74,7 @@ struct ServerSettings {
             evidenceMaximumBytes: config.int(forKey: "evidence.max_bytes", default: 256 * 1024 * 1024),
             ioThreads: ioThreads)
         gateway.streams = StreamLimits(maximum: exports, idleTimeout: .seconds(idleSeconds))
+        gateway.trustedProxies = Set(config.stringArray(forKey: "grpc.trusted_proxies", default: []))
         gateway.connections = ConnectionLimits(
             maximum: try bounded(config, "grpc.max_connections", default: 1000, 1...1_000_000),
             maximumPerAddress: try bounded(config, "grpc.max_connections_per_address", default: 100, 0...1_000_000),

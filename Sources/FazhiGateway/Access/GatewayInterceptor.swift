@@ -14,6 +14,8 @@ struct GatewayInterceptor: ServerInterceptor {
     let certificates: ClientCertificateIdentity?
     let audit: AuditWriter
     let idempotency: IdempotentCall
+    /// Where calls come from, through trusted proxies.
+    let clientAddress: ClientAddress
     let logger: Logger
     let clock: @Sendable () -> Date
     /// Where a call's work runs: the composition root passes the database's event loops,
@@ -39,7 +41,7 @@ struct GatewayInterceptor: ServerInterceptor {
         let started = ContinuousClock.now
         let method = "\(context.descriptor.service.fullyQualifiedService)/\(context.descriptor.method)"
         let requestID = Self.requestID(from: request.metadata)
-        let call = CallAudit(method: method, peer: context.remotePeer, requestID: requestID) {
+        let call = CallAudit(method: method, peer: clientAddress.of(peer: context.remotePeer, metadata: request.metadata), requestID: requestID) {
             let elapsed = ContinuousClock.now - started
             return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         }

@@ -15,7 +15,7 @@ struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
         guard !request.password.isEmpty else { throw missing("password", zh: "密码") }
         let signedIn = try await identity.login(
             agencyCode: request.agencyCode, username: request.username, password: request.password,
-            peer: context.remotePeer, call: CallScope.call, now: clock())
+            peer: CallScope.call.peer, call: CallScope.call, now: clock())
         return .with {
             $0.token = signedIn.token.text
             $0.expiresAt = Google_Protobuf_Timestamp(date: signedIn.expiresAt)

@@ -86,7 +86,7 @@ public final class Gateway: Sendable {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS, configuration), eventLoopGroup: ioThreads),
             services: services,
-            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
+            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)])
 
         if let port = configuration.mutualTLSPort {
             var authorities: [String: Certificate] = [:]
@@ -103,7 +103,7 @@ public final class Gateway: Sendable {
                     address: .ipv4(host: configuration.host, port: port),
                     transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext, configuration), eventLoopGroup: ioThreads),
                 services: services,
-                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, logger: logger, clock: clock, executor: executor)])
+                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)])
         } else {
             mutualTLS = nil
         }

@@ -31,6 +31,8 @@ public struct GatewayConfiguration: Sendable {
     public var streams = StreamLimits()
     /// Connections each port holds at once, overall and per address; handshake and idle timeouts.
     public var connections = ConnectionLimits()
+    /// IP addresses of load balancers whose `x-forwarded-for` names the real client.
+    public var trustedProxies: Set<String> = []
 
     /// Half the cores, at least one: the other half runs the calls themselves (on the
     /// PostgreSQL event loops), and on a small machine PostgreSQL shares them too. On 2
