@@ -2,7 +2,7 @@ import FazhiDomain
 import Foundation
 
 /// `fazhi demo`: the Hubin District Civil Affairs Bureau's 2023, made through the real use
-/// cases on a simulated clock (ARCHITECTURE.md, "Time"). Every row it leaves is one a user
+/// cases on a simulated clock (docs/ARCHITECTURE.md, "Time"). Every row it leaves is one a user
 /// could have made: the same checks refuse the same mistakes, and the statistics count it
 /// like any other year.
 public struct HubinDemo: Sendable {

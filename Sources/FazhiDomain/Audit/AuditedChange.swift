@@ -2,7 +2,7 @@ import Foundation
 
 extension TenantStore {
     /// Runs a change in one transaction of `agency` whose last write is the call's audit
-    /// row, so the change and its audit commit together (ARCHITECTURE.md, "A request, end
+    /// row, so the change and its audit commit together (docs/ARCHITECTURE.md, "A request, end
     /// to end"); then marks the call audited.
     public func change<T: Sendable>(agency: UUID, call: CallAudit, at now: Date,
                                     _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {

@@ -1,4 +1,4 @@
-/// The steps of an enforcement case (DOMAIN.md, "Cases and the full-process record").
+/// The steps of an enforcement case (docs/DOMAIN.md, "Cases and the full-process record").
 public enum CaseStep: String, Sendable, CaseIterable, Codable {
     /// 立案/启动.
     case open

@@ -33,7 +33,7 @@ public struct Officer: Sendable, Equatable {
 }
 
 /// An officer as one caller may see them: the ID number and contact unmasked only for
-/// credential administrators (DOMAIN.md, "Agencies, users and roles"); contact details
+/// credential administrators (docs/DOMAIN.md, "Agencies, users and roles"); contact details
 /// also for the officer themself; masked for everyone else.
 public struct OfficerView: Sendable, Equatable {
     public var id: UUID

@@ -1,6 +1,6 @@
 /// 公民身份号码: an 18-character resident ID number (GB 11643-1999). Validated by its
 /// check character (ISO 7064 MOD 11-2) and its date of birth. Personal data: stored
-/// encrypted, shown masked (`4112**********1234`) to everyone but those DOMAIN.md names.
+/// encrypted, shown masked (`4112**********1234`) to everyone but those docs/DOMAIN.md names.
 public struct ResidentIDNumber: Sendable, Hashable {
     public let value: String
 

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Each agency's tamper-evident disclosure log (ARCHITECTURE.md, "Disclosure log"): an
+/// Each agency's tamper-evident disclosure log (docs/ARCHITECTURE.md, "Disclosure log"): an
 /// RFC 6962 tree over the entries' leaves, sequenced in batches by one leader at a time
 /// (a transaction-scoped lock), with every checkpoint signed by the agency's own key in
 /// the C2SP signed-note format. Business transactions only write entries with their

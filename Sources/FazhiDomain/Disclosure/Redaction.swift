@@ -31,7 +31,7 @@ public struct RedactionRules: Sendable, Equatable {
     }
 }
 
-/// 脱敏: makes text fit for publication (DOMAIN.md, "Public disclosure"). Natural persons'
+/// 脱敏: makes text fit for publication (docs/DOMAIN.md, "Public disclosure"). Natural persons'
 /// names are masked to their surname and two stars (张**); resident ID, phone and bank
 /// card numbers and home addresses are removed, in prose and in table cells. Names come
 /// from the case (the parties who are persons, and the familiar 小X and 老X of each) and

@@ -1,4 +1,4 @@
-/// 权责清单事项: one power of the agency, what an act cites. DOMAIN.md, "The power list".
+/// 权责清单事项: one power of the agency, what an act cites. docs/DOMAIN.md, "The power list".
 public struct PowerItem: Sendable, Equatable, Codable {
     /// 职权类别.
     public enum Category: String, Sendable, CaseIterable, Codable {

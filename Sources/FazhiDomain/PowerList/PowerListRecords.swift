@@ -18,7 +18,7 @@ public struct PowerListVersion: Sendable, Equatable {
 }
 
 /// What a new version changed against the one before: the public is told (changes are
-/// disclosed, DOMAIN.md).
+/// disclosed, docs/DOMAIN.md).
 public struct PowerListChanges: Sendable, Equatable, Codable {
     public var version: Int
     public var added: [String]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// 行政执法统计年报: an agency's enforcement in one year (DOMAIN.md, "Statistics"). Every
+/// 行政执法统计年报: an agency's enforcement in one year (docs/DOMAIN.md, "Statistics"). Every
 /// figure is a count or a sum; none names a natural person. The year runs in China
 /// Standard Time.
 public struct AnnualStatistics: Sendable, Equatable, Codable {

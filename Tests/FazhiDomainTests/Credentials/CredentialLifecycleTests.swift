@@ -43,7 +43,7 @@ struct CredentialLifecycleTests {
     ]
 
     /// Every state × every event, at a moment when time itself allows the event: the legal
-    /// ones land where DOMAIN.md says, the others throw naming the state and the event.
+    /// ones land where docs/DOMAIN.md says, the others throw naming the state and the event.
     @Test(arguments: Credential.State.allCases)
     func everyTransitionFrom(_ state: Credential.State) throws {
         let expected: [String: Credential.State] = [
