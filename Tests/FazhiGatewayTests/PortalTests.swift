@@ -52,52 +52,43 @@ import Testing
             try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
             try await log.sequence(agency: agency, at: harness.clock.now)
 
-            let portal = Portal(store: harness.store, secrets: GatewayHarness.secrets, clock: { harness.clock.now })
-            let (bound, binding) = AsyncStream<Int>.makeStream()
-            let application = try portal.application(
-                host: "127.0.0.1", port: 0, certificateChainPath: harness.files.directory.appendingPathComponent("server.pem").path,
-                privateKeyPath: harness.files.directory.appendingPathComponent("server-key.pem").path, logger: Logger(label: "portal-test"),
-                onRunning: { binding.yield($0) })
-            let serving = Task { try await application.runService() }
-            var iterator = bound.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let base = "https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)"
+            try await harness.withPortal { port in
+                let base = "https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)"
 
-            let list = try await Self.chromium(base + "/disclosures")
-            #expect(list.contains("行政执法公示") && list.contains("执法人员名单变更"))
-            let english = try await Self.chromium(base + "/disclosures?lang=en&kind=enforcement_personnel")
-            #expect(english.contains("Enforcement disclosures") && english.contains("lang=\"en\""))
-            let id = try #require(list.firstMatch(of: /disclosures\/([0-9a-f-]{36})/)?.1).description
-            let page = try await Self.chromium(base + "/disclosures/\(id)")
-            #expect(page.contains("data-result=\"verified\""), "the in-browser check passes: \(page.suffix(600))")
-            let verify = try await Self.chromium(base + "/verify?number=\(GatewayHarness.agencyCode)-\(Moment(instant: harness.clock.now).day.year)-00001")
-            #expect(verify.contains("check ok"), "credential verification renders")
-            let scanned = try await Self.chromium(base + "/verify?code=" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
-            #expect(scanned.contains("check ok") && scanned.contains("社会组织管理"), "a scanned code verifies")
-            // One character of the signed part changed (not the last: base64's final
-            // character may carry only padding bits).
-            var altered = Array(code)
-            let middle = altered.count * 3 / 4
-            altered[middle] = altered[middle] == "A" ? "B" : "A"
-            let forged = try await Self.chromium(base + "/verify?code=" + String(altered).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
-            #expect(forged.contains("check bad"), "an altered code does not")
-            let powerList = try await Self.chromium(base + "/power-list")
-            #expect(powerList.contains("权责清单"))
+                let list = try await Self.chromium(base + "/disclosures")
+                #expect(list.contains("行政执法公示") && list.contains("执法人员名单变更"))
+                let english = try await Self.chromium(base + "/disclosures?lang=en&kind=enforcement_personnel")
+                #expect(english.contains("Enforcement disclosures") && english.contains("lang=\"en\""))
+                let id = try #require(list.firstMatch(of: /disclosures\/([0-9a-f-]{36})/)?.1).description
+                let page = try await Self.chromium(base + "/disclosures/\(id)")
+                #expect(page.contains("data-result=\"verified\""), "the in-browser check passes: \(page.suffix(600))")
+                let verify = try await Self.chromium(base + "/verify?number=\(GatewayHarness.agencyCode)-\(Moment(instant: harness.clock.now).day.year)-00001")
+                #expect(verify.contains("check ok"), "credential verification renders")
+                let scanned = try await Self.chromium(base + "/verify?code=" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                #expect(scanned.contains("check ok") && scanned.contains("社会组织管理"), "a scanned code verifies")
+                // One character of the signed part changed (not the last: base64's final
+                // character may carry only padding bits).
+                var altered = Array(code)
+                let middle = altered.count * 3 / 4
+                altered[middle] = altered[middle] == "A" ? "B" : "A"
+                let forged = try await Self.chromium(base + "/verify?code=" + String(altered).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                #expect(forged.contains("check bad"), "an altered code does not")
+                let powerList = try await Self.chromium(base + "/power-list")
+                #expect(powerList.contains("权责清单"))
 
-            // The row's content changed by direct SQL, past the triggers: the browser says so.
-            let owner = try await harness.database.ownerConnection()
-            let entryID = try #require(UUID(uuidString: id))
-            try await owner.transaction(TransactionOptions(agencyID: agency.id)) { c in
-                try await c.simpleQuery("ALTER TABLE disclosure_entries DISABLE TRIGGER disclosure_entries_frozen")
-                try await c.query("UPDATE disclosure_entries SET content = replace(content, '社会组织管理', '养老服务') WHERE id = $1", [entryID])
-                try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
+                // The row's content changed by direct SQL, past the triggers: the browser says so.
+                let owner = try await harness.database.ownerConnection()
+                let entryID = try #require(UUID(uuidString: id))
+                try await owner.transaction(TransactionOptions(agencyID: agency.id)) { c in
+                    try await c.simpleQuery("ALTER TABLE disclosure_entries DISABLE TRIGGER disclosure_entries_frozen")
+                    try await c.query("UPDATE disclosure_entries SET content = replace(content, '社会组织管理', '养老服务') WHERE id = $1", [entryID])
+                    try await c.simpleQuery("ALTER TABLE disclosure_entries ENABLE TRIGGER disclosure_entries_frozen")
+                }
+                owner.close()
+                let tampered = try await Self.chromium(base + "/disclosures/\(id)")
+                #expect(tampered.contains("data-result=\"failed\""), "the in-browser check fails: \(tampered.suffix(600))")
+
             }
-            owner.close()
-            let tampered = try await Self.chromium(base + "/disclosures/\(id)")
-            #expect(tampered.contains("data-result=\"failed\""), "the in-browser check fails: \(tampered.suffix(600))")
-
-            serving.cancel()
-            _ = try? await serving.value
         }
     }
 }

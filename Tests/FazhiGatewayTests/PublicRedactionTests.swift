@@ -102,36 +102,27 @@ import Testing
                 }
 
                 // The portal's pages, as a browser renders them.
-                let portal = Portal(store: harness.store, secrets: GatewayHarness.secrets, clock: { harness.clock.now })
-                let (bound, binding) = AsyncStream<Int>.makeStream()
-                let application = try portal.application(
-                    host: "127.0.0.1", port: 0, certificateChainPath: harness.files.directory.appendingPathComponent("server.pem").path,
-                    privateKeyPath: harness.files.directory.appendingPathComponent("server-key.pem").path, logger: Logger(label: "portal-test"),
-                    onRunning: { binding.yield($0) })
-                let serving = Task { try await application.runService() }
-                var iterator = bound.makeAsyncIterator()
-                let port = try #require(await iterator.next())
-                let base = "https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)"
-                var pages = [base + "/disclosures", base + "/disclosures?lang=en", base + "/disclosures?party_type=person"]
-                pages += [decision.id, correction.id, notice.id].map { base + "/disclosures/\($0)" }
-                for page in pages {
-                    let dom = try await PortalTests.chromium(page)
-                    for secret in Self.personal { #expect(!dom.contains(secret), "\(page) carries \(secret)") }
+                try await harness.withPortal { port in
+                    let base = "https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)"
+                    var pages = [base + "/disclosures", base + "/disclosures?lang=en", base + "/disclosures?party_type=person"]
+                    pages += [decision.id, correction.id, notice.id].map { base + "/disclosures/\($0)" }
+                    for page in pages {
+                        let dom = try await PortalTests.chromium(page)
+                        for secret in Self.personal { #expect(!dom.contains(secret), "\(page) carries \(secret)") }
+                    }
+
+                    // The withdrawn correction verifies in the browser and says why it was withdrawn.
+                    let withdrawn = try await PortalTests.chromium(base + "/disclosures/\(correction.id)")
+                    #expect(withdrawn.contains("data-result=\"verified\""), "a withdrawn entry verifies: \(withdrawn.suffix(800))")
+                    #expect(withdrawn.contains("撤回理由") && withdrawn.contains("本人申请撤回"), "with the withdrawal's reason")
+                    #expect(!withdrawn.contains("核验失败"))
+
+                    // Refusals the portal gives as HTTP statuses, not server errors.
+                    #expect(try await Self.status(base + "/disclosures?q=%00") == 400)
+                    #expect(try await Self.status(base + "/disclosures/\(UUID().uuidString.lowercased())") == 404)
+                    #expect(try await Self.status(base + "/disclosures/not-an-id") == 404)
+                    #expect(try await Self.status(base + "/log/tile/entries/x999/x999/x999/x999/x999/x999/999") == 404)
                 }
-
-                // The withdrawn correction verifies in the browser and says why it was withdrawn.
-                let withdrawn = try await PortalTests.chromium(base + "/disclosures/\(correction.id)")
-                #expect(withdrawn.contains("data-result=\"verified\""), "a withdrawn entry verifies: \(withdrawn.suffix(800))")
-                #expect(withdrawn.contains("撤回理由") && withdrawn.contains("本人申请撤回"), "with the withdrawal's reason")
-                #expect(!withdrawn.contains("核验失败"))
-
-                // Refusals the portal gives as HTTP statuses, not server errors.
-                #expect(try await Self.status(base + "/disclosures?q=%00") == 400)
-                #expect(try await Self.status(base + "/disclosures/\(UUID().uuidString.lowercased())") == 404)
-                #expect(try await Self.status(base + "/disclosures/not-an-id") == 404)
-                #expect(try await Self.status(base + "/log/tile/entries/x999/x999/x999/x999/x999/x999/999") == 404)
-                serving.cancel()
-                _ = try? await serving.value
             }
         }
     }

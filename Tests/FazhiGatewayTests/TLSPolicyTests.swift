@@ -58,18 +58,9 @@ import X509
             try key.pemRepresentation.write(toFile: keyPath, atomically: true, encoding: .utf8)
             try await Self.checkPort(harness.mutualTLSPort, name: "the mutual-TLS port", client: ["-cert", certificatePath, "-key", keyPath])
 
-            let portal = Portal(store: harness.store, secrets: GatewayHarness.secrets, clock: { harness.clock.now })
-            let (bound, binding) = AsyncStream<Int>.makeStream()
-            let application = try portal.application(
-                host: "127.0.0.1", port: 0, certificateChainPath: harness.files.directory.appendingPathComponent("server.pem").path,
-                privateKeyPath: harness.files.directory.appendingPathComponent("server-key.pem").path, logger: Logger(label: "portal-test"),
-                onRunning: { binding.yield($0) })
-            let serving = Task { try await application.runService() }
-            var iterator = bound.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await Self.checkPort(port, name: "the portal")
-            serving.cancel()
-            _ = try? await serving.value
+            try await harness.withPortal { port in
+                try await Self.checkPort(port, name: "the portal")
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import GRPCProtobuf
 import Logging
+import Testing
 import X509
 
 /// A live gateway over TLS on free ports, on a database of the test's own, with one agency
@@ -165,6 +166,25 @@ struct GatewayHarness: Sendable {
             $0.roles = roles.map(\.rawValue)
         }, metadata: bearer(adminToken))
         return password
+    }
+
+    /// Runs `body` with the port of a public portal over this harness's store and
+    /// certificate, then stops the portal.
+    func withPortal<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let portal = Portal(store: store, secrets: Self.secrets, clock: { clock.now })
+        let (bound, binding) = AsyncStream<Int>.makeStream()
+        let application = try portal.application(
+            host: "127.0.0.1", port: 0, certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
+            privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path, logger: Logger(label: "portal-test"),
+            onRunning: { binding.yield($0) })
+        let serving = Task { try await application.runService() }
+        defer { serving.cancel() }
+        var iterator = bound.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let value = try await body(port)
+        serving.cancel()
+        _ = try? await serving.value
+        return value
     }
 
     /// The agency's audit rows, oldest first, read as the owner.
