@@ -4,12 +4,14 @@ import Foundation
 public struct IdentityService: Sendable {
     public let store: any TenantStore
     public let scrypt: ScryptParameters
+    private let work: any PasswordWork
     /// Verified against when a name is unknown, so that costs the same as a wrong password.
     private let decoy: PasswordHash
 
-    public init(store: any TenantStore, scrypt: ScryptParameters) {
+    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordWork = InPlacePasswordWork()) {
         self.store = store
         self.scrypt = scrypt
+        self.work = work
         self.decoy = PasswordHash.decoy(parameters: scrypt)
     }
 
@@ -28,7 +30,7 @@ public struct IdentityService: Sendable {
         call.claim(agencyCode: agencyCode)
         call.claim(agency: nil, username: String(username.prefix(256)))
         guard AgencyCodeRule.isValid(agencyCode), let agency = try await store.agency(code: agencyCode) else {
-            _ = decoy.verify(password)
+            _ = try await work.run { [decoy] in decoy.verify(password) }
             throw Self.invalidCredentials
         }
         call.claim(agency: agency, username: username)
@@ -42,7 +44,8 @@ public struct IdentityService: Sendable {
             throw Self.locked(until: until, now: now)
         }
         // Verified outside any transaction: scrypt takes tens of milliseconds.
-        let matches = (user?.passwordHash ?? decoy).verify(password)
+        let stored = user?.passwordHash ?? decoy
+        let matches = try await work.run { stored.verify(password) }
         guard matches, let user, user.disabledAt == nil else {
             try await store.transaction(agency: agency.id, readOnly: false) { tx in
                 try await tx.recordLoginFailure(username: username, at: now, peer: peer)
@@ -162,13 +165,13 @@ public struct IdentityService: Sendable {
         let (user, settings) = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
             (try await tx.user(id: caller.userID), try await tx.settings())
         }
-        guard let user, user.passwordHash.verify(current) else {
+        guard let hash = user?.passwordHash, try await work.run({ hash.verify(current) }) else {
             throw DomainError(.invalidCredentials, zh: "当前密码不正确", en: "the current password is wrong", metadata: ["field": "current_password"])
         }
         try PasswordPolicy(settings: settings).check(new, username: caller.username)
-        let hash = try PasswordHash.make(new, parameters: scrypt)
+        let newHash = try await work.run { [scrypt] in try PasswordHash.make(new, parameters: scrypt) }
         try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            try await tx.setPasswordHash(userID: caller.userID, hash: hash, at: now)
+            try await tx.setPasswordHash(userID: caller.userID, hash: newHash, at: now)
             try await tx.endSessions(userID: caller.userID, except: caller.sessionID, at: now, reason: "password changed")
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
         }

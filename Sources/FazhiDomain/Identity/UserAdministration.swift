@@ -4,10 +4,12 @@ import Foundation
 public struct UserAdministration: Sendable {
     public let store: any TenantStore
     public let scrypt: ScryptParameters
+    private let work: any PasswordWork
 
-    public init(store: any TenantStore, scrypt: ScryptParameters) {
+    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordWork = InPlacePasswordWork()) {
         self.store = store
         self.scrypt = scrypt
+        self.work = work
     }
 
     public func users(_ caller: Caller, role: Role?, after: String?, limit: Int) async throws -> [UserRecord] {
@@ -32,7 +34,8 @@ public struct UserAdministration: Sendable {
         call.target("user:\(username)")
         let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
         try PasswordPolicy(settings: settings).check(initialPassword, username: username)
-        let hash = try hashed ?? PasswordHash.make(initialPassword, parameters: scrypt)
+        let hash: PasswordHash
+        if let hashed { hash = hashed } else { hash = try await work.run { [scrypt] in try PasswordHash.make(initialPassword, parameters: scrypt) } }
         let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             let user = try await tx.insertUser(NewUser(username: username, displayName: displayName, passwordHash: hash, roles: roles),
                                                grantedBy: caller.userID, at: now)
@@ -100,7 +103,7 @@ public struct UserAdministration: Sendable {
         let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
         try PasswordPolicy(settings: settings).check(adminPassword, username: adminUsername)
         call.target("agency:\(code)")
-        let hash = try PasswordHash.make(adminPassword, parameters: scrypt)
+        let hash = try await work.run { [scrypt] in try PasswordHash.make(adminPassword, parameters: scrypt) }
         let agency = try await store.createAgency(
             code: code, name: name, divisionCode: divisionCode,
             admin: NewUser(username: adminUsername, displayName: adminDisplayName, passwordHash: hash, roles: [.admin]),

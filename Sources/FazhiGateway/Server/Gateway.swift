@@ -44,7 +44,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        let identity = IdentityService(store: store, scrypt: configuration.scrypt)
+        let identity = IdentityService(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork())
         let health = HealthService(services: Self.serviceNames)
         self.health = health
         var signers: [String: CertificateAuthority] = [:]
@@ -62,7 +62,7 @@ public final class Gateway: Sendable {
         let keys = AgencySigningKeys(store: store, sealer: configuration.secrets.signingKeys)
         let services: [any RegistrableRPCService] = [
             AuthServiceAdapter(identity: identity, clock: clock),
-            AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt), clock: clock),
+            AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork()), clock: clock),
             AuditServiceAdapter(store: store),
             VerificationServiceAdapter(verification: verification, keys: keys, clock: clock),
             CredentialServiceAdapter(
