@@ -68,4 +68,22 @@ import Testing
             try await server.value
         }
     }
+
+    /// The portal holds to the same limits: its own TLS channels get the same guard.
+    @Test func thePortalClosesSilentConnectionsAndHoldsItsLimits() async throws {
+        try await GatewayHarness.with { harness in
+            let limits = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(4), idleTimeout: .seconds(60))
+            try await harness.withPortal(limits: limits) { port in
+                let first = try RawConnection(port: port), second = try RawConnection(port: port)
+                try await Task.sleep(for: .milliseconds(200))
+                let third = try RawConnection(port: port)
+                #expect(await third.closedWithin(seconds: 1), "a third connection from one address is refused")
+                #expect(!(await first.closedWithin(seconds: 1)), "the first two stay while they may still shake hands")
+                #expect(await first.closedWithin(seconds: 15), "a connection that never shakes hands is closed")
+                #expect(await second.closedWithin(seconds: 15))
+                let status = try await PublicRedactionTests.status("https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)/disclosures")
+                #expect(status == 200, "once they are gone, a browser is served")
+            }
+        }
+    }
 }

@@ -28,9 +28,10 @@ public struct Portal: Sendable {
         self.clock = clock
     }
 
-    /// The portal over HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with the server's certificate.
-    /// Connections beyond `limits.maximum` wait to be accepted; one idle for
-    /// `limits.idleTimeout` is closed.
+    /// The portal over HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with the server's certificate,
+    /// under the same connection limits as the gRPC ports: connections beyond `limits`
+    /// (overall or from one address) are closed as they arrive, one without a finished TLS
+    /// handshake after `limits.handshakeTimeout`, and one idle for `limits.idleTimeout`.
     public func application(host: String, port: Int, certificateChainPath: String, privateKeyPath: String, logger: Logger,
                             limits: ConnectionLimits = ConnectionLimits(),
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
@@ -38,11 +39,13 @@ public struct Portal: Sendable {
         var http2 = HTTP2UpgradeChannel.Configuration()
         http2.idleTimeout = limits.idleTimeout
         http2.gracefulCloseTimeout = .seconds(10)
-        var configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fazhi")
-        configuration.availableConnectionsDelegate = MaximumAvailableConnections(limits.maximum)
+        let count = ConnectionCount(limits)
+        let server = HTTPServerBuilder { [http2] responder in
+            GuardedChildChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder), count: count)
+        }
         return Application(
-            router: router(), server: try .http2Upgrade(tlsConfiguration: tls, configuration: http2),
-            configuration: configuration,
+            router: router(), server: server,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fazhi"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

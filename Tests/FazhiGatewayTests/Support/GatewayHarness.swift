@@ -170,13 +170,13 @@ struct GatewayHarness: Sendable {
 
     /// Runs `body` with the port of a public portal over this harness's store and
     /// certificate, then stops the portal.
-    func withPortal<T>(_ body: (Int) async throws -> T) async throws -> T {
+    func withPortal<T>(limits: ConnectionLimits = ConnectionLimits(), _ body: (Int) async throws -> T) async throws -> T {
         let portal = Portal(store: store, secrets: Self.secrets, clock: { clock.now })
         let (bound, binding) = AsyncStream<Int>.makeStream()
         let application = try portal.application(
             host: "127.0.0.1", port: 0, certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
             privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path, logger: Logger(label: "portal-test"),
-            onRunning: { binding.yield($0) })
+            limits: limits, onRunning: { binding.yield($0) })
         let serving = Task { try await application.runService() }
         defer { serving.cancel() }
         var iterator = bound.makeAsyncIterator()
