@@ -128,7 +128,9 @@ struct IdempotentCall {
                 try await tx.finishIdempotencyKey(userID: caller.userID, key: key, claim: claim, status: status, payload: payload)
             }
         } catch {
-            logger.error("idempotent outcome not kept; retries with this key will be told IDEMPOTENCY_OUTCOME_LOST", metadata: [
+            // In an outage this is expected and the outage is reported on its own; otherwise it is a fault.
+            let level: Logger.Level = (error as? any OutageError)?.isOutage == true ? .warning : .error
+            logger.log(level: level, "idempotent outcome not kept; retries with this key will be told IDEMPOTENCY_OUTCOME_LOST", metadata: [
                 "method": "\(method)", "agency": "\(caller.agency.code)", "user": "\(caller.username)", "error": "\(String(reflecting: error))",
             ])
         }
