@@ -49,10 +49,8 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            try await options.forEachAgency(job: "credential-sweep") { store, agency, now in
-                let report = try await CredentialAdministration(store: store).sweep(agency: agency, at: now)
-                print("\(agency.code) \(now.day): 期满 expired \(report.expired.count), 暂扣 suspended \(report.suspended.count)"
-                      + (report.expired + report.suspended).map { "\n  \($0)" }.joined())
+            try await options.forEachAgency(job: DailySweep.credentials.rawValue) { store, agency, now in
+                print(try await DailySweep.credentials.run(store, agency: agency, at: now))
             }
         }
     }
@@ -65,10 +63,8 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            try await options.forEachAgency(job: "rectification-sweep") { store, agency, now in
-                let (marked, overdue) = try await CaseWork(store: store).rectificationSweep(agency: agency, at: now)
-                print("\(agency.code) \(now.day): 新逾期 newly overdue \(marked), 逾期未整改 overdue \(overdue.count)"
-                      + overdue.map { "\n  \($0.unit) \($0.itemCode) case \($0.caseID.uuidString.lowercased()): \($0.finding.checklistCode) \($0.finding.description) (due \($0.finding.deadline))" }.joined())
+            try await options.forEachAgency(job: DailySweep.rectifications.rawValue) { store, agency, now in
+                print(try await DailySweep.rectifications.run(store, agency: agency, at: now))
             }
         }
     }

@@ -44,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
                                       unreferencedAfter: TimeInterval(settings.unreferencedEvidenceMinutes * 60))
             services.append(.init(service: EvidenceJanitor(sweep: sweep, interval: .seconds(settings.evidenceSweepMinutes * 60), logger: Logger(label: "fazhi.evidence"))))
         }
+        if let schedule = settings.dailyJobs {
+            services.append(.init(service: DailyJobs(
+                schedule: schedule, runs: DailyJobRuns(pool: pool), store: store,
+                database: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi-jobs"), logger: Logger(label: "fazhi.jobs"))))
+        }
         let (portalBound, portalBinding) = AsyncStream<Int>.makeStream()
         if let port = settings.portalPort {
             let portal = Portal(store: store, secrets: settings.gateway.secrets)

@@ -25,6 +25,8 @@ struct ServerSettings {
     /// The public HTTPS portal (the server's certificate); nil turns it off.
     var portalHost = "127.0.0.1"
     var portalPort: Int? = 8443
+    /// When the daily sweeps run (China Standard Time); nil: only by hand (`fazhi jobs`).
+    var dailyJobs: DailySchedule? = try? DailySchedule(timeOfDay: "02:00")
 
     static func load(configFile: String?) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
@@ -92,7 +94,19 @@ struct ServerSettings {
             unreferencedEvidenceMinutes: try minutes(config, "evidence.unreferenced_minutes", default: 60),
             shutdownGraceSeconds: try bounded(config, "server.shutdown_grace_seconds", default: 10, 1...3600),
             portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
-            portalPort: portalPort < 0 ? nil : portalPort)
+            portalPort: portalPort < 0 ? nil : portalPort,
+            dailyJobs: try dailySchedule(config))
+    }
+
+    /// `jobs.daily_at`: "HH:MM" in China Standard Time (default 02:00), or "off".
+    private static func dailySchedule(_ config: ConfigReader) throws -> DailySchedule? {
+        let text = config.string(forKey: "jobs.daily_at", default: "02:00")
+        if text == "off" { return nil }
+        do {
+            return try DailySchedule(timeOfDay: text)
+        } catch {
+            throw CommandFailure("jobs.daily_at 须写作 HH:MM（中国标准时间）或 off / jobs.daily_at must be HH:MM (China Standard Time) or off, got \(text)")
+        }
     }
 
     /// An integer setting within `range`.
