@@ -50,7 +50,9 @@ public enum MigrationSource {
         if let fromEnvironment = environment["FAZHI_SQL_DIR"], !fromEnvironment.isEmpty {
             candidates.append(URL(fileURLWithPath: fromEnvironment))
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        // The running executable itself (/proc/self/exe on Linux), not argv[0]: run through
+        // PATH, as a container's entry point is, argv[0] is a bare name.
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".")).resolvingSymlinksInPath()
         candidates.append(executable.deletingLastPathComponent().appendingPathComponent("../share/fazhi/sql").standardizedFileURL)
         candidates += checkoutCandidates(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         candidates += checkoutCandidates(from: executable.deletingLastPathComponent())
