@@ -32,7 +32,9 @@ struct ClientOptions: ParsableArguments {
         throw CommandFailure("请用 --agency 指定机构代码 / name the agency with --agency")
     }
 
-    func withClient<T: Sendable>(_ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+    /// `serverName`, when given, is the name checked against the server's certificate
+    /// instead of the address's host.
+    func withClient<T: Sendable>(serverName: String? = nil, _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let (host, port, ca) = try resolved()
         // An IP address is not a valid TLS server name (SNI): connect to it as an address.
         let octets = host.split(separator: ".")
@@ -41,6 +43,10 @@ struct ClientOptions: ParsableArguments {
             target: isIPv4 ? .ipv4(address: host, port: port) : .dns(host: host, port: port),
             transportSecurity: .tls { tls in
                 if let ca { tls.trustRoots = .certificates([.file(path: ca, format: .pem)]) }
+            },
+            // The authority is also the TLS server name the certificate is checked against.
+            config: .defaults { config in
+                if let serverName { config.http2.authority = serverName }
             })
         do {
             return try await withGRPCClient(transport: transport) { client in try await body(client) }
