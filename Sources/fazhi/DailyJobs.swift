@@ -44,7 +44,8 @@ struct DailyJobs: Service {
                     }
                     return lines
                 }
-                let summary = lines?.joined(separator: "\n") ?? "skipped: run by hand at the same time (fazhi jobs)"
+                let summary = lines.map { $0.isEmpty ? "没有机构 / no agencies" : $0.joined(separator: "\n") }
+                    ?? "skipped: run by hand at the same time (fazhi jobs)"
                 try await runs.finish(sweep.rawValue, day: day, summary: summary, at: clock())
                 logger.info("daily job done", metadata: ["job": "\(sweep.rawValue)", "day": "\(day)", "summary": "\(summary)"])
             } catch let error as any OutageError where error.isOutage {
