@@ -213,11 +213,13 @@ class Writers:
             metadata = [("authorization", f"Bearer {self.token}"), ("idempotency-key", name)]
             deadline = time.monotonic() + 180
             while True:
+                attempt_started = time.monotonic()
                 try:
                     parties_pb2_grpc.PartyServiceStub(channels[target]).CreateParty(request, metadata=metadata, timeout=10)
                     with self.lock:
                         self.acknowledged.add(name)
-                        if self.fault_at is not None and self.fault_index not in self.first_ok_after:
+                        # Recovery counts calls sent after the fault, not ones it caught in flight.
+                        if self.fault_at is not None and attempt_started > self.fault_at and self.fault_index not in self.first_ok_after:
                             self.first_ok_after[self.fault_index] = round(time.monotonic() - self.fault_at, 2)
                     break
                 except grpc.RpcError as error:
