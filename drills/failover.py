@@ -5,7 +5,6 @@ idempotency keys on both servers; then `kill -9` of the primary and `pg_ctl prom
 the standby. Counts acknowledged writes lost (must be 0) and duplicated (must be 0), the
 seconds until writes succeed again, and verifies the disclosure log against the
 checkpoint saved before the failover."""
-import json
 import os
 import pathlib
 import shutil
@@ -93,7 +92,7 @@ class Replicated:
 
     @property
     def multi_host_url(self) -> str:
-        hosts = ",".join(f"127.0.0.1:{self.ports[name]}" for name in ["primary", "standby"])
+        hosts = ",".join(f"127.0.0.1:{self.ports[name]}" for name in self.ports)
         return f"postgresql://fazhi_app:{self.app_password}@{hosts}/fazhi?target_session_attrs=read-write&connect_timeout=2"
 
     # Fazhi
@@ -146,7 +145,7 @@ class Replicated:
 
     def sql(self, query: str) -> str:
         """On whichever cluster is the primary now."""
-        for name in ["primary", "standby"]:
+        for name in self.ports:
             try:
                 if self.psql(name, "SELECT pg_is_in_recovery()", database="fazhi").strip() == "f":
                     return self.psql(name, query, database="fazhi")
@@ -175,14 +174,15 @@ class Replicated:
         self.cli("login", "--agency", AGENCY, "--username", "admin", password=admin_password)
         self.cli("power-list", "load", str(ROOT / "data" / "power-list-hubin.csv"))
         self.cli("power-list", "publish", "--reason", "湖滨区民政局权责清单")
-        subprocess.run([self.fazhi, "demo", "--volume", "sample", "--agency", AGENCY], check=True, capture_output=True,
-                       env=self.environment(FAZHI_DATABASE_URL=self.multi_host_url), cwd=self.work)
+        demo = subprocess.run([self.fazhi, "demo", "--volume", "sample", "--agency", AGENCY], check=True, capture_output=True, text=True,
+                              env=self.environment(FAZHI_DATABASE_URL=self.multi_host_url), cwd=self.work)
+        self.demo_password = demo.stdout.strip().split(": ")[-1]
         return officer
 
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
-        for name in ["primary", "standby"]:
+        for name in self.ports:
             try:
                 self.pg_ctl(name, "-m", "immediate", "stop")
             except subprocess.CalledProcessError:
