@@ -17,6 +17,14 @@ struct IdempotentCall {
     let store: any TenantStore
     let clock: @Sendable () -> Date
     let logger: Logger
+    let leases: LeaseRenewer
+
+    init(store: any TenantStore, clock: @escaping @Sendable () -> Date, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        leases = LeaseRenewer(store: store, clock: clock, logger: logger)
+    }
 
     static let header = "idempotency-key"
 
@@ -75,8 +83,8 @@ struct IdempotentCall {
             // The store marks the key as acted in each transaction the handler commits.
             let collector = Collector<Output>()
             // The lease is renewed while the call runs, so a retry knows a live call from a dead one.
-            let renewal = Task { await renewLease(caller: caller, key: key, claim: token) }
-            defer { renewal.cancel() }
+            leases.hold(LeaseRenewer.Claim(agency: caller.agency.id, agencyCode: caller.agency.code, userID: caller.userID, key: key, token: token))
+            defer { leases.release(token) }
             (contents, trailers) = try await IdempotentAct.$current.withValue(IdempotentAct(userID: caller.userID, key: key, claim: token)) {
                 let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
                 let contents = try response.accepted.get()
@@ -104,20 +112,6 @@ struct IdempotentCall {
             logger.error("idempotent outcome not kept", metadata: ["method": "\(method)", "error": "the response is not a serializable protobuf message"])
         }
         return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
-    }
-
-    /// Extends the claim's lease every `IdempotencyClaim.renewal` until cancelled.
-    private func renewLease(caller: Caller, key: String, claim: UUID) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: IdempotencyClaim.renewal)
-            guard !Task.isCancelled else { return }
-            let until = clock().addingTimeInterval(TimeInterval(IdempotencyClaim.lease.components.seconds))
-            do {
-                try await store.renewIdempotencyLease(agency: caller.agency.id, userID: caller.userID, key: key, claim: claim, until: until)
-            } catch {
-                logger.warning("idempotency lease not renewed", metadata: ["agency": "\(caller.agency.code)", "error": "\(error)"])
-            }
-        }
     }
 
     /// Stores the outcome for retries. A failure here is logged and does not fail the call,
