@@ -33,15 +33,20 @@ public struct Portal: Sendable {
     /// (overall or from one address) are closed as they arrive, one without a finished TLS
     /// handshake after `limits.handshakeTimeout`, and one idle for `limits.idleTimeout`.
     public func application(host: String, port: Int, certificateChainPath: String, privateKeyPath: String, logger: Logger,
-                            limits: ConnectionLimits = ConnectionLimits(),
+                            limits: ConnectionLimits = ConnectionLimits(), tlsReloadInterval: Duration = .seconds(10),
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let tls = try ServerTLS.configuration(certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath, applicationProtocols: ["h2", "http/1.1"])
         var http2 = HTTP2UpgradeChannel.Configuration()
         http2.idleTimeout = limits.idleTimeout
         http2.gracefulCloseTimeout = .seconds(10)
         let count = ConnectionCount(limits)
+        // Read from the files at every reload, not from `tls`, which holds what they said at start.
+        let reloading = try ReloadingTLSContext(files: [certificateChainPath, privateKeyPath], interval: tlsReloadInterval, logger: logger) {
+            try NIOSSLContext(configuration: ServerTLS.configuration(
+                certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath, applicationProtocols: ["h2", "http/1.1"]))
+        }
         let server = HTTPServerBuilder { [http2] responder in
-            GuardedChildChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder), count: count)
+            GuardedChildChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: http2, responder: responder), tls: reloading, count: count)
         }
         return Application(
             router: router(), server: server,

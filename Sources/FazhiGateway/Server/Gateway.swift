@@ -80,7 +80,7 @@ public final class Gateway: Sendable {
         let audit = AuditWriter(store: store)
         let idempotency = IdempotentCall(store: store, clock: clock, logger: logger)
         let ioThreads = Self.ioThreads(configuration.ioThreads)
-        let mainTLS = try Self.tlsContext(configuration, clientRoots: nil)
+        let mainTLS = try Self.tlsContext(configuration, clientRoots: nil, logger: logger)
         main = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: configuration.host, port: configuration.port),
@@ -96,7 +96,7 @@ public final class Gateway: Sendable {
             guard !authorities.isEmpty else {
                 throw GatewayConfigurationError("the mutual-TLS port needs at least one agency CA (clientAuthorityPaths)")
             }
-            let mutualTLSContext = try Self.tlsContext(configuration, clientRoots: configuration.clientAuthorityPaths.values.sorted())
+            let mutualTLSContext = try Self.tlsContext(configuration, clientRoots: configuration.clientAuthorityPaths.values.sorted(), logger: logger)
             let certificates = ClientCertificateIdentity(authorities: authorities, identity: identity)
             mutualTLS = GRPCServer(
                 transport: .http2NIOPosix(
@@ -110,11 +110,15 @@ public final class Gateway: Sendable {
     }
 
     /// The TLS of a gRPC port under `ServerTLS`'s policy; with `clientRoots`, mutual TLS.
-    private static func tlsContext(_ configuration: GatewayConfiguration, clientRoots: [String]?) throws -> NIOSSLContext {
+    /// It follows its files: a renewed certificate or client CA is served without a restart.
+    private static func tlsContext(_ configuration: GatewayConfiguration, clientRoots: [String]?, logger: Logger) throws -> ReloadingTLSContext {
         do {
-            return try NIOSSLContext(configuration: ServerTLS.configuration(
-                certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
-                clientRoots: clientRoots, applicationProtocols: ["grpc-exp", "h2"]))
+            return try ReloadingTLSContext(files: [configuration.certificateChainPath, configuration.privateKeyPath] + (clientRoots ?? []),
+                                           interval: configuration.tlsReloadInterval, logger: logger) {
+                try NIOSSLContext(configuration: ServerTLS.configuration(
+                    certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
+                    clientRoots: clientRoots, applicationProtocols: ["grpc-exp", "h2"]))
+            }
         } catch {
             throw GatewayConfigurationError("cannot set up TLS from \(configuration.certificateChainPath) and \(configuration.privateKeyPath): \(error)")
         }
@@ -123,7 +127,7 @@ public final class Gateway: Sendable {
     /// The transport's defaults, with TLS and the connection limits put in front of every
     /// accepted connection (`ServerTLS.grpcConnectionHook`; the ports are plain HTTP/2 only
     /// to the transport), idle connections closed, and a grace for calls at shutdown.
-    private static func transportConfig(tls: NIOSSLContext, _ configuration: GatewayConfiguration) -> HTTP2ServerTransport.Posix.Config {
+    private static func transportConfig(tls: ReloadingTLSContext, _ configuration: GatewayConfiguration) -> HTTP2ServerTransport.Posix.Config {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.channelDebuggingCallbacks.onAcceptTCPConnection = ServerTLS.grpcConnectionHook(tls, count: ConnectionCount(configuration.connections))
         config.connection.maxIdleTime = configuration.connections.idleTimeout

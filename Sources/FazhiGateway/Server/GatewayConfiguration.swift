@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     public var connections = ConnectionLimits()
     /// IP addresses of load balancers whose `x-forwarded-for` names the real client.
     public var trustedProxies: Set<String> = []
+    /// How often, at most, a port looks at its TLS files for a renewed certificate.
+    public var tlsReloadInterval: Duration = .seconds(10)
 
     /// Half the cores, at least one: the other half runs the calls themselves (on the
     /// PostgreSQL event loops), and on a small machine PostgreSQL shares them too. On 2

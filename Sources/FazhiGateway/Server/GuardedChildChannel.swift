@@ -3,13 +3,16 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// A Hummingbird child channel with `ConnectionGuard` right behind its TLS handler, so the
-/// portal bounds its connections (overall, per address, and by handshake time) as the gRPC
-/// ports do. Hummingbird's own TLS channels take no such handler, hence the wrapper.
+/// A Hummingbird child channel with the portal's own TLS handler (a context that follows
+/// its files, so a renewed certificate is served without a restart) and `ConnectionGuard`
+/// right behind it, so the portal bounds its connections (overall, per address, and by
+/// handshake time) as the gRPC ports do. Hummingbird's TLS channels take neither, hence the
+/// wrapper, which swaps the handler the base put first for one of its own.
 struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
     let base: Base
+    let tls: ReloadingTLSContext
     let count: ConnectionCount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -18,8 +21,12 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
         // to count the connection when it does become active.
         let value = base.setup(channel: channel, logger: logger)
         do {
-            let tls = try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuard(count: count), position: .after(tls))
+            let pipeline = channel.pipeline.syncOperations
+            let theirs = try pipeline.handler(type: NIOSSLServerHandler.self)
+            let ours = NIOSSLServerHandler(context: tls.current)
+            try pipeline.addHandler(ours, position: .after(theirs))
+            pipeline.removeHandler(theirs, promise: nil)
+            try pipeline.addHandler(ConnectionGuard(count: count), position: .after(ours))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

@@ -34,10 +34,10 @@ enum ServerTLS {
     /// in the connection's initializer, before the first byte is read; the transport still
     /// reads the peer's certificate from the handler for each call.
     /// Behind the TLS handler sits the port's `ConnectionGuard` (limits, handshake timeout).
-    static func grpcConnectionHook(_ context: NIOSSLContext, count: ConnectionCount) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
+    static func grpcConnectionHook(_ tls: ReloadingTLSContext, count: ConnectionCount) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
         { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers([NIOSSLServerHandler(context: context), ConnectionGuard(count: count)], position: .first)
+                try channel.pipeline.syncOperations.addHandlers([NIOSSLServerHandler(context: tls.current), ConnectionGuard(count: count)], position: .first)
             }
         }
     }
