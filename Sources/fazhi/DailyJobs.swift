@@ -24,7 +24,8 @@ struct DailyJobs: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await runDue()
-                let wait = min(recheck, max(1, schedule.next(after: clock()).timeIntervalSince(clock())))
+                let now = clock()
+                let wait = min(recheck, max(1, schedule.next(after: now).timeIntervalSince(now)))
                 try? await Task.sleep(for: .seconds(wait))
             }
         }

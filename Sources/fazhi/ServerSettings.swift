@@ -26,7 +26,8 @@ struct ServerSettings {
     var portalHost = "127.0.0.1"
     var portalPort: Int? = 8443
     /// When the daily sweeps run (China Standard Time); nil: only by hand (`fazhi jobs`).
-    var dailyJobs: DailySchedule? = try? DailySchedule(timeOfDay: "02:00")
+    var dailyJobs: DailySchedule? = try? DailySchedule(timeOfDay: defaultDailyJobsTime)
+    static let defaultDailyJobsTime = "02:00"
 
     static func load(configFile: String?) async throws -> ServerSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider().prefixKeys(with: "fazhi")]
@@ -100,7 +101,7 @@ struct ServerSettings {
 
     /// `jobs.daily_at`: "HH:MM" in China Standard Time (default 02:00), or "off".
     private static func dailySchedule(_ config: ConfigReader) throws -> DailySchedule? {
-        let text = config.string(forKey: "jobs.daily_at", default: "02:00")
+        let text = config.string(forKey: "jobs.daily_at", default: defaultDailyJobsTime)
         if text == "off" { return nil }
         do {
             return try DailySchedule(timeOfDay: text)
