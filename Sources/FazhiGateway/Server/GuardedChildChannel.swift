@@ -16,9 +16,9 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let count: ConnectionCount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        // The base adds its TLS handler synchronously, before the channel becomes active:
-        // the guard must sit after it to see the handshake complete, and be there in time
-        // to count the connection when it does become active.
+        // The base adds its TLS handler synchronously, before the channel becomes active, so
+        // ours can take its place in time; the guard sits after ours to see the handshake
+        // complete, and is there to count the connection when it becomes active.
         let value = base.setup(channel: channel, logger: logger)
         do {
             let pipeline = channel.pipeline.syncOperations
