@@ -10,11 +10,16 @@ struct DisclosureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disclosure",
         abstract: "行政执法公示 / disclosures: read and verify (anyone); release and correct (compliance officer); withdraw (approver).",
-        subcommands: [List.self, Show.self, Due.self, Release.self, Withdraw.self, Correct.self, Verify.self])
+        subcommands: [List.self, Show.self, Due.self, Release.self, Withdraw.self, Correct.self, Verify.self, RotateKey.self])
 
     static func rows(_ entries: [Fazhi_V1_DisclosureEntry]) -> [[String]] {
         entries.map { [$0.id, $0.kind, $0.action, $0.state, $0.subject, $0.title, $0.occurredOn, $0.dueOn, $0.publishedAt, $0.late ? "late" : "", String($0.leafIndex)] }
     }
+    /// The log's published keys, the one in use first, as verifiers.
+    static func verifiers(_ answer: Fazhi_V1_GetLogKeyResponse) throws -> [SignedNote.VerifierKey] {
+        try ([answer.verifierKey] + answer.retiredVerifierKeys).map(SignedNote.VerifierKey.init)
+    }
+
     static let headers = ["id", "kind", "action", "state", "subject", "title", "occurred_on", "due_on", "published_at", "late", "leaf"]
 
     struct List: AsyncParsableCommand {
@@ -59,9 +64,11 @@ struct DisclosureCommand: AsyncParsableCommand {
                 if answer.inclusionProof.isEmpty && entry.leafIndex == nil {
                     print("尚未记入日志 / not in the log yet")
                 } else {
+                    let verifiers = try DisclosureCommand.verifiers(key)
                     let checkpoint = try DisclosureVerification.verifyEntry(entry, proof: answer.inclusionProof, checkpointNote: answer.checkpoint,
-                                                                            verifier: try SignedNote.VerifierKey(key.verifierKey))
-                    print("已核验 / verified: leaf \(entry.leafIndex ?? -1) of \(checkpoint.size), signed by \(key.verifierKey)")
+                                                                            verifiers: verifiers)
+                    let signer = try SignedNote.signer(of: answer.checkpoint, among: verifiers)
+                    print("已核验 / verified: leaf \(entry.leafIndex ?? -1) of \(checkpoint.size), signed by \(signer?.description ?? key.verifierKey)")
                 }
             }
         }
@@ -145,7 +152,8 @@ struct DisclosureCommand: AsyncParsableCommand {
             discussion: """
                 Without --entry, reads every entry of the log, recomputes every leaf and the root, checks the signed checkpoint, \
                 and, with --checkpoint FILE, that the log still extends the checkpoint saved in FILE; --save FILE keeps the \
-                current checkpoint for next time. --key pins the log's verifier key instead of asking the server for it. \
+                current checkpoint for next time. --key pins the log's verifier key instead of asking the server for it; give it \
+                once per key when the log's key was rotated (a checkpoint signed by any of them verifies). \
                 Exits 1 and names the entries when anything was rewritten.
                 """)
         @OptionGroup var client: ClientOptions
@@ -153,7 +161,7 @@ struct DisclosureCommand: AsyncParsableCommand {
         @Option(name: .long, help: "One entry's id.") var entry: String?
         @Option(name: .long, help: "A checkpoint (signed note) saved earlier.") var checkpoint: String?
         @Option(name: .long, help: "Save the current checkpoint to this file.") var save: String?
-        @Option(name: .long, help: "The log's verifier key (name+hash+key), pinned.") var key: String?
+        @Option(name: .long, help: "The log's verifier key (name+hash+key), pinned; repeat for keys retired by rotation.") var key: [String] = []
 
         func run() async throws {
             let code = try agency ?? client.defaultAgencyCode()
@@ -161,18 +169,18 @@ struct DisclosureCommand: AsyncParsableCommand {
             let saved = try checkpoint.map { try String(contentsOfFile: $0, encoding: .utf8) }
             let outcome: Result<String, DisclosureVerification.Failure> = try await client.withClient { grpc in
                 let service = Fazhi_V1_DisclosureService.Client(wrapping: grpc)
-                let published: String
-                if let pinned { published = pinned } else { published = try await service.getLogKey(.with { $0.agencyCode = code }).verifierKey }
-                let verifier = try SignedNote.VerifierKey(published)
+                let verifiers = pinned.isEmpty
+                    ? try DisclosureCommand.verifiers(try await service.getLogKey(.with { $0.agencyCode = code }))
+                    : try pinned.map(SignedNote.VerifierKey.init)
                 do {
                     if let entryID {
                         let answer = try await service.getDisclosure(.with { $0.agencyCode = code; $0.id = entryID })
                         let checkpoint = try DisclosureVerification.verifyEntry(try DisclosureEntry(answer.entry), proof: answer.inclusionProof,
-                                                                                checkpointNote: answer.checkpoint, verifier: verifier)
+                                                                                checkpointNote: answer.checkpoint, verifiers: verifiers)
                         return .success("已核验 / verified: entry \(entryID) is leaf \(answer.entry.leafIndex) of the signed log of \(checkpoint.size)")
                     }
                     let latest = try await service.getCheckpoint(.with { $0.agencyCode = code })
-                    let current = try Checkpoint(note: latest.checkpoint, verifier: verifier)
+                    let current = try Checkpoint(note: latest.checkpoint, verifiers: verifiers)
                     var entries: [DisclosureEntry] = []
                     while entries.count < current.size {
                         let page = try await service.listLogEntries(.with {
@@ -184,7 +192,7 @@ struct DisclosureCommand: AsyncParsableCommand {
                     var earlier: Checkpoint?
                     var proof: [Data] = []
                     if let saved {
-                        let old = try Checkpoint(note: saved, verifier: verifier)
+                        let old = try Checkpoint(note: saved, verifiers: verifiers)
                         earlier = old
                         if old.size > current.size {
                             throw DisclosureVerification.Failure("the log is shorter (\(current.size)) than the checkpoint saved at \(old.size): entries were dropped")
@@ -206,6 +214,31 @@ struct DisclosureCommand: AsyncParsableCommand {
             case let .failure(failure):
                 print("核验失败 / verification FAILED: \(failure.description)")
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "更换公示日志签名密钥 / rotate your agency's log key (agency admin).",
+            discussion: """
+                Retires the key that signs the disclosure log's checkpoints and makes a new one. Checkpoints from now on \
+                carry the new key's signature; every earlier checkpoint keeps verifying under the retired key, which stays \
+                published (GetLogKey, the portal's /<agency>/log/keys). Tell those who pinned the old key to add the new one.
+                """)
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let session = try SavedSession.read()
+            let answer = try await client.withClient { grpc in
+                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).rotateLogKey(.init(), metadata: session.mutating())
+            }
+            if client.json {
+                try printTable(["state", "verifier_key"], [["in_use", answer.verifierKey]] + answer.retiredVerifierKeys.map { ["retired", $0] }, json: true)
+            } else {
+                print("新密钥 / new key: \(answer.verifierKey)")
+                for key in answer.retiredVerifierKeys { print("已停用 / retired: \(key)") }
             }
         }
     }

@@ -108,6 +108,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
         "fazhi.v1.DisclosureService/GetConsistencyProof": ["public"],
         "fazhi.v1.DisclosureService/GetLogKey": ["public"],
         "fazhi.v1.DisclosureService/ListLogEntries": ["public"],
+        "fazhi.v1.DisclosureService/RotateLogKey": ["admin"],
         "fazhi.v1.DisclosureService/ListDueDisclosures": ["compliance_officer", "auditor"],
         "fazhi.v1.DisclosureService/ReleaseDisclosure": ["compliance_officer"],
         "fazhi.v1.DisclosureService/WithdrawDisclosure": ["approver"],

@@ -38,6 +38,8 @@ public enum AccessTable {
         "fazhi.v1.DisclosureService/GetConsistencyProof": .everyone(.read),
         "fazhi.v1.DisclosureService/GetLogKey": .everyone(.read),
         "fazhi.v1.DisclosureService/ListLogEntries": .everyone(.read),
+        // The agency's admin rotates its log key (the old one stays published).
+        "fazhi.v1.DisclosureService/RotateLogKey": .roles(.admin, kind: .change),
         "fazhi.v1.DisclosureService/ListDueDisclosures": .roles(.complianceOfficer, .auditor, kind: .read),
         "fazhi.v1.DisclosureService/ReleaseDisclosure": .roles(.complianceOfficer, kind: .change),
         "fazhi.v1.DisclosureService/WithdrawDisclosure": .roles(.approver, kind: .change),

@@ -54,6 +54,19 @@ public struct StoredSigningKey: Sendable, Equatable {
     }
 }
 
+/// A public key an agency has signed with, and since when it no longer does.
+public struct PublishedSigningKey: Sendable, Equatable {
+    public var publicKey: Data
+    public var createdAt: Date
+    public var retiredAt: Date?
+
+    public init(publicKey: Data, createdAt: Date, retiredAt: Date?) {
+        self.publicKey = publicKey
+        self.createdAt = createdAt
+        self.retiredAt = retiredAt
+    }
+}
+
 /// Credentials as stored, inside one agency's transaction.
 public protocol CredentialRecords: Sendable {
     /// Throws `ALREADY_EXISTS` when the person, or the user account, is already an officer
@@ -95,10 +108,16 @@ public protocol CredentialRecords: Sendable {
     /// Unpublished entries in the order they were queued.
     func unpublishedPublicRecords(limit: Int) async throws -> [PublicRecordEntry]
 
-    /// The agency's signing key for `purpose`, if made.
+    /// The agency's signing key in use for `purpose`, if made.
     func signingKey(purpose: String) async throws -> StoredSigningKey?
-    /// Stores a new signing key unless one exists; returns the one that holds afterwards.
+    /// Stores a new signing key unless one is in use; returns the one in use afterwards.
     func insertSigningKey(purpose: String, _ key: StoredSigningKey) async throws -> StoredSigningKey
+    /// Every public key ever used for `purpose`, oldest first: the one in use and the
+    /// retired ones, which keep verifying what they signed.
+    func signingKeyHistory(purpose: String) async throws -> [PublishedSigningKey]
+    /// Retires the key in use for `purpose` (the next use makes a new one); false when
+    /// there was none.
+    func retireSigningKey(purpose: String, at time: Date) async throws -> Bool
 
     func insertClientCertificate(_ certificate: IssuedClientCertificate) async throws
 }

@@ -21,6 +21,12 @@ public struct Checkpoint: Sendable, Equatable {
         try self.init(text: text)
     }
 
+    /// The checkpoint a signed note carries, once its signature by any of `verifiers`
+    /// (the log's key in use and its retired ones) checks.
+    public init(note: String, verifiers: [SignedNote.VerifierKey]) throws {
+        try self.init(text: try SignedNote.open(note, verifiers: verifiers))
+    }
+
     public init(text: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, let size = Int(lines[1]), size >= 0, String(size) == lines[1],

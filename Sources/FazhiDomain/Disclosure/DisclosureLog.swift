@@ -50,6 +50,30 @@ public struct DisclosureLog: Sendable {
         return SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: key.rawRepresentation)
     }
 
+    /// Every key the log has been signed with, the one in use first: retired keys stay
+    /// published so the checkpoints they signed keep verifying.
+    public func verifierKeys(agency: Agency) async throws -> [SignedNote.VerifierKey] {
+        let history = try await keys.history(agency: agency.id, purpose: AgencySigningKeys.disclosureLog)
+        let inUse = history.filter { $0.retiredAt == nil }, retired = history.filter { $0.retiredAt != nil }.reversed()
+        return (inUse + retired).map { SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: $0.publicKey) }
+    }
+
+    /// Retires the log's key and makes a new one (a key that may have leaked, or a
+    /// scheduled change). Checkpoints from now on are signed by the new key; the old one
+    /// stays published. Waits for the log's lock, so no checkpoint is being signed meanwhile.
+    /// Returns the new key.
+    public func rotateKey(_ caller: Caller, call: CallAudit, at now: Date) async throws -> SignedNote.VerifierKey {
+        let keys = keys, agency = caller.agency
+        let stored = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            try await tx.disclosures.waitForLog()
+            _ = try await tx.credentials.retireSigningKey(purpose: AgencySigningKeys.disclosureLog, at: now)
+            return try await keys.ensure(AgencySigningKeys.disclosureLog, tx: tx)
+        }
+        let key = SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: stored.publicKey)
+        call.target("disclosure_log_key:\(String(format: "%08x", key.keyHash))")
+        return key
+    }
+
     public func latestCheckpoint(agency: Agency) async throws -> StoredCheckpoint? {
         try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.latestCheckpoint() }
     }

@@ -81,6 +81,8 @@ public protocol DisclosureRecords: Sendable {
 
     /// Takes the log's lock for this transaction; false when another leader holds it.
     func lockLog() async throws -> Bool
+    /// Takes the same lock, waiting for a leader that holds it to finish.
+    func waitForLog() async throws
     /// Published entries without a leaf index yet, in publication order.
     func unsequenced(limit: Int) async throws -> [(id: UUID, leaf: Data)]
     func setLeafIndexes(_ indexes: [(entryID: UUID, index: Int)]) async throws

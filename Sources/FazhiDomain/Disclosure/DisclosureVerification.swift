@@ -20,9 +20,15 @@ public enum DisclosureVerification {
     /// its hash (unless withdrawn), the leaf against the entry, and the inclusion proof.
     @discardableResult
     public static func verifyEntry(_ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifier: SignedNote.VerifierKey) throws -> Checkpoint {
+        try verifyEntry(entry, proof: proof, checkpointNote: checkpointNote, verifiers: [verifier])
+    }
+
+    /// The same, with the log's key in use and its retired ones.
+    @discardableResult
+    public static func verifyEntry(_ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifiers: [SignedNote.VerifierKey]) throws -> Checkpoint {
         let checkpoint: Checkpoint
         do {
-            checkpoint = try Checkpoint(note: checkpointNote, verifier: verifier)
+            checkpoint = try Checkpoint(note: checkpointNote, verifiers: verifiers)
         } catch {
             throw Failure("the checkpoint's signature does not verify with the log's key: \(error)")
         }

@@ -62,6 +62,22 @@ public enum SignedNote {
         throw NoteError.unknownKey(verifier.name)
     }
 
+    /// The text of `note` when it carries a good signature by any of `verifiers` (a log's
+    /// key in use and its retired ones); otherwise an error.
+    public static func open(_ note: String, verifiers: [VerifierKey]) throws -> String {
+        guard let verifier = try signer(of: note, among: verifiers) else {
+            throw NoteError.unknownKey(verifiers.first?.name ?? "")
+        }
+        return try open(note, verifier: verifier)
+    }
+
+    /// Which of `verifiers` signed `note` by name and key hash (the signature itself is
+    /// checked by `open`); nil when none did.
+    public static func signer(of note: String, among verifiers: [VerifierKey]) throws -> VerifierKey? {
+        let signatures = try parse(note).signatures
+        return verifiers.first { verifier in signatures.contains { $0.name == verifier.name && $0.keyHash == verifier.keyHash } }
+    }
+
     /// A published verifier key.
     public struct VerifierKey: Sendable, Equatable, CustomStringConvertible {
         public var name: String

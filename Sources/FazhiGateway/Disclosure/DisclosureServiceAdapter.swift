@@ -73,10 +73,21 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
 
     func getLogKey(request: Fazhi_V1_GetLogKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetLogKeyResponse {
         let agency = try await publicAgency(request.agencyCode)
-        let key = try await log.verifierKey(agency: agency)
-        return .with {
-            $0.verifierKey = key.description
-            $0.origin = key.name
+        return Self.logKeys(try await log.verifierKeys(agency: agency))
+    }
+
+    func rotateLogKey(request: Fazhi_V1_RotateLogKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetLogKeyResponse {
+        let caller = try CallScope.caller()
+        _ = try await log.rotateKey(caller, call: CallScope.call, at: clock())
+        return Self.logKeys(try await log.verifierKeys(agency: caller.agency))
+    }
+
+    /// The key in use first, then the retired ones.
+    private static func logKeys(_ keys: [SignedNote.VerifierKey]) -> Fazhi_V1_GetLogKeyResponse {
+        .with {
+            $0.verifierKey = keys.first?.description ?? ""
+            $0.origin = keys.first?.name ?? ""
+            $0.retiredVerifierKeys = keys.dropFirst().map(\.description)
         }
     }
 

@@ -75,6 +75,11 @@ public struct Portal: Sendable {
             let agency = try await agency(try context.parameters.require("agency"))
             return Self.text(try await log.verifierKey(agency: agency).description + "\n")
         }
+        // Every key the log was ever signed with, the one in use first, one per line.
+        router.get("/:agency/log/keys") { _, context in
+            let agency = try await agency(try context.parameters.require("agency"))
+            return Self.text(try await log.verifierKeys(agency: agency).map { $0.description + "\n" }.joined())
+        }
         router.get("/:agency/log/tile/**") { request, context in
             let agency = try await agency(try context.parameters.require("agency"))
             let rest = request.uri.path.split(separator: "/log/tile/", maxSplits: 1).last ?? ""

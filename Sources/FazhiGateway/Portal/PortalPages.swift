@@ -101,7 +101,9 @@ extension Portal {
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
         guard let id = UUID(uuidString: text) else { throw HTTPError(.notFound) }
         let (entry, proof, checkpoint) = try await log.entry(agency: agency, id: id)
-        let key = try await log.verifierKey(agency: agency)
+        // The key that signed this checkpoint: the one in use, or one retired since.
+        let keys = try await log.verifierKeys(agency: agency)
+        let key = try checkpoint.flatMap { try SignedNote.signer(of: $0.note, among: keys) } ?? keys[0]
         var body = "<h1>\(HTML.escape(entry.title))</h1>"
         body += "<div class=\"meta\">\(HTML.escape(Self.kindName(entry.kind, language))) · \(HTML.escape(entry.subject)) · "
             + "\(language.t("应公示日", "due")) \(entry.due?.description ?? "—") · \(language.t("公示于", "published")) \(entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "")"
@@ -219,15 +221,17 @@ extension Portal {
     func logPage(_ request: Request, agencyCode: String) async throws -> Response {
         let agency = try await agency(agencyCode)
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
-        let key = try await log.verifierKey(agency: agency)
+        let keys = try await log.verifierKeys(agency: agency)
         let checkpoint = try await log.latestCheckpoint(agency: agency)
+        let retired = keys.dropFirst().map { "<li><code>\(HTML.escape($0.description))</code></li>" }.joined()
         let base = "/\(agency.code)/log"
         let body = """
             <h1>\(language.t("公示日志", "The disclosure log"))</h1>
             <p>\(language.t("本机构的每条公示、撤回和更正都记入一个 RFC 6962 默克尔树日志，检查点由本机构密钥签名（C2SP 签名笔记格式）。日志以 C2SP tlog-tiles 格式公开，任何人都可审计。",
                             "Every disclosure, withdrawal and correction of this agency enters an RFC 6962 Merkle tree log whose checkpoints the agency signs (C2SP signed notes). The log is served in the C2SP tlog-tiles layout, so anyone can audit it."))</p>
-            <p>\(language.t("验证密钥", "Verifier key")): <code>\(HTML.escape(key.description))</code></p>
-            <p><a href="\(HTML.escape(base))/checkpoint">checkpoint</a> · <a href="\(HTML.escape(base))/key">key</a> · tiles: <code>\(HTML.escape(base))/tile/…</code></p>
+            <p>\(language.t("验证密钥", "Verifier key")): <code>\(HTML.escape(keys[0].description))</code></p>
+            \(retired.isEmpty ? "" : "<p>\(language.t("已停用的密钥（其签署的检查点仍可核验）", "Retired keys (the checkpoints they signed still verify)")):</p><ul>\(retired)</ul>")
+            <p><a href="\(HTML.escape(base))/checkpoint">checkpoint</a> · <a href="\(HTML.escape(base))/key">key</a> · <a href="\(HTML.escape(base))/keys">keys</a> · tiles: <code>\(HTML.escape(base))/tile/…</code></p>
             <pre>\(HTML.escape(checkpoint?.note ?? language.t("尚无检查点", "no checkpoint yet")))</pre>
             """
         return Self.html(HTML.page(title: language.t("公示日志", "The log"), agency: agency, language: language, path: request.uri.description, body: body))

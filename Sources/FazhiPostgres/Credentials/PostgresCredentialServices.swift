@@ -26,7 +26,8 @@ extension PostgresCredentialRecords {
 
     func signingKey(purpose: String) async throws -> StoredSigningKey? {
         try await connection.query(
-            "SELECT public_key, private_key_sealed FROM agency_signing_keys WHERE agency_id = $1 AND purpose = $2", [agencyID, purpose]
+            "SELECT public_key, private_key_sealed FROM agency_signing_keys WHERE agency_id = $1 AND purpose = $2 AND retired_at IS NULL",
+            [agencyID, purpose]
         ).first.map { StoredSigningKey(publicKey: try $0.decode(at: 0), privateKeySealed: try $0.decode(at: 1)) }
     }
 
@@ -38,6 +39,19 @@ extension PostgresCredentialRecords {
             throw PostgresError(code: .decoding, message: "agency_signing_keys holds no \(purpose) key after inserting one")
         }
         return stored
+    }
+
+    func signingKeyHistory(purpose: String) async throws -> [PublishedSigningKey] {
+        try await connection.query(
+            "SELECT public_key, created_at, retired_at FROM agency_signing_keys WHERE agency_id = $1 AND purpose = $2 ORDER BY created_at, public_key",
+            [agencyID, purpose]
+        ).map { PublishedSigningKey(publicKey: try $0.decode(at: 0), createdAt: try $0.decode(at: 1), retiredAt: try $0.decode(at: 2)) }
+    }
+
+    func retireSigningKey(purpose: String, at time: Date) async throws -> Bool {
+        try await connection.execute(
+            "UPDATE agency_signing_keys SET retired_at = $3 WHERE agency_id = $1 AND purpose = $2 AND retired_at IS NULL", [agencyID, purpose, time]
+        ) > 0
     }
 
     func insertClientCertificate(_ certificate: IssuedClientCertificate) async throws {

@@ -110,6 +110,10 @@ struct PostgresDisclosureRecords: DisclosureRecords {
         try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('fazhi.disclosure_log:' || $1::text))", [agencyID.uuidString])[0].decode(at: 0)
     }
 
+    func waitForLog() async throws {
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext('fazhi.disclosure_log:' || $1::text))", [agencyID.uuidString])
+    }
+
     func unsequenced(limit: Int) async throws -> [(id: UUID, leaf: Data)] {
         try await connection.query(
             "SELECT id, leaf FROM disclosure_entries WHERE agency_id = $1 AND leaf IS NOT NULL AND leaf_index IS NULL ORDER BY published_at, id LIMIT $2",

@@ -102,6 +102,19 @@ public enum Fazhi_V1_DisclosureService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RotateLogKey" metadata.
+        public enum RotateLogKey: Sendable {
+            /// Request type for "RotateLogKey".
+            public typealias Input = Fazhi_V1_RotateLogKeyRequest
+            /// Response type for "RotateLogKey".
+            public typealias Output = Fazhi_V1_GetLogKeyResponse
+            /// Descriptor for "RotateLogKey".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fazhi.v1.DisclosureService"),
+                method: "RotateLogKey",
+                type: .unary
+            )
+        }
         /// Namespace for "ListDueDisclosures" metadata.
         public enum ListDueDisclosures: Sendable {
             /// Request type for "ListDueDisclosures".
@@ -162,6 +175,7 @@ public enum Fazhi_V1_DisclosureService: Sendable {
             GetConsistencyProof.descriptor,
             GetLogKey.descriptor,
             ListLogEntries.descriptor,
+            RotateLogKey.descriptor,
             ListDueDisclosures.descriptor,
             ReleaseDisclosure.descriptor,
             WithdrawDisclosure.descriptor,
@@ -269,7 +283,8 @@ extension Fazhi_V1_DisclosureService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Public. The log's verifier key, as a C2SP verifier key string.
+        /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+        /// > was signed with before (retired keys keep verifying their checkpoints).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Fazhi_V1_GetLogKeyRequest` messages.
@@ -301,6 +316,25 @@ extension Fazhi_V1_DisclosureService {
             request: GRPCCore.StreamingServerRequest<Fazhi_V1_ListLogEntriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ListLogEntriesResponse>
+
+        /// Handle the "RotateLogKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The agency's admin: retires the log's key and makes a new one, which signs every
+        /// > checkpoint from now on; returns the keys as GetLogKey would.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fazhi_V1_RotateLogKeyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fazhi_V1_GetLogKeyResponse` messages.
+        func rotateLogKey(
+            request: GRPCCore.StreamingServerRequest<Fazhi_V1_RotateLogKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_GetLogKeyResponse>
 
         /// Handle the "ListDueDisclosures" method.
         ///
@@ -460,7 +494,8 @@ extension Fazhi_V1_DisclosureService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Public. The log's verifier key, as a C2SP verifier key string.
+        /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+        /// > was signed with before (retired keys keep verifying their checkpoints).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Fazhi_V1_GetLogKeyRequest` message.
@@ -492,6 +527,25 @@ extension Fazhi_V1_DisclosureService {
             request: GRPCCore.ServerRequest<Fazhi_V1_ListLogEntriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_ListLogEntriesResponse>
+
+        /// Handle the "RotateLogKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The agency's admin: retires the log's key and makes a new one, which signs every
+        /// > checkpoint from now on; returns the keys as GetLogKey would.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RotateLogKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fazhi_V1_GetLogKeyResponse` message.
+        func rotateLogKey(
+            request: GRPCCore.ServerRequest<Fazhi_V1_RotateLogKeyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_GetLogKeyResponse>
 
         /// Handle the "ListDueDisclosures" method.
         ///
@@ -649,7 +703,8 @@ extension Fazhi_V1_DisclosureService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Public. The log's verifier key, as a C2SP verifier key string.
+        /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+        /// > was signed with before (retired keys keep verifying their checkpoints).
         ///
         /// - Parameters:
         ///   - request: A `Fazhi_V1_GetLogKeyRequest` message.
@@ -681,6 +736,25 @@ extension Fazhi_V1_DisclosureService {
             request: Fazhi_V1_ListLogEntriesRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Fazhi_V1_ListLogEntriesResponse
+
+        /// Handle the "RotateLogKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The agency's admin: retires the log's key and makes a new one, which signs every
+        /// > checkpoint from now on; returns the keys as GetLogKey would.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fazhi_V1_RotateLogKeyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fazhi_V1_GetLogKeyResponse` to respond with.
+        func rotateLogKey(
+            request: Fazhi_V1_RotateLogKeyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fazhi_V1_GetLogKeyResponse
 
         /// Handle the "ListDueDisclosures" method.
         ///
@@ -827,6 +901,17 @@ extension Fazhi_V1_DisclosureService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Fazhi_V1_DisclosureService.Method.RotateLogKey.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_RotateLogKeyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_GetLogKeyResponse>(),
+            handler: { request, context in
+                try await self.rotateLogKey(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Fazhi_V1_DisclosureService.Method.ListDueDisclosures.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ListDueDisclosuresRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ListDueDisclosuresResponse>(),
@@ -936,6 +1021,17 @@ extension Fazhi_V1_DisclosureService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_ListLogEntriesResponse> {
         let response = try await self.listLogEntries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func rotateLogKey(
+        request: GRPCCore.StreamingServerRequest<Fazhi_V1_RotateLogKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fazhi_V1_GetLogKeyResponse> {
+        let response = try await self.rotateLogKey(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1061,6 +1157,19 @@ extension Fazhi_V1_DisclosureService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_ListLogEntriesResponse> {
         return GRPCCore.ServerResponse<Fazhi_V1_ListLogEntriesResponse>(
             message: try await self.listLogEntries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func rotateLogKey(
+        request: GRPCCore.ServerRequest<Fazhi_V1_RotateLogKeyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fazhi_V1_GetLogKeyResponse> {
+        return GRPCCore.ServerResponse<Fazhi_V1_GetLogKeyResponse>(
+            message: try await self.rotateLogKey(
                 request: request.message,
                 context: context
             ),
@@ -1227,7 +1336,8 @@ extension Fazhi_V1_DisclosureService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Public. The log's verifier key, as a C2SP verifier key string.
+        /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+        /// > was signed with before (retired keys keep verifying their checkpoints).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Fazhi_V1_GetLogKeyRequest` message.
@@ -1268,6 +1378,30 @@ extension Fazhi_V1_DisclosureService {
             deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_ListLogEntriesResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_ListLogEntriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RotateLogKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The agency's admin: retires the log's key and makes a new one, which signs every
+        /// > checkpoint from now on; returns the keys as GetLogKey would.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RotateLogKeyRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_RotateLogKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_GetLogKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func rotateLogKey<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_RotateLogKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_RotateLogKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_GetLogKeyResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetLogKeyResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "ListDueDisclosures" method.
@@ -1520,7 +1654,8 @@ extension Fazhi_V1_DisclosureService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Public. The log's verifier key, as a C2SP verifier key string.
+        /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+        /// > was signed with before (retired keys keep verifying their checkpoints).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Fazhi_V1_GetLogKeyRequest` message.
@@ -1578,6 +1713,41 @@ extension Fazhi_V1_DisclosureService {
             try await self.client.unary(
                 request: request,
                 descriptor: Fazhi_V1_DisclosureService.Method.ListLogEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RotateLogKey" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The agency's admin: retires the log's key and makes a new one, which signs every
+        /// > checkpoint from now on; returns the keys as GetLogKey would.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fazhi_V1_RotateLogKeyRequest` message.
+        ///   - serializer: A serializer for `Fazhi_V1_RotateLogKeyRequest` messages.
+        ///   - deserializer: A deserializer for `Fazhi_V1_GetLogKeyResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func rotateLogKey<Result>(
+            request: GRPCCore.ClientRequest<Fazhi_V1_RotateLogKeyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fazhi_V1_RotateLogKeyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fazhi_V1_GetLogKeyResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetLogKeyResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fazhi_V1_DisclosureService.Method.RotateLogKey.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -1847,7 +2017,8 @@ extension Fazhi_V1_DisclosureService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Public. The log's verifier key, as a C2SP verifier key string.
+    /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+    /// > was signed with before (retired keys keep verifying their checkpoints).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Fazhi_V1_GetLogKeyRequest` message.
@@ -1897,6 +2068,36 @@ extension Fazhi_V1_DisclosureService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_ListLogEntriesRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_ListLogEntriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RotateLogKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The agency's admin: retires the log's key and makes a new one, which signs every
+    /// > checkpoint from now on; returns the keys as GetLogKey would.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fazhi_V1_RotateLogKeyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func rotateLogKey<Result>(
+        request: GRPCCore.ClientRequest<Fazhi_V1_RotateLogKeyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetLogKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.rotateLogKey(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fazhi_V1_RotateLogKeyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fazhi_V1_GetLogKeyResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2159,7 +2360,8 @@ extension Fazhi_V1_DisclosureService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Public. The log's verifier key, as a C2SP verifier key string.
+    /// > Public. The log's verifier key, as a C2SP verifier key string, and the keys it
+    /// > was signed with before (retired keys keep verifying their checkpoints).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -2216,6 +2418,40 @@ extension Fazhi_V1_DisclosureService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listLogEntries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RotateLogKey" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The agency's admin: retires the log's key and makes a new one, which signs every
+    /// > checkpoint from now on; returns the keys as GetLogKey would.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func rotateLogKey<Result>(
+        _ message: Fazhi_V1_RotateLogKeyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fazhi_V1_GetLogKeyResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fazhi_V1_RotateLogKeyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.rotateLogKey(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -317,6 +317,20 @@ public nonisolated struct Fazhi_V1_GetLogKeyResponse: Sendable {
 
   public var origin: String = String()
 
+  /// Keys the log was signed with before, newest first; still valid for what they signed.
+  public var retiredVerifierKeys: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The caller's own agency's log; the audit log records who rotated it and when.
+public nonisolated struct Fazhi_V1_RotateLogKeyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1009,7 +1023,7 @@ nonisolated extension Fazhi_V1_GetLogKeyRequest: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Fazhi_V1_GetLogKeyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetLogKeyResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}verifier_key\0\u{1}origin\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}verifier_key\0\u{1}origin\0\u{3}retired_verifier_keys\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1019,6 +1033,7 @@ nonisolated extension Fazhi_V1_GetLogKeyResponse: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.verifierKey) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.origin) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.retiredVerifierKeys) }()
       default: break
       }
     }
@@ -1031,12 +1046,35 @@ nonisolated extension Fazhi_V1_GetLogKeyResponse: SwiftProtobuf.Message, SwiftPr
     if !self.origin.isEmpty {
       try visitor.visitSingularStringField(value: self.origin, fieldNumber: 2)
     }
+    if !self.retiredVerifierKeys.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.retiredVerifierKeys, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Fazhi_V1_GetLogKeyResponse, rhs: Fazhi_V1_GetLogKeyResponse) -> Bool {
     if lhs.verifierKey != rhs.verifierKey {return false}
     if lhs.origin != rhs.origin {return false}
+    if lhs.retiredVerifierKeys != rhs.retiredVerifierKeys {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fazhi_V1_RotateLogKeyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RotateLogKeyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fazhi_V1_RotateLogKeyRequest, rhs: Fazhi_V1_RotateLogKeyRequest) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
