@@ -11,8 +11,8 @@ import X509
 /// asked afresh on every call whether it is still in force. The chain must end in the CA
 /// of that very agency, so one agency's CA cannot speak for another's users.
 struct ClientCertificateIdentity: Sendable {
-    /// Each agency's CA certificate, by agency code.
-    let authorities: [String: Certificate]
+    /// Each agency's CA certificates, following their files (an agency's CA rotated).
+    let authorities: ReloadingFiles<ClientAuthorities>
     let identity: IdentityService
 
     func caller(context: ServerContext, call: CallAudit, now: Date) async throws -> Caller {
@@ -23,10 +23,9 @@ struct ClientCertificateIdentity: Sendable {
         guard let (agencyCode, subject) = Self.subject(of: leaf) else {
             throw Self.refused(zh: "客户端证书须恰好载明一个机构与用户的标识（URI）", en: "the client certificate must name exactly one agency and user (one URI)")
         }
-        // Agency CAs issue client certificates directly, so the leaf must be signed by the
-        // named agency's own CA (the handshake only proved it was signed by one of them).
-        guard let authority = authorities[agencyCode], leaf.issuer == authority.subject,
-              authority.publicKey.isValidSignature(leaf.signature, for: leaf) else {
+        // Agency CAs issue client certificates directly, so the leaf must be signed by one of
+        // the named agency's own CAs (the handshake only proved it was signed by some agency's).
+        guard authorities.current.issued(leaf, agency: agencyCode) else {
             throw Self.refused(zh: "客户端证书不是由其所属机构签发的", en: "the client certificate was not issued by its own agency's CA")
         }
         switch subject {

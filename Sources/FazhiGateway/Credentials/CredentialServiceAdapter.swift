@@ -13,8 +13,8 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     let verification: PublicVerification
     let keys: AgencySigningKeys
     let certificates: CredentialCertificates
-    /// Each agency's client CA with its key, by agency code (only those configured with one).
-    let authorities: [String: CertificateAuthority]
+    /// The agencies' client CAs; an agency's signer, where this server holds its key.
+    let authorities: ReloadingFiles<ClientAuthorities>
     let clock: @Sendable () -> Date
 
     private var now: Moment { Moment(instant: clock()) }
@@ -175,7 +175,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         guard request.csrPem.utf8.count <= 16_384, let csr = try? CertificateSigningRequest(pemEncoded: request.csrPem) else {
             throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求须为 PEM 格式的 PKCS #10", en: "csr_pem must be a PEM-encoded PKCS #10 request")
         }
-        guard let authority = authorities[caller.agency.code] else {
+        guard let authority = authorities.current.signers[caller.agency.code] else {
             throw DomainError(.failedPrecondition, zh: "本服务器未配置该机构的 CA 私钥，不能签发客户端证书",
                               en: "this server holds no CA key for the agency and cannot sign client certificates")
         }

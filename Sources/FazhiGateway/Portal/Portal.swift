@@ -41,7 +41,7 @@ public struct Portal: Sendable {
         http2.gracefulCloseTimeout = .seconds(10)
         let count = ConnectionCount(limits)
         // Read from the files at every reload, not from `tls`, which holds what they said at start.
-        let reloading = try ReloadingTLSContext(files: [certificateChainPath, privateKeyPath], interval: tlsReloadInterval, logger: logger) {
+        let reloading = try ReloadingTLSContext(files: [certificateChainPath, privateKeyPath], what: "TLS certificate", interval: tlsReloadInterval, logger: logger) {
             try NIOSSLContext(configuration: ServerTLS.configuration(
                 certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath, applicationProtocols: ["h2", "http/1.1"]))
         }

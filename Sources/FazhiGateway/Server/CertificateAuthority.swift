@@ -54,6 +54,7 @@ public struct CertificateAuthority: Sendable {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
+                authorityKeyIdentifier
                 SubjectAlternativeNames(names)
             },
             issuerPrivateKey: .init(self.key))
@@ -91,9 +92,16 @@ public struct CertificateAuthority: Sendable {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.clientAuth])
+                authorityKeyIdentifier
                 SubjectAlternativeNames(uris.map { .uniformResourceIdentifier($0) })
             },
             issuerPrivateKey: .init(key))
+    }
+
+    /// Names this CA's key in what it issues, so a verifier holding an old and a renewed CA
+    /// of the same name (an agency's CA being rotated) picks the one that signed.
+    private var authorityKeyIdentifier: AuthorityKeyIdentifier {
+        AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier)
     }
 
     /// Writes the CA's certificate and key as PEM files (the key with mode 0600).

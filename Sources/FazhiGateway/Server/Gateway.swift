@@ -47,16 +47,11 @@ public final class Gateway: Sendable {
         let identity = IdentityService(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork())
         let health = HealthService(services: Self.serviceNames)
         self.health = health
-        var signers: [String: CertificateAuthority] = [:]
-        for (agency, keyPath) in configuration.clientAuthorityKeyPaths {
-            guard let certificatePath = configuration.clientAuthorityPaths[agency] else {
-                throw GatewayConfigurationError("the CA key of \(agency) is configured without its certificate (clientAuthorityPaths)")
-            }
-            do {
-                signers[agency] = try CertificateAuthority.load(certificatePath: certificatePath, keyPath: keyPath)
-            } catch {
-                throw GatewayConfigurationError("cannot read the CA of \(agency) (\(certificatePath), \(keyPath)): \(error)")
-            }
+        // The agencies' client CAs follow their files: an agency's CA is rotated by adding
+        // the new certificate to its file, then removing the old (docs/OPERATOR.md).
+        let authorityFiles = Array(configuration.clientAuthorityPaths.values) + Array(configuration.clientAuthorityKeyPaths.values)
+        let authorities = try ReloadingFiles(files: authorityFiles.sorted(), what: "agency client CAs", interval: configuration.tlsReloadInterval, logger: logger) {
+            try ClientAuthorities.load(certificatePaths: configuration.clientAuthorityPaths, keyPaths: configuration.clientAuthorityKeyPaths)
         }
         let verification = PublicVerification(store: store)
         let keys = AgencySigningKeys(store: store, sealer: configuration.secrets.signingKeys)
@@ -67,7 +62,7 @@ public final class Gateway: Sendable {
             VerificationServiceAdapter(verification: verification, keys: keys, clock: clock),
             CredentialServiceAdapter(
                 corps: EnforcementCorps(store: store, secrets: configuration.secrets), administration: CredentialAdministration(store: store),
-                verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: signers, clock: clock),
+                verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: authorities, clock: clock),
             PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
@@ -89,11 +84,7 @@ public final class Gateway: Sendable {
             interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)])
 
         if let port = configuration.mutualTLSPort {
-            var authorities: [String: Certificate] = [:]
-            for (agency, path) in configuration.clientAuthorityPaths {
-                authorities[agency] = try Self.certificate(at: path)
-            }
-            guard !authorities.isEmpty else {
+            guard !configuration.clientAuthorityPaths.isEmpty else {
                 throw GatewayConfigurationError("the mutual-TLS port needs at least one agency CA (clientAuthorityPaths)")
             }
             let mutualTLSContext = try Self.tlsContext(configuration, clientRoots: configuration.clientAuthorityPaths.values.sorted(), logger: logger)
@@ -113,7 +104,7 @@ public final class Gateway: Sendable {
     /// It follows its files: a renewed certificate or client CA is served without a restart.
     private static func tlsContext(_ configuration: GatewayConfiguration, clientRoots: [String]?, logger: Logger) throws -> ReloadingTLSContext {
         do {
-            return try ReloadingTLSContext(files: [configuration.certificateChainPath, configuration.privateKeyPath] + (clientRoots ?? []),
+            return try ReloadingTLSContext(files: [configuration.certificateChainPath, configuration.privateKeyPath] + (clientRoots ?? []), what: "TLS certificate",
                                            interval: configuration.tlsReloadInterval, logger: logger) {
                 try NIOSSLContext(configuration: ServerTLS.configuration(
                     certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
@@ -144,14 +135,6 @@ public final class Gateway: Sendable {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: count)
             groups[count] = group
             return group
-        }
-    }
-
-    private static func certificate(at path: String) throws -> Certificate {
-        do {
-            return try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8))
-        } catch {
-            throw GatewayConfigurationError("cannot read the CA certificate \(path): \(error)")
         }
     }
 

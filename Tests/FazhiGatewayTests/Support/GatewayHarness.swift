@@ -122,14 +122,14 @@ struct GatewayHarness: Sendable {
 
     /// Runs `body` with a client of the mutual-TLS port presenting a certificate for
     /// `uri` issued by `authority`.
-    func withCertificateClient<T: Sendable>(authority: CertificateAuthority, uri: String,
+    func withCertificateClient<T: Sendable>(authority: CertificateAuthority, uri: String, port: Int? = nil,
                                             _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let (certificate, key) = try authority.issueClientCertificate(uri: uri, commonName: "test client", now: Date(), lifetime: 3600)
-        return try await withCertificateClient(certificatePEM: try certificate.serializeAsPEM().pemString, key: key, body)
+        return try await withCertificateClient(certificatePEM: try certificate.serializeAsPEM().pemString, key: key, port: port, body)
     }
 
     /// Runs `body` with a client of the mutual-TLS port presenting this certificate and key.
-    func withCertificateClient<T: Sendable>(certificatePEM: String, key: P256.Signing.PrivateKey,
+    func withCertificateClient<T: Sendable>(certificatePEM: String, key: P256.Signing.PrivateKey, port: Int? = nil,
                                             _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
         let name = UUID().uuidString.prefix(8)
         let certificatePath = files.directory.appendingPathComponent("client-\(name).pem").path
@@ -137,7 +137,7 @@ struct GatewayHarness: Sendable {
         try certificatePEM.write(toFile: certificatePath, atomically: true, encoding: .utf8)
         try key.pemRepresentation.write(toFile: keyPath, atomically: true, encoding: .utf8)
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: "127.0.0.1", port: mutualTLSPort),
+            target: .ipv4(address: "127.0.0.1", port: port ?? mutualTLSPort),
             transportSecurity: .mTLS(certificateChain: [.file(path: certificatePath, format: .pem)], privateKey: .file(path: keyPath, format: .pem)) {
                 $0.trustRoots = .certificates([.file(path: files.serverCA, format: .pem)])
             })
