@@ -4,14 +4,22 @@ replication on loopback), two `fazhi serve` on a libpq multi-host URL
 idempotency keys on both servers; then `kill -9` of the primary and `pg_ctl promote` of
 the standby. Counts acknowledged writes lost (must be 0) and duplicated (must be 0), the
 seconds until writes succeed again, and verifies the disclosure log against the
-checkpoint saved before the failover."""
+checkpoint saved before the failover. The servers' portals read their list pages from the
+standby (a second URL with target_session_attrs=prefer-standby): the drill shows the
+portal's connections on the standby, samples the replay lag a reader of the standby sees
+while the writers run, and checks the portal still answers after the failover."""
 import os
 import pathlib
 import shutil
 import signal
+import ssl
+import statistics
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 import grpc
@@ -40,6 +48,7 @@ class Replicated:
         self.app_password = uuid.uuid4().hex
         self.servers: list[Server] = []
         self.addresses: list[str] = []
+        self.portals: list[str] = []
         self.stubs = tempfile.TemporaryDirectory()
         generate_stubs(pathlib.Path(self.stubs.name))
         self.address = None
@@ -90,10 +99,13 @@ class Replicated:
             args += ["-c", statement]
         return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
+    def url(self, target: str) -> str:
+        hosts = ",".join(f"127.0.0.1:{self.ports[name]}" for name in self.ports)
+        return f"postgresql://fazhi_app:{self.app_password}@{hosts}/fazhi?target_session_attrs={target}&connect_timeout=2"
+
     @property
     def multi_host_url(self) -> str:
-        hosts = ",".join(f"127.0.0.1:{self.ports[name]}" for name in self.ports)
-        return f"postgresql://fazhi_app:{self.app_password}@{hosts}/fazhi?target_session_attrs=read-write&connect_timeout=2"
+        return self.url("read-write")
 
     # Fazhi
 
@@ -120,16 +132,33 @@ class Replicated:
 
     def start_servers(self, count: int = 2) -> None:
         for index in range(count):
-            port = free_port()
+            port, portal = free_port(), free_port()
             env = self.environment(
                 FAZHI_DATABASE_URL=self.multi_host_url, FAZHI_TLS_CERTIFICATE=str(self.work / "tls" / "server.pem"),
                 FAZHI_TLS_KEY=str(self.work / "tls" / "server-key.pem"), FAZHI_GRPC_PORT=str(port), FAZHI_GRPC_MTLS_PORT="-1",
-                FAZHI_METRICS_PORT="-1", FAZHI_PORTAL_PORT="-1", FAZHI_EVIDENCE_DIRECTORY=str(self.work / "evidence"))
+                FAZHI_METRICS_PORT="-1", FAZHI_PORTAL_PORT=str(portal), FAZHI_PORTAL_DATABASE_URL=self.url("prefer-standby"),
+                FAZHI_EVIDENCE_DIRECTORY=str(self.work / "evidence"))
             server = Server([self.fazhi, "serve"], self.work, env, self.work / f"serve-{index + 1}.log", "serving")
             server.start()
             self.servers.append(server)
             self.addresses.append(f"127.0.0.1:{port}")
+            self.portals.append(f"https://127.0.0.1:{portal}")
         self.address = self.addresses[0]
+
+    def portal_status(self, base: str, path: str) -> int:
+        context = ssl.create_default_context(cafile=self.ca)
+        try:
+            with urllib.request.urlopen(base + path, context=context, timeout=10) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return -1
+
+    def portal_connections(self, name: str) -> int:
+        """The portals' connections to one cluster (application_name fazhi-portal)."""
+        return int(self.psql(name, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fazhi-portal'").strip())
 
     def channel(self, address: str | None = None, options: list | None = None) -> grpc.Channel:
         credentials = grpc.ssl_channel_credentials(root_certificates=pathlib.Path(self.ca).read_bytes())
@@ -194,6 +223,37 @@ class Replicated:
         self.stubs.cleanup()
 
 
+class ReplayLag:
+    """Samples, on the primary, how far the standby's replay is behind (pg_stat_replication
+    .replay_lag): how stale a page read from the standby can be while writes go on."""
+
+    def __init__(self, pair: Replicated):
+        self.pair, self.samples, self.running = pair, [], threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def start(self) -> None:
+        self.running.set()
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.running.clear()
+        self.thread.join()
+
+    def sample(self) -> None:
+        while self.running.is_set():
+            value = self.pair.psql("primary", "SELECT COALESCE(EXTRACT(epoch FROM replay_lag) * 1000, 0) FROM pg_stat_replication").strip()
+            if value:
+                self.samples.append(float(value))
+            time.sleep(0.1)
+
+    def figures(self) -> dict:
+        if not self.samples:
+            return {"standby_replay_lag_ms": None}
+        ordered = sorted(self.samples)
+        return {"standby_replay_lag_ms": {"samples": len(ordered), "median": round(statistics.median(ordered), 2),
+                                          "p99": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2), "max": round(ordered[-1], 2)}}
+
+
 def run(fazhi: str, args) -> tuple[dict, list[str]]:
     pair = Replicated(fazhi)
     try:
@@ -207,9 +267,16 @@ def run(fazhi: str, args) -> tuple[dict, list[str]]:
         pair.cli("disclosure", "verify", "--agency", AGENCY, "--save", str(checkpoint))
         entries_before = int(pair.sql("SELECT count(*) FROM disclosure_entries WHERE leaf_index IS NOT NULL").strip())
 
+        # The portals' list pages read from the standby.
+        pages = [pair.portal_status(base, f"/{AGENCY}/disclosures") for base in pair.portals]
+        portal_on = {name: pair.portal_connections(name) for name in pair.ports}
+
         writers = Writers(pair, token, args.writers, addresses=pair.addresses)
         writers.start()
+        lags = ReplayLag(pair)
+        lags.start()
         time.sleep(args.between)
+        lags.stop()
         primary_pid = int((pair.data("primary") / "postmaster.pid").read_text().split()[0])
         os.kill(primary_pid, signal.SIGKILL)
         writers.fault()
@@ -221,6 +288,16 @@ def run(fazhi: str, args) -> tuple[dict, list[str]]:
         writers.stop()
 
         figures, problems = writers.account(1)
+        figures["portal_list_pages"] = pages
+        figures["portal_connections_on_primary"] = portal_on["primary"]
+        figures["portal_connections_on_standby"] = portal_on["standby"]
+        figures.update(lags.figures())
+        if pages != [200] * len(pages) or portal_on["standby"] == 0 or portal_on["primary"] != 0:
+            problems.append(f"the portals' list pages did not read from the standby: pages {pages}, connections {portal_on}")
+        after = [pair.portal_status(base, f"/{AGENCY}/disclosures") for base in pair.portals]
+        figures["portal_list_pages_after_failover"] = after
+        if after != [200] * len(after):
+            problems.append(f"the portals' list pages after the failover answered {after}")
         figures["promoted_seconds_after_kill"] = promoted_after
         figures["log_entries_before"] = entries_before
         try:

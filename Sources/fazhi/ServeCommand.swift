@@ -50,8 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
                 database: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi-jobs"), logger: Logger(label: "fazhi.jobs"))))
         }
         let (portalBound, portalBinding) = AsyncStream<Int>.makeStream()
+        // The portal's list pages may read from a standby, through a small pool of their own.
+        let replicaPool = settings.portalPort == nil ? nil : settings.portalDatabaseURL.map { url in
+            ConnectionPool(configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-portal"),
+                           options: .init(maximumConnections: max(2, settings.poolSize / 4)))
+        }
         if let port = settings.portalPort {
-            let portal = Portal(store: store, secrets: settings.gateway.secrets)
+            let portal = Portal(store: store, replica: replicaPool.map { PostgresTenantStore(pool: $0) }, secrets: settings.gateway.secrets)
             services.append(.init(service: try portal.application(
                 host: settings.portalHost, port: port, certificateChainPath: settings.gateway.certificateChainPath,
                 privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"), limits: settings.gateway.connections,
@@ -84,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             try await tasks.waitForAll()
         }
+        await replicaPool?.close()
         await pool.close()
     }
 }

@@ -25,6 +25,9 @@ struct ServerSettings {
     /// The public HTTPS portal (the server's certificate); nil turns it off.
     var portalHost = "127.0.0.1"
     var portalPort: Int? = 8443
+    /// Where the portal's list pages and log tiles read (a standby: libpq's
+    /// `target_session_attrs=prefer-standby`); nil: the main pool.
+    var portalDatabaseURL: String?
     /// When the daily sweeps run (China Standard Time); nil: only by hand (`fazhi jobs`).
     var dailyJobs: DailySchedule? = try? DailySchedule(timeOfDay: defaultDailyJobsTime)
     static let defaultDailyJobsTime = "02:00"
@@ -96,6 +99,7 @@ struct ServerSettings {
             shutdownGraceSeconds: try bounded(config, "server.shutdown_grace_seconds", default: 10, 1...3600),
             portalHost: config.string(forKey: "portal.host", default: "127.0.0.1"),
             portalPort: portalPort < 0 ? nil : portalPort,
+            portalDatabaseURL: config.string(forKey: "portal.database_url", isSecret: true),
             dailyJobs: try dailySchedule(config))
     }
 

@@ -11,20 +11,31 @@ import NIOSSL
 /// searched and checked in the browser against the signed log; credential verification;
 /// the power list; and the log itself in the C2SP tlog-tiles layout, so transparency
 /// tools can audit it.
+///
+/// Where each page reads: list pages (the agencies, the disclosures, the power list) and
+/// the log's checkpoint and tiles may read from a standby (`replica`), a replication delay
+/// behind; one entry, credential verification and the log's keys read from the primary
+/// (`store`), so a suspension, a withdrawal or a rotated key is never shown stale.
 public struct Portal: Sendable {
     let store: any TenantStore
+    let replica: any TenantStore
     let disclosures: DisclosureWork
     let log: DisclosureLog
+    let replicaLog: DisclosureLog
     let verification: PublicVerification
     let powerList: PowerListAdministration
     let clock: @Sendable () -> Date
 
-    public init(store: any TenantStore, secrets: ServerSecrets, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `replica`, when given, serves the list pages and the log's checkpoint and tiles.
+    public init(store: any TenantStore, replica: (any TenantStore)? = nil, secrets: ServerSecrets, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
-        disclosures = DisclosureWork(store: store)
+        let replica = replica ?? store
+        self.replica = replica
+        disclosures = DisclosureWork(store: replica)
         log = DisclosureLog(store: store, sealer: secrets.signingKeys)
+        replicaLog = DisclosureLog(store: replica, sealer: secrets.signingKeys)
         verification = PublicVerification(store: store)
-        powerList = PowerListAdministration(store: store)
+        powerList = PowerListAdministration(store: replica)
         self.clock = clock
     }
 
@@ -81,9 +92,9 @@ public struct Portal: Sendable {
             return Self.text(try await log.verifierKeys(agency: agency).map { $0.description + "\n" }.joined())
         }
         router.get("/:agency/log/tile/**") { request, context in
-            let agency = try await agency(try context.parameters.require("agency"))
+            let agency = try await listedAgency(try context.parameters.require("agency"))
             let rest = request.uri.path.split(separator: "/log/tile/", maxSplits: 1).last ?? ""
-            guard let path = TilePath(rest), let tile = try await log.tile(agency: agency, path) else { throw HTTPError(.notFound) }
+            guard let path = TilePath(rest), let tile = try await replicaLog.tile(agency: agency, path) else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
                             body: .init(byteBuffer: ByteBuffer(bytes: tile)))
         }
@@ -111,14 +122,21 @@ public struct Portal: Sendable {
 
     static func languageSuffix(_ request: Request) -> String { request.uri.queryParameters.get("lang") == "en" ? "?lang=en" : "" }
 
+    /// The agency, read from the primary.
     func agency(_ code: String) async throws -> Agency {
         guard let agency = try await store.publicAgency(code: code) else { throw HTTPError(.notFound, message: "no such agency") }
         return agency
     }
 
+    /// The agency, read where list pages read.
+    func listedAgency(_ code: String) async throws -> Agency {
+        guard let agency = try await replica.publicAgency(code: code) else { throw HTTPError(.notFound, message: "no such agency") }
+        return agency
+    }
+
     func checkpoint(agencyCode: String) async throws -> Response {
-        let agency = try await agency(agencyCode)
-        guard let checkpoint = try await log.latestCheckpoint(agency: agency) else { throw HTTPError(.notFound, message: "the log has no checkpoint yet") }
+        let agency = try await listedAgency(agencyCode)
+        guard let checkpoint = try await replicaLog.latestCheckpoint(agency: agency) else { throw HTTPError(.notFound, message: "the log has no checkpoint yet") }
         return Self.text(checkpoint.note)
     }
 }

@@ -35,7 +35,7 @@ extension Portal {
 
     func home(_ request: Request) async throws -> Response {
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
-        let agencies = try await store.agencies(after: nil, limit: 1000).filter { !$0.isPlatform }
+        let agencies = try await replica.agencies(after: nil, limit: 1000).filter { !$0.isPlatform }
         let body = "<h1>\(language.t("行政执法公示", "Administrative enforcement disclosures"))</h1><ul>"
             + agencies.map { "<li><a href=\"\(HTML.escape(language.link("/\($0.code)/disclosures")))\">\(HTML.escape($0.name))</a> (\(HTML.escape($0.code)))</li>" }.joined()
             + "</ul>"
@@ -43,7 +43,7 @@ extension Portal {
     }
 
     func list(_ request: Request, agencyCode: String) async throws -> Response {
-        let agency = try await agency(agencyCode)
+        let agency = try await listedAgency(agencyCode)
         let query = request.uri.queryParameters
         let language = PortalLanguage(query.get("lang"))
         var filter = DisclosureFilter()
@@ -203,7 +203,7 @@ extension Portal {
     }
 
     func powerListPage(_ request: Request, agencyCode: String) async throws -> Response {
-        let agency = try await agency(agencyCode)
+        let agency = try await listedAgency(agencyCode)
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
         var body = "<h1>\(language.t("权责清单", "Power list"))</h1>"
         do {
@@ -222,7 +222,7 @@ extension Portal {
         let agency = try await agency(agencyCode)
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
         let keys = try await log.verifierKeys(agency: agency)
-        let checkpoint = try await log.latestCheckpoint(agency: agency)
+        let checkpoint = try await replicaLog.latestCheckpoint(agency: agency)
         let retired = keys.dropFirst().map { "<li><code>\(HTML.escape($0.description))</code></li>" }.joined()
         let base = "/\(agency.code)/log"
         let body = """

@@ -168,10 +168,10 @@ struct GatewayHarness: Sendable {
         return password
     }
 
-    /// Runs `body` with the port of a public portal over this harness's store and
-    /// certificate, then stops the portal.
-    func withPortal<T>(limits: ConnectionLimits = ConnectionLimits(), _ body: (Int) async throws -> T) async throws -> T {
-        let portal = Portal(store: store, secrets: Self.secrets, clock: { clock.now })
+    /// Runs `body` with the port of a public portal over this harness's store (and
+    /// `replica` for its list pages) and certificate, then stops the portal.
+    func withPortal<T>(limits: ConnectionLimits = ConnectionLimits(), replica: (any TenantStore)? = nil, _ body: (Int) async throws -> T) async throws -> T {
+        let portal = Portal(store: store, replica: replica, secrets: Self.secrets, clock: { clock.now })
         let (bound, binding) = AsyncStream<Int>.makeStream()
         let application = try portal.application(
             host: "127.0.0.1", port: 0, certificateChainPath: files.directory.appendingPathComponent("server.pem").path,
