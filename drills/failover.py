@@ -124,7 +124,7 @@ class Replicated:
         self.secret = subprocess.run([self.fazhi, "secrets", "generate"], check=True, capture_output=True, text=True).stdout.strip()
 
     def environment(self, **extra: str) -> dict:
-        return dict(os.environ, FAZHI_SQL_DIR=str(ROOT / "sql"), FAZHI_SECRETS_KEY=self.secret, **extra)
+        return {**os.environ, "FAZHI_SQL_DIR": str(ROOT / "sql"), "FAZHI_SECRETS_KEY": self.secret, **extra}
 
     def migrate(self) -> None:
         subprocess.run([self.fazhi, "migrate"], check=True, capture_output=True, env=self.environment(
