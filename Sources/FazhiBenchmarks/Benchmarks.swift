@@ -8,7 +8,10 @@ struct Benchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fazhi-bench",
         abstract: "Measure the PostgreSQL client; bench/postgres.sh runs these beside pgbench and psql.",
-        subcommands: [PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self, Authenticate.self, CaseSteps.self, DisclosurePublish.self, DisclosureProofs.self, AnnualStatisticsBench.self]
+        subcommands: [
+            PointSelect.self, CopyIn.self, CopyOut.self, Inserts.self, Authenticate.self, CaseSteps.self, DisclosurePublish.self,
+            DisclosureProofs.self, AnnualStatisticsBench.self,
+        ]
     )
 }
 
@@ -25,14 +28,16 @@ struct Connection: ParsableArguments {
 func reportCopy(_ label: String, rows: Int, bytes: Int, since started: ContinuousClock.Instant, peakBefore: Int) {
     let seconds = (ContinuousClock.now - started) / .seconds(1)
     let peak = peakResidentBytes()
-    print(String(format: "%@: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
-                 label, rows, mebibytes(bytes), seconds, Double(bytes) / 1_048_576 / seconds, mebibytes(peak), mebibytes(peak - peakBefore)))
+    print(
+        String(
+            format: "%@: %d rows, %@ in %.1f s: %.0f MiB/s; peak RSS %@ (growth %@)",
+            label, rows, mebibytes(bytes), seconds, Double(bytes) / 1_048_576 / seconds, mebibytes(peak), mebibytes(peak - peakBefore)))
 }
 
 /// Peak resident memory of this process so far (VmHWM), in bytes.
 func peakResidentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
     else { return 0 }
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
@@ -88,13 +93,19 @@ struct PointSelect: AsyncParsableCommand {
         let accounts = 100_000 * scale
         // Warm every connection (and its prepared statement) before the clock starts.
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<tasks { group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) { for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) } } }
+            for _ in 0..<tasks {
+                group.addTask(executorPreference: eventLoop ? PostgresEventLoop.next() : nil) {
+                    for _ in 0..<50 { try await pool.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [1]) }
+                }
+            }
             try await group.waitForAll()
         }
         // A cheap generator per task, like pgbench's own: the kernel's would add a syscall per query.
         let cpuBefore = processCPUSeconds()
-        let (total, elapsed) = try await runSideBySide(tasks: tasks, seconds: seconds, executor: eventLoop ? { PostgresEventLoop.next() } : nil,
-                                                       state: { SplitMix64(seed: UInt64.random(in: 1...UInt64.max)) }) { generator in
+        let (total, elapsed) = try await runSideBySide(
+            tasks: tasks, seconds: seconds, executor: eventLoop ? { PostgresEventLoop.next() } : nil,
+            state: { SplitMix64(seed: UInt64.random(in: 1...UInt64.max)) }
+        ) { generator in
             let aid = Int32.random(in: 1...Int32(accounts), using: &generator)
             let balance: Int32 = try await pool.withConnection { connection in
                 try await connection.query("SELECT abalance FROM pgbench_accounts WHERE aid = $1", [aid])[0].decode(at: 0)
@@ -103,8 +114,10 @@ struct PointSelect: AsyncParsableCommand {
         }
         // Throughput swings with the machine; the client's CPU per query is the steadier measure.
         let cpuPerQuery = (processCPUSeconds() - cpuBefore) / Double(max(total, 1)) * 1_000_000
-        print(String(format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks), client CPU %.1f µs per query",
-                     total, elapsed, Double(total) / elapsed, tasks, cpuPerQuery))
+        print(
+            String(
+                format: "point-select: %d queries in %.1f s: %.0f per second (%d tasks), client CPU %.1f µs per query",
+                total, elapsed, Double(total) / elapsed, tasks, cpuPerQuery))
         await pool.close()
     }
 }
@@ -159,7 +172,9 @@ struct Inserts: AsyncParsableCommand {
 
     func run() async throws {
         let c = try await PostgresConnection.connect(connection.configuration)
-        try await c.simpleQuery("DROP TABLE IF EXISTS bench_inserts; CREATE UNLOGGED TABLE bench_inserts (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)")
+        try await c.simpleQuery(
+            "DROP TABLE IF EXISTS bench_inserts; CREATE UNLOGGED TABLE bench_inserts (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)"
+        )
         let sql = "INSERT INTO bench_inserts (id, label, at) VALUES ($1, $2, $3)"
         let now = Date()
         var started = ContinuousClock.now
@@ -172,8 +187,10 @@ struct Inserts: AsyncParsableCommand {
         started = ContinuousClock.now
         _ = try await c.transaction { c in try await c.pipeline(sql, parameterSets: sets) }
         let pipelined = (ContinuousClock.now - started) / .seconds(1)
-        print(String(format: "inserts: %d rows one by one %.2f s (%.0f/s); pipeline %.2f s (%.0f/s); %.1fx",
-                     rows, oneByOne, Double(rows) / oneByOne, pipelined, Double(rows) / pipelined, oneByOne / pipelined))
+        print(
+            String(
+                format: "inserts: %d rows one by one %.2f s (%.0f/s); pipeline %.2f s (%.0f/s); %.1fx",
+                rows, oneByOne, Double(rows) / oneByOne, pipelined, Double(rows) / pipelined, oneByOne / pipelined))
         try await c.simpleQuery("DROP TABLE bench_inserts")
         c.close()
     }
@@ -209,14 +226,18 @@ struct Authenticate: AsyncParsableCommand {
         let store = PostgresTenantStore(pool: pool)
         let identity = IdentityService(store: store, scrypt: ScryptParameters(logN: 10))
         @Sendable func call(_ method: String) -> CallAudit { CallAudit(method: method, peer: "bench", requestID: "bench") { 0 } }
-        let signedIn = try await identity.login(agencyCode: agency, username: username, password: password, peer: "bench", call: call("login"), now: Date())
+        let signedIn = try await identity.login(
+            agencyCode: agency, username: username, password: password, peer: "bench", call: call("login"), now: Date())
         let token = signedIn.token.text
         let (total, elapsed) = try await runSideBySide(tasks: tasks, seconds: seconds, executor: nil, state: {}) { _ in
             let audit = call("fazhi.v1.AuthService/WhoAmI")
             let caller = try await identity.authenticate(token: token, call: audit, now: Date())
             try await store.appendAudit(audit.record(status: "OK", reason: nil, now: Date()), agency: caller.agency.id)
         }
-        print(String(format: "authenticate+audit: %d calls in %.1f s: %.0f per second (%d tasks, pool %d)", total, elapsed, Double(total) / elapsed, tasks, poolSize))
+        print(
+            String(
+                format: "authenticate+audit: %d calls in %.1f s: %.0f per second (%d tasks, pool %d)", total, elapsed, Double(total) / elapsed, tasks,
+                poolSize))
         await pool.close()
     }
 }

@@ -27,7 +27,9 @@ struct CaseSteps: AsyncParsableCommand {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--address is host:port") }
         let host = String(parts[0])
-        let (ca, tokenA, tokenB, officers, seconds, party, item, stepsPerCase) = (ca, tokenA, tokenB, [officerA, officerB], seconds, party, item, stepsPerCase)
+        let (ca, tokenA, tokenB, officers, seconds, party, item, stepsPerCase) = (
+            ca, tokenA, tokenB, [officerA, officerB], seconds, party, item, stepsPerCase
+        )
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
         let steps = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -42,11 +44,24 @@ struct CaseSteps: AsyncParsableCommand {
                         var caseID = ""
                         while ContinuousClock.now < deadline {
                             if count % stepsPerCase == 0 {
-                                caseID = try await service.openCase(.with { $0.itemCode = item; $0.partyID = party; $0.officerIds = officers; $0.text = "立案" },
-                                                                    metadata: Self.metadata(tokenA)).caseID
+                                caseID = try await service.openCase(
+                                    .with {
+                                        $0.itemCode = item
+                                        $0.partyID = party
+                                        $0.officerIds = officers
+                                        $0.text = "立案"
+                                    },
+                                    metadata: Self.metadata(tokenA)
+                                ).caseID
                             } else {
-                                _ = try await service.takeStep(.with { $0.caseID = caseID; $0.step = "investigate"; $0.officerIds = officers; $0.text = "调查取证" },
-                                                               metadata: Self.metadata(tokenA))
+                                _ = try await service.takeStep(
+                                    .with {
+                                        $0.caseID = caseID
+                                        $0.step = "investigate"
+                                        $0.officerIds = officers
+                                        $0.text = "调查取证"
+                                    },
+                                    metadata: Self.metadata(tokenA))
                             }
                             _ = try await service.confirmStep(.with { $0.caseID = caseID }, metadata: Self.metadata(tokenB))
                             count += 1
@@ -58,8 +73,10 @@ struct CaseSteps: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = (ContinuousClock.now - started) / .seconds(1)
-        print(String(format: "case steps over TLS: %d steps (take + confirm) in %.1f s: %.0f steps per second, %.0f calls per second (%d clients)",
-                     steps, elapsed, Double(steps) / elapsed, Double(steps * 2) / elapsed, clients))
+        print(
+            String(
+                format: "case steps over TLS: %d steps (take + confirm) in %.1f s: %.0f steps per second, %.0f calls per second (%d clients)",
+                steps, elapsed, Double(steps) / elapsed, Double(steps * 2) / elapsed, clients))
     }
 
     static func metadata(_ token: String) -> Metadata {

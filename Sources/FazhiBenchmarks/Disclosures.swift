@@ -41,33 +41,43 @@ struct DisclosurePublish: AsyncParsableCommand {
         let (published, elapsed) = try await runSideBySide(tasks: publishers, seconds: seconds, executor: nil, state: { 0 }) { serial in
             serial += 1
             let now = Moment(instant: Date())
-            var entry = DisclosureEntry(action: .publish, kind: .decision, subject: "湖民罚决字〔2026〕第\(serial)号", title: "行政处罚决定",
-                                        content: ["document_number": "湖民罚决字〔2026〕第\(serial)号", "outcome": "罚款人民币五千元"],
-                                        category: "社会组织管理", partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 9))
+            var entry = DisclosureEntry(
+                action: .publish, kind: .decision, subject: "湖民罚决字〔2026〕第\(serial)号", title: "行政处罚决定",
+                content: ["document_number": "湖民罚决字〔2026〕第\(serial)号", "outcome": "罚款人民币五千元"],
+                category: "社会组织管理", partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 9))
             try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: agency))
             let published = entry
-            try await store.transaction(agency: agency.id, readOnly: false) { tx in try await tx.disclosures.insert(published, sourceOutbox: nil, at: now.instant) }
+            try await store.transaction(agency: agency.id, readOnly: false) { tx in
+                try await tx.disclosures.insert(published, sourceOutbox: nil, at: now.instant)
+            }
             guard serial % sampleEvery == 0 else { return }
             let committed = ContinuousClock.now
-            watchers.withLock { $0.append(Task {
-                while true {
-                    if try await log.entry(agency: agency, id: published.id).proof != nil {
-                        waits.withLock { $0.append((ContinuousClock.now - committed) / .seconds(1)) }
-                        return
-                    }
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-            }) }
+            watchers.withLock {
+                $0.append(
+                    Task {
+                        while true {
+                            if try await log.entry(agency: agency, id: published.id).proof != nil {
+                                waits.withLock { $0.append((ContinuousClock.now - committed) / .seconds(1)) }
+                                return
+                            }
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                    })
+            }
         }
         for watcher in watchers.current { try await watcher.value }
         let pending = try await pool.transaction(TransactionOptions(agencyID: agency.id)) { c in
             try await c.query("SELECT count(*)::int FROM disclosure_entries WHERE leaf IS NOT NULL AND leaf_index IS NULL")[0].decode(Int.self, at: 0)
         }
         let sorted = waits.current.sorted()
-        print(String(format: "disclosure publishing: %d entries in %.1f s: %.0f per second (%d publishers); waiting for the sequencer at the end: %d",
-                     published, elapsed, Double(published) / elapsed, publishers, pending))
-        print(String(format: "  proof readable after commit (%d sampled entries): p50 %.0f ms, p99 %.0f ms, max %.0f ms", sorted.count,
-                     percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000, (sorted.last ?? .nan) * 1000))
+        print(
+            String(
+                format: "disclosure publishing: %d entries in %.1f s: %.0f per second (%d publishers); waiting for the sequencer at the end: %d",
+                published, elapsed, Double(published) / elapsed, publishers, pending))
+        print(
+            String(
+                format: "  proof readable after commit (%d sampled entries): p50 %.0f ms, p99 %.0f ms, max %.0f ms", sorted.count,
+                percentile(sorted, 0.5) * 1000, percentile(sorted, 0.99) * 1000, (sorted.last ?? .nan) * 1000))
         await pool.close()
     }
 }
@@ -110,7 +120,9 @@ struct DisclosureProofs: AsyncParsableCommand {
         print(String(format: "growing the log took %.0f s", (ContinuousClock.now - growStarted) / .seconds(1)))
         let key = try await log.verifierKey(agency: agency)
         let ids: [UUID] = try await pool.transaction(TransactionOptions(agencyID: agency.id)) { c in
-            try await c.query("SELECT id FROM disclosure_entries WHERE leaf_index IS NOT NULL ORDER BY random() LIMIT $1", [samples]).map { try $0.decode(at: 0) }
+            try await c.query("SELECT id FROM disclosure_entries WHERE leaf_index IS NOT NULL ORDER BY random() LIMIT $1", [samples]).map {
+                try $0.decode(at: 0)
+            }
         }
         var latencies: [Double] = []
         for id in ids {
@@ -120,8 +132,10 @@ struct DisclosureProofs: AsyncParsableCommand {
             try DisclosureVerification.verifyEntry(entry, proof: proof ?? [], checkpointNote: checkpoint?.note ?? "", verifier: key)
         }
         latencies.sort()
-        print(String(format: "inclusion proof at %d leaves (%d samples, each verified): p50 %.2f ms, p99 %.2f ms, max %.2f ms", size, latencies.count,
-                     percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? .nan) * 1000))
+        print(
+            String(
+                format: "inclusion proof at %d leaves (%d samples, each verified): p50 %.2f ms, p99 %.2f ms, max %.2f ms", size, latencies.count,
+                percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, (latencies.last ?? .nan) * 1000))
         await pool.close()
     }
 }

@@ -16,7 +16,8 @@ struct AnnualStatisticsBench: AsyncParsableCommand {
         let pool = ConnectionPool(configuration: connection.configuration, options: .init(maximumConnections: 2))
         let store = PostgresTenantStore(pool: pool)
         guard let agency = try await store.agency(code: agency) else { throw ValidationError("no agency \(self.agency)") }
-        let caller = Caller(agency: agency, userID: UUID(), username: "bench", displayName: "bench", roles: [.complianceOfficer], proof: .session, sessionID: nil)
+        let caller = Caller(
+            agency: agency, userID: UUID(), username: "bench", displayName: "bench", roles: [.complianceOfficer], proof: .session, sessionID: nil)
         let work = StatisticsWork(store: store)
         var times: [Double] = []
         var last: AnnualStatistics?
@@ -27,10 +28,14 @@ struct AnnualStatisticsBench: AsyncParsableCommand {
         }
         times.sort()
         if let s = last {
-            print("figures: \(s.casesOpened) acts, \(s.decisions) decisions, \(s.penaltyDecisions) penalties, fines \(s.totalFines), \(s.inspections) inspections, \(s.findings) findings")
+            print(
+                "figures: \(s.casesOpened) acts, \(s.decisions) decisions, \(s.penaltyDecisions) penalties, fines \(s.totalFines), \(s.inspections) inspections, \(s.findings) findings"
+            )
         }
-        print(String(format: "annual statistics through the server's SQL: median %.0f ms, best %.0f ms (%d runs)", percentile(times, 0.5) * 1000,
-                     (times.first ?? .nan) * 1000, times.count))
+        print(
+            String(
+                format: "annual statistics through the server's SQL: median %.0f ms, best %.0f ms (%d runs)", percentile(times, 0.5) * 1000,
+                (times.first ?? .nan) * 1000, times.count))
         await pool.close()
     }
 }

@@ -9,21 +9,26 @@ import Foundation
 enum DemoActs {
     static func plan(_ b: inout DemoPlanBuilder, corps: DemoCorps, volume: DemoVolume) {
         let start = DemoTime.day(2023, 1, 3)
-        let elderlyClerk = corps.byCategory["养老服务"]![0], organizationClerk = corps.byCategory["社会组织管理"]![0]
+        let elderlyClerk = corps.byCategory["养老服务"]![0]
+        let organizationClerk = corps.byCategory["社会组织管理"]![0]
         var names = Set<String>()
         var institutions: [Int] = []
         for (index, institution) in DemoIdentities.elderlyCareInstitutions.enumerated() {
-            let party = b.party(.init(kind: .institution, name: institution.name, creditCode: DemoIdentities.creditCode(&b.random, type: "2"),
-                                      institutionType: .elderlyCare, capacity: institution.capacity, idNumber: nil, area: nil))
+            let party = b.party(
+                .init(
+                    kind: .institution, name: institution.name, creditCode: DemoIdentities.creditCode(&b.random, type: "2"),
+                    institutionType: .elderlyCare, capacity: institution.capacity, idNumber: nil, area: nil))
             b.at(start, 9, index, .createParty(party, by: elderlyClerk))
             institutions.append(party)
         }
         var organizations: [Int] = []
         for index in 0..<80 {
             let group = index % 3 != 2
-            let party = b.party(.init(kind: .organization, name: DemoIdentities.organizationName(&b.random, group: group, taken: &names),
-                                      creditCode: DemoIdentities.creditCode(&b.random, type: group ? "1" : "2"), institutionType: nil, capacity: nil,
-                                      idNumber: nil, area: nil))
+            let party = b.party(
+                .init(
+                    kind: .organization, name: DemoIdentities.organizationName(&b.random, group: group, taken: &names),
+                    creditCode: DemoIdentities.creditCode(&b.random, type: group ? "1" : "2"), institutionType: nil, capacity: nil,
+                    idNumber: nil, area: nil))
             b.at(start, 10, index, .createParty(party, by: organizationClerk))
             organizations.append(party)
         }
@@ -53,8 +58,10 @@ enum DemoActs {
     /// One safety inspection of each institution between `first` and `last`; `withFindings`
     /// of them get rectification orders, and with `late` one is re-inspected only after its
     /// deadline (15 working days) has passed.
-    static func elderlyCareRound(_ b: inout DemoPlanBuilder, _ corps: DemoCorps, _ institutions: [Int], _ first: CalendarDay, _ last: CalendarDay,
-                                 withFindings: Int, late: Bool) {
+    static func elderlyCareRound(
+        _ b: inout DemoPlanBuilder, _ corps: DemoCorps, _ institutions: [Int], _ first: CalendarDay, _ last: CalendarDay,
+        withFindings: Int, late: Bool
+    ) {
         let days = b.workingDays(first, last)
         let flagged = b.random.sample(Array(institutions.indices), withFindings)
         for (index, institution) in institutions.enumerated() {
@@ -62,8 +69,9 @@ enum DemoActs {
             let findings = flagged.contains(index) ? b.random.sample(elderlyCareFindings, b.random.int(1...3)) : []
             let reinspection = b.addingWorkingDays(late && index == flagged[0] ? 19 : b.random.int(6...13), after: day)
             let team = corps.team("养老服务", 2, day, reinspection, &b.random)
-            inspection(&b, item: "MZ-JC-001", party: institution, team: team, day: day, findings: findings, reinspection: reinspection,
-                       text: "养老机构安全生产检查（消防、食品安全、房屋建筑）")
+            inspection(
+                &b, item: "MZ-JC-001", party: institution, team: team, day: day, findings: findings, reinspection: reinspection,
+                text: "养老机构安全生产检查（消防、食品安全、房屋建筑）")
         }
     }
 
@@ -76,13 +84,16 @@ enum DemoActs {
             let findings = flagged.contains(index) ? b.random.sample(organizationFindings, b.random.int(1...2)) : []
             let reinspection = b.addingWorkingDays(b.random.int(8...12), after: day)
             let team = corps.team("社会组织管理", 2, day, reinspection, &b.random)
-            inspection(&b, item: "MZ-JC-002", party: organization, team: team, day: day, findings: findings, reinspection: reinspection,
-                       text: "社会组织年度检查")
+            inspection(
+                &b, item: "MZ-JC-002", party: organization, team: team, day: day, findings: findings, reinspection: reinspection,
+                text: "社会组织年度检查")
         }
     }
 
-    static func inspection(_ b: inout DemoPlanBuilder, item: String, party: Int, team: [Int], day: CalendarDay,
-                           findings: [(code: String, description: String)], reinspection: CalendarDay, text: String) {
+    static func inspection(
+        _ b: inout DemoPlanBuilder, item: String, party: Int, team: [Int], day: CalendarDay,
+        findings: [(code: String, description: String)], reinspection: CalendarDay, text: String
+    ) {
         let k = b.newCase()
         let minute = b.random.int(0...40)
         b.at(day, 9, minute, .kase(k, .open(item: item, party: party, officers: team, text: "\(text)：立案")))
@@ -122,16 +133,19 @@ enum DemoActs {
             let day = index >= acts.count - 2 ? DemoTime.day(2023, 12, 26 + index - (acts.count - 2)) : days[index * days.count / acts.count]
             let party: Int
             if act.outcome == "准予成立登记" {
-                party = b.party(.init(kind: .organization, name: DemoIdentities.organizationName(&b.random, group: act.group, taken: &names),
-                                      creditCode: DemoIdentities.creditCode(&b.random, type: act.group ? "1" : "2"), institutionType: nil, capacity: nil,
-                                      idNumber: nil, area: nil))
+                party = b.party(
+                    .init(
+                        kind: .organization, name: DemoIdentities.organizationName(&b.random, group: act.group, taken: &names),
+                        creditCode: DemoIdentities.creditCode(&b.random, type: act.group ? "1" : "2"), institutionType: nil, capacity: nil,
+                        idNumber: nil, area: nil))
             } else {
                 party = existing.next()!
             }
             let officer = corps.team("社会组织管理", 1, day, b.addingWorkingDays(6, after: day), &b.random)[0]
             if act.outcome == "准予成立登记" { b.at(day, 9, 0, .createParty(party, by: officer)) }
-            singleOfficerAct(&b, item: act.item, party: party, officer: officer, day: day, spread: true,
-                             steps: ("受理登记申请", "材料审查及实地核查"), outcome: act.outcome, basis: act.basis)
+            singleOfficerAct(
+                &b, item: act.item, party: party, officer: officer, day: day, spread: true,
+                steps: ("受理登记申请", "材料审查及实地核查"), outcome: act.outcome, basis: act.basis)
         }
     }
 
@@ -151,8 +165,9 @@ enum DemoActs {
             let party = person(&b)
             let officer = corps.team("社会救助", 1, day, b.addingWorkingDays(6, after: day), &b.random)[0]
             b.at(day, 9, 0, .createParty(party, by: officer))
-            singleOfficerAct(&b, item: act.item, party: party, officer: officer, day: day, spread: true,
-                             steps: ("受理救助申请", "入户核实，经省级核对平台核对家庭经济状况"), outcome: act.outcome, basis: act.basis)
+            singleOfficerAct(
+                &b, item: act.item, party: party, officer: officer, day: day, spread: true,
+                steps: ("受理救助申请", "入户核实，经省级核对平台核对家庭经济状况"), outcome: act.outcome, basis: act.basis)
         }
     }
 
@@ -177,23 +192,29 @@ enum DemoActs {
             let officer = corps.team("婚姻登记", 1, day, day, &b.random)[0]
             let hour = 9 + index % 7
             b.at(day, hour, 0, .createParty(party, by: officer))
-            singleOfficerAct(&b, item: "MZ-QR-001", party: party, officer: officer, day: day, spread: false, hour: hour,
-                             steps: ("受理婚姻登记申请", "查验证件及声明，当场审查"), outcome: act.outcome, basis: act.basis)
+            singleOfficerAct(
+                &b, item: "MZ-QR-001", party: party, officer: officer, day: day, spread: false, hour: hour,
+                steps: ("受理婚姻登记申请", "查验证件及声明，当场审查"), outcome: act.outcome, basis: act.basis)
         }
     }
 
     static func person(_ b: inout DemoPlanBuilder) -> Int {
-        b.party(.init(kind: .person, name: DemoIdentities.personName(&b.random), creditCode: nil, institutionType: nil, capacity: nil,
-                      idNumber: DemoIdentities.residentID(&b.random, born: 1950...2000), area: nil))
+        b.party(
+            .init(
+                kind: .person, name: DemoIdentities.personName(&b.random), creditCode: nil, institutionType: nil, capacity: nil,
+                idNumber: DemoIdentities.residentID(&b.random, born: 1950...2000), area: nil))
     }
 
     /// The steps of a case of kind "other" by one officer: open, investigate, approve,
     /// decide, serve, close; over a week (`spread`), or within the hour.
-    static func singleOfficerAct(_ b: inout DemoPlanBuilder, item: String, party: Int, officer: Int, day: CalendarDay, spread: Bool, hour: Int = 9,
-                                 steps: (open: String, investigate: String), outcome: String, basis: String) {
+    static func singleOfficerAct(
+        _ b: inout DemoPlanBuilder, item: String, party: Int, officer: Int, day: CalendarDay, spread: Bool, hour: Int = 9,
+        steps: (open: String, investigate: String), outcome: String, basis: String
+    ) {
         let k = b.newCase()
         let minute = b.random.int(5...40)
-        let investigated = spread ? b.addingWorkingDays(2, after: day) : day, approved = spread ? b.addingWorkingDays(4, after: day) : day
+        let investigated = spread ? b.addingWorkingDays(2, after: day) : day
+        let approved = spread ? b.addingWorkingDays(4, after: day) : day
         let served = spread ? b.addingWorkingDays(5, after: day) : day
         let (h1, h2, h3, h4, h5) = spread ? (10, 9, 15, 10, 16) : (hour, hour, hour, hour, hour)
         let (m1, m2, m3, m4, m5) = spread ? (minute, minute, minute, minute, minute) : (minute + 5, minute + 8, minute + 10, minute + 12, minute + 14)

@@ -74,8 +74,10 @@ struct DemoCorps {
                     serial += 1
                     let officer = b.officers.count
                     let position = cohort == 0 ? "科长" : (member == 0 && cohort == 1 ? "副科长" : "科员")
-                    b.officers.append(.init(name: DemoIdentities.personName(&b.random), unit: unit.unit, position: position, category: unit.category,
-                                            idNumber: DemoIdentities.residentID(&b.random, born: 1970...1998), username: String(format: "zf%02d", serial)))
+                    b.officers.append(
+                        .init(
+                            name: DemoIdentities.personName(&b.random), unit: unit.unit, position: position, category: unit.category,
+                            idNumber: DemoIdentities.residentID(&b.random, born: 1970...1998), username: String(format: "zf%02d", serial)))
                     corps.byCategory[unit.category, default: []].append(officer)
                     corps.windows.append(Window(from: dates.issue))
                     let joined = dates.exam.adding(days: -30)
@@ -95,10 +97,16 @@ struct DemoCorps {
     /// the term ends, and the events of 2023.
     private static func yearly(_ b: inout DemoPlanBuilder, _ corps: inout DemoCorps, through lastYear: Int) {
         let officers = b.officers.indices
-        let marriage = corps.byCategory["婚姻登记"]!, assistance = corps.byCategory["社会救助"]!, organizations = corps.byCategory["社会组织管理"]!
+        let marriage = corps.byCategory["婚姻登记"]!
+        let assistance = corps.byCategory["社会救助"]!
+        let organizations = corps.byCategory["社会组织管理"]!
         // 2023's events, each on an officer of the 2021 cohort.
-        let failedReview = marriage[1], lostCard = assistance[1], movedOut = organizations[2]
-        let suspendedOn = DemoTime.day(2023, 3, 15), reinstatedOn = DemoTime.day(2023, 6, 5), revokedOn = DemoTime.day(2023, 9, 1)
+        let failedReview = marriage[1]
+        let lostCard = assistance[1]
+        let movedOut = organizations[2]
+        let suspendedOn = DemoTime.day(2023, 3, 15)
+        let reinstatedOn = DemoTime.day(2023, 6, 5)
+        let revokedOn = DemoTime.day(2023, 9, 1)
         corps.windows[failedReview].gaps.append(suspendedOn...reinstatedOn)
         corps.windows[movedOut].until = revokedOn
         for officer in officers {
@@ -113,9 +121,11 @@ struct DemoCorps {
                 if previous >= termStart.year, year > issued.year, !(officer == movedOut && year > 2023) {
                     let day = b.workingDay(onOrAfter: DemoTime.day(year, 3, b.random.int(1...13)))
                     let failed = officer == failedReview && previous == 2022
-                    b.at(failed ? suspendedOn : day, 10, b.random.int(0...50),
-                         .review(officer: officer, year: previous, outcome: failed ? .failedSuspend : .passed,
-                                 reason: failed ? "\(previous) 年度培训学时不足，审验不合格，暂扣证件" : "\(previous) 年度审验合格"))
+                    b.at(
+                        failed ? suspendedOn : day, 10, b.random.int(0...50),
+                        .review(
+                            officer: officer, year: previous, outcome: failed ? .failedSuspend : .passed,
+                            reason: failed ? "\(previous) 年度培训学时不足，审验不合格，暂扣证件" : "\(previous) 年度审验合格"))
                 }
                 // Renewed some weeks before the term ends.
                 let termEnd = termStart.adding(years: 5).adding(days: -1)

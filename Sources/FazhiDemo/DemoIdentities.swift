@@ -16,7 +16,9 @@ enum DemoIdentities {
 
     /// A resident ID number registered in Hubin, born between `years`.
     static func residentID(_ random: inout DemoRandom, born years: ClosedRange<Int>) -> String {
-        let year = random.int(years), month = random.int(1...12), day = random.int(1...28)
+        let year = random.int(years)
+        let month = random.int(1...12)
+        let day = random.int(1...28)
         let body = division + String(format: "%04d%02d%02d%03d", year, month, day, random.int(1...999))
         return body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! }))
     }
@@ -36,8 +38,10 @@ enum DemoIdentities {
         ("湖滨区孝慈老年养护院", 70), ("湖滨区长乐护理院", 90), ("湖滨区黄河湾养老院", 130), ("湖滨区安康老年之家", 50),
     ]
 
-    static let associationFields = ["书法", "摄影", "老年体育", "社区志愿者", "慈善", "青年创业", "家政服务", "餐饮", "物流", "太极拳", "象棋",
-                                    "广场舞", "诗词", "收藏", "钓鱼", "养蜂", "花卉", "汽车维修", "电子商务", "民宿", "文化旅游", "围棋", "篮球", "乒乓球"]
+    static let associationFields = [
+        "书法", "摄影", "老年体育", "社区志愿者", "慈善", "青年创业", "家政服务", "餐饮", "物流", "太极拳", "象棋",
+        "广场舞", "诗词", "收藏", "钓鱼", "养蜂", "花卉", "汽车维修", "电子商务", "民宿", "文化旅游", "围棋", "篮球", "乒乓球",
+    ]
     static let associationKinds = ["协会", "研究会", "促进会", "联合会", "商会"]
     static let serviceFields = ["阳光", "同心", "益民", "向日葵", "暖心", "启航", "新苗", "康乐", "和美", "善行", "乐龄", "晨曦"]
     static let serviceKinds = ["社会工作服务中心", "培训学校", "康复中心", "社区服务中心", "养老服务中心", "文化艺术中心"]
@@ -45,7 +49,8 @@ enum DemoIdentities {
     /// A social organization's name, unique among those already `taken`.
     static func organizationName(_ random: inout DemoRandom, group: Bool, taken: inout Set<String>) -> String {
         while true {
-            let name = group
+            let name =
+                group
                 ? "湖滨区" + random.pick(associationFields) + random.pick(associationKinds)
                 : "湖滨区" + random.pick(serviceFields) + random.pick(serviceKinds)
             if taken.insert(name).inserted { return name }

@@ -71,13 +71,15 @@ struct DemoRunner {
         let work = DisclosureWork(store: store)
         while case let drafts = try await work.due(compliance, on: evening.day, limit: 100), !drafts.isEmpty {
             for (draft, _) in drafts {
-                _ = try await work.release(compliance, entryID: draft.id, call: call("fazhi.v1.DisclosureService/ReleaseDisclosure", as: compliance), at: evening)
+                _ = try await work.release(
+                    compliance, entryID: draft.id, call: call("fazhi.v1.DisclosureService/ReleaseDisclosure", as: compliance), at: evening)
             }
         }
     }
 
     private func call(_ method: String, as caller: Caller) -> CallAudit {
-        let audit = CallAudit(method: method, peer: "fazhi demo (simulated clock)", requestID: UUID().uuidString.lowercased(), elapsedMicroseconds: { 0 })
+        let audit = CallAudit(
+            method: method, peer: "fazhi demo (simulated clock)", requestID: UUID().uuidString.lowercased(), elapsedMicroseconds: { 0 })
         audit.identify(caller)
         return audit
     }
@@ -91,7 +93,8 @@ struct DemoRunner {
         let record = try await UserAdministration(store: store, scrypt: demo.scrypt).createUser(
             admin, username: username, displayName: displayName, initialPassword: password, roles: roles,
             call: call("fazhi.v1.UserService/CreateUser", as: admin), now: now.instant, hashed: passwordHash)
-        users[username] = Caller(agency: agency, userID: record.id, username: username, displayName: displayName, roles: roles, proof: .session, sessionID: nil)
+        users[username] = Caller(
+            agency: agency, userID: record.id, username: username, displayName: displayName, roles: roles, proof: .session, sessionID: nil)
     }
 
     private mutating func perform(_ action: DemoAction, at now: Moment) async throws {
@@ -111,66 +114,77 @@ struct DemoRunner {
             return (credentialAdmin, call("fazhi.v1.CredentialService/\(method)", as: credentialAdmin))
         }
         switch action {
-        case let .createStaff(index):
+        case .createStaff(let index):
             let person = plan.staff[index]
             try await createAccount(person.username, person.displayName, person.roles, at: now)
-        case let .createOfficerAccount(index):
+        case .createOfficerAccount(let index):
             let profile = plan.officers[index]
             try await createAccount(profile.username, "\(profile.name)（\(profile.unit)）", [.officer], at: now)
-        case let .createOfficer(index):
+        case .createOfficer(let index):
             let profile = plan.officers[index]
             let (caller, audit) = try asAdmin("CreateOfficer")
-            let view = try await corps.createOfficer(caller, .init(name: profile.name, unit: profile.unit, position: profile.position,
-                                                                   idNumber: profile.idNumber, contact: nil, username: profile.username),
-                                                     call: audit, now: now.instant)
+            let view = try await corps.createOfficer(
+                caller,
+                .init(
+                    name: profile.name, unit: profile.unit, position: profile.position,
+                    idNumber: profile.idNumber, contact: nil, username: profile.username),
+                call: audit, now: now.instant)
             officers[index] = view.id
-        case let .exam(index, day, score):
+        case .exam(let index, let day, let score):
             let (caller, audit) = try asAdmin("RecordExam")
             _ = try await corps.recordExam(caller, officerID: try officer(index), day: day, score: score, call: audit, now: now)
-        case let .training(index, year, hours):
+        case .training(let index, let year, let hours):
             let (caller, audit) = try asAdmin("SetTrainingHours")
             _ = try await corps.setTrainingHours(caller, officerID: try officer(index), year: year, hours: hours, call: audit, now: now)
-        case let .applyForCredential(index):
+        case .applyForCredential(let index):
             let (caller, audit) = try asAdmin("ApplyForCredential")
             let status = try await administration.applyForCredential(
                 officerID: try officer(index), categories: [plan.officers[index].category], areas: [], agency: agency,
                 actor: caller.username, reason: "经资格考试合格，申领行政执法证", at: now, call: audit)
             credentials[index] = status.credential.id
-        case let .issueCredential(index):
+        case .issueCredential(let index):
             let (caller, audit) = try asAdmin("IssueCredential")
-            _ = try await administration.issue(try credential(index), agency: agency, actor: caller.username, reason: "审核通过，核发行政执法证", at: now, call: audit)
-        case let .review(index, year, outcome, reason):
+            _ = try await administration.issue(
+                try credential(index), agency: agency, actor: caller.username, reason: "审核通过，核发行政执法证", at: now, call: audit)
+        case .review(let index, let year, let outcome, let reason):
             let (caller, audit) = try asAdmin("RecordReview")
-            _ = try await administration.review(try credential(index), year: year, outcome: outcome, agency: agency, actor: caller.username,
-                                                reason: reason, at: now, call: audit)
-        case let .succeed(index, replacement, reason):
+            _ = try await administration.review(
+                try credential(index), year: year, outcome: outcome, agency: agency, actor: caller.username,
+                reason: reason, at: now, call: audit)
+        case .succeed(let index, let replacement, let reason):
             let (caller, audit) = try asAdmin(replacement ? "ReplaceCredential" : "RenewCredential")
-            let successor = try await administration.succeed(try credential(index), replacement: replacement, agency: agency, actor: caller.username,
-                                                             reason: reason, at: now, call: audit)
+            let successor = try await administration.succeed(
+                try credential(index), replacement: replacement, agency: agency, actor: caller.username,
+                reason: reason, at: now, call: audit)
             credentials[index] = successor.credential.id
-        case let .credentialEvent(index, event, reason):
+        case .credentialEvent(let index, let event, let reason):
             let (caller, audit) = try asAdmin("\(event.name.prefix(1).uppercased())\(event.name.dropFirst())Credential")
-            _ = try await administration.apply(event, to: try credential(index), agency: agency, actor: caller.username, reason: reason, at: now, call: audit)
-        case let .createParty(index, by):
+            _ = try await administration.apply(
+                event, to: try credential(index), agency: agency, actor: caller.username, reason: reason, at: now, call: audit)
+        case .createParty(let index, let by):
             let caller = try user(plan.officers[by].username)
             let party = try await PartyRegistry(store: store, keys: demo.secrets.personalData).create(
                 caller, plan.parties[index], call: call("fazhi.v1.PartyService/CreateParty", as: caller), now: now.instant)
             parties[index] = party.id
-        case let .kase(index, act):
+        case .kase(let index, let act):
             try await perform(act, onCase: index, at: now)
-        case let .withdrawDecision(index, reason):
+        case .withdrawDecision(let index, let reason):
             guard let number = cases[index]?.decision?.documentNumber else { throw DemoPlanError("case \(index) has no decision to withdraw") }
             let approver = try user(DemoCorps.approver)
             let work = DisclosureWork(store: store)
-            guard let entry = try await work.publicEntries(agency: agency, DisclosureFilter(kind: .decision, text: number), after: nil, limit: 1).first else {
+            guard
+                let entry = try await work.publicEntries(agency: agency, DisclosureFilter(kind: .decision, text: number), after: nil, limit: 1).first
+            else {
                 throw DemoPlanError("no published disclosure of \(number)")
             }
-            _ = try await work.withdraw(approver, entryID: entry.id, reason: reason, changedOn: now.day,
-                                        call: call("fazhi.v1.DisclosureService/WithdrawDisclosure", as: approver), at: now)
-        case let .publishStatistics(year):
+            _ = try await work.withdraw(
+                approver, entryID: entry.id, reason: reason, changedOn: now.day,
+                call: call("fazhi.v1.DisclosureService/WithdrawDisclosure", as: approver), at: now)
+        case .publishStatistics(let year):
             let compliance = try user(DemoCorps.complianceOfficer)
-            _ = try await StatisticsWork(store: store).publish(compliance, year: year,
-                                                               call: call("fazhi.v1.StatisticsService/PublishAnnualStatistics", as: compliance), at: now)
+            _ = try await StatisticsWork(store: store).publish(
+                compliance, year: year,
+                call: call("fazhi.v1.StatisticsService/PublishAnnualStatistics", as: compliance), at: now)
         }
     }
 
@@ -178,35 +192,41 @@ struct DemoRunner {
         let work = CaseWork(store: store)
         func caller(_ officer: Int) throws -> Caller { try user(plan.officers[officer].username) }
         func ids(_ team: [Int]) throws -> [UUID] {
-            try team.map { guard let id = officers[$0] else { throw DemoPlanError("officer \($0) not created yet") }; return id }
+            try team.map {
+                guard let id = officers[$0] else { throw DemoPlanError("officer \($0) not created yet") }
+                return id
+            }
         }
-        if case let .open(item, party, team, text) = act {
+        if case .open(let item, let party, let team, let text) = act {
             guard let partyID = parties[party] else { throw DemoPlanError("party \(party) not created yet") }
             let initiator = try caller(team[0])
-            cases[index] = try await work.open(initiator, itemCode: item, partyID: partyID, area: nil, officers: try ids(team), text: text,
-                                               call: call("fazhi.v1.CaseService/OpenCase", as: initiator), at: now)
+            cases[index] = try await work.open(
+                initiator, itemCode: item, partyID: partyID, area: nil, officers: try ids(team), text: text,
+                call: call("fazhi.v1.CaseService/OpenCase", as: initiator), at: now)
             return
         }
         guard let kase = cases[index] else { throw DemoPlanError("case \(index) not opened yet") }
         let (who, event, text, method): (Caller, CaseEvent, String, String)
         switch act {
         case .open: return
-        case let .take(step, team, intended, stepText):
+        case .take(let step, let team, let intended, let stepText):
             (who, event, text, method) = (try caller(team[0]), .take(step, officers: try ids(team), intended: intended), stepText, "TakeStep")
-        case let .confirm(officer):
+        case .confirm(let officer):
             (who, event, text, method) = (try caller(officer), .confirm, "确认参与本步骤", "ConfirmStep")
-        case let .findings(officer, found):
+        case .findings(let officer, let found):
             (who, event, text, method) = (try caller(officer), .findings(found), "检查发现问题，下达责令整改通知书", "RecordFindings")
-        case let .verifyAll(officer):
+        case .verifyAll(let officer):
             let open = kase.findings.filter { $0.verifiedOn == nil }.map(\.id)
             (who, event, text, method) = (try caller(officer), .verify(open), "复查确认整改到位", "VerifyRectification")
-        case let .review(outcome, reviewText):
+        case .review(let outcome, let reviewText):
             (who, event, text, method) = (try user(DemoCorps.legalReviewer), .review(outcome), reviewText, "ReviewCase")
-        case let .approve(approveText):
+        case .approve(let approveText):
             (who, event, text, method) = (try user(DemoCorps.approver), .approve, approveText, "ApproveCase")
-        case let .decide(officer, outcome, basis, fine):
-            (who, event, text, method) = (try caller(officer), .decide(outcome: outcome, legalBasis: basis, fine: fine), "作出决定：\(outcome)", "DecideCase")
-        case let .close(officer):
+        case .decide(let officer, let outcome, let basis, let fine):
+            (who, event, text, method) = (
+                try caller(officer), .decide(outcome: outcome, legalBasis: basis, fine: fine), "作出决定：\(outcome)", "DecideCase"
+            )
+        case .close(let officer):
             (who, event, text, method) = (try caller(officer), .close, "结案归档", "CloseCase")
         }
         cases[index] = try await work.apply(who, caseID: kase.id, event, text: text, call: call("fazhi.v1.CaseService/\(method)", as: who), at: now)

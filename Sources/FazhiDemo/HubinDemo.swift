@@ -35,23 +35,30 @@ public struct HubinDemo: Sendable {
     /// Carries out the plan for `agency` as its admin `adminUsername`: first publishes
     /// `powerList` as the agency's first version (when it has none), then every call; every
     /// account it creates gets `password`. `progress` hears (calls done, calls in all).
-    public func load(agency: Agency, adminUsername: String, plan: DemoPlan, powerList: [PowerItem], password: String,
-                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
+    public func load(
+        agency: Agency, adminUsername: String, plan: DemoPlan, powerList: [PowerItem], password: String,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Summary {
         guard try await !hasCases(agency: agency) else {
-            throw DomainError(.failedPrecondition, zh: "机构 \(agency.code) 已有案件，演示数据只能载入空机构",
-                              en: "the agency \(agency.code) already has cases; the demo loads only into an agency without")
+            throw DomainError(
+                .failedPrecondition, zh: "机构 \(agency.code) 已有案件，演示数据只能载入空机构",
+                en: "the agency \(agency.code) already has cases; the demo loads only into an agency without")
         }
         guard let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: adminUsername) }),
-              admin.roles.contains(.admin) else {
+            admin.roles.contains(.admin)
+        else {
             throw DomainError.notFound("user", zh: "机构管理员「\(adminUsername)」不存在", en: "no agency admin \"\(adminUsername)\"")
         }
-        var runner = try DemoRunner(demo: self, agency: agency, plan: plan, password: password,
-                                admin: Caller(agency: agency, userID: admin.id, username: admin.username, displayName: admin.displayName,
-                                              roles: admin.roles, proof: .session, sessionID: nil))
+        var runner = try DemoRunner(
+            demo: self, agency: agency, plan: plan, password: password,
+            admin: Caller(
+                agency: agency, userID: admin.id, username: admin.username, displayName: admin.displayName,
+                roles: admin.roles, proof: .session, sessionID: nil))
         _ = try await PowerListAdministration(store: store).publishInitial(
             powerList, agency: agency, by: admin.id, username: admin.username, reason: "湖滨区民政局权责清单 / the bureau's power list", now: plan.start)
         try await runner.run(progress: progress)
-        return Summary(usernames: plan.staff.map(\.username) + plan.officers.map(\.username), officers: plan.officers.count,
-                       parties: plan.parties.count, cases: runner.cases.count, calls: plan.events.count)
+        return Summary(
+            usernames: plan.staff.map(\.username) + plan.officers.map(\.username), officers: plan.officers.count,
+            parties: plan.parties.count, cases: runner.cases.count, calls: plan.events.count)
     }
 }

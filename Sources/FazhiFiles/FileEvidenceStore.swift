@@ -19,9 +19,11 @@ public struct FileEvidenceStore: EvidenceStore {
         root.appendingPathComponent(agency.uuidString.lowercased()).appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
-    public func store<Chunks: AsyncSequence & Sendable>(agency: UUID, limit: Int, chunks: Chunks,
-                                                        declared: @Sendable () throws -> String) async throws -> StoredEvidence
-        where Chunks.Element == Data {
+    public func store<Chunks: AsyncSequence & Sendable>(
+        agency: UUID, limit: Int, chunks: Chunks,
+        declared: @Sendable () throws -> String
+    ) async throws -> StoredEvidence
+    where Chunks.Element == Data {
         let incoming = root.appendingPathComponent(agency.uuidString.lowercased()).appendingPathComponent("incoming")
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = incoming.appendingPathComponent(UUID().uuidString)
@@ -37,8 +39,9 @@ public struct FileEvidenceStore: EvidenceStore {
         for try await chunk in chunks {
             size += chunk.count
             guard size <= limit else {
-                throw DomainError(.invalidArgument, zh: "证据文件超过 \(limit) 字节的上限", en: "the evidence file exceeds the limit of \(limit) bytes",
-                                  metadata: ["field": "data", "limit": String(limit)])
+                throw DomainError(
+                    .invalidArgument, zh: "证据文件超过 \(limit) 字节的上限", en: "the evidence file exceeds the limit of \(limit) bytes",
+                    metadata: ["field": "data", "limit": String(limit)])
             }
             hasher.update(data: chunk)
             try chunk.withUnsafeBytes { buffer in
@@ -56,8 +59,9 @@ public struct FileEvidenceStore: EvidenceStore {
         let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let expected = try EvidenceHash.validated(try declared())
         guard actual == expected else {
-            throw DomainError(.invalidArgument, zh: "证据文件的 SHA-256 与声明的不符", en: "the evidence file's SHA-256 is not the one declared",
-                              metadata: ["field": "sha256", "actual": actual])
+            throw DomainError(
+                .invalidArgument, zh: "证据文件的 SHA-256 与声明的不符", en: "the evidence file's SHA-256 is not the one declared",
+                metadata: ["field": "sha256", "actual": actual])
         }
         guard fsync(descriptor) == 0 else { throw EvidenceFileError("cannot sync \(temporary.path): \(String(cString: strerror(errno)))") }
         close(descriptor)
@@ -71,7 +75,9 @@ public struct FileEvidenceStore: EvidenceStore {
         }
         let directory = final.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        guard rename(temporary.path, final.path) == 0 else { throw EvidenceFileError("cannot keep \(final.path): \(String(cString: strerror(errno)))") }
+        guard rename(temporary.path, final.path) == 0 else {
+            throw EvidenceFileError("cannot keep \(final.path): \(String(cString: strerror(errno)))")
+        }
         try Self.sync(directory: directory)
         return StoredEvidence(sha256: actual, size: size, created: true)
     }
@@ -121,7 +127,8 @@ public struct FileEvidenceStore: EvidenceStore {
             guard let agency = UUID(uuidString: agencyDirectory.lastPathComponent) else { continue }
             for prefix in (try? FileManager.default.contentsOfDirectory(atPath: agencyDirectory.path)) ?? [] where prefix.count == 2 {
                 let directory = agencyDirectory.appendingPathComponent(prefix)
-                for file in (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+                for file in (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey]))
+                    ?? []
                 where (try? EvidenceHash.validated(file.lastPathComponent)) == file.lastPathComponent && Self.modified(file) < before {
                     files[agency, default: []].append(file.lastPathComponent)
                 }
@@ -131,7 +138,9 @@ public struct FileEvidenceStore: EvidenceStore {
     }
 
     private func agencyDirectories() throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil).filter { UUID(uuidString: $0.lastPathComponent) != nil }
+        try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil).filter {
+            UUID(uuidString: $0.lastPathComponent) != nil
+        }
     }
 
     private static func modified(_ file: URL) -> Date {

@@ -18,13 +18,24 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let entries = try await client.withClient { grpc in
-                try await Fazhi_V1_AuditService.Client(wrapping: grpc).listAuditEntries(.with {
-                    $0.page.pageSize = Int32(limit); $0.username = user ?? ""; $0.method = method ?? ""; $0.status = status ?? ""; $0.platform = platform
-                }, metadata: session.metadata)
+                try await Fazhi_V1_AuditService.Client(wrapping: grpc).listAuditEntries(
+                    .with {
+                        $0.page.pageSize = Int32(limit)
+                        $0.username = user ?? ""
+                        $0.method = method ?? ""
+                        $0.status = status ?? ""
+                        $0.platform = platform
+                    }, metadata: session.metadata)
             }.entries
-            try printTable(["sequence", "time", "user", "method", "status", "reason", "peer", "duration_us"],
-                           entries.map { [String($0.sequence), $0.time.date.formatted(.iso8601), $0.username, $0.method, $0.status, $0.reason, $0.peer, String($0.durationMicros)] },
-                           json: client.json)
+            try printTable(
+                ["sequence", "time", "user", "method", "status", "reason", "peer", "duration_us"],
+                entries.map {
+                    [
+                        String($0.sequence), $0.time.date.formatted(.iso8601), $0.username, $0.method, $0.status, $0.reason, $0.peer,
+                        String($0.durationMicros),
+                    ]
+                },
+                json: client.json)
         }
     }
 }

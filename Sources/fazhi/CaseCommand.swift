@@ -9,8 +9,10 @@ import GRPCNIOTransportHTTP2
 struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "执法案件 / enforcement cases and their full-process record.",
-        subcommands: [Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self,
-                      Evidence.self, Download.self, Correct.self, Findings.self, Verify.self, Overdue.self])
+        subcommands: [
+            Open.self, Step.self, Confirm.self, Recuse.self, Review.self, Approve.self, Decide.self, Close.self, Show.self, List.self,
+            Evidence.self, Download.self, Correct.self, Findings.self, Verify.self, Overdue.self,
+        ])
 
     static let headers = ["case_id", "kind", "item", "status", "next_step", "major", "opened_on", "decision"]
 
@@ -18,8 +20,11 @@ struct CaseCommand: AsyncParsableCommand {
         cases.map { [$0.caseID, $0.kind, $0.itemCode, $0.status, $0.nextStep, $0.major, $0.openedOn, $0.decision.documentNumber] }
     }
 
-    static func run(_ client: ClientOptions, _ call: @escaping @Sendable (Fazhi_V1_CaseService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws -> Fazhi_V1_Case,
-                    mutating: Bool = true) async throws {
+    static func run(
+        _ client: ClientOptions,
+        _ call: @escaping @Sendable (Fazhi_V1_CaseService.Client<HTTP2ClientTransport.Posix>, Metadata) async throws -> Fazhi_V1_Case,
+        mutating: Bool = true
+    ) async throws {
         let session = try SavedSession.read()
         let kase = try await client.withClient { grpc in
             try await call(Fazhi_V1_CaseService.Client(wrapping: grpc), mutating ? session.mutating() : session.metadata)
@@ -32,7 +37,12 @@ struct CaseCommand: AsyncParsableCommand {
         @Argument var caseID: String
         @Option(name: .long) var text = ""
 
-        var request: Fazhi_V1_CaseActionRequest { .with { $0.caseID = caseID; $0.text = text } }
+        var request: Fazhi_V1_CaseActionRequest {
+            .with {
+                $0.caseID = caseID
+                $0.text = text
+            }
+        }
     }
 
     struct Open: AsyncParsableCommand {
@@ -45,7 +55,13 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(name: .long) var text = ""
 
         func run() async throws {
-            let request = Fazhi_V1_OpenCaseRequest.with { $0.itemCode = item; $0.partyID = party; $0.officerIds = officers; $0.area = area; $0.text = text }
+            let request = Fazhi_V1_OpenCaseRequest.with {
+                $0.itemCode = item
+                $0.partyID = party
+                $0.officerIds = officers
+                $0.area = area
+                $0.text = text
+            }
             try await CaseCommand.run(client) { try await $0.openCase(request, metadata: $1) }
         }
     }
@@ -62,7 +78,12 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = Fazhi_V1_TakeStepRequest.with {
-                $0.caseID = caseID; $0.step = step; $0.officerIds = officers; $0.intendedFine = intendedFine; $0.revokesRegistration = revokes; $0.text = text
+                $0.caseID = caseID
+                $0.step = step
+                $0.officerIds = officers
+                $0.intendedFine = intendedFine
+                $0.revokesRegistration = revokes
+                $0.text = text
             }
             try await CaseCommand.run(client) { try await $0.takeStep(request, metadata: $1) }
         }
@@ -98,7 +119,11 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The written reasons.") var text: String
 
         func run() async throws {
-            let request = Fazhi_V1_ReviewCaseRequest.with { $0.caseID = caseID; $0.outcome = outcome; $0.text = text }
+            let request = Fazhi_V1_ReviewCaseRequest.with {
+                $0.caseID = caseID
+                $0.outcome = outcome
+                $0.text = text
+            }
             try await CaseCommand.run(client) { try await $0.reviewCase(request, metadata: $1) }
         }
     }
@@ -124,7 +149,13 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(name: .long) var text = ""
 
         func run() async throws {
-            let request = Fazhi_V1_DecideCaseRequest.with { $0.caseID = caseID; $0.outcome = outcome; $0.legalBasis = basis; $0.fine = fine; $0.text = text }
+            let request = Fazhi_V1_DecideCaseRequest.with {
+                $0.caseID = caseID
+                $0.outcome = outcome
+                $0.legalBasis = basis
+                $0.fine = fine
+                $0.text = text
+            }
             try await CaseCommand.run(client) { try await $0.decideCase(request, metadata: $1) }
         }
     }
@@ -153,9 +184,11 @@ struct CaseCommand: AsyncParsableCommand {
             try printTable(CaseCommand.headers, CaseCommand.rows([kase]), json: client.json)
             if !client.json {
                 print("")
-                try printTable(["at", "step", "event", "actor", "officers", "text"], kase.record.map {
-                    [$0.at.date.formatted(.iso8601), $0.step, $0.event, $0.actor, $0.officerIds.joined(separator: ","), $0.text]
-                }, json: false)
+                try printTable(
+                    ["at", "step", "event", "actor", "officers", "text"],
+                    kase.record.map {
+                        [$0.at.date.formatted(.iso8601), $0.step, $0.event, $0.actor, $0.officerIds.joined(separator: ","), $0.text]
+                    }, json: false)
             }
         }
     }
@@ -175,10 +208,17 @@ struct CaseCommand: AsyncParsableCommand {
                 var all: [Fazhi_V1_Case] = []
                 var token = ""
                 repeat {
-                    let page = try await Fazhi_V1_CaseService.Client(wrapping: grpc).listCases(.with {
-                        $0.page.pageToken = token; $0.page.pageSize = 200; $0.status = status; $0.itemCode = item; $0.partyID = party
-                        $0.officerID = officer; $0.openedFrom = from; $0.openedUntil = until
-                    }, metadata: session.metadata)
+                    let page = try await Fazhi_V1_CaseService.Client(wrapping: grpc).listCases(
+                        .with {
+                            $0.page.pageToken = token
+                            $0.page.pageSize = 200
+                            $0.status = status
+                            $0.itemCode = item
+                            $0.partyID = party
+                            $0.officerID = officer
+                            $0.openedFrom = from
+                            $0.openedUntil = until
+                        }, metadata: session.metadata)
                     all += page.cases
                     token = page.nextPageToken
                 } while !token.isEmpty
@@ -189,7 +229,8 @@ struct CaseCommand: AsyncParsableCommand {
     }
 
     struct Evidence: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an evidence file to the case's record (streamed, hashed here and on the server).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an evidence file to the case's record (streamed, hashed here and on the server).")
         @OptionGroup var client: ClientOptions
         @Argument var caseID: String
         @Argument var file: String
@@ -209,13 +250,20 @@ struct CaseCommand: AsyncParsableCommand {
                 try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).uploadEvidence(metadata: session.metadata) { writer in
                     guard let reader = FileHandle(forReadingAtPath: file) else { throw CommandFailure("cannot read \(file)") }
                     defer { try? reader.close() }
-                    try await writer.write(.with { $0.caseID = caseID; $0.step = step; $0.sha256 = sha256; $0.text = text })
+                    try await writer.write(
+                        .with {
+                            $0.caseID = caseID
+                            $0.step = step
+                            $0.sha256 = sha256
+                            $0.text = text
+                        })
                     while let chunk = try reader.read(upToCount: 64 * 1024), !chunk.isEmpty {
                         try await writer.write(.with { $0.data = chunk })
                     }
                 }
             }
-            try printTable(["entry", "step", "sha256"], [[String(entry.id), entry.step, entry.evidenceSha256.joined(separator: ",")]], json: client.json)
+            try printTable(
+                ["entry", "step", "sha256"], [[String(entry.id), entry.step, entry.evidenceSha256.joined(separator: ",")]], json: client.json)
         }
     }
 
@@ -232,7 +280,10 @@ struct CaseCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot write \(out)")
             }
             defer { try? handle.close() }
-            let request = Fazhi_V1_DownloadEvidenceRequest.with { $0.caseID = caseID; $0.sha256 = sha256 }
+            let request = Fazhi_V1_DownloadEvidenceRequest.with {
+                $0.caseID = caseID
+                $0.sha256 = sha256
+            }
             let written = try await client.withClient { grpc in
                 try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).downloadEvidence(request, metadata: session.metadata) { response in
                     var count = 0
@@ -256,7 +307,11 @@ struct CaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let session = try SavedSession.read()
-            let request = Fazhi_V1_CorrectRecordRequest.with { $0.caseID = caseID; $0.entryID = entryID; $0.text = text }
+            let request = Fazhi_V1_CorrectRecordRequest.with {
+                $0.caseID = caseID
+                $0.entryID = entryID
+                $0.text = text
+            }
             let entry = try await client.withClient { grpc in
                 try await Fazhi_V1_CaseRecordService.Client(wrapping: grpc).correctRecord(request, metadata: session.mutating())
             }
@@ -265,7 +320,8 @@ struct CaseCommand: AsyncParsableCommand {
     }
 
     struct Findings: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "检查发现 / record findings of the inspection just completed (each gets a rectification order).")
+        static let configuration = CommandConfiguration(
+            abstract: "检查发现 / record findings of the inspection just completed (each gets a rectification order).")
         @OptionGroup var client: ClientOptions
         @Argument var caseID: String
         @Option(name: .long, help: "CODE=description, e.g. FIRE-1=灭火器过期; repeatable.") var finding: [String]
@@ -275,9 +331,16 @@ struct CaseCommand: AsyncParsableCommand {
             let findings = try finding.map { entry -> Fazhi_V1_RecordFindingsRequest.NewFinding in
                 let parts = entry.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { throw CommandFailure("--finding takes CODE=description, got \"\(entry)\"") }
-                return .with { $0.checklistCode = String(parts[0]); $0.description_p = String(parts[1]) }
+                return .with {
+                    $0.checklistCode = String(parts[0])
+                    $0.description_p = String(parts[1])
+                }
             }
-            let request = Fazhi_V1_RecordFindingsRequest.with { $0.caseID = caseID; $0.findings = findings; $0.text = text }
+            let request = Fazhi_V1_RecordFindingsRequest.with {
+                $0.caseID = caseID
+                $0.findings = findings
+                $0.text = text
+            }
             try await CaseCommand.run(client) { try await $0.recordFindings(request, metadata: $1) }
         }
     }
@@ -290,7 +353,11 @@ struct CaseCommand: AsyncParsableCommand {
         @Option(name: .long) var text = ""
 
         func run() async throws {
-            let request = Fazhi_V1_VerifyRectificationRequest.with { $0.caseID = caseID; $0.findingIds = findingIDs; $0.text = text }
+            let request = Fazhi_V1_VerifyRectificationRequest.with {
+                $0.caseID = caseID
+                $0.findingIds = findingIDs
+                $0.text = text
+            }
             try await CaseCommand.run(client) { try await $0.verifyRectification(request, metadata: $1) }
         }
     }
@@ -304,9 +371,14 @@ struct CaseCommand: AsyncParsableCommand {
             let response = try await client.withClient { grpc in
                 try await Fazhi_V1_CaseService.Client(wrapping: grpc).listOverdueRectifications(.init(), metadata: session.metadata)
             }
-            try printTable(["unit", "item", "case_id", "finding", "deadline", "overdue_since"], response.orders.map {
-                [$0.unit, $0.itemCode, $0.caseID, "\($0.finding.checklistCode) \($0.finding.description_p)", $0.finding.deadline, $0.finding.overdueSince]
-            }, json: client.json)
+            try printTable(
+                ["unit", "item", "case_id", "finding", "deadline", "overdue_since"],
+                response.orders.map {
+                    [
+                        $0.unit, $0.itemCode, $0.caseID, "\($0.finding.checklistCode) \($0.finding.description_p)", $0.finding.deadline,
+                        $0.finding.overdueSince,
+                    ]
+                }, json: client.json)
         }
     }
 }

@@ -34,7 +34,9 @@ struct ClientOptions: ParsableArguments {
 
     /// `serverName`, when given, is the name checked against the server's certificate
     /// instead of the address's host.
-    func withClient<T: Sendable>(serverName: String? = nil, _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+    func withClient<T: Sendable>(
+        serverName: String? = nil, _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
+    ) async throws -> T {
         let (host, port, ca) = try resolved()
         // An IP address is not a valid TLS server name (SNI): connect to it as an address.
         let octets = host.split(separator: ".")
@@ -66,7 +68,8 @@ struct SavedSession: Codable {
 
     static var file: URL {
         let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
+        let base =
+            environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".config")
         return base.appendingPathComponent("fazhi").appendingPathComponent("session.json")
     }
@@ -81,13 +84,15 @@ struct SavedSession: Codable {
     }
 
     func write() throws {
-        try FileManager.default.createDirectory(at: Self.file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: Self.file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let temporary = Self.file.path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600]),
-              rename(temporary, Self.file.path) == 0 else {
+            rename(temporary, Self.file.path) == 0
+        else {
             throw CommandFailure("cannot write \(Self.file.path): \(String(cString: strerror(errno)))")
         }
     }
@@ -139,5 +144,5 @@ func printTable(_ headers: [String], _ rows: [[String]], json: Bool) throws {
         zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - width($0)) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
     print(line(headers))
-    rows.forEach { print(line($0)) }
+    for row in rows { print(line(row)) }
 }

@@ -15,8 +15,10 @@ struct CredentialCommand: AsyncParsableCommand {
 
     static func rows(_ credentials: [Fazhi_V1_Credential]) -> [[String]] {
         credentials.map {
-            [$0.credentialID, $0.number, $0.state, $0.standing.isEmpty ? "in force" : $0.standing, $0.categories.joined(separator: ","),
-             $0.areas.joined(separator: ","), $0.validFrom, $0.validUntil, $0.successor]
+            [
+                $0.credentialID, $0.number, $0.state, $0.standing.isEmpty ? "in force" : $0.standing, $0.categories.joined(separator: ","),
+                $0.areas.joined(separator: ","), $0.validFrom, $0.validUntil, $0.successor,
+            ]
         }
     }
 
@@ -31,9 +33,13 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let credential = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).applyForCredential(.with {
-                    $0.officerID = officerID; $0.categories = categories; $0.areas = areas; $0.reason = reason
-                }, metadata: session.mutating())
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).applyForCredential(
+                    .with {
+                        $0.officerID = officerID
+                        $0.categories = categories
+                        $0.areas = areas
+                        $0.reason = reason
+                    }, metadata: session.mutating())
             }
             try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
         }
@@ -55,7 +61,10 @@ struct CredentialCommand: AsyncParsableCommand {
 
         func run() async throws {
             let session = try SavedSession.read()
-            let request = Fazhi_V1_CredentialDecisionRequest.with { $0.credentialID = credentialID; $0.reason = reason }
+            let request = Fazhi_V1_CredentialDecisionRequest.with {
+                $0.credentialID = credentialID
+                $0.reason = reason
+            }
             let credential = try await client.withClient { grpc in
                 let service = Fazhi_V1_CredentialService.Client(wrapping: grpc)
                 let metadata = session.mutating()
@@ -84,9 +93,13 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let credential = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).recordReview(.with {
-                    $0.credentialID = credentialID; $0.year = year; $0.outcome = outcome; $0.reason = reason
-                }, metadata: session.mutating())
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).recordReview(
+                    .with {
+                        $0.credentialID = credentialID
+                        $0.year = year
+                        $0.outcome = outcome
+                        $0.reason = reason
+                    }, metadata: session.mutating())
             }
             try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
         }
@@ -100,14 +113,17 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let credential = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).getCredential(.with { $0.credentialID = credentialID }, metadata: session.metadata)
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).getCredential(
+                    .with { $0.credentialID = credentialID }, metadata: session.metadata)
             }
             try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
             if !client.json {
                 print("")
-                try printTable(["at", "from", "to", "event", "actor", "reason"], credential.history.map {
-                    [$0.at.date.formatted(.iso8601), $0.fromState, $0.toState, $0.event, $0.actor, $0.reason]
-                }, json: false)
+                try printTable(
+                    ["at", "from", "to", "event", "actor", "reason"],
+                    credential.history.map {
+                        [$0.at.date.formatted(.iso8601), $0.fromState, $0.toState, $0.event, $0.actor, $0.reason]
+                    }, json: false)
             }
         }
     }
@@ -119,7 +135,8 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let response = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).listCredentials(.with { $0.officerID = officerID ?? "" }, metadata: session.metadata)
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).listCredentials(
+                    .with { $0.officerID = officerID ?? "" }, metadata: session.metadata)
             }
             try printTable(CredentialCommand.headers, CredentialCommand.rows(response.credentials), json: client.json)
         }
@@ -135,11 +152,16 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let answer = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).checkAuthority(.with {
-                    $0.officerID = officerID; $0.category = category; $0.area = area
-                }, metadata: session.metadata)
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).checkAuthority(
+                    .with {
+                        $0.officerID = officerID
+                        $0.category = category
+                        $0.area = area
+                    }, metadata: session.metadata)
             }
-            try printTable(["allowed", "credential_number", "refusal"], [[answer.allowed ? "yes" : "no", answer.credentialNumber, answer.refusal]], json: client.json)
+            try printTable(
+                ["allowed", "credential_number", "refusal"], [[answer.allowed ? "yes" : "no", answer.credentialNumber, answer.refusal]],
+                json: client.json)
         }
     }
 
@@ -151,7 +173,8 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let response = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).getVerificationCode(.with { $0.credentialID = credentialID }, metadata: session.metadata)
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).getVerificationCode(
+                    .with { $0.credentialID = credentialID }, metadata: session.metadata)
             }
             try printTable(["code"], [[response.code]], json: client.json)
         }
@@ -176,13 +199,16 @@ struct CredentialCommand: AsyncParsableCommand {
                 attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256)
             let csrPEM = try csr.serializeAsPEM().pemString
             let response = try await client.withClient { grpc in
-                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).issueClientCertificate(.with {
-                    $0.credentialID = credentialID; $0.csrPem = csrPEM
-                }, metadata: session.mutating())
+                try await Fazhi_V1_CredentialService.Client(wrapping: grpc).issueClientCertificate(
+                    .with {
+                        $0.credentialID = credentialID
+                        $0.csrPem = csrPEM
+                    }, metadata: session.mutating())
             }
             let keyPath = out + ".key"
             try? FileManager.default.removeItem(atPath: keyPath)
-            guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600]) else {
+            guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw CommandFailure("cannot write \(keyPath)")
             }
             try response.certificatePem.write(toFile: out, atomically: true, encoding: .utf8)

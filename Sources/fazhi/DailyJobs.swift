@@ -45,15 +45,17 @@ struct DailyJobs: Service {
                     }
                     return lines
                 }
-                let summary = lines.map { $0.isEmpty ? "没有机构 / no agencies" : $0.joined(separator: "\n") }
+                let summary =
+                    lines.map { $0.isEmpty ? "没有机构 / no agencies" : $0.joined(separator: "\n") }
                     ?? "skipped: run by hand at the same time (fazhi jobs)"
                 try await runs.finish(sweep.rawValue, day: day, summary: summary, at: clock())
                 logger.info("daily job done", metadata: ["job": "\(sweep.rawValue)", "day": "\(day)", "summary": "\(summary)"])
             } catch let error as any OutageError where error.isOutage {
                 logger.warning("daily job waits for the database", metadata: ["job": "\(sweep.rawValue)", "day": "\(day)", "error": "\(error)"])
             } catch {
-                logger.error("daily job failed; the next server start or the next day runs it again",
-                             metadata: ["job": "\(sweep.rawValue)", "day": "\(day)", "error": "\(error)"])
+                logger.error(
+                    "daily job failed; the next server start or the next day runs it again",
+                    metadata: ["job": "\(sweep.rawValue)", "day": "\(day)", "error": "\(error)"])
             }
         }
     }

@@ -14,7 +14,8 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let state = try DatabaseCommand.startEmbedded()
-            print("""
+            print(
+                """
                 PostgreSQL 已启动 / started (\(state.clusterDirectory)); state in \(DevelopmentState.file.path)
                   owner (migrations):  FAZHI_OWNER_DATABASE_URL='\(state.ownerURL)'
                   server (app role):   FAZHI_DATABASE_URL='\(state.applicationURL)'
@@ -26,7 +27,8 @@ struct DatabaseCommand: AsyncParsableCommand {
     static func startEmbedded() throws -> DevelopmentState {
         let preferred = DevelopmentState.stateDirectory.appendingPathComponent("postgres")
         try FileManager.default.createDirectory(at: DevelopmentState.stateDirectory, withIntermediateDirectories: true)
-        let directory = try DevelopmentState.read().map { URL(fileURLWithPath: $0.clusterDirectory) }
+        let directory =
+            try DevelopmentState.read().map { URL(fileURLWithPath: $0.clusterDirectory) }
             ?? EmbeddedCluster.resolveDirectory(preferred: preferred)
         if directory.path != preferred.path {
             print("注意 / note: the postgres user cannot use \(preferred.path); the cluster lives in \(directory.path)")

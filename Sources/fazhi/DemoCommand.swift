@@ -23,7 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "sample (about 700 acts, quick) or report (the 2023 report's 2 529 marriage registrations and 306 temporary-assistance grants).")
+    @Option(
+        name: .long,
+        help: "sample (about 700 acts, quick) or report (the 2023 report's 2 529 marriage registrations and 306 temporary-assistance grants).")
     var volume: DemoVolume = .sample
     @Option(name: .long, help: "The server's database URL (default FAZHI_DATABASE_URL, or the development cluster).") var databaseURL: String?
     @Option(name: .long, help: "The agency to fill.") var agency = DemoAgency.code
@@ -37,7 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
             let secrets = try ServerSettings.serverSecrets(config)
             try await withStore(url) { store in
                 let password = DevInfo.randomPassword()
-                switch try await DemoAgency.loadIfEmpty(store, secrets: secrets, agencyCode: agency, adminUsername: admin, volume: volume, password: password, seed: seed) {
+                switch try await DemoAgency.loadIfEmpty(
+                    store, secrets: secrets, agencyCode: agency, adminUsername: admin, volume: volume, password: password, seed: seed)
+                {
                 case .loaded: print("演示账号密码 / the demo accounts' password: \(password)")
                 case .agencyHasCases: print("机构 \(agency) 已有案件，未载入 / the agency already has cases; nothing loaded")
                 case .noPowerList: throw CommandFailure("缺少演示权责清单，未载入 / the demo power list is missing; nothing loaded")
@@ -51,7 +55,9 @@ struct DemoCommand: AsyncParsableCommand {
             let (username, adminPassword) = try await DemoAgency.ensureAgency(store)
             var info = DevInfo.read()
             let password = info?.demoPassword ?? DevInfo.randomPassword()
-            switch try await DemoAgency.loadIfEmpty(store, secrets: try DevCommand.developmentSecrets(), volume: volume, password: password, seed: seed) {
+            switch try await DemoAgency.loadIfEmpty(
+                store, secrets: try DevCommand.developmentSecrets(), volume: volume, password: password, seed: seed)
+            {
             case .loaded: break
             case .agencyHasCases:
                 print("演示机构已有案件，未载入 / the demo agency already has cases; nothing loaded (delete .fazhi/ to start over)")
@@ -60,14 +66,18 @@ struct DemoCommand: AsyncParsableCommand {
             }
             // Until `fazhi dev` writes the whole file, keep what a client needs to sign in.
             info?.demoPassword = password
-            try (info ?? DevInfo(grpcAddress: "", mtlsAddress: nil, caFile: "", agencyCode: DemoAgency.code, username: username, password: adminPassword,
-                                 agencyClientCA: "", agencyClientCAKey: "", demoPassword: password, portalURL: nil)).write()
+            try
+                (info
+                ?? DevInfo(
+                    grpcAddress: "", mtlsAddress: nil, caFile: "", agencyCode: DemoAgency.code, username: username, password: adminPassword,
+                    agencyClientCA: "", agencyClientCAKey: "", demoPassword: password, portalURL: nil)).write()
             print("演示账号密码已写入 / the demo accounts' password is in \(DevInfo.file.path) (demo_password)")
         }
     }
 
     private func withStore(_ url: String, _ body: (PostgresTenantStore) async throws -> Void) async throws {
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-demo"), options: .init(maximumConnections: 2))
+        let pool = ConnectionPool(
+            configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-demo"), options: .init(maximumConnections: 2))
         do {
             try await body(PostgresTenantStore(pool: pool))
         } catch {

@@ -20,7 +20,8 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The gRPC port (bearer tokens).") var port = 7443
     @Option(name: .long, help: "The mutual-TLS port (client certificates).") var mtlsPort = 7444
     // Unconditional parsing, so `--metrics-port -1` reads -1 as the value, not as an option.
-    @Option(name: .long, parsing: .unconditional, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort = 9464
+    @Option(name: .long, parsing: .unconditional, help: "The Prometheus metrics port (plain HTTP on 127.0.0.1); -1 turns it off.") var metricsPort =
+        9464
     @Option(name: .long, parsing: .unconditional, help: "The public HTTPS portal's port; -1 turns it off.") var portalPort = 8443
     @Flag(name: .long, help: "Skip the demo data set on a first start (benchmarks start from an empty agency).") var noDemo = false
 
@@ -32,14 +33,16 @@ struct DevCommand: AsyncParsableCommand {
         try await Self.migrate(state)
         let tls = try DevelopmentTLS.ensure(in: DevelopmentState.stateDirectory.appendingPathComponent("tls"), agencyCode: Self.demoAgencyCode)
         // One small pool for the demo data; the server opens its own.
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
-                                  options: .init(maximumConnections: 2))
+        let pool = ConnectionPool(
+            configuration: PostgresConfiguration(connectionString: state.applicationURL, applicationName: "fazhi-dev"),
+            options: .init(maximumConnections: 2))
         let store = PostgresTenantStore(pool: pool)
         let admin = try await DemoAgency.ensureAgency(store)
         let demoPassword = DevInfo.read()?.demoPassword ?? DevInfo.randomPassword()
         if noDemo {
             try await DemoAgency.ensurePowerList(store)
-        } else if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) == .loaded {
+        } else if try await DemoAgency.loadIfEmpty(store, secrets: try Self.developmentSecrets(), volume: .sample, password: demoPassword) == .loaded
+        {
             print("演示账号密码 / the demo accounts' password is in \(DevInfo.file.path) (demo_password)")
         }
         await pool.close()
@@ -61,7 +64,8 @@ struct DevCommand: AsyncParsableCommand {
                 agencyClientCA: tls.agencyCA, agencyClientCAKey: tls.agencyCAKey, demoPassword: demoPassword,
                 portalURL: portal.map { "https://127.0.0.1:\($0)/\(Self.demoAgencyCode)/disclosures" })
             try info.write()
-            print("""
+            print(
+                """
                 法治 Fazhi 开发环境已就绪 / ready
                   gRPC (TLS):    \(info.grpcAddress)   CA: \(info.caFile)
                   mutual TLS:    \(info.mtlsAddress ?? "off")
@@ -109,8 +113,14 @@ struct DevInfo: Codable {
     var portalURL: String?
 
     enum CodingKeys: String, CodingKey {
-        case grpcAddress = "grpc_address", mtlsAddress = "mtls_address", caFile = "ca_file", agencyCode = "agency_code"
-        case username, password, agencyClientCA = "agency_client_ca", agencyClientCAKey = "agency_client_ca_key", demoPassword = "demo_password"
+        case grpcAddress = "grpc_address"
+        case mtlsAddress = "mtls_address"
+        case caFile = "ca_file"
+        case agencyCode = "agency_code"
+        case username, password
+        case agencyClientCA = "agency_client_ca"
+        case agencyClientCAKey = "agency_client_ca_key"
+        case demoPassword = "demo_password"
         case portalURL = "portal_url"
     }
 
@@ -127,7 +137,8 @@ struct DevInfo: Codable {
         // Created 0600 under a temporary name, then renamed: never readable by others, never half-written.
         let temporary = Self.file.path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
-              rename(temporary, Self.file.path) == 0 else {
+            rename(temporary, Self.file.path) == 0
+        else {
             throw CommandFailure("cannot write \(Self.file.path): \(String(cString: strerror(errno)))")
         }
     }

@@ -13,7 +13,12 @@ struct DisclosureCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Due.self, Release.self, Withdraw.self, Correct.self, Verify.self, RotateKey.self])
 
     static func rows(_ entries: [Fazhi_V1_DisclosureEntry]) -> [[String]] {
-        entries.map { [$0.id, $0.kind, $0.action, $0.state, $0.subject, $0.title, $0.occurredOn, $0.dueOn, $0.publishedAt, $0.late ? "late" : "", String($0.leafIndex)] }
+        entries.map {
+            [
+                $0.id, $0.kind, $0.action, $0.state, $0.subject, $0.title, $0.occurredOn, $0.dueOn, $0.publishedAt, $0.late ? "late" : "",
+                String($0.leafIndex),
+            ]
+        }
     }
     /// The log's published keys, the one in use first, as verifiers.
     static func verifiers(_ answer: Fazhi_V1_GetLogKeyResponse) throws -> [SignedNote.VerifierKey] {
@@ -35,16 +40,22 @@ struct DisclosureCommand: AsyncParsableCommand {
             let code = try agency ?? client.defaultAgencyCode()
             let (kind, query, from, until) = (kind, query, from, until)
             let response = try await client.withClient { grpc in
-                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).listDisclosures(.with {
-                    $0.agencyCode = code; $0.kind = kind ?? ""; $0.query = query ?? ""; $0.from = from ?? ""; $0.until = until ?? ""
-                })
+                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).listDisclosures(
+                    .with {
+                        $0.agencyCode = code
+                        $0.kind = kind ?? ""
+                        $0.query = query ?? ""
+                        $0.from = from ?? ""
+                        $0.until = until ?? ""
+                    })
             }
             try printTable(DisclosureCommand.headers, DisclosureCommand.rows(response.entries), json: client.json)
         }
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One entry, its content, and its proof checked against the signed log (no sign-in).")
+        static let configuration = CommandConfiguration(
+            abstract: "One entry, its content, and its proof checked against the signed log (no sign-in).")
         @OptionGroup var client: ClientOptions
         @Option(name: .long) var agency: String?
         @Argument(help: "The entry's id.") var id: String
@@ -54,8 +65,14 @@ struct DisclosureCommand: AsyncParsableCommand {
             let id = id
             let (answer, key) = try await client.withClient { grpc in
                 let service = Fazhi_V1_DisclosureService.Client(wrapping: grpc)
-                return (try await service.getDisclosure(.with { $0.agencyCode = code; $0.id = id }),
-                        try await service.getLogKey(.with { $0.agencyCode = code }))
+                return (
+                    try await service.getDisclosure(
+                        .with {
+                            $0.agencyCode = code
+                            $0.id = id
+                        }),
+                    try await service.getLogKey(.with { $0.agencyCode = code })
+                )
             }
             try printTable(DisclosureCommand.headers, DisclosureCommand.rows([answer.entry]), json: client.json)
             if !client.json {
@@ -65,8 +82,9 @@ struct DisclosureCommand: AsyncParsableCommand {
                     print("尚未记入日志 / not in the log yet")
                 } else {
                     let verifiers = try DisclosureCommand.verifiers(key)
-                    let checkpoint = try DisclosureVerification.verifyEntry(entry, proof: answer.inclusionProof, checkpointNote: answer.checkpoint,
-                                                                            verifiers: verifiers)
+                    let checkpoint = try DisclosureVerification.verifyEntry(
+                        entry, proof: answer.inclusionProof, checkpointNote: answer.checkpoint,
+                        verifiers: verifiers)
                     let signer = try SignedNote.signer(of: answer.checkpoint, among: verifiers)
                     print("已核验 / verified: leaf \(entry.leafIndex ?? -1) of \(checkpoint.size), signed by \(signer?.description ?? key.verifierKey)")
                 }
@@ -83,7 +101,9 @@ struct DisclosureCommand: AsyncParsableCommand {
             let response = try await client.withClient { grpc in
                 try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).listDueDisclosures(.init(), metadata: session.metadata)
             }
-            try printTable(["standing"] + DisclosureCommand.headers, response.entries.map { [$0.standing] + DisclosureCommand.rows([$0.entry])[0] }, json: client.json)
+            try printTable(
+                ["standing"] + DisclosureCommand.headers, response.entries.map { [$0.standing] + DisclosureCommand.rows([$0.entry])[0] },
+                json: client.json)
         }
     }
 
@@ -114,9 +134,12 @@ struct DisclosureCommand: AsyncParsableCommand {
             let (id, reason) = (id, reason)
             let changed = changedOn ?? Moment(instant: Date()).day.description
             let entry = try await client.withClient { grpc in
-                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).withdrawDisclosure(.with {
-                    $0.id = id; $0.reason = reason; $0.changedOn = changed
-                }, metadata: session.mutating())
+                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).withdrawDisclosure(
+                    .with {
+                        $0.id = id
+                        $0.reason = reason
+                        $0.changedOn = changed
+                    }, metadata: session.mutating())
             }
             try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry]), json: client.json)
         }
@@ -138,9 +161,12 @@ struct DisclosureCommand: AsyncParsableCommand {
             }
             let (id, reason, corrections) = (id, reason, fields)
             let entry = try await client.withClient { grpc in
-                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).correctDisclosure(.with {
-                    $0.id = id; $0.fields = corrections; $0.reason = reason
-                }, metadata: session.mutating())
+                try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).correctDisclosure(
+                    .with {
+                        $0.id = id
+                        $0.fields = corrections
+                        $0.reason = reason
+                    }, metadata: session.mutating())
             }
             try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry]), json: client.json)
         }
@@ -169,23 +195,32 @@ struct DisclosureCommand: AsyncParsableCommand {
             let saved = try checkpoint.map { try String(contentsOfFile: $0, encoding: .utf8) }
             let outcome: Result<String, DisclosureVerification.Failure> = try await client.withClient { grpc in
                 let service = Fazhi_V1_DisclosureService.Client(wrapping: grpc)
-                let verifiers = pinned.isEmpty
+                let verifiers =
+                    pinned.isEmpty
                     ? try DisclosureCommand.verifiers(try await service.getLogKey(.with { $0.agencyCode = code }))
                     : try pinned.map(SignedNote.VerifierKey.init)
                 do {
                     if let entryID {
-                        let answer = try await service.getDisclosure(.with { $0.agencyCode = code; $0.id = entryID })
-                        let checkpoint = try DisclosureVerification.verifyEntry(try DisclosureEntry(answer.entry), proof: answer.inclusionProof,
-                                                                                checkpointNote: answer.checkpoint, verifiers: verifiers)
+                        let answer = try await service.getDisclosure(
+                            .with {
+                                $0.agencyCode = code
+                                $0.id = entryID
+                            })
+                        let checkpoint = try DisclosureVerification.verifyEntry(
+                            try DisclosureEntry(answer.entry), proof: answer.inclusionProof,
+                            checkpointNote: answer.checkpoint, verifiers: verifiers)
                         return .success("已核验 / verified: entry \(entryID) is leaf \(answer.entry.leafIndex) of the signed log of \(checkpoint.size)")
                     }
                     let latest = try await service.getCheckpoint(.with { $0.agencyCode = code })
                     let current = try Checkpoint(note: latest.checkpoint, verifiers: verifiers)
                     var entries: [DisclosureEntry] = []
                     while entries.count < current.size {
-                        let page = try await service.listLogEntries(.with {
-                            $0.agencyCode = code; $0.start = Int64(entries.count); $0.count = Int32(min(1000, current.size - entries.count))
-                        })
+                        let page = try await service.listLogEntries(
+                            .with {
+                                $0.agencyCode = code
+                                $0.start = Int64(entries.count)
+                                $0.count = Int32(min(1000, current.size - entries.count))
+                            })
                         guard !page.entries.isEmpty else { break }
                         entries += try page.entries.map(DisclosureEntry.init)
                     }
@@ -195,23 +230,33 @@ struct DisclosureCommand: AsyncParsableCommand {
                         let old = try Checkpoint(note: saved, verifiers: verifiers)
                         earlier = old
                         if old.size > current.size {
-                            throw DisclosureVerification.Failure("the log is shorter (\(current.size)) than the checkpoint saved at \(old.size): entries were dropped")
+                            throw DisclosureVerification.Failure(
+                                "the log is shorter (\(current.size)) than the checkpoint saved at \(old.size): entries were dropped")
                         }
                         if old.size >= 1 {
-                            proof = try await service.getConsistencyProof(.with { $0.agencyCode = code; $0.oldSize = Int64(old.size); $0.newSize = Int64(current.size) }).proof
+                            proof = try await service.getConsistencyProof(
+                                .with {
+                                    $0.agencyCode = code
+                                    $0.oldSize = Int64(old.size)
+                                    $0.newSize = Int64(current.size)
+                                }
+                            ).proof
                         }
                     }
-                    try DisclosureVerification.verifyLog(entries: entries, checkpoint: current, saved: earlier?.size == 0 ? nil : earlier, consistency: proof)
+                    try DisclosureVerification.verifyLog(
+                        entries: entries, checkpoint: current, saved: earlier?.size == 0 ? nil : earlier, consistency: proof)
                     if let save { try latest.checkpoint.write(toFile: save, atomically: true, encoding: .utf8) }
-                    return .success("已核验 / verified: \(current.size) entries add up to the signed root" + (earlier.map { "; the log extends the saved checkpoint of \($0.size)" } ?? ""))
+                    return .success(
+                        "已核验 / verified: \(current.size) entries add up to the signed root"
+                            + (earlier.map { "; the log extends the saved checkpoint of \($0.size)" } ?? ""))
                 } catch let failure as DisclosureVerification.Failure {
                     return .failure(failure)
                 }
             }
             switch outcome {
-            case let .success(message):
+            case .success(let message):
                 print(message)
-            case let .failure(failure):
+            case .failure(let failure):
                 print("核验失败 / verification FAILED: \(failure.description)")
                 throw ExitCode(1)
             }
@@ -235,7 +280,8 @@ struct DisclosureCommand: AsyncParsableCommand {
                 try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).rotateLogKey(.init(), metadata: session.mutating())
             }
             if client.json {
-                try printTable(["state", "verifier_key"], [["in_use", answer.verifierKey]] + answer.retiredVerifierKeys.map { ["retired", $0] }, json: true)
+                try printTable(
+                    ["state", "verifier_key"], [["in_use", answer.verifierKey]] + answer.retiredVerifierKeys.map { ["retired", $0] }, json: true)
             } else {
                 print("新密钥 / new key: \(answer.verifierKey)")
                 for key in answer.retiredVerifierKeys { print("已停用 / retired: \(key)") }

@@ -84,12 +84,14 @@ struct OutageReport {
 
     mutating func record(_ outage: (any Error)?) {
         switch (outage, since) {
-        case let (error?, nil):
+        case (let error?, nil):
             since = .now
             logger.warning("database unreachable; disclosure work waits for it", metadata: ["error": "\(error)"])
-        case let (nil, start?):
+        case (nil, let start?):
             since = nil
-            logger.notice("database reachable again; disclosure work resumed", metadata: ["down_seconds": "\((ContinuousClock.now - start).components.seconds)"])
+            logger.notice(
+                "database reachable again; disclosure work resumed", metadata: ["down_seconds": "\((ContinuousClock.now - start).components.seconds)"]
+            )
         default: break
         }
     }

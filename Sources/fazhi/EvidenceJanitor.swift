@@ -17,9 +17,11 @@ struct EvidenceJanitor: Service {
                 do {
                     let result = try await sweep.run(now: Date())
                     if result != EvidenceSweep.Result() {
-                        logger.info("evidence swept", metadata: [
-                            "abandoned_uploads": "\(result.abandonedUploads)", "unreferenced_files": "\(result.unreferencedFiles)",
-                        ])
+                        logger.info(
+                            "evidence swept",
+                            metadata: [
+                                "abandoned_uploads": "\(result.abandonedUploads)", "unreferenced_files": "\(result.unreferencedFiles)",
+                            ])
                     }
                 } catch {
                     logger.warning("evidence sweep failed; next try in one interval", metadata: ["error": "\(error)"])

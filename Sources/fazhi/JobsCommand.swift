@@ -45,7 +45,9 @@ struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "credential-sweep",
             abstract: "证件核查 / expire credentials past their term, suspend those whose annual review is overdue.",
-            discussion: "Idempotent; one server at a time (advisory lock). The server's database URL: --database-url, FAZHI_DATABASE_URL, or the embedded cluster.")
+            discussion:
+                "Idempotent; one server at a time (advisory lock). The server's database URL: --database-url, FAZHI_DATABASE_URL, or the embedded cluster."
+        )
         @OptionGroup var options: Options
 
         func run() async throws {

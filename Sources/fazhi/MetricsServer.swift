@@ -24,8 +24,9 @@ struct MetricsServer {
         let router = Router()
         let registry = self.registry
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }

@@ -47,9 +47,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let entries = try await migrator.status(on: connection)
             for entry in entries {
                 switch entry.status {
-                case let .applied(at): print("applied  \(entry.name)  \(at.formatted(.iso8601))")
+                case .applied(let at): print("applied  \(entry.name)  \(at.formatted(.iso8601))")
                 case .pending: print("pending  \(entry.name)")
-                case let .changed(checksum): print("CHANGED  \(entry.name)  (applied sha256 \(checksum))")
+                case .changed(let checksum): print("CHANGED  \(entry.name)  (applied sha256 \(checksum))")
                 case .missingFile: print("MISSING  \(entry.name)  (applied, but no such file in \(directory.path))")
                 }
             }

@@ -13,9 +13,11 @@ struct OfficerCommand: AsyncParsableCommand {
 
     static func rows(_ officers: [Fazhi_V1_Officer]) -> [[String]] {
         officers.map { officer in
-            [officer.officerID, officer.name, officer.unit, officer.position, officer.username, officer.idNumber, officer.contact,
-             officer.examResults.map { "\($0.day):\($0.score)\($0.passed ? "✓" : "✗")" }.joined(separator: " "),
-             officer.trainingHours.map { "\($0.year):\($0.hours)" }.joined(separator: " ")]
+            [
+                officer.officerID, officer.name, officer.unit, officer.position, officer.username, officer.idNumber, officer.contact,
+                officer.examResults.map { "\($0.day):\($0.score)\($0.passed ? "✓" : "✗")" }.joined(separator: " "),
+                officer.trainingHours.map { "\($0.year):\($0.hours)" }.joined(separator: " "),
+            ]
         }
     }
 
@@ -24,7 +26,8 @@ struct OfficerCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(discussion: "The resident ID number is read from standard input, so it stays out of shell history.")
+        static let configuration = CommandConfiguration(
+            discussion: "The resident ID number is read from standard input, so it stays out of shell history.")
         @OptionGroup var client: ClientOptions
         @Option(name: .long, help: "姓名 / name.") var name: String
         @Option(name: .long, help: "所在单位 / unit.") var unit: String
@@ -38,9 +41,15 @@ struct OfficerCommand: AsyncParsableCommand {
                 throw CommandFailure("请在标准输入中提供身份证号码 / give the resident ID number on standard input")
             }
             let officer = try await client.withClient { grpc in
-                try await OfficerCommand.client(grpc).createOfficer(.with {
-                    $0.name = name; $0.unit = unit; $0.position = position; $0.idNumber = idNumber; $0.contact = contact; $0.username = username
-                }, metadata: session.mutating())
+                try await OfficerCommand.client(grpc).createOfficer(
+                    .with {
+                        $0.name = name
+                        $0.unit = unit
+                        $0.position = position
+                        $0.idNumber = idNumber
+                        $0.contact = contact
+                        $0.username = username
+                    }, metadata: session.mutating())
             }
             try printTable(OfficerCommand.headers, OfficerCommand.rows([officer]), json: client.json)
         }
@@ -68,7 +77,11 @@ struct OfficerCommand: AsyncParsableCommand {
                 var all: [Fazhi_V1_Officer] = []
                 var token = ""
                 repeat {
-                    let page = try await OfficerCommand.client(grpc).listOfficers(.with { $0.page.pageToken = token; $0.page.pageSize = 200 }, metadata: session.metadata)
+                    let page = try await OfficerCommand.client(grpc).listOfficers(
+                        .with {
+                            $0.page.pageToken = token
+                            $0.page.pageSize = 200
+                        }, metadata: session.metadata)
                     all += page.officers
                     token = page.nextPageToken
                 } while !token.isEmpty
@@ -88,7 +101,12 @@ struct OfficerCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let officer = try await client.withClient { grpc in
-                try await OfficerCommand.client(grpc).recordExamResult(.with { $0.officerID = officerID; $0.day = day; $0.score = score }, metadata: session.mutating())
+                try await OfficerCommand.client(grpc).recordExamResult(
+                    .with {
+                        $0.officerID = officerID
+                        $0.day = day
+                        $0.score = score
+                    }, metadata: session.mutating())
             }
             try printTable(OfficerCommand.headers, OfficerCommand.rows([officer]), json: client.json)
         }
@@ -104,7 +122,12 @@ struct OfficerCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let officer = try await client.withClient { grpc in
-                try await OfficerCommand.client(grpc).setTrainingHours(.with { $0.officerID = officerID; $0.year = year; $0.hours = hours }, metadata: session.mutating())
+                try await OfficerCommand.client(grpc).setTrainingHours(
+                    .with {
+                        $0.officerID = officerID
+                        $0.year = year
+                        $0.hours = hours
+                    }, metadata: session.mutating())
             }
             try printTable(OfficerCommand.headers, OfficerCommand.rows([officer]), json: client.json)
         }

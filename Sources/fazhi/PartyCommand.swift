@@ -13,7 +13,10 @@ struct PartyCommand: AsyncParsableCommand {
 
     static func rows(_ parties: [Fazhi_V1_Party]) -> [[String]] {
         parties.map {
-            [$0.partyID, $0.kind, $0.name, $0.creditCode, $0.institutionType, $0.institutionType.isEmpty ? "" : String($0.capacity), $0.idNumber, $0.area]
+            [
+                $0.partyID, $0.kind, $0.name, $0.creditCode, $0.institutionType, $0.institutionType.isEmpty ? "" : String($0.capacity), $0.idNumber,
+                $0.area,
+            ]
         }
     }
 
@@ -38,8 +41,13 @@ struct PartyCommand: AsyncParsableCommand {
                 idNumber = line
             }
             let request = Fazhi_V1_CreatePartyRequest.with {
-                $0.kind = kind; $0.name = name; $0.creditCode = creditCode; $0.institutionType = institutionType
-                $0.capacity = capacity; $0.idNumber = idNumber; $0.area = area
+                $0.kind = kind
+                $0.name = name
+                $0.creditCode = creditCode
+                $0.institutionType = institutionType
+                $0.capacity = capacity
+                $0.idNumber = idNumber
+                $0.area = area
             }
             let party = try await client.withClient { grpc in
                 try await Fazhi_V1_PartyService.Client(wrapping: grpc).createParty(request, metadata: session.mutating())
@@ -72,9 +80,13 @@ struct PartyCommand: AsyncParsableCommand {
                 var all: [Fazhi_V1_Party] = []
                 var token = ""
                 repeat {
-                    let page = try await Fazhi_V1_PartyService.Client(wrapping: grpc).listParties(.with {
-                        $0.page.pageToken = token; $0.page.pageSize = 200; $0.nameContains = name; $0.kind = kind
-                    }, metadata: session.metadata)
+                    let page = try await Fazhi_V1_PartyService.Client(wrapping: grpc).listParties(
+                        .with {
+                            $0.page.pageToken = token
+                            $0.page.pageSize = 200
+                            $0.nameContains = name
+                            $0.kind = kind
+                        }, metadata: session.metadata)
                     all += page.parties
                     token = page.nextPageToken
                 } while !token.isEmpty

@@ -25,8 +25,9 @@ struct PlatformAdminCommand: AsyncParsableCommand {
             }
             try UsernameRule.validate(username)
             try PasswordPolicy(minimumLength: 12, minimumCharacterClasses: 3).check(password, username: username)
-            let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-cli"),
-                                      options: .init(maximumConnections: 1))
+            let pool = ConnectionPool(
+                configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-cli"),
+                options: .init(maximumConnections: 1))
             defer { Task { await pool.close() } }
             let store = PostgresTenantStore(pool: pool)
             guard let platform = try await store.agency(code: Agency.platformCode) else {
@@ -35,14 +36,18 @@ struct PlatformAdminCommand: AsyncParsableCommand {
             let hash = try PasswordHash.make(password, parameters: .standard)
             let now = Date()
             let user = try await store.transaction(agency: platform.id, readOnly: false) { tx in
-                let user = try await tx.insertUser(NewUser(username: username, displayName: name, passwordHash: hash, roles: [.platformAdmin]), grantedBy: nil, at: now)
-                try await tx.appendAudit(AuditRecord(
-                    at: now, agencyID: platform.id, agencyCode: platform.code, userID: nil, username: NSUserName(), roles: [],
-                    method: "cli/platform-admin create", targetIDs: ["user:\(username)"], status: "OK", reason: nil,
-                    peer: "local", requestID: UUID().uuidString.lowercased(), durationMicroseconds: 0))
+                let user = try await tx.insertUser(
+                    NewUser(username: username, displayName: name, passwordHash: hash, roles: [.platformAdmin]), grantedBy: nil, at: now)
+                try await tx.appendAudit(
+                    AuditRecord(
+                        at: now, agencyID: platform.id, agencyCode: platform.code, userID: nil, username: NSUserName(), roles: [],
+                        method: "cli/platform-admin create", targetIDs: ["user:\(username)"], status: "OK", reason: nil,
+                        peer: "local", requestID: UUID().uuidString.lowercased(), durationMicroseconds: 0))
                 return user
             }
-            print("已创建平台管理员 / created platform administrator \(user.username); sign in with `fazhi login --agency platform --username \(user.username)`")
+            print(
+                "已创建平台管理员 / created platform administrator \(user.username); sign in with `fazhi login --agency platform --username \(user.username)`"
+            )
         }
     }
 }

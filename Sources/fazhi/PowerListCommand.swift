@@ -15,8 +15,10 @@ struct PowerListCommand: AsyncParsableCommand {
 
     static func rows(_ items: [Fazhi_V1_PowerItem]) -> [[String]] {
         items.map {
-            [$0.code, $0.category, $0.name, $0.enforcementCategory, $0.unit, $0.major, String($0.minimumOfficers),
-             $0.published ? "\($0.disclosureWorkingDays) working days" : "statistics only"]
+            [
+                $0.code, $0.category, $0.name, $0.enforcementCategory, $0.unit, $0.major, String($0.minimumOfficers),
+                $0.published ? "\($0.disclosureWorkingDays) working days" : "statistics only",
+            ]
         }
     }
 
@@ -29,7 +31,11 @@ struct PowerListCommand: AsyncParsableCommand {
         func run() async throws {
             let code = try agency ?? client.defaultAgencyCode()
             let list = try await client.withClient { grpc in
-                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).getPowerList(.with { $0.agencyCode = code; $0.version = version })
+                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).getPowerList(
+                    .with {
+                        $0.agencyCode = code
+                        $0.version = version
+                    })
             }
             if !client.json { print("\(list.agencyName) (\(list.agencyCode)) 权责清单第 \(list.version) 版 / version \(list.version): \(list.reason)") }
             try printTable(PowerListCommand.headers, PowerListCommand.rows(list.items), json: client.json)
@@ -46,9 +52,11 @@ struct PowerListCommand: AsyncParsableCommand {
             let response = try await client.withClient { grpc in
                 try await Fazhi_V1_PowerListService.Client(wrapping: grpc).listPowerListVersions(.with { $0.agencyCode = code })
             }
-            try printTable(["version", "published_at", "published_by", "reason"], response.versions.map {
-                [String($0.version), $0.publishedAt.date.formatted(.iso8601), $0.publishedBy, $0.reason]
-            }, json: client.json)
+            try printTable(
+                ["version", "published_at", "published_by", "reason"],
+                response.versions.map {
+                    [String($0.version), $0.publishedAt.date.formatted(.iso8601), $0.publishedBy, $0.reason]
+                }, json: client.json)
         }
     }
 
@@ -86,9 +94,10 @@ struct PowerListCommand: AsyncParsableCommand {
                 throw CommandFailure("\(file): \(error.messageZH) / \(error.messageEN)")
             }
             let draft = try await client.withClient { grpc in
-                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).replacePowerListDraft(.with {
-                    $0.items = items.map(Fazhi_V1_PowerItem.init)
-                }, metadata: session.mutating())
+                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).replacePowerListDraft(
+                    .with {
+                        $0.items = items.map(Fazhi_V1_PowerItem.init)
+                    }, metadata: session.mutating())
             }
             try printTable(PowerListCommand.headers, PowerListCommand.rows(draft.items), json: client.json)
         }
@@ -102,10 +111,12 @@ struct PowerListCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let list = try await client.withClient { grpc in
-                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).publishPowerList(.with { $0.reason = reason }, metadata: session.mutating())
+                try await Fazhi_V1_PowerListService.Client(wrapping: grpc).publishPowerList(
+                    .with { $0.reason = reason }, metadata: session.mutating())
             }
-            try printTable(["version", "items", "published_at"], [[String(list.version), String(list.items.count), list.publishedAt.date.formatted(.iso8601)]],
-                           json: client.json)
+            try printTable(
+                ["version", "items", "published_at"], [[String(list.version), String(list.items.count), list.publishedAt.date.formatted(.iso8601)]],
+                json: client.json)
         }
     }
 }

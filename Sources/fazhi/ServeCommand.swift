@@ -34,33 +34,53 @@ struct ServeCommand: AsyncParsableCommand {
         // same thread (docs/PERFORMANCE.md).
         let evidence = try settings.evidenceDirectory.map { try FileEvidenceStore(root: URL(fileURLWithPath: $0)) }
         let store = PostgresTenantStore(pool: pool)
-        let gateway = try Gateway(configuration: settings.gateway, store: store, evidence: evidence, logger: Logger(label: "fazhi.gateway"),
-                                  executor: { PostgresEventLoop.next() })
-        let disclosures = DisclosureWorker(pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
-                                           logger: Logger(label: "fazhi.disclosure"))
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: GatewayService(gateway: gateway)), .init(service: disclosures)]
+        let gateway = try Gateway(
+            configuration: settings.gateway, store: store, evidence: evidence, logger: Logger(label: "fazhi.gateway"),
+            executor: { PostgresEventLoop.next() })
+        let disclosures = DisclosureWorker(
+            pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
+            logger: Logger(label: "fazhi.disclosure"))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: GatewayService(gateway: gateway)), .init(service: disclosures),
+        ]
         if let evidence {
-            let sweep = EvidenceSweep(store: store, evidence: evidence, abandonedAfter: TimeInterval(settings.abandonedUploadMinutes * 60),
-                                      unreferencedAfter: TimeInterval(settings.unreferencedEvidenceMinutes * 60))
-            services.append(.init(service: EvidenceJanitor(sweep: sweep, interval: .seconds(settings.evidenceSweepMinutes * 60), logger: Logger(label: "fazhi.evidence"))))
+            let sweep = EvidenceSweep(
+                store: store, evidence: evidence, abandonedAfter: TimeInterval(settings.abandonedUploadMinutes * 60),
+                unreferencedAfter: TimeInterval(settings.unreferencedEvidenceMinutes * 60))
+            services.append(
+                .init(
+                    service: EvidenceJanitor(
+                        sweep: sweep, interval: .seconds(settings.evidenceSweepMinutes * 60), logger: Logger(label: "fazhi.evidence"))))
         }
         if let schedule = settings.dailyJobs {
-            services.append(.init(service: DailyJobs(
-                schedule: schedule, runs: DailyJobRuns(pool: pool), store: store,
-                database: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi-jobs"), logger: Logger(label: "fazhi.jobs"))))
+            services.append(
+                .init(
+                    service: DailyJobs(
+                        schedule: schedule, runs: DailyJobRuns(pool: pool), store: store,
+                        database: PostgresConfiguration(connectionString: settings.databaseURL, applicationName: "fazhi-jobs"),
+                        logger: Logger(label: "fazhi.jobs"))))
         }
         let (portalBound, portalBinding) = AsyncStream<Int>.makeStream()
         // The portal's list pages may read from a standby, through a small pool of their own.
-        let replicaPool = settings.portalPort == nil ? nil : settings.portalDatabaseURL.map { url in
-            ConnectionPool(configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-portal"),
-                           options: .init(maximumConnections: max(2, settings.poolSize / 4)))
-        }
+        let replicaPool =
+            settings.portalPort == nil
+            ? nil
+            : settings.portalDatabaseURL.map { url in
+                ConnectionPool(
+                    configuration: PostgresConfiguration(connectionString: url, applicationName: "fazhi-portal"),
+                    options: .init(maximumConnections: max(2, settings.poolSize / 4)))
+            }
         if let port = settings.portalPort {
             let portal = Portal(store: store, replica: replicaPool.map { PostgresTenantStore(pool: $0) }, secrets: settings.gateway.secrets)
-            services.append(.init(service: try portal.application(
-                host: settings.portalHost, port: port, certificateChainPath: settings.gateway.certificateChainPath,
-                privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"), limits: settings.gateway.connections,
-                onRunning: { portalBinding.yield($0); portalBinding.finish() })))
+            services.append(
+                .init(
+                    service: try portal.application(
+                        host: settings.portalHost, port: port, certificateChainPath: settings.gateway.certificateChainPath,
+                        privateKeyPath: settings.gateway.privateKeyPath, logger: Logger(label: "fazhi.portal"), limits: settings.gateway.connections,
+                        onRunning: {
+                            portalBinding.yield($0)
+                            portalBinding.finish()
+                        })))
         } else {
             portalBinding.finish()
         }
@@ -80,11 +100,13 @@ struct ServeCommand: AsyncParsableCommand {
                 let ports = try await gateway.boundPorts()
                 var portalPort: Int?
                 for await port in portalBound { portalPort = port }
-                logger.info("serving", metadata: [
-                    "grpc": "\(settings.gateway.host):\(ports.main)",
-                    "mtls": "\(ports.mutualTLS.map { "\(settings.gateway.host):\($0)" } ?? "off")",
-                    "portal": "\(portalPort.map { "https://\(settings.portalHost):\($0)" } ?? "off")",
-                ])
+                logger.info(
+                    "serving",
+                    metadata: [
+                        "grpc": "\(settings.gateway.host):\(ports.main)",
+                        "mtls": "\(ports.mutualTLS.map { "\(settings.gateway.host):\($0)" } ?? "off")",
+                        "portal": "\(portalPort.map { "https://\(settings.portalHost):\($0)" } ?? "off")",
+                    ])
                 try await announce(gateway, portalPort)
             }
             try await tasks.waitForAll()

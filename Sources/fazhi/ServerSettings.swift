@@ -118,7 +118,9 @@ struct ServerSettings {
     private static func bounded(_ config: ConfigReader, _ key: String, default value: Int, _ range: ClosedRange<Int>) throws -> Int {
         let number = config.int(forKey: ConfigKey(key), default: value)
         guard range.contains(number) else {
-            throw CommandFailure("\(key) 须在 \(range.lowerBound) 至 \(range.upperBound) 之间 / \(key) must be between \(range.lowerBound) and \(range.upperBound), got \(number)")
+            throw CommandFailure(
+                "\(key) 须在 \(range.lowerBound) 至 \(range.upperBound) 之间 / \(key) must be between \(range.lowerBound) and \(range.upperBound), got \(number)"
+            )
         }
         return number
     }
@@ -126,7 +128,9 @@ struct ServerSettings {
     /// A number of minutes from 1 to a week.
     private static func minutes(_ config: ConfigReader, _ key: String, default value: Int) throws -> Int {
         let minutes = config.int(forKey: ConfigKey(key), default: value)
-        guard (1...10_080).contains(minutes) else { throw CommandFailure("\(key) 须在 1 至 10080 分钟之间 / \(key) must be 1 to 10080 minutes, got \(minutes)") }
+        guard (1...10_080).contains(minutes) else {
+            throw CommandFailure("\(key) 须在 1 至 10080 分钟之间 / \(key) must be 1 to 10080 minutes, got \(minutes)")
+        }
         return minutes
     }
 
@@ -152,7 +156,9 @@ struct ServerSettings {
             secret = text
         }
         guard let secret else {
-            throw CommandFailure("缺少服务器密钥 / no server secret: set FAZHI_SECRETS_KEY (or secrets.key_file) to 32 random bytes in base64, e.g. from `fazhi secrets generate`")
+            throw CommandFailure(
+                "缺少服务器密钥 / no server secret: set FAZHI_SECRETS_KEY (or secrets.key_file) to 32 random bytes in base64, e.g. from `fazhi secrets generate`"
+            )
         }
         do {
             return try ServerSecrets(secretBase64: secret)

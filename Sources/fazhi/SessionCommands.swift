@@ -31,18 +31,23 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let address = try client.resolved()
         let response = try await client.withClient { grpc in
-            try await Fazhi_V1_AuthService.Client(wrapping: grpc).login(.with {
-                $0.agencyCode = agency
-                $0.username = username
-                $0.password = password
-            })
+            try await Fazhi_V1_AuthService.Client(wrapping: grpc).login(
+                .with {
+                    $0.agencyCode = agency
+                    $0.username = username
+                    $0.password = password
+                })
         }
-        try SavedSession(address: "\(address.host):\(address.port)", agencyCode: agency, username: username,
-                         token: response.token, expiresAt: response.expiresAt.date).write()
+        try SavedSession(
+            address: "\(address.host):\(address.port)", agencyCode: agency, username: username,
+            token: response.token, expiresAt: response.expiresAt.date
+        ).write()
         if client.json {
             try printTable(["agency", "username", "expires_at"], [[agency, username, response.expiresAt.date.formatted(.iso8601)]], json: true)
         } else {
-            print("已登录 / signed in: \(response.caller.displayName) (\(username)) @ \(response.caller.agencyName); 有效至 / until \(response.expiresAt.date.formatted(.iso8601))")
+            print(
+                "已登录 / signed in: \(response.caller.displayName) (\(username)) @ \(response.caller.agencyName); 有效至 / until \(response.expiresAt.date.formatted(.iso8601))"
+            )
         }
     }
 }
@@ -65,8 +70,10 @@ struct WhoAmICommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = try SavedSession.read()
-        let me = try await client.withClient { try await Fazhi_V1_AuthService.Client(wrapping: $0).whoAmI(.init(), metadata: session.metadata) }.caller
-        try printTable(["agency", "agency_name", "username", "display_name", "roles"],
-                       [[me.agencyCode, me.agencyName, me.username, me.displayName, me.roles.joined(separator: ",")]], json: client.json)
+        let me = try await client.withClient { try await Fazhi_V1_AuthService.Client(wrapping: $0).whoAmI(.init(), metadata: session.metadata) }
+            .caller
+        try printTable(
+            ["agency", "agency_name", "username", "display_name", "roles"],
+            [[me.agencyCode, me.agencyName, me.username, me.displayName, me.roles.joined(separator: ",")]], json: client.json)
     }
 }

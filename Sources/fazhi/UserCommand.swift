@@ -10,7 +10,12 @@ struct UserCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Create.self, Roles.self, Disable.self, Enable.self])
 
     static func rows(_ users: [Fazhi_V1_User]) -> [[String]] {
-        users.map { [$0.username, $0.displayName, $0.roles.joined(separator: ","), $0.disabled ? "停用 disabled" : "正常 active", $0.createdAt.date.formatted(.iso8601)] }
+        users.map {
+            [
+                $0.username, $0.displayName, $0.roles.joined(separator: ","), $0.disabled ? "停用 disabled" : "正常 active",
+                $0.createdAt.date.formatted(.iso8601),
+            ]
+        }
     }
     static let headers = ["username", "display_name", "roles", "state", "created_at"]
 
@@ -25,7 +30,12 @@ struct UserCommand: AsyncParsableCommand {
                 var all: [Fazhi_V1_User] = []
                 var token = ""
                 repeat {
-                    let page = try await admin.listUsers(.with { $0.page.pageToken = token; $0.page.pageSize = 200; $0.role = role ?? "" }, metadata: session.metadata)
+                    let page = try await admin.listUsers(
+                        .with {
+                            $0.page.pageToken = token
+                            $0.page.pageSize = 200
+                            $0.role = role ?? ""
+                        }, metadata: session.metadata)
                     all += page.users
                     token = page.nextPageToken
                 } while !token.isEmpty
@@ -41,7 +51,9 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let session = try SavedSession.read()
-            let user = try await client.withClient { try await Fazhi_V1_AdminService.Client(wrapping: $0).getUser(.with { $0.username = username }, metadata: session.metadata) }
+            let user = try await client.withClient {
+                try await Fazhi_V1_AdminService.Client(wrapping: $0).getUser(.with { $0.username = username }, metadata: session.metadata)
+            }
             try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
         }
     }
@@ -59,9 +71,13 @@ struct UserCommand: AsyncParsableCommand {
                 throw CommandFailure("请在标准输入中提供初始密码 / give the initial password on standard input")
             }
             let user = try await client.withClient { grpc in
-                try await Fazhi_V1_AdminService.Client(wrapping: grpc).createUser(.with {
-                    $0.username = username; $0.displayName = name; $0.initialPassword = password; $0.roles = roles
-                }, metadata: session.mutating())
+                try await Fazhi_V1_AdminService.Client(wrapping: grpc).createUser(
+                    .with {
+                        $0.username = username
+                        $0.displayName = name
+                        $0.initialPassword = password
+                        $0.roles = roles
+                    }, metadata: session.mutating())
             }
             try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
         }
@@ -76,7 +92,11 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let user = try await client.withClient { grpc in
-                try await Fazhi_V1_AdminService.Client(wrapping: grpc).setUserRoles(.with { $0.username = username; $0.roles = roles }, metadata: session.mutating())
+                try await Fazhi_V1_AdminService.Client(wrapping: grpc).setUserRoles(
+                    .with {
+                        $0.username = username
+                        $0.roles = roles
+                    }, metadata: session.mutating())
             }
             try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
         }
@@ -90,7 +110,11 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try SavedSession.read()
             let user = try await client.withClient { grpc in
-                try await Fazhi_V1_AdminService.Client(wrapping: grpc).disableUser(.with { $0.username = username; $0.reason = reason }, metadata: session.mutating())
+                try await Fazhi_V1_AdminService.Client(wrapping: grpc).disableUser(
+                    .with {
+                        $0.username = username
+                        $0.reason = reason
+                    }, metadata: session.mutating())
             }
             try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
         }

@@ -24,9 +24,14 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let card = response.card
-        try printTable(["number", "holder", "agency", "categories", "areas", "state", "valid_from", "valid_until", "in_force"],
-                       [[card.number, card.holderName, "\(card.agencyName) (\(card.agencyCode))", card.categories.joined(separator: ","),
-                         card.areas.joined(separator: ","), card.state, card.validFrom, card.validUntil, card.inForce ? "yes" : "no"]],
-                       json: client.json)
+        try printTable(
+            ["number", "holder", "agency", "categories", "areas", "state", "valid_from", "valid_until", "in_force"],
+            [
+                [
+                    card.number, card.holderName, "\(card.agencyName) (\(card.agencyCode))", card.categories.joined(separator: ","),
+                    card.areas.joined(separator: ","), card.state, card.validFrom, card.validUntil, card.inForce ? "yes" : "no",
+                ]
+            ],
+            json: client.json)
     }
 }

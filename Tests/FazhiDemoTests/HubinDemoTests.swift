@@ -19,13 +19,17 @@ import Testing
             let (store, agency) = try await Self.agency(pool)
             let owner = try await database.ownerConnection()
             try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
-                try await $0.execute("INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
+                try await $0.execute(
+                    "INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
             }
             let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
             let demo = HubinDemo(store: store, secrets: try ServerSecrets(secretBase64: ServerSecrets.generate()), scrypt: Self.scrypt)
-            _ = try await demo.load(agency: agency, adminUsername: "admin", plan: DemoPlan(volume: .sample, calendar: calendar, end: Date()),
-                                    powerList: try Self.powerList(), password: "Fz-demo-pass-1")
-            let compliance = Caller(agency: agency, userID: UUID(), username: "hegui.feng", displayName: "冯静", roles: [.complianceOfficer], proof: .session, sessionID: nil)
+            _ = try await demo.load(
+                agency: agency, adminUsername: "admin", plan: DemoPlan(volume: .sample, calendar: calendar, end: Date()),
+                powerList: try Self.powerList(), password: "Fz-demo-pass-1")
+            let compliance = Caller(
+                agency: agency, userID: UUID(), username: "hegui.feng", displayName: "冯静", roles: [.complianceOfficer], proof: .session,
+                sessionID: nil)
             let s = try await StatisticsWork(store: store).annual(compliance, year: 2023)
             #expect(s.withdrawals == 1 && s.disclosuresLate == 0 && s.disclosuresOnTime > 40)
             let drafts: Int = try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
@@ -41,7 +45,8 @@ import Testing
         let store = PostgresTenantStore(pool: pool)
         let agency = try await store.createAgency(
             code: "411202-MZ", name: "湖滨区民政局", divisionCode: "411202",
-            admin: NewUser(username: "admin", displayName: "管理员", passwordHash: try PasswordHash.make("Fz-admin-pass-1", parameters: scrypt), roles: [.admin]),
+            admin: NewUser(
+                username: "admin", displayName: "管理员", passwordHash: try PasswordHash.make("Fz-admin-pass-1", parameters: scrypt), roles: [.admin]),
             audit: nil, at: Date())
         return (store, agency)
     }
@@ -65,8 +70,9 @@ import Testing
                 _ = try await demo.load(agency: agency, adminUsername: "admin", plan: plan, powerList: items, password: "Fz-demo-pass-1")
             }
 
-            let compliance = Caller(agency: agency, userID: UUID(), username: "hegui.feng", displayName: "冯静", roles: [.complianceOfficer],
-                                    proof: .session, sessionID: nil)
+            let compliance = Caller(
+                agency: agency, userID: UUID(), username: "hegui.feng", displayName: "冯静", roles: [.complianceOfficer],
+                proof: .session, sessionID: nil)
             let s = try await StatisticsWork(store: store).annual(compliance, year: 2023)
 
             // Counts by hand: plain SQL over the tables, not the statistics' query.
@@ -79,45 +85,70 @@ import Testing
             }
             let year = "at >= '2023-01-01T00:00:00+08:00' AND at < '2024-01-01T00:00:00+08:00'"
             #expect(s.officersAtYearEnd == (try await count("SELECT count(*)::int FROM officers WHERE created_at < '2024-01-01T00:00:00+08:00'")))
-            #expect(s.validCredentialsAtYearEnd == (try await count("""
-                SELECT count(*)::int FROM credentials c WHERE valid_from <= '2023-12-31' AND valid_until >= '2023-12-31'
-                  AND (SELECT to_state FROM credential_transitions t WHERE t.credential_id = c.id AND t.at < '2024-01-01T00:00:00+08:00'
-                       ORDER BY t.at DESC, t.id DESC LIMIT 1) = 'active'
-                """)))
+            #expect(
+                s.validCredentialsAtYearEnd
+                    == (try await count(
+                        """
+                        SELECT count(*)::int FROM credentials c WHERE valid_from <= '2023-12-31' AND valid_until >= '2023-12-31'
+                          AND (SELECT to_state FROM credential_transitions t WHERE t.credential_id = c.id AND t.at < '2024-01-01T00:00:00+08:00'
+                               ORDER BY t.at DESC, t.id DESC LIMIT 1) = 'active'
+                        """)))
             for (figure, event) in [(s.credentialsIssued, "issue"), (s.credentialsRenewed, "renew"), (s.credentialsReplaced, "replace")] {
-                #expect(figure == (try await count("SELECT count(*)::int FROM credential_transitions WHERE event = '\(event)' AND \(year)")), "\(event)")
+                #expect(
+                    figure == (try await count("SELECT count(*)::int FROM credential_transitions WHERE event = '\(event)' AND \(year)")), "\(event)")
             }
             for (figure, state) in [(s.credentialsSuspended, "suspended"), (s.credentialsRevoked, "revoked")] {
-                #expect(figure == (try await count("SELECT count(*)::int FROM credential_transitions WHERE to_state = '\(state)' AND from_state <> to_state AND \(year)")))
+                #expect(
+                    figure
+                        == (try await count(
+                            "SELECT count(*)::int FROM credential_transitions WHERE to_state = '\(state)' AND from_state <> to_state AND \(year)")))
             }
             // A replacement card carries its reviews over: one review per officer and year reviewed.
-            #expect(s.credentialsReviewed == (try await count("""
-                SELECT count(DISTINCT (c.officer_id, r.year))::int FROM credential_reviews r JOIN credentials c ON c.id = r.credential_id
-                WHERE r.recorded_on BETWEEN '2023-01-01' AND '2023-12-31'
-                """)))
+            #expect(
+                s.credentialsReviewed
+                    == (try await count(
+                        """
+                        SELECT count(DISTINCT (c.officer_id, r.year))::int FROM credential_reviews r JOIN credentials c ON c.id = r.credential_id
+                        WHERE r.recorded_on BETWEEN '2023-01-01' AND '2023-12-31'
+                        """)))
             // Cases: opened and decided as the full-process record tells it.
             #expect(s.casesOpened == (try await count("SELECT count(*)::int FROM case_record WHERE step = 'open' AND event = 'take' AND \(year)")))
             #expect(s.decisions == (try await count("SELECT count(*)::int FROM case_record WHERE step = 'decide' AND \(year)")))
             for item in s.casesByItem {
-                #expect(item.cases == (try await count("""
-                    SELECT count(*)::int FROM case_record r JOIN cases c ON c.id = r.case_id
-                    WHERE c.item_code = '\(item.itemCode)' AND r.step = 'open' AND r.event = 'take' AND r.\(year)
-                    """)), "\(item.itemCode)")
+                #expect(
+                    item.cases
+                        == (try await count(
+                            """
+                            SELECT count(*)::int FROM case_record r JOIN cases c ON c.id = r.case_id
+                            WHERE c.item_code = '\(item.itemCode)' AND r.step = 'open' AND r.event = 'take' AND r.\(year)
+                            """)),
+                    "\(item.itemCode)")
             }
-            #expect(s.inspections == (try await count("SELECT count(*)::int FROM cases WHERE kind = 'inspection' AND opened_on BETWEEN '2023-01-01' AND '2023-12-31'")))
-            let findings = "FROM cases c, jsonb_array_elements(c.state->'findings') f WHERE c.kind = 'inspection' AND c.opened_on BETWEEN '2023-01-01' AND '2023-12-31'"
+            #expect(
+                s.inspections
+                    == (try await count(
+                        "SELECT count(*)::int FROM cases WHERE kind = 'inspection' AND opened_on BETWEEN '2023-01-01' AND '2023-12-31'")))
+            let findings =
+                "FROM cases c, jsonb_array_elements(c.state->'findings') f WHERE c.kind = 'inspection' AND c.opened_on BETWEEN '2023-01-01' AND '2023-12-31'"
             #expect(s.findings == (try await count("SELECT count(*)::int \(findings)")))
             #expect(s.rectifiedLate == (try await count("SELECT count(*)::int \(findings) AND f->>'verifiedOn' > f->>'deadline'")))
             #expect(s.rectifiedOnTime == (try await count("SELECT count(*)::int \(findings) AND f->>'verifiedOn' <= f->>'deadline'")))
-            #expect(s.penaltyDecisions == (try await count("""
-                SELECT count(*)::int FROM case_record r JOIN cases c ON c.id = r.case_id WHERE c.kind = 'penalty' AND r.step = 'decide' AND r.\(year)
-                """)))
-            #expect(s.totalFines == Decimal(string: try await text("SELECT coalesce(sum(fine), 0)::text FROM cases WHERE kind = 'penalty' AND state ? 'decision'")))
+            #expect(
+                s.penaltyDecisions
+                    == (try await count(
+                        """
+                        SELECT count(*)::int FROM case_record r JOIN cases c ON c.id = r.case_id WHERE c.kind = 'penalty' AND r.step = 'decide' AND r.\(year)
+                        """)))
+            #expect(
+                s.totalFines
+                    == Decimal(string: try await text("SELECT coalesce(sum(fine), 0)::text FROM cases WHERE kind = 'penalty' AND state ? 'decision'"))
+            )
             for (figure, outcome) in [(s.legalReviewsApproved, "approve"), (s.legalReviewsReturned, "return"), (s.legalReviewsRejected, "reject")] {
                 #expect(figure == (try await count("SELECT count(*)::int FROM case_record WHERE event = 'review:\(outcome)' AND \(year)")))
             }
             let published = "FROM disclosure_entries WHERE published_at >= '2023-01-01T00:00:00+08:00' AND published_at < '2024-01-01T00:00:00+08:00'"
-            #expect(s.disclosuresOnTime == (try await count("SELECT count(*)::int \(published) AND action = 'publish' AND (late IS NULL OR NOT late)")))
+            #expect(
+                s.disclosuresOnTime == (try await count("SELECT count(*)::int \(published) AND action = 'publish' AND (late IS NULL OR NOT late)")))
             #expect(s.disclosuresLate == (try await count("SELECT count(*)::int \(published) AND action = 'publish' AND late")))
             #expect(s.withdrawals == (try await count("SELECT count(*)::int \(published) AND action = 'withdraw'")))
             #expect(s.months.map(\.casesOpened).reduce(0, +) == s.casesOpened && s.months.map(\.decisions).reduce(0, +) == s.decisions)
@@ -126,7 +157,8 @@ import Testing
             #expect(s.officersAtYearEnd == 19 && s.validCredentialsAtYearEnd == 18)
             #expect(s.credentialsIssued == 2 && s.credentialsRenewed == 4 && s.credentialsReplaced == 1 && s.credentialsReviewed == 17)
             #expect(s.credentialsSuspended == 1 && s.credentialsRevoked == 1)
-            let inspected = try await count("""
+            let inspected = try await count(
+                """
                 SELECT count(DISTINCT c.party_id)::int FROM cases c JOIN parties p ON p.id = c.party_id
                 WHERE c.item_code = 'MZ-JC-001' AND p.institution_type = 'elderly_care' AND c.status = 'closed'
                 """)

@@ -129,19 +129,26 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
                     let password = try await harness.createUser(client, adminToken: adminToken, username: username, roles: [role])
                     tokens[role.rawValue] = try await harness.login(client, username: username, password: password)
                 }
-                tokens["platform_admin"] = try await harness.login(client, username: "operator", password: try await platformAdmin(harness), agency: "platform")
+                tokens["platform_admin"] = try await harness.login(
+                    client, username: "operator", password: try await platformAdmin(harness), agency: "platform")
 
                 // Logout last, since it ends the session it is called with.
-                let methods = everyMethod.sorted { (key($0) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($0)) < (key($1) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($1)) }
+                let methods = everyMethod.sorted {
+                    (key($0) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($0)) < (key($1) == "fazhi.v1.AuthService/Logout" ? 1 : 0, key($1))
+                }
                 for method in methods {
                     for (who, token) in tokens.sorted(by: { $0.key < $1.key }) {
                         let allowed = Self.expected[key(method)]!
                         let mayCall = allowed.contains("public") || (token != nil && (allowed.contains("any") || allowed.contains(who)))
                         let code = await call(client, method, token: token)
                         if mayCall {
-                            #expect(code != .permissionDenied && code != .unauthenticated, "\(who) should reach \(key(method)), got \(String(describing: code))")
+                            #expect(
+                                code != .permissionDenied && code != .unauthenticated,
+                                "\(who) should reach \(key(method)), got \(String(describing: code))")
                         } else {
-                            #expect(code == (token == nil ? .unauthenticated : .permissionDenied), "\(who) must not reach \(key(method)), got \(String(describing: code))")
+                            #expect(
+                                code == (token == nil ? .unauthenticated : .permissionDenied),
+                                "\(who) must not reach \(key(method)), got \(String(describing: code))")
                         }
                     }
                 }
@@ -180,8 +187,10 @@ func platformAdmin(_ harness: GatewayHarness) async throws -> String {
     let password = "Operator-Passw0rd"
     guard let platform = try await harness.store.agency(code: "platform") else { throw CancellationError() }
     _ = try await harness.store.transaction(agency: platform.id, readOnly: false) { tx in
-        try await tx.insertUser(NewUser(username: "operator", displayName: "运维", passwordHash: try PasswordHash.make(password, parameters: GatewayHarness.scrypt),
-                                        roles: [.platformAdmin]), grantedBy: nil, at: Date())
+        try await tx.insertUser(
+            NewUser(
+                username: "operator", displayName: "运维", passwordHash: try PasswordHash.make(password, parameters: GatewayHarness.scrypt),
+                roles: [.platformAdmin]), grantedBy: nil, at: Date())
     }
     return password
 }

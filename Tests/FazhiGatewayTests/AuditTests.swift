@@ -16,31 +16,41 @@ import Testing
                 let auth = Fazhi_V1_AuthService.Client(wrapping: client)
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
                 let audit = Fazhi_V1_AuditService.Client(wrapping: client)
-                let token = try await harness.login(client)                                            // 1 OK
+                let token = try await harness.login(client)  // 1 OK
                 secrets.withLock { $0.append(token) }
-                _ = try? await harness.login(client, password: "Wrong-Secret-1")                       // 2 UNAUTHENTICATED
+                _ = try? await harness.login(client, password: "Wrong-Secret-1")  // 2 UNAUTHENTICATED
                 secrets.withLock { $0.append("Wrong-Secret-1") }
-                _ = try? await auth.whoAmI(.init())                                                     // 3 UNAUTHENTICATED (platform: no agency)
+                _ = try? await auth.whoAmI(.init())  // 3 UNAUTHENTICATED (platform: no agency)
                 _ = try? await auth.whoAmI(.init(), metadata: bearer("NO-SUCH." + String(repeating: "B", count: 43)))  // 4 platform
-                let officerPassword = try await harness.createUser(client, adminToken: token, username: "zhang.san", roles: [.officer]) // 5 OK
+                let officerPassword = try await harness.createUser(client, adminToken: token, username: "zhang.san", roles: [.officer])  // 5 OK
                 secrets.withLock { $0.append(officerPassword) }
-                let officer = try await harness.login(client, username: "zhang.san", password: officerPassword)       // 6 OK
+                let officer = try await harness.login(client, username: "zhang.san", password: officerPassword)  // 6 OK
                 secrets.withLock { $0.append(officer) }
-                _ = try? await admin.listUsers(.init(), metadata: bearer(officer))                      // 7 PERMISSION_DENIED
-                _ = try? await admin.createUser(.with { $0.username = "Bad Name"; $0.initialPassword = "Whatever-Secret-9" }, metadata: bearer(token)) // 8 INVALID_ARGUMENT
+                _ = try? await admin.listUsers(.init(), metadata: bearer(officer))  // 7 PERMISSION_DENIED
+                _ = try? await admin.createUser(
+                    .with {
+                        $0.username = "Bad Name"
+                        $0.initialPassword = "Whatever-Secret-9"
+                    }, metadata: bearer(token))  // 8 INVALID_ARGUMENT
                 secrets.withLock { $0.append("Whatever-Secret-9") }
-                _ = try await auth.changePassword(.with { $0.currentPassword = officerPassword; $0.newPassword = "Brand-New-Secret-7" }, metadata: bearer(officer)) // 9 OK
+                _ = try await auth.changePassword(
+                    .with {
+                        $0.currentPassword = officerPassword
+                        $0.newPassword = "Brand-New-Secret-7"
+                    }, metadata: bearer(officer))  // 9 OK
                 secrets.withLock { $0.append("Brand-New-Secret-7") }
-                let page = try await audit.listAuditEntries(.with { $0.page.pageSize = 100 }, metadata: bearer(token))  // 10 OK (its own row comes after)
+                // 10 OK (its own row comes after)
+                let page = try await audit.listAuditEntries(.with { $0.page.pageSize = 100 }, metadata: bearer(token))
                 #expect(page.entries.count == 7, "the agency's rows before this call")
                 #expect(page.entries.first?.method == "fazhi.v1.AuthService/ChangePassword", "newest first")
             }
             let rows = try await harness.auditRows()
-            #expect(rows.map(\.method) == [
-                "fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/Login", "fazhi.v1.AdminService/CreateUser", "fazhi.v1.AuthService/Login",
-                "fazhi.v1.AdminService/ListUsers", "fazhi.v1.AdminService/CreateUser", "fazhi.v1.AuthService/ChangePassword",
-                "fazhi.v1.AuditService/ListAuditEntries",
-            ])
+            #expect(
+                rows.map(\.method) == [
+                    "fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/Login", "fazhi.v1.AdminService/CreateUser", "fazhi.v1.AuthService/Login",
+                    "fazhi.v1.AdminService/ListUsers", "fazhi.v1.AdminService/CreateUser", "fazhi.v1.AuthService/ChangePassword",
+                    "fazhi.v1.AuditService/ListAuditEntries",
+                ])
             #expect(rows.map(\.status) == ["OK", "UNAUTHENTICATED", "OK", "OK", "PERMISSION_DENIED", "INVALID_ARGUMENT", "OK", "OK"])
             let platform = try await harness.platformAuditRows()
             #expect(platform.map(\.method) == ["fazhi.v1.AuthService/WhoAmI", "fazhi.v1.AuthService/WhoAmI"])

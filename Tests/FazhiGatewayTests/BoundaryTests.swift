@@ -16,8 +16,9 @@ import Testing
         let error = await #expect(throws: RPCError.self, sourceLocation: sourceLocation) { try await call() }
         #expect(error?.code == .invalidArgument, "\(String(describing: error))", sourceLocation: sourceLocation)
         #expect(error?.field == field, "the error names \(field): \(String(describing: error))", sourceLocation: sourceLocation)
-        #expect(error?.localizedMessages["zh-CN"]?.isEmpty == false && error?.localizedMessages["en"]?.isEmpty == false,
-                "in Chinese and English", sourceLocation: sourceLocation)
+        #expect(
+            error?.localizedMessages["zh-CN"]?.isEmpty == false && error?.localizedMessages["en"]?.isEmpty == false,
+            "in Chinese and English", sourceLocation: sourceLocation)
     }
 
     static func expectServing(_ client: GRPCClient<HTTP2ClientTransport.Posix>) async throws {
@@ -31,17 +32,37 @@ import Testing
                 let code = GatewayHarness.agencyCode
                 for start: Int64 in [.max, .max - 5, (1 << 48) + 1, -1] {
                     await Self.expectRefused(field: "start") {
-                        _ = try await disclosures.listLogEntries(.with { $0.agencyCode = code; $0.start = start; $0.count = 1000 })
+                        _ = try await disclosures.listLogEntries(
+                            .with {
+                                $0.agencyCode = code
+                                $0.start = start
+                                $0.count = 1000
+                            })
                     }
                 }
                 await Self.expectRefused(field: "tree_size") {
-                    _ = try await disclosures.getDisclosure(.with { $0.agencyCode = code; $0.id = UUID().uuidString; $0.treeSize = Int64.max })
+                    _ = try await disclosures.getDisclosure(
+                        .with {
+                            $0.agencyCode = code
+                            $0.id = UUID().uuidString
+                            $0.treeSize = Int64.max
+                        })
                 }
                 await Self.expectRefused(field: "new_size") {
-                    _ = try await disclosures.getConsistencyProof(.with { $0.agencyCode = code; $0.oldSize = 1; $0.newSize = Int64.max })
+                    _ = try await disclosures.getConsistencyProof(
+                        .with {
+                            $0.agencyCode = code
+                            $0.oldSize = 1
+                            $0.newSize = Int64.max
+                        })
                 }
                 await Self.expectRefused(field: "old_size") {
-                    _ = try await disclosures.getConsistencyProof(.with { $0.agencyCode = code; $0.oldSize = Int64.min; $0.newSize = 2 })
+                    _ = try await disclosures.getConsistencyProof(
+                        .with {
+                            $0.agencyCode = code
+                            $0.oldSize = Int64.min
+                            $0.newSize = 2
+                        })
                 }
                 try await Self.expectServing(client)
             }
@@ -62,12 +83,23 @@ import Testing
                     }
                 }
                 await Self.expectRefused(field: "until") {
-                    _ = try await audit.listAuditEntries(.with { $0.until = .with { $0.seconds = 0; $0.nanos = -1 } }, metadata: admin)
+                    _ = try await audit.listAuditEntries(
+                        .with {
+                            $0.until = .with {
+                                $0.seconds = 0
+                                $0.nanos = -1
+                            }
+                        }, metadata: admin)
                 }
                 // The bounds themselves are times like any other.
-                _ = try await audit.listAuditEntries(.with {
-                    $0.since = .with { $0.seconds = -62_135_596_800 }; $0.until = .with { $0.seconds = 253_402_300_799; $0.nanos = 999_999_999 }
-                }, metadata: admin)
+                _ = try await audit.listAuditEntries(
+                    .with {
+                        $0.since = .with { $0.seconds = -62_135_596_800 }
+                        $0.until = .with {
+                            $0.seconds = 253_402_300_799
+                            $0.nanos = 999_999_999
+                        }
+                    }, metadata: admin)
                 try await Self.expectServing(client)
             }
         }
@@ -83,25 +115,36 @@ import Testing
                     _ = try await Fazhi_V1_VerificationService.Client(wrapping: client).verifyCredential(.with { $0.number = "411202-MZ\0" })
                 }
                 await Self.expectRefused(field: "username") {
-                    _ = try await Fazhi_V1_AuthService.Client(wrapping: client).login(.with {
-                        $0.agencyCode = GatewayHarness.agencyCode; $0.username = "admin\0"; $0.password = "x"
-                    })
+                    _ = try await Fazhi_V1_AuthService.Client(wrapping: client).login(
+                        .with {
+                            $0.agencyCode = GatewayHarness.agencyCode
+                            $0.username = "admin\0"
+                            $0.password = "x"
+                        })
                 }
                 let adminToken = try await harness.login(client)
                 let admin = bearer(adminToken)
                 let password = try await harness.createUser(client, adminToken: adminToken, username: "wu", roles: [.complianceOfficer])
                 let compliance = bearer(try await harness.login(client, username: "wu", password: password))
                 await Self.expectRefused(field: "fields") {
-                    _ = try await Fazhi_V1_DisclosureService.Client(wrapping: client).correctDisclosure(.with {
-                        $0.id = UUID().uuidString; $0.fields = ["outcome": "a\0b"]; $0.reason = "更正"
-                    }, metadata: compliance)
+                    _ = try await Fazhi_V1_DisclosureService.Client(wrapping: client).correctDisclosure(
+                        .with {
+                            $0.id = UUID().uuidString
+                            $0.fields = ["outcome": "a\0b"]
+                            $0.reason = "更正"
+                        }, metadata: compliance)
                 }
                 await Self.expectRefused(field: "page.page_token") {
                     _ = try await Fazhi_V1_AdminService.Client(wrapping: client).listUsers(.with { $0.page.pageToken = "\0" }, metadata: admin)
                 }
-                let rows = try await harness.platformAuditRows().map { "\($0.method) \($0.status)" } + harness.auditRows().map { "\($0.method) \($0.status)" }
-                for method in ["DisclosureService/ListDisclosures", "VerificationService/VerifyCredential", "AuthService/Login", "DisclosureService/CorrectDisclosure",
-                               "AdminService/ListUsers"] {
+                let rows =
+                    try await harness.platformAuditRows().map { "\($0.method) \($0.status)" }
+                    + harness.auditRows().map { "\($0.method) \($0.status)" }
+                for method in [
+                    "DisclosureService/ListDisclosures", "VerificationService/VerifyCredential", "AuthService/Login",
+                    "DisclosureService/CorrectDisclosure",
+                    "AdminService/ListUsers",
+                ] {
                     #expect(rows.contains("fazhi.v1.\(method) INVALID_ARGUMENT"), "\(method) left its audit row: \(rows)")
                 }
                 try await Self.expectServing(client)
@@ -113,9 +156,10 @@ import Testing
         try await GatewayHarness.with { harness in
             try await harness.withClient { client in
                 await Self.expectRefused(field: "number") {
-                    _ = try await Fazhi_V1_VerificationService.Client(wrapping: client).verifyCredential(.with {
-                        $0.number = String(repeating: "长", count: 1 << 18)
-                    })
+                    _ = try await Fazhi_V1_VerificationService.Client(wrapping: client).verifyCredential(
+                        .with {
+                            $0.number = String(repeating: "长", count: 1 << 18)
+                        })
                 }
             }
         }
@@ -128,8 +172,13 @@ import Testing
                 let credentials = Fazhi_V1_CredentialService.Client(wrapping: client)
                 for day in ["0000-01-01", "1899-12-31", "2100-01-01", "9999-12-31"] {
                     await Self.expectRefused(field: "day") {
-                        _ = try await credentials.recordExamResult(.with { $0.officerID = corps.liOfficerID; $0.day = day; $0.score = 80 },
-                                                                   metadata: bearer(corps.credentialAdminToken))
+                        _ = try await credentials.recordExamResult(
+                            .with {
+                                $0.officerID = corps.liOfficerID
+                                $0.day = day
+                                $0.score = 80
+                            },
+                            metadata: bearer(corps.credentialAdminToken))
                     }
                 }
                 try await Self.expectServing(client)
@@ -145,12 +194,21 @@ import Testing
                 let cases = Fazhi_V1_CaseService.Client(wrapping: client)
                 for amount in ["99999999999999999999", "1000000000000", "1.001", "1..0", ".5", "5."] {
                     await Self.expectRefused(field: "intended_fine") {
-                        _ = try await cases.takeStep(.with { $0.caseID = UUID().uuidString; $0.step = "notify"; $0.intendedFine = amount }, metadata: bearer(corps.liToken))
+                        _ = try await cases.takeStep(
+                            .with {
+                                $0.caseID = UUID().uuidString
+                                $0.step = "notify"
+                                $0.intendedFine = amount
+                            }, metadata: bearer(corps.liToken))
                     }
                     await Self.expectRefused(field: "fine") {
-                        _ = try await cases.decideCase(.with {
-                            $0.caseID = UUID().uuidString; $0.outcome = "罚款"; $0.legalBasis = "条例"; $0.fine = amount
-                        }, metadata: bearer(corps.liToken))
+                        _ = try await cases.decideCase(
+                            .with {
+                                $0.caseID = UUID().uuidString
+                                $0.outcome = "罚款"
+                                $0.legalBasis = "条例"
+                                $0.fine = amount
+                            }, metadata: bearer(corps.liToken))
                     }
                 }
                 try await Self.expectServing(client)

@@ -1,11 +1,12 @@
 import Crypto
 import FazhiDomain
-@testable import FazhiGateway
 import FazhiRPC
 import Foundation
 import GRPCCore
 import Testing
 import X509
+
+@testable import FazhiGateway
 
 /// An agency's client CA rotated without a restart: the new CA's certificate is added to
 /// the agency's CA file, both CAs' client certificates work, then the old one is removed
@@ -32,8 +33,11 @@ import X509
 
     /// Writes the CA files, moving their time forward so the change is seen however coarse
     /// the file system's clock.
-    static func write(_ authorities: [CertificateAuthority], signer: CertificateAuthority, to files: (certificates: String, key: String), stamp: Double) throws {
-        try authorities.map { try $0.certificate.serializeAsPEM().pemString }.joined(separator: "\n").write(toFile: files.certificates, atomically: true, encoding: .utf8)
+    static func write(
+        _ authorities: [CertificateAuthority], signer: CertificateAuthority, to files: (certificates: String, key: String), stamp: Double
+    ) throws {
+        try authorities.map { try $0.certificate.serializeAsPEM().pemString }.joined(separator: "\n").write(
+            toFile: files.certificates, atomically: true, encoding: .utf8)
         try signer.key.pemRepresentation.write(toFile: files.key, atomically: true, encoding: .utf8)
         for path in [files.certificates, files.key] {
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: stamp)], ofItemAtPath: path)
@@ -44,12 +48,15 @@ import X509
         try await GatewayHarness.with { harness in
             let old = harness.files.agencyCA
             // The same name as the old CA, as a renewal usually has: told apart by signature.
-            let new = try CertificateAuthority.create(commonName: "\(GatewayHarness.agencyCode) client CA (development)", organization: GatewayHarness.agencyCode,
-                                                      now: Date())
+            let new = try CertificateAuthority.create(
+                commonName: "\(GatewayHarness.agencyCode) client CA (development)", organization: GatewayHarness.agencyCode,
+                now: Date())
             #expect(new.certificate.subject == old.certificate.subject)
             let directory = harness.files.directory.appendingPathComponent("ca-rotation")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let files = (certificates: directory.appendingPathComponent("agency-ca.pem").path, key: directory.appendingPathComponent("agency-ca-key.pem").path)
+            let files = (
+                certificates: directory.appendingPathComponent("agency-ca.pem").path, key: directory.appendingPathComponent("agency-ca-key.pem").path
+            )
             try Self.write([old], signer: old, to: files, stamp: 1_000_000)
 
             var configuration = harness.gateway.configuration

@@ -58,7 +58,8 @@ import Testing
             let me = try JSONSerialization.jsonObject(with: Data(whoami.output.utf8)) as? [[String: String]]
             #expect(me?.first?["username"] == "admin" && me?.first?["roles"] == "admin", "\(whoami.output)")
 
-            let create = try await fazhi(["user", "create", "sun.ba", "--name", "孙八", "--roles", "officer", "auditor"], environment: environment, input: "Sun-Ba-Passw0rd")
+            let create = try await fazhi(
+                ["user", "create", "sun.ba", "--name", "孙八", "--roles", "officer", "auditor"], environment: environment, input: "Sun-Ba-Passw0rd")
             #expect(create.status == 0, "\(create.output)")
             #expect(create.output.contains("孙八"))
             let list = try await fazhi(["user", "list"], environment: environment)
@@ -98,14 +99,16 @@ import Testing
                     "FAZHI_ADDRESS": "127.0.0.1:\(harness.port)", "FAZHI_CA_FILE": harness.files.serverCA,
                     "XDG_CONFIG_HOME": config.path, "FAZHI_PASSWORD": password,
                 ]
-                #expect(try await fazhi(["login", "--agency", GatewayHarness.agencyCode, "--username", "zhang"], environment: environment).status == 0)
+                #expect(
+                    try await fazhi(["login", "--agency", GatewayHarness.agencyCode, "--username", "zhang"], environment: environment).status == 0)
                 func json(_ arguments: [String], input: String? = nil) async throws -> [String: String] {
                     let run = try await fazhi(arguments + ["--json"], environment: environment, input: input)
                     #expect(run.status == 0, "\(arguments): \(run.output)")
                     return (try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [[String: String]])?.first ?? [:]
                 }
-                let officer = try await json(["officer", "create", "--name", "李明", "--unit", "社会组织管理科", "--position", "科员", "--contact", CorpsFixture.liContact],
-                                       input: CorpsFixture.liIDNumber)
+                let officer = try await json(
+                    ["officer", "create", "--name", "李明", "--unit", "社会组织管理科", "--position", "科员", "--contact", CorpsFixture.liContact],
+                    input: CorpsFixture.liIDNumber)
                 let officerID = try #require(officer["officer_id"])
                 #expect(officer["id_number"] == CorpsFixture.liIDNumber, "a credential administrator sees it unmasked")
                 let today = Moment(instant: harness.clock.now).day
@@ -122,10 +125,14 @@ import Testing
 
                 // Anyone verifies, by number or by the printed code, without signing in.
                 let code = try #require(try await json(["credential", "code", credentialID])["code"])
-                let stranger = ["FAZHI_ADDRESS": environment["FAZHI_ADDRESS"]!, "FAZHI_CA_FILE": harness.files.serverCA,
-                                "XDG_CONFIG_HOME": harness.files.directory.appendingPathComponent("config-nobody").path]
+                let stranger = [
+                    "FAZHI_ADDRESS": environment["FAZHI_ADDRESS"]!, "FAZHI_CA_FILE": harness.files.serverCA,
+                    "XDG_CONFIG_HOME": harness.files.directory.appendingPathComponent("config-nobody").path,
+                ]
                 let byNumber = try await fazhi(["verify", number], environment: stranger)
-                #expect(byNumber.status == 0 && byNumber.output.contains("李明") && !byNumber.output.contains(CorpsFixture.liIDNumber), "\(byNumber.output)")
+                #expect(
+                    byNumber.status == 0 && byNumber.output.contains("李明") && !byNumber.output.contains(CorpsFixture.liIDNumber), "\(byNumber.output)"
+                )
                 let byCode = try await fazhi(["verify", "--code", code], environment: stranger)
                 #expect(byCode.status == 0 && byCode.output.contains(number), "\(byCode.output)")
                 // Two characters of the signature changed (to something else than they were).
@@ -157,8 +164,10 @@ import Testing
             try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
             try await DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys).sequence(agency: agency, at: harness.clock.now)
             let saved = harness.files.directory.appendingPathComponent("checkpoint.txt").path
-            let environment = ["FAZHI_ADDRESS": "127.0.0.1:\(harness.port)", "FAZHI_CA_FILE": harness.files.serverCA,
-                               "XDG_CONFIG_HOME": harness.files.directory.appendingPathComponent("config").path]
+            let environment = [
+                "FAZHI_ADDRESS": "127.0.0.1:\(harness.port)", "FAZHI_CA_FILE": harness.files.serverCA,
+                "XDG_CONFIG_HOME": harness.files.directory.appendingPathComponent("config").path,
+            ]
             let agencyFlag = ["--agency", GatewayHarness.agencyCode]
             let first = try await fazhi(["disclosure", "verify", "--save", saved] + agencyFlag, environment: environment)
             #expect(first.status == 0 && first.output.contains("verified: 1 entries"), "\(first.output)")
@@ -180,4 +189,3 @@ import Testing
         }
     }
 }
-

@@ -1,9 +1,10 @@
 import FazhiDomain
-@testable import FazhiGateway
 import FazhiRPC
 import Foundation
 import GRPCCore
 import Testing
+
+@testable import FazhiGateway
 
 /// Connections that never finish cannot pile up: one that does not complete its TLS
 /// handshake in time is closed, and connections beyond a port's limits are refused.
@@ -48,7 +49,8 @@ import Testing
             var configuration = harness.gateway.configuration
             configuration.port = 0
             configuration.mutualTLSPort = nil
-            configuration.connections = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(Self.handshakeSeconds), idleTimeout: .seconds(60))
+            configuration.connections = ConnectionLimits(
+                maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(Self.handshakeSeconds), idleTimeout: .seconds(60))
             let gateway = try Gateway(configuration: configuration, store: harness.store, clock: { harness.clock.now })
             let server = Task { try await gateway.run() }
             let (port, _) = try await gateway.boundPorts()
@@ -68,7 +70,8 @@ import Testing
     /// The portal holds to the same limits: its own TLS channels get the same guard.
     @Test func thePortalClosesSilentConnectionsAndHoldsItsLimits() async throws {
         try await GatewayHarness.with { harness in
-            let limits = ConnectionLimits(maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(Self.handshakeSeconds), idleTimeout: .seconds(60))
+            let limits = ConnectionLimits(
+                maximum: 100, maximumPerAddress: 2, handshakeTimeout: .seconds(Self.handshakeSeconds), idleTimeout: .seconds(60))
             try await harness.withPortal(limits: limits) { port in
                 try await Self.expectSilentConnectionsClosedAndAThirdRefused(port: port)
                 let status = try await PublicRedactionTests.status("https://127.0.0.1:\(port)/\(GatewayHarness.agencyCode)/disclosures")

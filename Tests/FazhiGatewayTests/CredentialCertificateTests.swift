@@ -25,11 +25,16 @@ import X509
                 let corps = try await CorpsFixture.make(harness, client)
                 let service = Fazhi_V1_CredentialService.Client(wrapping: client)
                 let (csr, key) = try Self.request()
-                let issued = try await service.issueClientCertificate(.with { $0.credentialID = corps.liCredential.credentialID; $0.csrPem = csr },
-                                                                      metadata: bearer(corps.liToken))
+                let issued = try await service.issueClientCertificate(
+                    .with {
+                        $0.credentialID = corps.liCredential.credentialID
+                        $0.csrPem = csr
+                    },
+                    metadata: bearer(corps.liToken))
                 let certificate = try Certificate(pemEncoded: issued.certificatePem)
-                #expect(try certificate.extensions.subjectAlternativeNames?.contains(
-                    .uniformResourceIdentifier("urn:fazhi:\(GatewayHarness.agencyCode):credential:\(corps.liCredential.number)")) == true)
+                #expect(
+                    try certificate.extensions.subjectAlternativeNames?.contains(
+                        .uniformResourceIdentifier("urn:fazhi:\(GatewayHarness.agencyCode):credential:\(corps.liCredential.number)")) == true)
                 #expect(certificate.notValidAfter <= harness.clock.now.addingTimeInterval(30 * 86_400 + 1), "short-lived: the agency's 30 days")
                 #expect(!certificate.subject.description.contains("whoever"), "the name comes from the records, not the CSR")
 
@@ -40,16 +45,24 @@ import X509
                     let own = try await Fazhi_V1_CredentialService.Client(wrapping: officerClient).getOfficer(.init())
                     #expect(own.officerID == corps.liOfficerID)
 
-                    _ = try await service.revokeCredential(.with { $0.credentialID = corps.liCredential.credentialID; $0.reason = "调离执法岗位" },
-                                                           metadata: bearer(corps.credentialAdminToken))
+                    _ = try await service.revokeCredential(
+                        .with {
+                            $0.credentialID = corps.liCredential.credentialID
+                            $0.reason = "调离执法岗位"
+                        },
+                        metadata: bearer(corps.credentialAdminToken))
                     // The same client, the same HTTP/2 connection: the very next call is refused.
                     let refused = await #expect(throws: RPCError.self) { _ = try await auth.whoAmI(.init()) }
                     #expect(refused?.code == .unauthenticated && refused?.reason == "CREDENTIAL_NOT_IN_FORCE")
                 }
                 // A revoked credential gets no new certificate either.
                 let again = await #expect(throws: RPCError.self) {
-                    _ = try await service.issueClientCertificate(.with { $0.credentialID = corps.liCredential.credentialID; $0.csrPem = csr },
-                                                                 metadata: bearer(corps.credentialAdminToken))
+                    _ = try await service.issueClientCertificate(
+                        .with {
+                            $0.credentialID = corps.liCredential.credentialID
+                            $0.csrPem = csr
+                        },
+                        metadata: bearer(corps.credentialAdminToken))
                 }
                 #expect(again?.code == .failedPrecondition)
             }
@@ -63,13 +76,24 @@ import X509
                 let service = Fazhi_V1_CredentialService.Client(wrapping: client)
                 let asAdmin = bearer(corps.credentialAdminToken)
                 let (csr, key) = try Self.request()
-                let issued = try await service.issueClientCertificate(.with { $0.credentialID = corps.liCredential.credentialID; $0.csrPem = csr }, metadata: asAdmin)
+                let issued = try await service.issueClientCertificate(
+                    .with {
+                        $0.credentialID = corps.liCredential.credentialID
+                        $0.csrPem = csr
+                    }, metadata: asAdmin)
                 // A bad CSR is named.
                 let bad = await #expect(throws: RPCError.self) {
-                    _ = try await service.issueClientCertificate(.with { $0.credentialID = corps.liCredential.credentialID; $0.csrPem = "not a csr" }, metadata: asAdmin)
+                    _ = try await service.issueClientCertificate(
+                        .with {
+                            $0.credentialID = corps.liCredential.credentialID
+                            $0.csrPem = "not a csr"
+                        }, metadata: asAdmin)
                 }
                 #expect(bad?.code == .invalidArgument)
-                let decision = Fazhi_V1_CredentialDecisionRequest.with { $0.credentialID = corps.liCredential.credentialID; $0.reason = "调查" }
+                let decision = Fazhi_V1_CredentialDecisionRequest.with {
+                    $0.credentialID = corps.liCredential.credentialID
+                    $0.reason = "调查"
+                }
                 try await harness.withCertificateClient(certificatePEM: issued.certificatePem, key: key) { officerClient in
                     let auth = Fazhi_V1_AuthService.Client(wrapping: officerClient)
                     _ = try await auth.whoAmI(.init())
@@ -94,7 +118,10 @@ import X509
                 let (csr, _) = try Self.request()
                 let error = await #expect(throws: RPCError.self) {
                     _ = try await Fazhi_V1_CredentialService.Client(wrapping: client).issueClientCertificate(
-                        .with { $0.credentialID = corps.liCredential.credentialID; $0.csrPem = csr }, metadata: bearer(corps.wangToken))
+                        .with {
+                            $0.credentialID = corps.liCredential.credentialID
+                            $0.csrPem = csr
+                        }, metadata: bearer(corps.wangToken))
                 }
                 #expect(error?.code == .permissionDenied)
             }

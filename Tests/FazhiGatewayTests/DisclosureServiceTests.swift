@@ -17,23 +17,47 @@ import Testing
             try await harness.withClient { client in
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let corps = bench.corps
-                let li = bearer(corps.liToken), wang = bearer(corps.wangToken)
+                let li = bearer(corps.liToken)
+                let wang = bearer(corps.wangToken)
                 let two = [corps.liOfficerID, corps.wangOfficerID]
-                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(.with {
-                    $0.kind = "person"; $0.name = "赵六"; $0.idNumber = PartyServiceTests.personID; $0.area = "411202"
-                }, metadata: li)
+                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(
+                    .with {
+                        $0.kind = "person"
+                        $0.name = "赵六"
+                        $0.idNumber = PartyServiceTests.personID
+                        $0.area = "411202"
+                    }, metadata: li)
                 let cases = Fazhi_V1_CaseService.Client(wrapping: client)
-                var kase = try await cases.openCase(.with { $0.itemCode = "MZ-CF-001"; $0.partyID = person.partyID; $0.officerIds = two; $0.text = "立案" }, metadata: li)
+                var kase = try await cases.openCase(
+                    .with {
+                        $0.itemCode = "MZ-CF-001"
+                        $0.partyID = person.partyID
+                        $0.officerIds = two
+                        $0.text = "立案"
+                    }, metadata: li)
                 _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 for (step, fine) in [("investigate", ""), ("notify", "2000")] {
-                    _ = try await cases.takeStep(.with { $0.caseID = kase.caseID; $0.step = step; $0.officerIds = two; $0.intendedFine = fine }, metadata: li)
+                    _ = try await cases.takeStep(
+                        .with {
+                            $0.caseID = kase.caseID
+                            $0.step = step
+                            $0.officerIds = two
+                            $0.intendedFine = fine
+                        }, metadata: li)
                     _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 }
-                _ = try await cases.approveCase(.with { $0.caseID = kase.caseID; $0.text = "同意" }, metadata: bench.approver)
-                kase = try await cases.decideCase(.with {
-                    $0.caseID = kase.caseID; $0.fine = "2000"; $0.legalBasis = "《社会团体登记管理条例》第三十条"
-                    $0.outcome = "当事人赵六（身份证号\(PartyServiceTests.personID)，住址：湖滨区湖滨路1号，电话13800001111）以协会名义募捐，处罚款二千元。"
-                }, metadata: li)
+                _ = try await cases.approveCase(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.text = "同意"
+                    }, metadata: bench.approver)
+                kase = try await cases.decideCase(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.fine = "2000"
+                        $0.legalBasis = "《社会团体登记管理条例》第三十条"
+                        $0.outcome = "当事人赵六（身份证号\(PartyServiceTests.personID)，住址：湖滨区湖滨路1号，电话13800001111）以协会名义募捐，处罚款二千元。"
+                    }, metadata: li)
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
                 let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
@@ -42,7 +66,11 @@ import Testing
 
                 // Anyone, without signing in.
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
-                let listed = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "decision" })
+                let listed = try await disclosures.listDisclosures(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.kind = "decision"
+                    })
                 let decision = try #require(listed.entries.first)
                 #expect(listed.entries.count == 1 && decision.subject == kase.decision.documentNumber)
                 let fields = try JSONDecoder().decode([String: String].self, from: Data(decision.content.utf8))
@@ -52,12 +80,20 @@ import Testing
                 }
                 #expect(fields["officers"]?.contains(corps.liCredential.number) == true, "officers stay named")
                 // 事前 entries: the credentials issued by the bench.
-                let personnel = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "enforcement_personnel" })
+                let personnel = try await disclosures.listDisclosures(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.kind = "enforcement_personnel"
+                    })
                 #expect(personnel.entries.count == 2 && personnel.entries.allSatisfy { $0.state == "published" && $0.late == false })
 
                 let key = try SignedNote.VerifierKey(try await disclosures.getLogKey(.with { $0.agencyCode = GatewayHarness.agencyCode }).verifierKey)
                 func proved(_ id: String) async throws -> DisclosureEntry {
-                    let answer = try await disclosures.getDisclosure(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.id = id })
+                    let answer = try await disclosures.getDisclosure(
+                        .with {
+                            $0.agencyCode = GatewayHarness.agencyCode
+                            $0.id = id
+                        })
                     let entry = try DisclosureEntry(answer.entry)
                     try DisclosureVerification.verifyEntry(entry, proof: answer.inclusionProof, checkpointNote: answer.checkpoint, verifier: key)
                     return entry
@@ -66,30 +102,51 @@ import Testing
 
                 // Withdrawal: approvers only, with a public reason.
                 let officerTry = await #expect(throws: RPCError.self) {
-                    _ = try await disclosures.withdrawDisclosure(.with { $0.id = decision.id; $0.reason = "撤销"; $0.changedOn = "2026-01-01" }, metadata: li)
+                    _ = try await disclosures.withdrawDisclosure(
+                        .with {
+                            $0.id = decision.id
+                            $0.reason = "撤销"
+                            $0.changedOn = "2026-01-01"
+                        }, metadata: li)
                 }
                 #expect(officerTry?.code == .permissionDenied)
                 let today = Moment(instant: harness.clock.now).day
-                let notice = try await disclosures.withdrawDisclosure(.with {
-                    $0.id = decision.id; $0.reason = "经行政复议决定撤销"; $0.changedOn = today.description
-                }, metadata: bench.approver)
+                let notice = try await disclosures.withdrawDisclosure(
+                    .with {
+                        $0.id = decision.id
+                        $0.reason = "经行政复议决定撤销"
+                        $0.changedOn = today.description
+                    }, metadata: bench.approver)
                 #expect(notice.action == "withdraw" && notice.refersTo == decision.id)
                 try await log.sequence(agency: agency, at: harness.clock.now)
                 let withdrawn = try await proved(decision.id)
                 #expect(withdrawn.state == .withdrawn && withdrawn.content == nil)
-                let after = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "decision" })
+                let after = try await disclosures.listDisclosures(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.kind = "decision"
+                    })
                 #expect(after.entries.count == 2 && !after.entries.contains { $0.content.contains("二千元") })
                 #expect(try await proved(notice.id).fields["reason"] == "经行政复议决定撤销")
 
                 // The whole log verifies, and extends an earlier checkpoint.
                 let checkpoint = try await disclosures.getCheckpoint(.with { $0.agencyCode = GatewayHarness.agencyCode })
-                let entries = try await disclosures.listLogEntries(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.start = 0; $0.count = 1000 })
-                let consistency = try await disclosures.getConsistencyProof(.with {
-                    $0.agencyCode = GatewayHarness.agencyCode; $0.oldSize = Int64(first.size); $0.newSize = checkpoint.treeSize
-                })
+                let entries = try await disclosures.listLogEntries(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.start = 0
+                        $0.count = 1000
+                    })
+                let consistency = try await disclosures.getConsistencyProof(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.oldSize = Int64(first.size)
+                        $0.newSize = checkpoint.treeSize
+                    })
                 #expect(first.size == 4 && checkpoint.treeSize == 5, "two credentials, the power list and the decision; then the withdrawal")
-                try DisclosureVerification.verifyLog(entries: try entries.entries.map(DisclosureEntry.init), checkpoint: try Checkpoint(note: checkpoint.checkpoint, verifier: key),
-                                                     saved: try Checkpoint(note: first.note, verifier: key), consistency: consistency.proof)
+                try DisclosureVerification.verifyLog(
+                    entries: try entries.entries.map(DisclosureEntry.init), checkpoint: try Checkpoint(note: checkpoint.checkpoint, verifier: key),
+                    saved: try Checkpoint(note: first.note, verifier: key), consistency: consistency.proof)
             }
         }
     }
@@ -101,7 +158,8 @@ import Testing
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
             let owner = try await harness.database.ownerConnection()
             try await owner.transaction(TransactionOptions(agencyID: agency.id)) { c in
-                try await c.query("INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
+                try await c.query(
+                    "INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
             }
             owner.close()
             try await harness.withClient { client in
@@ -110,17 +168,26 @@ import Testing
                 let password = try await harness.createUser(client, adminToken: corps.adminToken, username: "qian", roles: [.complianceOfficer])
                 let compliance = bearer(try await harness.login(client, username: "qian", password: password))
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
-                #expect(try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode }).entries.isEmpty, "drafts are not public")
+                #expect(
+                    try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode }).entries.isEmpty,
+                    "drafts are not public")
                 let due = try await disclosures.listDueDisclosures(.init(), metadata: compliance)
                 let draft = try #require(due.entries.first)
-                #expect(due.entries.count == 1 && draft.entry.state == "draft" && draft.standing == "on_track" && draft.entry.kind == "enforcement_personnel")
-                let denied = await #expect(throws: RPCError.self) { _ = try await disclosures.releaseDisclosure(.with { $0.id = draft.entry.id }, metadata: bearer(corps.liToken)) }
+                #expect(
+                    due.entries.count == 1 && draft.entry.state == "draft" && draft.standing == "on_track"
+                        && draft.entry.kind == "enforcement_personnel")
+                let denied = await #expect(throws: RPCError.self) {
+                    _ = try await disclosures.releaseDisclosure(.with { $0.id = draft.entry.id }, metadata: bearer(corps.liToken))
+                }
                 #expect(denied?.code == .permissionDenied)
                 let released = try await disclosures.releaseDisclosure(.with { $0.id = draft.entry.id }, metadata: compliance)
                 #expect(released.state == "published" && released.late == false && !released.leaf.isEmpty)
-                let twice = await #expect(throws: RPCError.self) { _ = try await disclosures.releaseDisclosure(.with { $0.id = draft.entry.id }, metadata: compliance) }
+                let twice = await #expect(throws: RPCError.self) {
+                    _ = try await disclosures.releaseDisclosure(.with { $0.id = draft.entry.id }, metadata: compliance)
+                }
                 #expect(twice?.code == .failedPrecondition)
-                #expect(try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode }).entries.map(\.id) == [draft.entry.id])
+                #expect(
+                    try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode }).entries.map(\.id) == [draft.entry.id])
             }
         }
     }

@@ -18,7 +18,10 @@ import Testing
     @Test func aRetryReturnsTheFirstOutcomeAcrossARestartAndWritesNothingTwice() async throws {
         try await GatewayHarness.with { harness in
             let request = Fazhi_V1_CreateUserRequest.with {
-                $0.username = "zhao.liu"; $0.displayName = "赵六"; $0.initialPassword = "Zhao-Liu-Passw0rd"; $0.roles = ["officer"]
+                $0.username = "zhao.liu"
+                $0.displayName = "赵六"
+                $0.initialPassword = "Zhao-Liu-Passw0rd"
+                $0.roles = ["officer"]
             }
             let (token, first) = try await harness.withClient { client in
                 let token = try await harness.login(client)
@@ -57,7 +60,8 @@ import Testing
     @Test func anOutcomeThatCannotBeKeptNeverLetsARetryActTwice() async throws {
         try await GatewayHarness.with { harness in
             let owner = try await harness.database.ownerConnection()
-            try await owner.simpleQuery("""
+            try await owner.simpleQuery(
+                """
                 CREATE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'the outcome is refused for this test'; END $$;
                 CREATE TRIGGER refuse_outcome BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.state = 'done') EXECUTE FUNCTION refuse_outcome();
@@ -67,11 +71,16 @@ import Testing
                 let token = try await harness.login(client)
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
                 let request = Fazhi_V1_CreateUserRequest.with {
-                    $0.username = "zhao.liu"; $0.displayName = "赵六"; $0.initialPassword = "Zhao-Liu-Passw0rd"; $0.roles = ["officer"]
+                    $0.username = "zhao.liu"
+                    $0.displayName = "赵六"
+                    $0.initialPassword = "Zhao-Liu-Passw0rd"
+                    $0.roles = ["officer"]
                 }
                 let first = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu"))
                 #expect(first.username == "zhao.liu")
-                let retry = await #expect(throws: RPCError.self) { _ = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu")) }
+                let retry = await #expect(throws: RPCError.self) {
+                    _ = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu"))
+                }
                 #expect(retry?.code == .aborted && retry?.reason == "IDEMPOTENCY_KEY_IN_USE")
                 let users = try await admin.listUsers(.init(), metadata: bearer(token)).users
                 #expect(users.filter { $0.username == "zhao.liu" }.count == 1)
@@ -84,7 +93,11 @@ import Testing
             try await harness.withClient { client in
                 let token = try await harness.login(client)
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
-                let bad = Fazhi_V1_CreateUserRequest.with { $0.username = "Not Valid"; $0.displayName = "x"; $0.initialPassword = "Some-Passw0rd-1" }
+                let bad = Fazhi_V1_CreateUserRequest.with {
+                    $0.username = "Not Valid"
+                    $0.displayName = "x"
+                    $0.initialPassword = "Some-Passw0rd-1"
+                }
                 let first = await #expect(throws: RPCError.self) { _ = try await admin.createUser(bad, metadata: keyed(token, "k-bad")) }
                 let second = await #expect(throws: RPCError.self) { _ = try await admin.createUser(bad, metadata: keyed(token, "k-bad")) }
                 #expect(first?.reason == "INVALID_ARGUMENT")
@@ -103,7 +116,11 @@ import Testing
                 let auth = Fazhi_V1_AuthService.Client(wrapping: client)
                 var metadata = Metadata()
                 metadata.addString("same-key", forKey: "idempotency-key")
-                let request = Fazhi_V1_LoginRequest.with { $0.agencyCode = GatewayHarness.agencyCode; $0.username = "admin"; $0.password = GatewayHarness.adminPassword }
+                let request = Fazhi_V1_LoginRequest.with {
+                    $0.agencyCode = GatewayHarness.agencyCode
+                    $0.username = "admin"
+                    $0.password = GatewayHarness.adminPassword
+                }
                 let first = try await auth.login(request, metadata: metadata)
                 let second = try await auth.login(request, metadata: metadata)
                 #expect(first.token != second.token, "each sign-in makes a new session; no stored response holds a token")

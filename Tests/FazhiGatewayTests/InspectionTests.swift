@@ -14,26 +14,58 @@ import Testing
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let corps = bench.corps
                 let service = Fazhi_V1_CaseService.Client(wrapping: client)
-                let li = bearer(corps.liToken), wang = bearer(corps.wangToken)
+                let li = bearer(corps.liToken)
+                let wang = bearer(corps.wangToken)
                 let two = [corps.liOfficerID, corps.wangOfficerID]
                 func both(_ kase: Fazhi_V1_Case, _ step: String) async throws -> Fazhi_V1_Case {
-                    _ = try await service.takeStep(.with { $0.caseID = kase.caseID; $0.step = step; $0.officerIds = two }, metadata: li)
+                    _ = try await service.takeStep(
+                        .with {
+                            $0.caseID = kase.caseID
+                            $0.step = step
+                            $0.officerIds = two
+                        }, metadata: li)
                     return try await service.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 }
-                var kase = try await service.openCase(.with { $0.itemCode = "MZ-JC-002"; $0.partyID = bench.partyID; $0.officerIds = two }, metadata: li)
+                var kase = try await service.openCase(
+                    .with {
+                        $0.itemCode = "MZ-JC-002"
+                        $0.partyID = bench.partyID
+                        $0.officerIds = two
+                    }, metadata: li)
                 _ = try await service.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 kase = try await both(kase, "inspect")
                 let unknown = await #expect(throws: RPCError.self) {
-                    _ = try await service.recordFindings(.with { $0.caseID = kase.caseID; $0.findings = [.with { $0.checklistCode = "FIRE-1"; $0.description_p = "x" }] }, metadata: li)
+                    _ = try await service.recordFindings(
+                        .with {
+                            $0.caseID = kase.caseID
+                            $0.findings = [
+                                .with {
+                                    $0.checklistCode = "FIRE-1"
+                                    $0.description_p = "x"
+                                }
+                            ]
+                        }, metadata: li)
                 }
                 #expect(unknown?.code == .invalidArgument, "an organization's checklist has no fire item")
-                kase = try await service.recordFindings(.with {
-                    $0.caseID = kase.caseID
-                    $0.findings = [.with { $0.checklistCode = "GEN-2"; $0.description_p = "财务制度未执行" }, .with { $0.checklistCode = "GEN-3"; $0.description_p = "消防隐患" }]
-                }, metadata: li)
+                kase = try await service.recordFindings(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.findings = [
+                            .with {
+                                $0.checklistCode = "GEN-2"
+                                $0.description_p = "财务制度未执行"
+                            },
+                            .with {
+                                $0.checklistCode = "GEN-3"
+                                $0.description_p = "消防隐患"
+                            },
+                        ]
+                    }, metadata: li)
                 let today = Moment(instant: harness.clock.now).day
                 let calendar = WorkingDayCalendar(schedules: try await PostgresCalendarStore(pool: harness.pool).schedules())
-                #expect(kase.findings.count == 2 && kase.findings.allSatisfy { $0.deadline == calendar.addingWorkingDays(15, after: today).day.description })
+                #expect(
+                    kase.findings.count == 2
+                        && kase.findings.allSatisfy { $0.deadline == calendar.addingWorkingDays(15, after: today).day.description })
                 #expect(kase.nextStep == "reinspect")
                 let early = await #expect(throws: RPCError.self) { _ = try await service.closeCase(.with { $0.caseID = kase.caseID }, metadata: li) }
                 #expect(early?.code == .failedPrecondition)
@@ -53,11 +85,24 @@ import Testing
                 // Re-inspection verifies both; then the inspection closes.
                 let li2 = bearer(try await harness.login(client, username: "li", password: try await Self.reset(harness, client, "li")))
                 let wang2 = bearer(try await harness.login(client, username: "wang", password: try await Self.reset(harness, client, "wang")))
-                _ = try await service.takeStep(.with { $0.caseID = kase.caseID; $0.step = "reinspect"; $0.officerIds = two }, metadata: li2)
+                _ = try await service.takeStep(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.step = "reinspect"
+                        $0.officerIds = two
+                    }, metadata: li2)
                 _ = try await service.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang2)
-                kase = try await service.verifyRectification(.with { $0.caseID = kase.caseID; $0.findingIds = kase.findings.map(\.findingID) }, metadata: li2)
+                kase = try await service.verifyRectification(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.findingIds = kase.findings.map(\.findingID)
+                    }, metadata: li2)
                 #expect(kase.nextStep == "close")
-                kase = try await service.closeCase(.with { $0.caseID = kase.caseID; $0.text = "整改完毕，闭环" }, metadata: li2)
+                kase = try await service.closeCase(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.text = "整改完毕，闭环"
+                    }, metadata: li2)
                 #expect(kase.status == "closed")
                 let record = try await service.getCase(.with { $0.caseID = kase.caseID }, metadata: li2).record.map(\.event)
                 #expect(record.contains("findings:2") && record.contains("overdue") && record.contains("verify:2"))

@@ -1,10 +1,11 @@
 import FazhiDomain
-@testable import FazhiGateway
 import FazhiPostgres
 import FazhiTestSupport
 import Foundation
 import Logging
 import Testing
+
+@testable import FazhiGateway
 
 /// One renewer keeps the leases of the claims in flight alive, and stops when none is left.
 @Suite(.timeLimit(.minutes(2))) struct LeaseRenewerTests {
@@ -14,14 +15,17 @@ import Testing
             let owner = try await harness.database.ownerConnection()
             defer { owner.close() }
             let userID = try await owner.transaction(TransactionOptions(agencyID: agency)) {
-                try await $0.scalar("SELECT id FROM users WHERE agency_id = $1 AND username = $2", [agency, GatewayHarness.adminUsername], as: UUID.self)
+                try await $0.scalar(
+                    "SELECT id FROM users WHERE agency_id = $1 AND username = $2", [agency, GatewayHarness.adminUsername], as: UUID.self)
             }
             let now = Date()
             var tokens: [UUID] = []
             for key in ["held-1", "held-2"] {
                 let token = UUID()
-                #expect(try await harness.store.claimIdempotencyKey(agency: agency, userID: userID, key: key, method: "m", fingerprint: Data(repeating: 1, count: 32),
-                                                                    claim: token, now: now) == .claimed)
+                #expect(
+                    try await harness.store.claimIdempotencyKey(
+                        agency: agency, userID: userID, key: key, method: "m", fingerprint: Data(repeating: 1, count: 32),
+                        claim: token, now: now) == .claimed)
                 tokens.append(token)
             }
             func leases() async throws -> [Date] {

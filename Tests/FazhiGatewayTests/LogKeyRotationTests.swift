@@ -22,7 +22,8 @@ import Testing
             let (bench, saved, before) = try await harness.withClient { client in
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let saved = try await sequence()
-                let before = try await Fazhi_V1_DisclosureService.Client(wrapping: client).getLogKey(.with { $0.agencyCode = GatewayHarness.agencyCode })
+                let before = try await Fazhi_V1_DisclosureService.Client(wrapping: client).getLogKey(
+                    .with { $0.agencyCode = GatewayHarness.agencyCode })
                 return (bench, saved, before)
             }
             #expect(before.retiredVerifierKeys.isEmpty)
@@ -54,9 +55,11 @@ import Testing
                 #expect(audit.contains { $0.method.hasSuffix("RotateLogKey") && $0.status == "OK" && $0.username == GatewayHarness.adminUsername })
 
                 // A new entry (a suspension is public), sequenced under the new key.
-                _ = try await Fazhi_V1_CredentialService.Client(wrapping: client).suspendCredential(.with {
-                    $0.credentialID = bench.wangCredential.credentialID; $0.reason = "涉嫌违纪，暂扣"
-                }, metadata: bearer(bench.corps.credentialAdminToken))
+                _ = try await Fazhi_V1_CredentialService.Client(wrapping: client).suspendCredential(
+                    .with {
+                        $0.credentialID = bench.wangCredential.credentialID
+                        $0.reason = "涉嫌违纪，暂扣"
+                    }, metadata: bearer(bench.corps.credentialAdminToken))
                 let after = try await sequence()
                 #expect(after.size > saved.size)
                 #expect(throws: SignedNote.NoteError.self) { try Checkpoint(note: after.note, verifier: oldKey) }
@@ -67,15 +70,20 @@ import Testing
                 // The whole log, as `fazhi disclosure verify --checkpoint` checks it.
                 let entries = try await log.entries(agency: agency, 0..<after.size)
                 let proof = try await log.consistency(agency: agency, from: saved.size, to: after.size)
-                try DisclosureVerification.verifyLog(entries: entries, checkpoint: try Checkpoint(note: after.note, verifiers: both),
-                                                     saved: try Checkpoint(note: saved.note, verifiers: both), consistency: proof)
+                try DisclosureVerification.verifyLog(
+                    entries: entries, checkpoint: try Checkpoint(note: after.note, verifiers: both),
+                    saved: try Checkpoint(note: saved.note, verifiers: both), consistency: proof)
                 // One entry proved in the old checkpoint, one in the new.
                 for (entry, size) in [(entries[0], saved.size), (entries[after.size - 1], after.size)] {
-                    let answer = try await disclosures.getDisclosure(.with {
-                        $0.agencyCode = GatewayHarness.agencyCode; $0.id = entry.id.uuidString; $0.treeSize = Int64(size)
-                    })
-                    try DisclosureVerification.verifyEntry(try DisclosureEntry(answer.entry), proof: answer.inclusionProof,
-                                                           checkpointNote: answer.checkpoint, verifiers: both)
+                    let answer = try await disclosures.getDisclosure(
+                        .with {
+                            $0.agencyCode = GatewayHarness.agencyCode
+                            $0.id = entry.id.uuidString
+                            $0.treeSize = Int64(size)
+                        })
+                    try DisclosureVerification.verifyEntry(
+                        try DisclosureEntry(answer.entry), proof: answer.inclusionProof,
+                        checkpointNote: answer.checkpoint, verifiers: both)
                 }
             }
 

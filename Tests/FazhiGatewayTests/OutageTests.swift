@@ -21,8 +21,14 @@ final class OutageStore: TenantStore {
         if isDown.current { throw PostgresError(code: .connectionFailed, message: "connection refused (simulated outage)") }
     }
 
-    func agency(code: String) async throws -> Agency? { try check(); return try await base.agency(code: code) }
-    func agencies(after code: String?, limit: Int) async throws -> [Agency] { try check(); return try await base.agencies(after: code, limit: limit) }
+    func agency(code: String) async throws -> Agency? {
+        try check()
+        return try await base.agency(code: code)
+    }
+    func agencies(after code: String?, limit: Int) async throws -> [Agency] {
+        try check()
+        return try await base.agencies(after: code, limit: limit)
+    }
     func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency {
         try check()
         return try await base.createAgency(code: code, name: name, divisionCode: divisionCode, admin: admin, audit: audit, at: now)
@@ -31,22 +37,37 @@ final class OutageStore: TenantStore {
         try check()
         return try await base.transaction(agency: agency, readOnly: readOnly, body)
     }
-    func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? { try check(); return try await base.liveSession(agency: agency, tokenHash: tokenHash) }
-    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date) async throws -> IdempotencyClaim {
+    func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
         try check()
-        return try await base.claimIdempotencyKey(agency: agency, userID: userID, key: key, method: method, fingerprint: fingerprint, claim: claim, now: now)
+        return try await base.liveSession(agency: agency, tokenHash: tokenHash)
+    }
+    func claimIdempotencyKey(
+        agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date
+    ) async throws -> IdempotencyClaim {
+        try check()
+        return try await base.claimIdempotencyKey(
+            agency: agency, userID: userID, key: key, method: method, fingerprint: fingerprint, claim: claim, now: now)
     }
     func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws {
         try check()
         try await base.renewIdempotencyLease(agency: agency, userID: userID, key: key, claim: claim, until: until)
     }
-    func appendAudit(_ record: AuditRecord, agency: UUID) async throws { try check(); try await base.appendAudit(record, agency: agency) }
-    func appendPlatformAudit(_ record: AuditRecord) async throws { try check(); try await base.appendPlatformAudit(record) }
+    func appendAudit(_ record: AuditRecord, agency: UUID) async throws {
+        try check()
+        try await base.appendAudit(record, agency: agency)
+    }
+    func appendPlatformAudit(_ record: AuditRecord) async throws {
+        try check()
+        try await base.appendPlatformAudit(record)
+    }
     func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord] {
         try check()
         return try await base.platformAuditEntries(filter, after: sequence, limit: limit)
     }
-    func ping() async throws { try check(); try await base.ping() }
+    func ping() async throws {
+        try check()
+        try await base.ping()
+    }
 }
 
 @Suite(.timeLimit(.minutes(3))) struct OutageTests {
@@ -61,7 +82,8 @@ final class OutageStore: TenantStore {
             configuration.port = 0
             configuration.mutualTLSPort = nil
             configuration.databaseProbeInterval = .milliseconds(100)
-            let gateway = try Gateway(configuration: configuration, store: store, logger: Logger(label: "outage", factory: { _ in logs }), clock: { harness.clock.now })
+            let gateway = try Gateway(
+                configuration: configuration, store: store, logger: Logger(label: "outage", factory: { _ in logs }), clock: { harness.clock.now })
             let server = Task { try await gateway.run() }
             let (port, _) = try await gateway.boundPorts()
             try await harness.withClient(port: port) { client async throws in
@@ -76,7 +98,12 @@ final class OutageStore: TenantStore {
                         if call == "WhoAmI" {
                             _ = try await auth.whoAmI(.init(), metadata: bearer(token))
                         } else {
-                            _ = try await auth.login(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.username = "admin"; $0.password = "x" })
+                            _ = try await auth.login(
+                                .with {
+                                    $0.agencyCode = GatewayHarness.agencyCode
+                                    $0.username = "admin"
+                                    $0.password = "x"
+                                })
                         }
                     }
                     #expect(error?.code == .unavailable, "\(call): \(String(describing: error))")
@@ -85,8 +112,9 @@ final class OutageStore: TenantStore {
                     #expect(details.contains { $0.retryInfo != nil }, "with a retry hint")
                 }
                 #expect(try await Self.eventually { try await health.check(.init()).status == .notServing }, "health follows the outage")
-                #expect(logs.all.contains { $0.contains("audit row not written") && $0.contains("audit.method=fazhi.v1.AuthService/WhoAmI") },
-                        "the refused call's audit row is in the log")
+                #expect(
+                    logs.all.contains { $0.contains("audit row not written") && $0.contains("audit.method=fazhi.v1.AuthService/WhoAmI") },
+                    "the refused call's audit row is in the log")
 
                 store.isDown.withLock { $0 = false }
                 #expect(try await Self.eventually { try await health.check(.init()).status == .serving }, "and recovers with it")

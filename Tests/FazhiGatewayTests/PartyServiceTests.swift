@@ -14,29 +14,61 @@ import Testing
         try await GatewayHarness.with { harness in
             try await harness.withClient { client in
                 let adminToken = try await harness.login(client)
-                let officer = bearer(try await harness.login(client, username: "li", password: try await harness.createUser(client, adminToken: adminToken, username: "li", roles: [.officer])))
-                let auditor = bearer(try await harness.login(client, username: "zhao", password: try await harness.createUser(client, adminToken: adminToken, username: "zhao", roles: [.auditor])))
+                let officer = bearer(
+                    try await harness.login(
+                        client, username: "li",
+                        password: try await harness.createUser(client, adminToken: adminToken, username: "li", roles: [.officer])))
+                let auditor = bearer(
+                    try await harness.login(
+                        client, username: "zhao",
+                        password: try await harness.createUser(client, adminToken: adminToken, username: "zhao", roles: [.auditor])))
                 let service = Fazhi_V1_PartyService.Client(wrapping: client)
                 let code = "91350100M000100Y43"
 
-                let home = try await service.createParty(.with {
-                    $0.kind = "institution"; $0.name = "湖滨区福寿养老院"; $0.creditCode = code; $0.institutionType = "elderly_care"; $0.capacity = 120
-                }, metadata: officer)
+                let home = try await service.createParty(
+                    .with {
+                        $0.kind = "institution"
+                        $0.name = "湖滨区福寿养老院"
+                        $0.creditCode = code
+                        $0.institutionType = "elderly_care"
+                        $0.capacity = 120
+                    }, metadata: officer)
                 #expect(home.area == "411202" && home.capacity == 120 && home.idNumber.isEmpty)
-                let person = try await service.createParty(.with { $0.kind = "person"; $0.name = "赵六"; $0.idNumber = Self.personID; $0.area = "411202" }, metadata: officer)
+                let person = try await service.createParty(
+                    .with {
+                        $0.kind = "person"
+                        $0.name = "赵六"
+                        $0.idNumber = Self.personID
+                        $0.area = "411202"
+                    }, metadata: officer)
                 #expect(person.idNumber == "4112**********" + Self.personID.suffix(4))
 
                 // The same credit code or person twice is refused; a bad code is named.
                 let again = await #expect(throws: RPCError.self) {
-                    _ = try await service.createParty(.with { $0.kind = "organization"; $0.name = "另一个名字"; $0.creditCode = code }, metadata: officer)
+                    _ = try await service.createParty(
+                        .with {
+                            $0.kind = "organization"
+                            $0.name = "另一个名字"
+                            $0.creditCode = code
+                        }, metadata: officer)
                 }
                 #expect(again?.code == .alreadyExists)
                 let twice = await #expect(throws: RPCError.self) {
-                    _ = try await service.createParty(.with { $0.kind = "person"; $0.name = "赵六"; $0.idNumber = Self.personID }, metadata: officer)
+                    _ = try await service.createParty(
+                        .with {
+                            $0.kind = "person"
+                            $0.name = "赵六"
+                            $0.idNumber = Self.personID
+                        }, metadata: officer)
                 }
                 #expect(twice?.code == .alreadyExists)
                 let bad = await #expect(throws: RPCError.self) {
-                    _ = try await service.createParty(.with { $0.kind = "organization"; $0.name = "某协会"; $0.creditCode = "91350100M000100Y44" }, metadata: officer)
+                    _ = try await service.createParty(
+                        .with {
+                            $0.kind = "organization"
+                            $0.name = "某协会"
+                            $0.creditCode = "91350100M000100Y44"
+                        }, metadata: officer)
                 }
                 #expect(bad?.code == .invalidArgument && bad?.localizedMessages["en"]?.contains("check character") == true)
 
@@ -46,7 +78,11 @@ import Testing
                 let people = try await service.listParties(.with { $0.kind = "person" }, metadata: auditor)
                 #expect(people.parties.map(\.idNumber) == [person.idNumber])
                 let first = try await service.listParties(.with { $0.page.pageSize = 1 }, metadata: auditor)
-                let second = try await service.listParties(.with { $0.page.pageSize = 1; $0.page.pageToken = first.nextPageToken }, metadata: auditor)
+                let second = try await service.listParties(
+                    .with {
+                        $0.page.pageSize = 1
+                        $0.page.pageToken = first.nextPageToken
+                    }, metadata: auditor)
                 #expect(first.parties.count == 1 && second.parties.count == 1 && first.parties[0].partyID != second.parties[0].partyID)
                 #expect(try await service.getParty(.with { $0.partyID = person.partyID }, metadata: auditor).name == "赵六")
 

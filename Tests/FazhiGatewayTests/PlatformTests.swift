@@ -15,16 +15,26 @@ import Testing
             try await harness.withClient { client in
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
                 let token = try await harness.login(client, username: "operator", password: operatorPassword, agency: "platform")
-                let created = try await admin.createAgency(.with {
-                    $0.code = "411203-MZ"; $0.name = "陕州区民政局"; $0.divisionCode = "411203"
-                    $0.adminUsername = "admin"; $0.adminDisplayName = "管理员"; $0.adminInitialPassword = "Shanzhou-Passw0rd"
-                }, metadata: bearer(token))
+                let created = try await admin.createAgency(
+                    .with {
+                        $0.code = "411203-MZ"
+                        $0.name = "陕州区民政局"
+                        $0.divisionCode = "411203"
+                        $0.adminUsername = "admin"
+                        $0.adminDisplayName = "管理员"
+                        $0.adminInitialPassword = "Shanzhou-Passw0rd"
+                    }, metadata: bearer(token))
                 #expect(created.code == "411203-MZ")
                 let taken = await #expect(throws: RPCError.self) {
-                    _ = try await admin.createAgency(.with {
-                        $0.code = "411203-MZ"; $0.name = "重复"; $0.divisionCode = "411203"
-                        $0.adminUsername = "admin"; $0.adminDisplayName = "管理员"; $0.adminInitialPassword = "Shanzhou-Passw0rd"
-                    }, metadata: bearer(token))
+                    _ = try await admin.createAgency(
+                        .with {
+                            $0.code = "411203-MZ"
+                            $0.name = "重复"
+                            $0.divisionCode = "411203"
+                            $0.adminUsername = "admin"
+                            $0.adminDisplayName = "管理员"
+                            $0.adminInitialPassword = "Shanzhou-Passw0rd"
+                        }, metadata: bearer(token))
                 }
                 #expect(taken?.reason == "ALREADY_EXISTS")
                 let codes = try await admin.listAgencies(.init(), metadata: bearer(token)).agencies.map(\.code)
@@ -38,7 +48,11 @@ import Testing
                 #expect(me.agencyName == "陕州区民政局")
                 // An agency admin cannot grant platform_admin.
                 let grant = await #expect(throws: RPCError.self) {
-                    _ = try await admin.setUserRoles(.with { $0.username = "admin"; $0.roles = ["admin", "platform_admin"] }, metadata: bearer(other))
+                    _ = try await admin.setUserRoles(
+                        .with {
+                            $0.username = "admin"
+                            $0.roles = ["admin", "platform_admin"]
+                        }, metadata: bearer(other))
                 }
                 #expect(grant?.reason == "INVALID_ARGUMENT")
             }
@@ -59,12 +73,19 @@ import Testing
                 // A change whose audit row fails is not applied either.
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
                 let change = await #expect(throws: RPCError.self) {
-                    _ = try await admin.createUser(.with { $0.username = "qian.jiu"; $0.displayName = "钱九"; $0.initialPassword = "Qian-Jiu-Passw0rd" }, metadata: bearer(token))
+                    _ = try await admin.createUser(
+                        .with {
+                            $0.username = "qian.jiu"
+                            $0.displayName = "钱九"
+                            $0.initialPassword = "Qian-Jiu-Passw0rd"
+                        }, metadata: bearer(token))
                 }
                 #expect(change?.code == .internalError)
                 try await owner.simpleQuery("GRANT INSERT ON agency_audit_log TO fazhi_app")
                 owner.close()
-                let missing = await #expect(throws: RPCError.self) { _ = try await admin.getUser(.with { $0.username = "qian.jiu" }, metadata: bearer(token)) }
+                let missing = await #expect(throws: RPCError.self) {
+                    _ = try await admin.getUser(.with { $0.username = "qian.jiu" }, metadata: bearer(token))
+                }
                 #expect(missing?.reason == "NOT_FOUND")
                 #expect(harness.logs.all.contains { $0.contains("incident") }, "the operator finds the incident in the log")
             }

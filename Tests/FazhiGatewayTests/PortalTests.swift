@@ -18,22 +18,25 @@ import Testing
     static func chromium(_ url: String) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-                    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-                    defer { try? FileManager.default.removeItem(at: profile) }
-                    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors", "--user-data-dir=\(profile.path)",
-                                         "--virtual-time-budget=10000", "--dump-dom", url]
-                    let output = Pipe()
-                    process.standardOutput = output
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else { throw ChromiumFailed(status: process.terminationStatus) }
-                    return String(decoding: data, as: UTF8.self)
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+                        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
+                        defer { try? FileManager.default.removeItem(at: profile) }
+                        process.arguments = [
+                            "--headless", "--no-sandbox", "--disable-gpu", "--ignore-certificate-errors", "--user-data-dir=\(profile.path)",
+                            "--virtual-time-budget=10000", "--dump-dom", url,
+                        ]
+                        let output = Pipe()
+                        process.standardOutput = output
+                        process.standardError = FileHandle.nullDevice
+                        try process.run()
+                        let data = output.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        guard process.terminationStatus == 0 else { throw ChromiumFailed(status: process.terminationStatus) }
+                        return String(decoding: data, as: UTF8.self)
+                    })
             }
         }
     }
@@ -45,7 +48,8 @@ import Testing
             let code = try await harness.withClient { client in
                 let corps = try await CorpsFixture.make(harness, client)
                 return try await Fazhi_V1_CredentialService.Client(wrapping: client).getVerificationCode(
-                    .with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)).code
+                    .with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)
+                ).code
             }
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
             let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
@@ -62,16 +66,19 @@ import Testing
                 let id = try #require(list.firstMatch(of: /disclosures\/([0-9a-f-]{36})/)?.1).description
                 let page = try await Self.chromium(base + "/disclosures/\(id)")
                 #expect(page.contains("data-result=\"verified\""), "the in-browser check passes: \(page.suffix(600))")
-                let verify = try await Self.chromium(base + "/verify?number=\(GatewayHarness.agencyCode)-\(Moment(instant: harness.clock.now).day.year)-00001")
+                let verify = try await Self.chromium(
+                    base + "/verify?number=\(GatewayHarness.agencyCode)-\(Moment(instant: harness.clock.now).day.year)-00001")
                 #expect(verify.contains("check ok"), "credential verification renders")
-                let scanned = try await Self.chromium(base + "/verify?code=" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                let scanned = try await Self.chromium(
+                    base + "/verify?code=" + (code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
                 #expect(scanned.contains("check ok") && scanned.contains("社会组织管理"), "a scanned code verifies")
                 // One character of the signed part changed (not the last: base64's final
                 // character may carry only padding bits).
                 var altered = Array(code)
                 let middle = altered.count * 3 / 4
                 altered[middle] = altered[middle] == "A" ? "B" : "A"
-                let forged = try await Self.chromium(base + "/verify?code=" + String(altered).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                let forged = try await Self.chromium(
+                    base + "/verify?code=" + String(altered).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
                 #expect(forged.contains("check bad"), "an altered code does not")
                 let powerList = try await Self.chromium(base + "/power-list")
                 #expect(powerList.contains("权责清单"))

@@ -34,7 +34,9 @@ import Testing
                 #expect(published.version == 1 && published.agencyName == "湖滨区民政局" && published.items.map(\.code) == items.map(\.code).sorted())
 
                 // Publishing an unchanged draft is refused; a change makes version 2.
-                let unchanged = await #expect(throws: RPCError.self) { _ = try await service.publishPowerList(.with { $0.reason = "再次发布" }, metadata: asAdmin) }
+                let unchanged = await #expect(throws: RPCError.self) {
+                    _ = try await service.publishPowerList(.with { $0.reason = "再次发布" }, metadata: asAdmin)
+                }
                 #expect(unchanged?.code == .failedPrecondition)
                 var raised = Fazhi_V1_PowerItem(items.first { $0.code == "MZ-XK-001" }!)
                 raised.minimumOfficers = 2
@@ -44,13 +46,19 @@ import Testing
                 #expect(second.version == 2 && second.items.count == 13)
 
                 // Version 1 is unchanged; both are listed; the changes were queued for disclosure.
-                let old = try await service.getPowerList(.with { $0.agencyCode = agency; $0.version = 1 })
+                let old = try await service.getPowerList(
+                    .with {
+                        $0.agencyCode = agency
+                        $0.version = 1
+                    })
                 #expect(old.items.count == 14 && old.items.first { $0.code == "MZ-XK-001" }?.minimumOfficers == 1)
                 let versions = try await service.listPowerListVersions(.with { $0.agencyCode = agency })
                 #expect(versions.versions.map(\.version) == [2, 1] && versions.versions[0].reason == "调整执法人数")
                 let owner = try await harness.database.ownerConnection()
                 let announced: [String] = try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
-                    try await $0.query("SELECT payload::text FROM public_record_outbox WHERE topic = 'power_list' ORDER BY id").map { try $0.decode(at: 0) }
+                    try await $0.query("SELECT payload::text FROM public_record_outbox WHERE topic = 'power_list' ORDER BY id").map {
+                        try $0.decode(at: 0)
+                    }
                 }
                 owner.close()
                 #expect(announced.count == 2)
@@ -61,7 +69,13 @@ import Testing
                 lone.minimumOfficers = 1
                 let refused = await #expect(throws: RPCError.self) { _ = try await service.putPowerItem(.with { $0.item = lone }, metadata: asAdmin) }
                 #expect(refused?.code == .invalidArgument && refused?.localizedMessages["en"]?.contains("MZ-CF-001") == true)
-                let unknown = await #expect(throws: RPCError.self) { _ = try await service.getPowerList(.with { $0.agencyCode = agency; $0.version = 9 }) }
+                let unknown = await #expect(throws: RPCError.self) {
+                    _ = try await service.getPowerList(
+                        .with {
+                            $0.agencyCode = agency
+                            $0.version = 9
+                        })
+                }
                 #expect(unknown?.code == .notFound)
             }
         }

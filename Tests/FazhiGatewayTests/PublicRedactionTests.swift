@@ -24,79 +24,146 @@ import Testing
             try await harness.withClient { client in
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let corps = bench.corps
-                let li = bearer(corps.liToken), wang = bearer(corps.wangToken)
+                let li = bearer(corps.liToken)
+                let wang = bearer(corps.wangToken)
                 let two = [corps.liOfficerID, corps.wangOfficerID]
-                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(.with {
-                    $0.kind = "person"; $0.name = "丁萱"; $0.idNumber = PartyServiceTests.personID; $0.area = "411202"
-                }, metadata: li)
+                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(
+                    .with {
+                        $0.kind = "person"
+                        $0.name = "丁萱"
+                        $0.idNumber = PartyServiceTests.personID
+                        $0.area = "411202"
+                    }, metadata: li)
                 let cases = Fazhi_V1_CaseService.Client(wrapping: client)
-                let kase = try await cases.openCase(.with { $0.itemCode = "MZ-CF-001"; $0.partyID = person.partyID; $0.officerIds = two; $0.text = "立案" }, metadata: li)
+                let kase = try await cases.openCase(
+                    .with {
+                        $0.itemCode = "MZ-CF-001"
+                        $0.partyID = person.partyID
+                        $0.officerIds = two
+                        $0.text = "立案"
+                    }, metadata: li)
                 _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 for (step, fine) in [("investigate", ""), ("notify", "500")] {
-                    _ = try await cases.takeStep(.with { $0.caseID = kase.caseID; $0.step = step; $0.officerIds = two; $0.intendedFine = fine }, metadata: li)
+                    _ = try await cases.takeStep(
+                        .with {
+                            $0.caseID = kase.caseID
+                            $0.step = step
+                            $0.officerIds = two
+                            $0.intendedFine = fine
+                        }, metadata: li)
                     _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
                 }
-                _ = try await cases.approveCase(.with { $0.caseID = kase.caseID; $0.text = "同意" }, metadata: bench.approver)
-                _ = try await cases.decideCase(.with {
-                    $0.caseID = kase.caseID; $0.fine = "500"; $0.legalBasis = "《社会团体登记管理条例》第三十五条"
-                    $0.outcome = """
-                        当事人丁萱（小丁），身份证号\(PartyServiceTests.personID)，住湖滨区幸福路12号，手机13800001111，\
-                        以协会名义募捐，罚没款缴入6222021234567890123。举报人周小平（家住湖滨区黄河路5号）反映属实。
-                        姓名|联系电话
-                        周小平|0398-2861234
-                        """
-                }, metadata: li)
+                _ = try await cases.approveCase(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.text = "同意"
+                    }, metadata: bench.approver)
+                _ = try await cases.decideCase(
+                    .with {
+                        $0.caseID = kase.caseID
+                        $0.fine = "500"
+                        $0.legalBasis = "《社会团体登记管理条例》第三十五条"
+                        $0.outcome = """
+                            当事人丁萱（小丁），身份证号\(PartyServiceTests.personID)，住湖滨区幸福路12号，手机13800001111，\
+                            以协会名义募捐，罚没款缴入6222021234567890123。举报人周小平（家住湖滨区黄河路5号）反映属实。
+                            姓名|联系电话
+                            周小平|0398-2861234
+                            """
+                    }, metadata: li)
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
                 let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
                 try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 try await log.sequence(agency: agency, at: harness.clock.now)
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
-                let decision = try #require(try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.kind = "decision" }).entries.first)
+                let decision = try #require(
+                    try await disclosures.listDisclosures(
+                        .with {
+                            $0.agencyCode = GatewayHarness.agencyCode
+                            $0.kind = "decision"
+                        }
+                    ).entries.first)
 
                 // A correction that writes the name out again, in its fields and its reason.
-                let compliance = bearer(try await harness.login(
-                    client, username: "wu", password: try await harness.createUser(client, adminToken: corps.adminToken, username: "wu", roles: [.complianceOfficer])))
-                let correction = try await disclosures.correctDisclosure(.with {
-                    $0.id = decision.id
-                    $0.fields = ["party": "丁萱", "outcome": "丁萱 申请复核，现住：湖滨区会兴街道上村12号，电话 13912345678，予以警告。"]
-                    $0.reason = "更正：丁萱 电话 13800001111 有误；老丁户籍地湖滨区崖底街道崖底村5号"
-                }, metadata: compliance)
+                let compliance = bearer(
+                    try await harness.login(
+                        client, username: "wu",
+                        password: try await harness.createUser(client, adminToken: corps.adminToken, username: "wu", roles: [.complianceOfficer])))
+                let correction = try await disclosures.correctDisclosure(
+                    .with {
+                        $0.id = decision.id
+                        $0.fields = ["party": "丁萱", "outcome": "丁萱 申请复核，现住：湖滨区会兴街道上村12号，电话 13912345678，予以警告。"]
+                        $0.reason = "更正：丁萱 电话 13800001111 有误；老丁户籍地湖滨区崖底街道崖底村5号"
+                    }, metadata: compliance)
                 // While it stands, the correction is as redacted as the first publication.
                 try await log.sequence(agency: agency, at: harness.clock.now)
-                let standing = try await disclosures.getDisclosure(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.id = correction.id })
+                let standing = try await disclosures.getDisclosure(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.id = correction.id
+                    })
                 let standingText = String(decoding: try standing.serializedBytes() as [UInt8], as: UTF8.self)
                 for secret in Self.personal { #expect(!standingText.contains(secret), "the correction carries \(secret)") }
-                let fields = standing.entry.content.isEmpty ? [:] : try JSONDecoder().decode([String: String].self, from: Data(standing.entry.content.utf8))
+                let fields =
+                    standing.entry.content.isEmpty ? [:] : try JSONDecoder().decode([String: String].self, from: Data(standing.entry.content.utf8))
                 #expect(fields["party"] == "丁**" && fields["correction_reason"]?.contains("丁**") == true, "\(fields)")
                 let today = Moment(instant: harness.clock.now).day
-                let notice = try await disclosures.withdrawDisclosure(.with {
-                    $0.id = correction.id; $0.reason = "丁萱 本人申请撤回，住湖滨区幸福路12号"; $0.changedOn = today.description
-                }, metadata: bench.approver)
+                let notice = try await disclosures.withdrawDisclosure(
+                    .with {
+                        $0.id = correction.id
+                        $0.reason = "丁萱 本人申请撤回，住湖滨区幸福路12号"
+                        $0.changedOn = today.description
+                    }, metadata: bench.approver)
                 let size = try #require(try await log.sequence(agency: agency, at: harness.clock.now)).size
 
                 // Every gRPC answer the public can get.
                 var answers: [(String, any SwiftProtobuf.Message)] = []
-                let list = try await disclosures.listDisclosures(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.pageSize = 500 })
+                let list = try await disclosures.listDisclosures(
+                    .with {
+                        $0.agencyCode = GatewayHarness.agencyCode
+                        $0.pageSize = 500
+                    })
                 answers.append(("ListDisclosures", list))
                 for entry in list.entries {
-                    answers.append(("GetDisclosure \(entry.title)", try await disclosures.getDisclosure(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.id = entry.id })))
+                    answers.append(
+                        (
+                            "GetDisclosure \(entry.title)",
+                            try await disclosures.getDisclosure(
+                                .with {
+                                    $0.agencyCode = GatewayHarness.agencyCode
+                                    $0.id = entry.id
+                                })
+                        ))
                 }
-                answers.append(("ListLogEntries", try await disclosures.listLogEntries(.with { $0.agencyCode = GatewayHarness.agencyCode; $0.start = 0; $0.count = 1000 })))
+                answers.append(
+                    (
+                        "ListLogEntries",
+                        try await disclosures.listLogEntries(
+                            .with {
+                                $0.agencyCode = GatewayHarness.agencyCode
+                                $0.start = 0
+                                $0.count = 1000
+                            })
+                    ))
                 #expect(list.entries.contains { $0.id == notice.id } && list.entries.contains { $0.id == correction.id })
                 for (name, answer) in answers {
                     let text = String(decoding: try answer.serializedBytes() as [UInt8], as: UTF8.self)
                     for secret in Self.personal { #expect(!text.contains(secret), "\(name) carries \(secret)") }
                 }
                 let withdrawnCorrection = try #require(list.entries.first { $0.id == correction.id })
-                #expect(withdrawnCorrection.state == "withdrawn" && withdrawnCorrection.content.isEmpty, "the withdrawn correction's content is erased")
-                let reason = try JSONDecoder().decode([String: String].self, from: Data(try #require(list.entries.first { $0.id == notice.id }).content.utf8))["reason"]
-                #expect(reason?.contains("丁**") == true && reason?.contains(Redactor.removed) == true, "the withdrawal's reason is redacted: \(reason ?? "")")
+                #expect(
+                    withdrawnCorrection.state == "withdrawn" && withdrawnCorrection.content.isEmpty, "the withdrawn correction's content is erased")
+                let reason = try JSONDecoder().decode(
+                    [String: String].self, from: Data(try #require(list.entries.first { $0.id == notice.id }).content.utf8))["reason"]
+                #expect(
+                    reason?.contains("丁**") == true && reason?.contains(Redactor.removed) == true,
+                    "the withdrawal's reason is redacted: \(reason ?? "")")
 
                 // The log's entry bundles, as the portal serves them to transparency tools.
                 for index in 0...(size / TilePath.width) {
                     guard let available = TilePath.available(.entries, index: index, treeSize: size),
-                          let tile = try await log.tile(agency: agency, available) else { continue }
+                        let tile = try await log.tile(agency: agency, available)
+                    else { continue }
                     let text = String(decoding: tile, as: UTF8.self)
                     for secret in Self.personal { #expect(!text.contains(secret), "entry bundle \(index) carries \(secret)") }
                 }
@@ -131,17 +198,18 @@ import Testing
     static func status(_ url: String) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    process.arguments = ["-sk", "-o", "/dev/null", "-w", "%{http_code}", url]
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Int(String(decoding: data, as: UTF8.self)) ?? -1
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                        process.arguments = ["-sk", "-o", "/dev/null", "-w", "%{http_code}", url]
+                        let output = Pipe()
+                        process.standardOutput = output
+                        try process.run()
+                        let data = output.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return Int(String(decoding: data, as: UTF8.self)) ?? -1
+                    })
             }
         }
     }

@@ -4,12 +4,13 @@ import FazhiPostgres
 import FazhiRPC
 import FazhiTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The real `fazhi serve` binary, stopped with SIGTERM while a call is held back.
 @Suite(.timeLimit(.minutes(3))) struct ShutdownTests {
@@ -54,9 +55,13 @@ import Testing
                 }
                 let admin = Fazhi_V1_AdminService.Client(wrapping: client)
                 let password = "Held-Back-Passw0rd"
-                _ = try await admin.createUser(.with {
-                    $0.username = "wang.wu"; $0.displayName = "王五"; $0.initialPassword = password; $0.roles = ["officer"]
-                }, metadata: bearer(token))
+                _ = try await admin.createUser(
+                    .with {
+                        $0.username = "wang.wu"
+                        $0.displayName = "王五"
+                        $0.initialPassword = password
+                        $0.roles = ["officer"]
+                    }, metadata: bearer(token))
 
                 // The metrics port (plain HTTP, localhost) counts calls by method and status.
                 let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
@@ -98,8 +103,10 @@ import Testing
     static func boundPorts(_ log: () -> String) async throws -> (grpc: Int, metrics: Int)? {
         for _ in 0..<300 {
             let text = log()
-            if let grpc = text.firstMatch(of: /grpc=127\.0\.0\.1:([0-9]+)/)?.1, let metrics = text.firstMatch(of: /fazhi\.metrics: .*listening on 127\.0\.0\.1:([0-9]+)/)?.1,
-               let grpcPort = Int(grpc), let metricsPort = Int(metrics) {
+            if let grpc = text.firstMatch(of: /grpc=127\.0\.0\.1:([0-9]+)/)?.1,
+                let metrics = text.firstMatch(of: /fazhi\.metrics: .*listening on 127\.0\.0\.1:([0-9]+)/)?.1,
+                let grpcPort = Int(grpc), let metricsPort = Int(metrics)
+            {
                 return (grpcPort, metricsPort)
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -110,9 +117,15 @@ import Testing
     private func waitForLogin(_ client: GRPCClient<HTTP2ClientTransport.Posix>) async throws -> String? {
         let auth = Fazhi_V1_AuthService.Client(wrapping: client)
         for _ in 0..<200 {
-            if let response = try? await auth.login(.with {
-                $0.agencyCode = GatewayHarness.agencyCode; $0.username = GatewayHarness.adminUsername; $0.password = GatewayHarness.adminPassword
-            }) { return response.token }
+            if let response = try? await auth.login(
+                .with {
+                    $0.agencyCode = GatewayHarness.agencyCode
+                    $0.username = GatewayHarness.adminUsername
+                    $0.password = GatewayHarness.adminPassword
+                })
+            {
+                return response.token
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         return nil

@@ -34,10 +34,14 @@ import Testing
             }
             // The unknown agency's attempt is in the platform log; the others in the agency's.
             let platform = try await harness.platformAuditRows()
-            #expect(platform.contains { $0.method == "fazhi.v1.AuthService/Login" && $0.status == "UNAUTHENTICATED" && $0.claimedAgency == "NO-SUCH" })
+            #expect(
+                platform.contains { $0.method == "fazhi.v1.AuthService/Login" && $0.status == "UNAUTHENTICATED" && $0.claimedAgency == "NO-SUCH" })
             let rows = try await harness.auditRows()
-            #expect(rows.map(\.method) == ["fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/WhoAmI",
-                                           "fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/Login"])
+            #expect(
+                rows.map(\.method) == [
+                    "fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/WhoAmI",
+                    "fazhi.v1.AuthService/Login", "fazhi.v1.AuthService/Login",
+                ])
             #expect(rows.map(\.status) == ["OK", "OK", "UNAUTHENTICATED", "UNAUTHENTICATED"])
             #expect(rows[2].reason == "INVALID_CREDENTIALS" && rows[3].username == "nobody")
         }
@@ -48,7 +52,9 @@ import Testing
             try await harness.withClient { client in
                 for name in ["admin", "ghost"] {
                     for attempt in 1...5 {
-                        let error = await #expect(throws: RPCError.self) { _ = try await harness.login(client, username: name, password: "wrong-\(attempt)") }
+                        let error = await #expect(throws: RPCError.self) {
+                            _ = try await harness.login(client, username: name, password: "wrong-\(attempt)")
+                        }
                         #expect(error?.reason == (attempt < 5 ? "INVALID_CREDENTIALS" : "ACCOUNT_LOCKED"), "\(name) attempt \(attempt)")
                     }
                     // Locked: even the right password is refused, with the same answer for both names.
@@ -118,7 +124,11 @@ import Testing
                 let password = try await harness.createUser(client, adminToken: adminToken, username: "li.si", roles: [.officer])
                 let token = try await harness.login(client, username: "li.si", password: password)
                 _ = try await auth.whoAmI(.init(), metadata: bearer(token))
-                let disabled = try await admin.disableUser(.with { $0.username = "li.si"; $0.reason = "left the bureau" }, metadata: bearer(adminToken))
+                let disabled = try await admin.disableUser(
+                    .with {
+                        $0.username = "li.si"
+                        $0.reason = "left the bureau"
+                    }, metadata: bearer(adminToken))
                 #expect(disabled.disabled)
                 let refused = await #expect(throws: RPCError.self) { _ = try await auth.whoAmI(.init(), metadata: bearer(token)) }
                 #expect(refused?.reason == "SESSION_EXPIRED")
@@ -135,12 +145,20 @@ import Testing
                 let other = try await harness.login(client)
                 let token = try await harness.login(client)
                 let short = await #expect(throws: RPCError.self) {
-                    _ = try await auth.changePassword(.with { $0.currentPassword = GatewayHarness.adminPassword; $0.newPassword = "short" }, metadata: bearer(token))
+                    _ = try await auth.changePassword(
+                        .with {
+                            $0.currentPassword = GatewayHarness.adminPassword
+                            $0.newPassword = "short"
+                        }, metadata: bearer(token))
                 }
                 #expect(short?.code == .invalidArgument)
                 #expect(short?.reason == "PASSWORD_POLICY")
                 let newPassword = "Another-Passw0rd-2026"
-                _ = try await auth.changePassword(.with { $0.currentPassword = GatewayHarness.adminPassword; $0.newPassword = newPassword }, metadata: bearer(token))
+                _ = try await auth.changePassword(
+                    .with {
+                        $0.currentPassword = GatewayHarness.adminPassword
+                        $0.newPassword = newPassword
+                    }, metadata: bearer(token))
                 _ = try await auth.whoAmI(.init(), metadata: bearer(token))
                 let ended = await #expect(throws: RPCError.self) { _ = try await auth.whoAmI(.init(), metadata: bearer(other)) }
                 #expect(ended?.reason == "SESSION_EXPIRED")

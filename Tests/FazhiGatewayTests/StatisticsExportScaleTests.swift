@@ -34,7 +34,10 @@ import Testing
                 let sampler = MemorySampler()
                 let baseline = sampler.start()
                 let (bytes, records, rows) = try await Fazhi_V1_StatisticsService.Client(wrapping: client).exportStatistics(
-                    .with { $0.year = Int32(year); $0.format = "csv" }, metadata: compliance
+                    .with {
+                        $0.year = Int32(year)
+                        $0.format = "csv"
+                    }, metadata: compliance
                 ) { response in
                     var (bytes, records, rows) = (0, 0, Int64(0))
                     for try await chunk in response.messages {
@@ -47,7 +50,8 @@ import Testing
                 let peak = sampler.stop()
                 #expect(rows == 1_000_000 && records == 1_000_001, "every act and the header")
                 #expect(bytes > 100_000_000, "the file is large: \(bytes) bytes")
-                #expect(peak - baseline < 64 * 1_048_576, "memory grew by \((peak - baseline) / 1_048_576) MiB while exporting \(bytes / 1_048_576) MiB")
+                #expect(
+                    peak - baseline < 64 * 1_048_576, "memory grew by \((peak - baseline) / 1_048_576) MiB while exporting \(bytes / 1_048_576) MiB")
             }
         }
     }

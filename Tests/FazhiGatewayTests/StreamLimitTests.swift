@@ -1,6 +1,4 @@
 import FazhiDomain
-@testable import FazhiFiles
-@testable import FazhiGateway
 import FazhiRPC
 import FazhiTestSupport
 import Foundation
@@ -8,6 +6,9 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import Testing
+
+@testable import FazhiFiles
+@testable import FazhiGateway
 
 /// Streams cannot starve the server: a bounded number of exports at once, and a stream
 /// whose client stops reading is ended.
@@ -45,13 +46,17 @@ import Testing
             let size = configuration.evidenceMaximumBytes
             let (token, caseID, sha256) = try await harness.withClient(port: port) { client in
                 let bench = try await CaseServiceTests.bench(harness, client)
-                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(.with {
-                    $0.itemCode = "MZ-XK-001"; $0.partyID = bench.partyID; $0.officerIds = [bench.corps.liOfficerID]
-                }, metadata: bearer(bench.corps.liToken))
+                let kase = try await Fazhi_V1_CaseService.Client(wrapping: client).openCase(
+                    .with {
+                        $0.itemCode = "MZ-XK-001"
+                        $0.partyID = bench.partyID
+                        $0.officerIds = [bench.corps.liOfficerID]
+                    }, metadata: bearer(bench.corps.liToken))
                 // Zeros from calloc: read but never written here, so they cost the process
                 // (whose memory other tests measure) almost no resident memory.
                 let data = Data(count: size)
-                _ = try await EvidenceTests.upload(client, caseID: kase.caseID, data: data, sha256: EvidenceTests.hex(data), metadata: bearer(bench.corps.liToken))
+                _ = try await EvidenceTests.upload(
+                    client, caseID: kase.caseID, data: data, sha256: EvidenceTests.hex(data), metadata: bearer(bench.corps.liToken))
                 return (bench.corps.liToken, kase.caseID, EvidenceTests.hex(data))
             }
             // A small receive window, so that a client which stops reading stops the server's writes.
@@ -61,12 +66,21 @@ import Testing
                 config: .defaults { $0.http2.targetWindowSize = 65_535 })
             try await withGRPCClient(transport: transport) { client in
                 let downloads = Fazhi_V1_CaseRecordService.Client(wrapping: client)
-                try? await downloads.downloadEvidence(.with { $0.caseID = caseID; $0.sha256 = sha256 }, metadata: bearer(token)) { response in
+                try? await downloads.downloadEvidence(
+                    .with {
+                        $0.caseID = caseID
+                        $0.sha256 = sha256
+                    }, metadata: bearer(token)
+                ) { response in
                     var chunks = response.messages.makeAsyncIterator()
                     _ = try await chunks.next()
                     // Read nothing more until the server has given up on this stream.
                     for _ in 0..<300 {
-                        if try await harness.auditRows().contains(where: { $0.method == "fazhi.v1.CaseRecordService/DownloadEvidence" && $0.status == "DEADLINE_EXCEEDED" }) { return }
+                        if try await harness.auditRows().contains(where: {
+                            $0.method == "fazhi.v1.CaseRecordService/DownloadEvidence" && $0.status == "DEADLINE_EXCEEDED"
+                        }) {
+                            return
+                        }
                         try await Task.sleep(for: .milliseconds(100))
                     }
                 }

@@ -1,11 +1,12 @@
 import Crypto
-@testable import FazhiGateway
 import FazhiRPC
 import Foundation
 import GRPCCore
 import Logging
 import Testing
 import X509
+
+@testable import FazhiGateway
 
 /// Every port offers only ECDHE with AEAD ciphers under TLS 1.2 (and TLS 1.3), proved with
 /// OpenSSL's own client; and a client certificate naming more than one identity is refused.

@@ -1,9 +1,10 @@
 import FazhiDomain
-@testable import FazhiGateway
 import Foundation
 import Hummingbird
 import Logging
 import Testing
+
+@testable import FazhiGateway
 
 /// A renewed certificate is served without a restart, on the gRPC ports and the portal; a
 /// broken one is not, and the previous one stays.
@@ -12,17 +13,20 @@ import Testing
     static func servedNames(port: Int) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                    process.arguments = ["-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName"]
-                    let output = Pipe()
-                    process.standardOutput = output
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return String(decoding: data, as: UTF8.self)
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                        process.arguments = [
+                            "-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName",
+                        ]
+                        let output = Pipe()
+                        process.standardOutput = output
+                        try process.run()
+                        let data = output.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return String(decoding: data, as: UTF8.self)
+                    })
             }
         }
     }
@@ -39,7 +43,9 @@ import Testing
         try await GatewayHarness.with { harness in
             let directory = harness.files.directory.appendingPathComponent("reload")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let files = (certificate: directory.appendingPathComponent("server.pem").path, key: directory.appendingPathComponent("server-key.pem").path)
+            let files = (
+                certificate: directory.appendingPathComponent("server.pem").path, key: directory.appendingPathComponent("server-key.pem").path
+            )
             let authority = try CertificateAuthority.create(commonName: "Reload CA", organization: "Test", now: Date())
             try Self.issue("first.test", by: authority, to: files, stamp: Date(timeIntervalSince1970: 1_000_000))
 

@@ -14,7 +14,13 @@ import Testing
             try await withGRPCClient(transport: transport) { client in
                 let health = Grpc_Health_V1_Health.Client(wrapping: client)
                 let error = await #expect(throws: RPCError.self) {
-                    _ = try await health.check(.init(), options: { var o = CallOptions.defaults; o.timeout = .seconds(5); return o }())
+                    _ = try await health.check(
+                        .init(),
+                        options: {
+                            var o = CallOptions.defaults
+                            o.timeout = .seconds(5)
+                            return o
+                        }())
                 }
                 #expect(error?.code == .unavailable || error?.code == .deadlineExceeded)
             }
@@ -51,7 +57,13 @@ import Testing
             let uri = "urn:fazhi:\(GatewayHarness.agencyCode):user:\(GatewayHarness.adminUsername)"
             try await harness.withCertificateClient(authority: harness.files.strangerCA, uri: uri) { client in
                 let error = await #expect(throws: RPCError.self) {
-                    _ = try await Fazhi_V1_AuthService.Client(wrapping: client).whoAmI(.init(), options: { var o = CallOptions.defaults; o.timeout = .seconds(5); return o }())
+                    _ = try await Fazhi_V1_AuthService.Client(wrapping: client).whoAmI(
+                        .init(),
+                        options: {
+                            var o = CallOptions.defaults
+                            o.timeout = .seconds(5)
+                            return o
+                        }())
                 }
                 #expect(error?.code == .unavailable || error?.code == .deadlineExceeded, "the TLS handshake fails: \(String(describing: error))")
             }

@@ -17,7 +17,8 @@ import Testing
             let body = "41120219900101123"
             let idNumber = try ResidentIDNumber(body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! })))
             let id = try await harness.store.transaction(agency: agency.id, readOnly: false) { tx in
-                let officer = try await tx.credentials.insertOfficer(NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys), at: Date())
+                let officer = try await tx.credentials.insertOfficer(
+                    NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys), at: Date())
                 let credential = try Credential.apply(
                     id: UUID(), officerID: officer, categories: ["养老服务"], areas: [try DivisionCode("411202")],
                     exam: .init(day: now.day.adding(days: -10), score: 88), by: "证件管理员", reason: "申领", at: now,
@@ -47,7 +48,9 @@ import Testing
             try await harness.withClient { client in
                 let corps = try await CorpsFixture.make(harness, client)
                 let credentials = Fazhi_V1_CredentialService.Client(wrapping: client)
-                let code = try await credentials.getVerificationCode(.with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)).code
+                let code = try await credentials.getVerificationCode(
+                    .with { $0.credentialID = corps.liCredential.credentialID }, metadata: bearer(corps.liToken)
+                ).code
 
                 // Online, without signing in.
                 let verification = Fazhi_V1_VerificationService.Client(wrapping: client)
@@ -63,8 +66,10 @@ import Testing
                 #expect(offline?.credentialNumber == corps.liCredential.number)
 
                 // Forged (another key), altered (one character of the payload), garbage.
-                let forged = try VerificationCode(agencyCode: GatewayHarness.agencyCode, credentialNumber: corps.liCredential.number,
-                                                  validUntil: try CalendarDay(iso: corps.liCredential.validUntil)).signed(with: Curve25519.Signing.PrivateKey())
+                let forged = try VerificationCode(
+                    agencyCode: GatewayHarness.agencyCode, credentialNumber: corps.liCredential.number,
+                    validUntil: try CalendarDay(iso: corps.liCredential.validUntil)
+                ).signed(with: Curve25519.Signing.PrivateKey())
                 var altered = Array(code)
                 let position = 5
                 altered[position] = altered[position] == "A" ? "B" : "A"
@@ -75,8 +80,12 @@ import Testing
                 }
 
                 // A revoked credential's code still verifies as genuine, and says revoked.
-                _ = try await credentials.revokeCredential(.with { $0.credentialID = corps.liCredential.credentialID; $0.reason = "调离执法岗位" },
-                                                           metadata: bearer(corps.credentialAdminToken))
+                _ = try await credentials.revokeCredential(
+                    .with {
+                        $0.credentialID = corps.liCredential.credentialID
+                        $0.reason = "调离执法岗位"
+                    },
+                    metadata: bearer(corps.credentialAdminToken))
                 let revoked = try await verification.verifyCredentialCode(.with { $0.code = code })
                 #expect(revoked.found && revoked.card.state == "revoked" && !revoked.card.inForce)
 

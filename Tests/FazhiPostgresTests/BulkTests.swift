@@ -67,7 +67,12 @@ import Testing
         }
     }
 
-    struct CopyRun { let rows: Int; let bytes: Int; let growth: Int; let output: String }
+    struct CopyRun {
+        let rows: Int
+        let bytes: Int
+        let growth: Int
+        let output: String
+    }
 
     /// Runs `fazhi-bench` (built beside the tests) with `arguments`, feeding its standard
     /// input from `feed` on a thread of its own, and reads its report line:
@@ -75,29 +80,32 @@ import Testing
     static func bench(_ arguments: [String], feed: (@Sendable (FileHandle) throws -> Void)? = nil) async throws -> CopyRun {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fazhi-bench")
-                    process.arguments = arguments
-                    let output = Pipe(), input = Pipe()
-                    process.standardOutput = output
-                    process.standardError = output
-                    process.standardInput = feed == nil ? FileHandle.nullDevice : input
-                    try process.run()
-                    if let feed {
-                        try feed(input.fileHandleForWriting)
-                        try input.fileHandleForWriting.close()
-                    }
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    func mebibytes(after label: String) -> Int {
-                        guard let range = text.range(of: label) else { return Int.max }
-                        let number = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
-                        return Double(number).map { Int($0 * 1_048_576) } ?? Int.max
-                    }
-                    let rows = text.firstMatch(of: /: ([0-9]+) rows/).flatMap { Int($0.1) } ?? -1
-                    return CopyRun(rows: rows, bytes: mebibytes(after: "rows, "), growth: mebibytes(after: "growth "), output: text)
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                            "fazhi-bench")
+                        process.arguments = arguments
+                        let output = Pipe()
+                        let input = Pipe()
+                        process.standardOutput = output
+                        process.standardError = output
+                        process.standardInput = feed == nil ? FileHandle.nullDevice : input
+                        try process.run()
+                        if let feed {
+                            try feed(input.fileHandleForWriting)
+                            try input.fileHandleForWriting.close()
+                        }
+                        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                        process.waitUntilExit()
+                        func mebibytes(after label: String) -> Int {
+                            guard let range = text.range(of: label) else { return Int.max }
+                            let number = text[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+                            return Double(number).map { Int($0 * 1_048_576) } ?? Int.max
+                        }
+                        let rows = text.firstMatch(of: /: ([0-9]+) rows/).flatMap { Int($0.1) } ?? -1
+                        return CopyRun(rows: rows, bytes: mebibytes(after: "rows, "), growth: mebibytes(after: "growth "), output: text)
+                    })
             }
         }
     }

@@ -32,8 +32,9 @@ import Testing
     /// An officer and an applied-for credential; returns the credential's id.
     static func application(_ fixture: Fixture, serial: Int, now: Moment) async throws -> UUID {
         try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
-            let officer = try await tx.credentials.insertOfficer(NewOfficer(
-                name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys), at: now.instant)
+            let officer = try await tx.credentials.insertOfficer(
+                NewOfficer(
+                    name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys), at: now.instant)
             let rules = try CredentialRules(settings: try await tx.settings())
             let credential = try Credential.apply(
                 id: UUID(), officerID: officer, categories: ["社会组织管理"], areas: [try DivisionCode("411202")],
@@ -76,8 +77,11 @@ import Testing
             let (first, second) = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
                 var officers: [UUID] = []
                 for serial in 1...2 {
-                    officers.append(try await tx.credentials.insertOfficer(NewOfficer(
-                        name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try Self.idNumber(serial), keys: Self.keys), at: now.instant))
+                    officers.append(
+                        try await tx.credentials.insertOfficer(
+                            NewOfficer(
+                                name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try Self.idNumber(serial),
+                                keys: Self.keys), at: now.instant))
                 }
                 let recorder = UUID()
                 try await tx.credentials.insertExamResult(officerID: officers[0], .init(day: day.adding(days: -400), score: 55), recordedBy: recorder)
@@ -112,12 +116,13 @@ import Testing
             for serial in 1...20 { ids.append(try await Self.application(fixture, serial: serial, now: now)) }
             let administration = CredentialAdministration(store: fixture.store)
             let numbers = Locked<[String]>([])
-            let errors = await runConcurrently(ids.map { id in
-                { @Sendable in
-                    let issued = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
-                    numbers.withLock { $0.append(issued.number!) }
-                }
-            })
+            let errors = await runConcurrently(
+                ids.map { id in
+                    { @Sendable in
+                        let issued = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+                        numbers.withLock { $0.append(issued.number!) }
+                    }
+                })
             #expect(errors.isEmpty, "\(errors)")
             let expected = (1...20).map { String(format: "411202-MZ-%04d-%05d", now.day.year, $0) }
             #expect(numbers.current.sorted() == expected)
@@ -132,14 +137,17 @@ import Testing
             let id = try await Self.application(fixture, serial: 7, now: now)
             let administration = CredentialAdministration(store: fixture.store)
             _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
-            let errors = await runConcurrently((1...2).map { admin in
-                { @Sendable in
-                    _ = try await administration.apply(.suspend, to: id, agency: fixture.agency, actor: "管理员\(admin)", reason: "调查", at: now)
-                }
-            })
+            let errors = await runConcurrently(
+                (1...2).map { admin in
+                    { @Sendable in
+                        _ = try await administration.apply(.suspend, to: id, agency: fixture.agency, actor: "管理员\(admin)", reason: "调查", at: now)
+                    }
+                })
             #expect(errors.count == 1)
             #expect((errors.first as? DomainError)?.reason == .failedPrecondition)
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { try await $0.credentials.credential(id: id, locking: false) }
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) {
+                try await $0.credentials.credential(id: id, locking: false)
+            }
             let credential = try #require(stored).0
             #expect(credential.state == .suspended)
             #expect(credential.history.map(\.event) == ["apply", "issue", "suspend"])
@@ -158,7 +166,9 @@ import Testing
             let now = Moment(instant: Date())
             let review = Credential.Review(year: issuedOn.day.year, trainingHours: 44, outcome: .passed, reviewer: "审验员", recordedOn: now.day)
             let reviewed = try await administration.apply(.review(review), to: id, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: now)
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { try await $0.credentials.credential(id: id, locking: false) }
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) {
+                try await $0.credentials.credential(id: id, locking: false)
+            }
             let loaded = try #require(stored)
             #expect(loaded.0.reviews == reviewed.reviews)
             #expect(loaded.0.state == reviewed.state && loaded.0.number == reviewed.number && loaded.0.validUntil == reviewed.validUntil)
@@ -201,8 +211,9 @@ import Testing
                 _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
             }
             let reviewDay = Moment(instant: Date(timeIntervalSince1970: 1_768_000_000), day: try CalendarDay(iso: "2026-01-10"))
-            _ = try await administration.apply(.review(.init(year: 2025, trainingHours: 42, outcome: .passed, reviewer: "审验员", recordedOn: reviewDay.day)),
-                                               to: reviewed, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: reviewDay)
+            _ = try await administration.apply(
+                .review(.init(year: 2025, trainingHours: 42, outcome: .passed, reviewer: "审验员", recordedOn: reviewDay.day)),
+                to: reviewed, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: reviewDay)
             func day(_ text: String) throws -> Moment {
                 let day = try CalendarDay(iso: text)
                 return Moment(instant: Date(timeIntervalSince1970: TimeInterval(day.daysSinceUnixEpoch) * 86_400), day: day)
@@ -212,7 +223,10 @@ import Testing
             #expect(first.suspended.count == 1 && first.expired.isEmpty)
             #expect(try await administration.sweep(agency: fixture.agency, at: try day("2026-04-01")) == .init(), "a second run changes nothing")
             let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
-                (try await tx.credentials.credential(id: overdue, locking: false)?.0, try await tx.credentials.credential(id: reviewed, locking: false)?.0)
+                (
+                    try await tx.credentials.credential(id: overdue, locking: false)?.0,
+                    try await tx.credentials.credential(id: reviewed, locking: false)?.0
+                )
             }
             #expect(stored.0?.state == .suspended && stored.0?.history.last?.actor == "system:sweep")
             #expect(stored.1?.state == .active)
@@ -234,7 +248,8 @@ import Testing
         try await TestDatabase.with { db in
             // The holder keeps the lock until the second attempt is over, however slow the
             // machine: no timing decides the outcome.
-            let held = Barrier(parties: 2), attempted = Barrier(parties: 2)
+            let held = Barrier(parties: 2)
+            let attempted = Barrier(parties: 2)
             let holder = Task {
                 try await JobLock.run("credential-sweep", configuration: db.application) {
                     await held.arrive()
@@ -259,10 +274,14 @@ import Testing
             let fixture = try await CredentialStoreTests.fixture(db)
             let now = Moment(instant: Date())
             let id = try await CredentialStoreTests.application(fixture, serial: 31, now: now)
-            let issued = try await CredentialAdministration(store: fixture.store).issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            let issued = try await CredentialAdministration(store: fixture.store).issue(
+                id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
             let verification = PublicVerification(store: fixture.store)
             let answer = try await verification.byNumber(issued.number!, on: now.day)
-            guard case let .found(card) = answer else { Issue.record("not found: \(answer)"); return }
+            guard case .found(let card) = answer else {
+                Issue.record("not found: \(answer)")
+                return
+            }
             #expect(card.holderName == "执法员31" && card.agencyName == "湖滨区民政局" && card.state == .active && card.inForce)
             #expect(card.categories == ["社会组织管理"] && card.areas == ["411202"])
             let shown = "\(card)"
@@ -277,18 +296,28 @@ import Testing
             // The signed code: genuine, forged, and printed for another term.
             let keys = AgencySigningKeys(store: fixture.store, sealer: try ServerSecrets(secretBase64: ServerSecrets.generate()).signingKeys)
             let key = try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode)
-            #expect(try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode).rawRepresentation == key.rawRepresentation,
-                    "made once, then kept")
-            let code = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: key)
+            #expect(
+                try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode).rawRepresentation
+                    == key.rawRepresentation,
+                "made once, then kept")
+            let code = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(
+                with: key)
             #expect(try await verification.byCode(code, keys: keys, on: now.day) == answer)
-            let forged = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(with: Curve25519.Signing.PrivateKey())
+            let forged = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(
+                with: Curve25519.Signing.PrivateKey())
             #expect(try await verification.byCode(forged, keys: keys, on: now.day) == .notValid)
-            let otherTerm = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!.adding(years: 1)).signed(with: key)
+            let otherTerm = try VerificationCode(
+                agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!.adding(years: 1)
+            ).signed(with: key)
             #expect(try await verification.byCode(otherTerm, keys: keys, on: now.day) == .notValid)
 
             // Suspended: still found, with its status, and not in force.
-            _ = try await CredentialAdministration(store: fixture.store).apply(.suspend, to: id, agency: fixture.agency, actor: "管理员", reason: "调查", at: now)
-            guard case let .found(suspended) = try await verification.byNumber(issued.number!, on: now.day) else { Issue.record("not found"); return }
+            _ = try await CredentialAdministration(store: fixture.store).apply(
+                .suspend, to: id, agency: fixture.agency, actor: "管理员", reason: "调查", at: now)
+            guard case .found(let suspended) = try await verification.byNumber(issued.number!, on: now.day) else {
+                Issue.record("not found")
+                return
+            }
             #expect(suspended.state == .suspended && !suspended.inForce)
             await fixture.pool.close()
         }

@@ -1,19 +1,25 @@
 import FazhiDomain
-@testable import FazhiPostgres
 import FazhiTestSupport
 import Foundation
 import Testing
+
+@testable import FazhiPostgres
 
 /// Each day's run of a daily job is claimed by exactly one server.
 @Suite struct DailyJobRunsTests {
     @Test func oneClaimPerJobAndDayAmongManyServers() async throws {
         try await TestDatabase.with { db in
             let pools = (0..<4).map { _ in ConnectionPool(configuration: db.application, options: .init(maximumConnections: 2)) }
-            let day = try CalendarDay(iso: "2026-12-07"), now = Date()
+            let day = try CalendarDay(iso: "2026-12-07")
+            let now = Date()
             let won = Locked(0)
-            let errors = await runConcurrently(pools.flatMap { pool in
-                (0..<5).map { _ in { @Sendable in if try await DailyJobRuns(pool: pool).claim("credential-sweep", day: day, at: now) { won.withLock { $0 += 1 } } } }
-            })
+            let errors = await runConcurrently(
+                pools.flatMap { pool in
+                    (0..<5).map { _ in
+                        { @Sendable in if try await DailyJobRuns(pool: pool).claim("credential-sweep", day: day, at: now) { won.withLock { $0 += 1 } }
+                        }
+                    }
+                })
             #expect(errors.isEmpty)
             #expect(won.current == 1, "twenty claims, one winner")
             let runs = DailyJobRuns(pool: pools[0])
@@ -27,7 +33,8 @@ import Testing
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.application, options: .init(maximumConnections: 2))
             let runs = DailyJobRuns(pool: pool)
-            let day = try CalendarDay(iso: "2026-12-07"), start = Date(timeIntervalSince1970: 1_796_000_000)
+            let day = try CalendarDay(iso: "2026-12-07")
+            let start = Date(timeIntervalSince1970: 1_796_000_000)
             #expect(try await runs.claim("credential-sweep", day: day, at: start))
             // The claiming server died before finishing.
             #expect(try await !runs.claim("credential-sweep", day: day, at: start.addingTimeInterval(3_599)), "still within the hour")
@@ -36,7 +43,8 @@ import Testing
             #expect(try await !runs.claim("credential-sweep", day: day, at: start.addingTimeInterval(86_400)), "done is done")
             let owner = try await db.ownerConnection()
             defer { owner.close() }
-            let summary = try await owner.scalar("SELECT summary FROM job_runs WHERE job = 'credential-sweep' AND day = '2026-12-07'", as: String.self)
+            let summary = try await owner.scalar(
+                "SELECT summary FROM job_runs WHERE job = 'credential-sweep' AND day = '2026-12-07'", as: String.self)
             #expect(summary.hasPrefix("411202-MZ"))
             await pool.close()
         }

@@ -22,11 +22,14 @@ extension Data {
     static func call() -> CallAudit { CallAudit(method: "test", peer: "test", requestID: "r", elapsedMicroseconds: { 0 }) }
 
     /// A published entry written straight into the store, as the publisher would.
-    static func publish(_ fixture: CredentialStoreTests.Fixture, subject: String, content: [String: String] = [:], at now: Moment) async throws -> DisclosureEntry {
+    static func publish(
+        _ fixture: CredentialStoreTests.Fixture, subject: String, content: [String: String] = [:], at now: Moment
+    ) async throws -> DisclosureEntry {
         try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
-            var entry = DisclosureEntry(action: .publish, kind: .decision, subject: subject, title: "决定 \(subject)",
-                                        content: content.isEmpty ? ["document_number": subject] : content, category: "社会组织管理",
-                                        partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 5))
+            var entry = DisclosureEntry(
+                action: .publish, kind: .decision, subject: subject, title: "决定 \(subject)",
+                content: content.isEmpty ? ["document_number": subject] : content, category: "社会组织管理",
+                partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 5))
             try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: fixture.agency))
             try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
             return entry
@@ -58,21 +61,24 @@ extension Data {
                     for _ in 0..<3 {
                         group.addTask {
                             while !stop.current {
-                                if let made = try? await log.sequence(agency: fixture.agency, at: Date(), batch: 7) { checkpoints.withLock { $0.append(made) } }
+                                if let made = try? await log.sequence(agency: fixture.agency, at: Date(), batch: 7) {
+                                    checkpoints.withLock { $0.append(made) }
+                                }
                                 try? await Task.sleep(for: .milliseconds(2))
                             }
                         }
                     }
                 }
             }
-            let errors = await runConcurrently((0..<8).map { writer in
-                { @Sendable in
-                    for n in 0..<25 {
-                        let entry = try await Self.publish(fixture, subject: "W\(writer)-\(n)", at: now)
-                        published.withLock { $0.append(entry.id) }
+            let errors = await runConcurrently(
+                (0..<8).map { writer in
+                    { @Sendable in
+                        for n in 0..<25 {
+                            let entry = try await Self.publish(fixture, subject: "W\(writer)-\(n)", at: now)
+                            published.withLock { $0.append(entry.id) }
+                        }
                     }
-                }
-            })
+                })
             #expect(errors.isEmpty, "\(errors)")
             // Let the sequencers drain what is left, then stop them.
             for _ in 0..<200 {
@@ -87,15 +93,19 @@ extension Data {
             let entries = try await Self.allEntries(fixture, size: 200)
             #expect(Set(entries.map(\.id)) == Set(published.current), "each published entry exactly once")
             let verifier = try await log.verifierKey(agency: fixture.agency)
-            try DisclosureVerification.verifyLog(entries: entries, checkpoint: try Checkpoint(note: latest.note, verifier: verifier), saved: nil, consistency: [])
+            try DisclosureVerification.verifyLog(
+                entries: entries, checkpoint: try Checkpoint(note: latest.note, verifier: verifier), saved: nil, consistency: [])
             for id in published.current.prefix(40) {
                 let (entry, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: id)
-                try DisclosureVerification.verifyEntry(entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+                try DisclosureVerification.verifyEntry(
+                    entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
             }
             // Every checkpoint the sequencers signed is extended by the latest.
             for earlier in checkpoints.current where earlier.size >= 1 {
                 let proof = try await log.consistency(agency: fixture.agency, from: earlier.size, to: latest.size)
-                #expect(MerkleTree.verifyConsistency(oldSize: earlier.size, newSize: latest.size, oldRoot: earlier.root, newRoot: latest.root, proof: proof))
+                #expect(
+                    MerkleTree.verifyConsistency(
+                        oldSize: earlier.size, newSize: latest.size, oldRoot: earlier.root, newRoot: latest.root, proof: proof))
             }
             await fixture.pool.close()
         }
@@ -146,19 +156,23 @@ extension Data {
             let fixture = try await CredentialStoreTests.fixture(db)
             let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
             let now = Moment(instant: Date())
-            let entry = try await Self.publish(fixture, subject: "湖民罚决字〔2026〕第001号", content: ["outcome": "罚款人民币5000元", "document_number": "湖民罚决字〔2026〕第001号"], at: now)
+            let entry = try await Self.publish(
+                fixture, subject: "湖民罚决字〔2026〕第001号", content: ["outcome": "罚款人民币5000元", "document_number": "湖民罚决字〔2026〕第001号"], at: now)
             try await log.sequence(agency: fixture.agency, at: Date())
             let work = DisclosureWork(store: fixture.store)
             // Only a reason of substance, and never a change in the future.
             await #expect(throws: DomainError.self) {
-                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: " ", changedOn: now.day, call: Self.call(), at: now)
+                try await work.withdraw(
+                    Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: " ", changedOn: now.day, call: Self.call(), at: now)
             }
             await #expect(throws: DomainError.self) {
-                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "复议撤销", changedOn: now.day.adding(days: 1),
-                                        call: Self.call(), at: now)
+                try await work.withdraw(
+                    Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "复议撤销", changedOn: now.day.adding(days: 1),
+                    call: Self.call(), at: now)
             }
-            let notice = try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "经行政复议决定撤销",
-                                                 changedOn: now.day, call: Self.call(), at: now)
+            let notice = try await work.withdraw(
+                Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "经行政复议决定撤销",
+                changedOn: now.day, call: Self.call(), at: now)
             #expect(notice.late == false)
             try await log.sequence(agency: fixture.agency, at: Date())
 
@@ -176,9 +190,11 @@ extension Data {
             // The proof still verifies, and the second withdrawal is refused.
             let verifier = try await log.verifierKey(agency: fixture.agency)
             let (again, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: entry.id)
-            try DisclosureVerification.verifyEntry(again, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+            try DisclosureVerification.verifyEntry(
+                again, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
             await #expect(throws: DomainError.self) {
-                try await work.withdraw(Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "再次撤回", changedOn: now.day, call: Self.call(), at: now)
+                try await work.withdraw(
+                    Self.caller(fixture, roles: [.approver]), entryID: entry.id, reason: "再次撤回", changedOn: now.day, call: Self.call(), at: now)
             }
             owner.close()
             await fixture.pool.close()
@@ -201,7 +217,9 @@ extension Data {
             }
             let now = Moment(instant: Date())
             let made = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<4 { group.addTask { try await DisclosurePublisher(store: fixture.store).run(agency: fixture.agency, at: now, batch: 10) } }
+                for _ in 0..<4 {
+                    group.addTask { try await DisclosurePublisher(store: fixture.store).run(agency: fixture.agency, at: now, batch: 10) }
+                }
                 return try await group.reduce(0, +)
             }
             #expect(made == rows)
@@ -224,8 +242,10 @@ extension Data {
             let now = Moment(instant: Date())
             let entry = try await Self.publish(fixture, subject: "湖民罚决字〔2026〕第009号", content: ["outcome": "警告"], at: now)
             let app = try await db.applicationConnection()
-            for change in ["state = 'draft'", "content = NULL", "late = NOT late", "title = '改过的标题'", "due_on = due_on + 30",
-                           "released_by = gen_random_uuid()", "state = 'corrected', superseded_by = NULL", "superseded_by = gen_random_uuid()"] {
+            for change in [
+                "state = 'draft'", "content = NULL", "late = NOT late", "title = '改过的标题'", "due_on = due_on + 30",
+                "released_by = gen_random_uuid()", "state = 'corrected', superseded_by = NULL", "superseded_by = gen_random_uuid()",
+            ] {
                 await #expect(throws: PostgresError.self, "\(change) is refused") {
                     try await app.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
                         _ = try await c.execute("UPDATE disclosure_entries SET \(change) WHERE id = $1", [entry.id])
@@ -235,7 +255,8 @@ extension Data {
             // A withdrawal erases the content and points at its notice: allowed, once.
             let notice = UUID()
             try await app.transaction(TransactionOptions(agencyID: fixture.agency.id)) { c in
-                _ = try await c.execute("UPDATE disclosure_entries SET state = 'withdrawn', content = NULL, superseded_by = $2 WHERE id = $1", [entry.id, notice])
+                _ = try await c.execute(
+                    "UPDATE disclosure_entries SET state = 'withdrawn', content = NULL, superseded_by = $2 WHERE id = $1", [entry.id, notice])
             }
             for change in ["state = 'published'", "content = '{}'", "superseded_by = gen_random_uuid()"] {
                 await #expect(throws: PostgresError.self, "after the withdrawal, \(change) is refused") {
@@ -263,7 +284,8 @@ extension Data {
             let saved = try #require(try await log.sequence(agency: fixture.agency, at: Date()))
             let verifier = try await log.verifierKey(agency: fixture.agency)
             let savedCheckpoint = try Checkpoint(note: saved.note, verifier: verifier)
-            try DisclosureVerification.verifyLog(entries: try await Self.allEntries(fixture, size: 5), checkpoint: savedCheckpoint, saved: nil, consistency: [])
+            try DisclosureVerification.verifyLog(
+                entries: try await Self.allEntries(fixture, size: 5), checkpoint: savedCheckpoint, saved: nil, consistency: [])
 
             // The application role cannot rewrite a published entry.
             await #expect(throws: PostgresError.self) {
@@ -303,7 +325,8 @@ extension Data {
             }
             let (entry, proof, checkpoint) = try await log.entry(agency: fixture.agency, id: ids[2])
             #expect(throws: DisclosureVerification.Failure.self) {
-                try DisclosureVerification.verifyEntry(entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
+                try DisclosureVerification.verifyEntry(
+                    entry, proof: try #require(proof), checkpointNote: try #require(checkpoint).note, verifier: verifier)
             }
             owner.close()
             await fixture.pool.close()

@@ -22,7 +22,8 @@ import Testing
     @Test func constraintViolationsNameTheirConstraint() async throws {
         try await TestDatabase.with { db in
             let c = try await db.ownerConnection()
-            try await c.simpleQuery("""
+            try await c.simpleQuery(
+                """
                 CREATE TABLE parents (id int PRIMARY KEY);
                 CREATE TABLE children (
                     id int CONSTRAINT children_pk PRIMARY KEY,
@@ -124,8 +125,10 @@ func waitUntilActive(pid: Int32, on connection: PostgresConnection) async throws
 
 /// Polls `pg_stat_activity` every 10 ms until backend `pid` matches `condition` (SQL on
 /// that view), at most `attempts` times; records an issue naming what it `never` did.
-func waitUntilBackend(_ pid: Int32, on connection: PostgresConnection, matches condition: String, attempts: Int,
-                      else never: String) async throws {
+func waitUntilBackend(
+    _ pid: Int32, on connection: PostgresConnection, matches condition: String, attempts: Int,
+    else never: String
+) async throws {
     for _ in 0..<attempts {
         let matching: Int = try await connection.scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND \(condition)", [pid])

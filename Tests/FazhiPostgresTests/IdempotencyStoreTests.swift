@@ -16,15 +16,21 @@ import Testing
         let store = PostgresTenantStore(pool: pool)
         let agency = try #require(try await store.agency(code: "411202-MZ"))
         let user = try await store.transaction(agency: agency.id, readOnly: false) { tx in
-            try await tx.insertUser(NewUser(username: "zhang", displayName: "张", passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: quickScrypt), roles: [.officer]),
-                                    grantedBy: nil, at: Date()).id
+            try await tx.insertUser(
+                NewUser(
+                    username: "zhang", displayName: "张", passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: quickScrypt),
+                    roles: [.officer]),
+                grantedBy: nil, at: Date()
+            ).id
         }
         return (pool, store, agency, user)
     }
 
     /// The claim token a key holds now.
     static func claim(_ owner: PostgresConnection, _ agency: UUID, _ key: String) async throws -> UUID {
-        try await owner.transaction(TransactionOptions(agencyID: agency)) { try await $0.scalar("SELECT claim FROM idempotency_keys WHERE key = $1", [key]) }
+        try await owner.transaction(TransactionOptions(agencyID: agency)) {
+            try await $0.scalar("SELECT claim FROM idempotency_keys WHERE key = $1", [key])
+        }
     }
 
     @Test func aClaimAnswersEachCaseAndExpiresAfterTheAgencysRetention() async throws {
@@ -32,9 +38,11 @@ import Testing
             let owner = try await db.ownerConnection()
             let (pool, store, agency, user) = try await Self.fixture(db, owner: owner)
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            let print1 = Data(repeating: 1, count: 32), print2 = Data(repeating: 2, count: 32)  // SHA-256 sized
+            let print1 = Data(repeating: 1, count: 32)
+            let print2 = Data(repeating: 2, count: 32)  // SHA-256 sized
             func claim(_ key: String, _ fingerprint: Data, at moment: Date) async throws -> IdempotencyClaim {
-                try await store.claimIdempotencyKey(agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: UUID(), now: moment)
+                try await store.claimIdempotencyKey(
+                    agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: UUID(), now: moment)
             }
             func expiry(_ key: String) async throws -> Date {
                 try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
@@ -47,7 +55,8 @@ import Testing
             #expect(try await claim("k1", print1, at: now) == .running)
             #expect(try await claim("k1", print2, at: now) == .mismatch)
             try await store.transaction(agency: agency.id, readOnly: false) {
-                try await $0.finishIdempotencyKey(userID: user, key: "k1", claim: try await Self.claim(owner, agency.id, "k1"), status: "OK", payload: Data([1, 2]))
+                try await $0.finishIdempotencyKey(
+                    userID: user, key: "k1", claim: try await Self.claim(owner, agency.id, "k1"), status: "OK", payload: Data([1, 2]))
             }
             #expect(try await claim("k1", print1, at: now) == .done(status: "OK", payload: Data([1, 2])))
             // Past its expiry the key is free again.
@@ -55,7 +64,8 @@ import Testing
 
             // The agency's own retention.
             try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
-                try await $0.execute("INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'idempotency.retention_hours', '48')", [agency.id])
+                try await $0.execute(
+                    "INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'idempotency.retention_hours', '48')", [agency.id])
             }
             #expect(try await claim("k2", print1, at: now) == .claimed)
             #expect(try await expiry("k2") == now.addingTimeInterval(48 * 3600))
@@ -76,25 +86,32 @@ import Testing
             let tokens = Locked<[String: UUID]>([:])
             func claim(_ key: String) async throws -> IdempotencyClaim {
                 let token = UUID()
-                let answer = try await store.claimIdempotencyKey(agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: token, now: now)
+                let answer = try await store.claimIdempotencyKey(
+                    agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: token, now: now)
                 if answer == .claimed { tokens.withLock { $0[key] = token } }
                 return answer
             }
             @Sendable func token(_ key: String) -> UUID { tokens.withLock { $0[key] ?? UUID() } }
             func release(_ key: String) async throws {
-                try await store.transaction(agency: agency.id, readOnly: false) { try await $0.releaseIdempotencyKey(userID: user, key: key, claim: token(key)) }
+                try await store.transaction(agency: agency.id, readOnly: false) {
+                    try await $0.releaseIdempotencyKey(userID: user, key: key, claim: token(key))
+                }
             }
             func asCall<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
                 try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: key, claim: token(key))) { try await body() }
             }
             @Sendable func newUser(_ name: String) throws -> NewUser {
-                NewUser(username: name, displayName: name, passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: Self.quickScrypt), roles: [.officer])
+                NewUser(
+                    username: name, displayName: name, passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: Self.quickScrypt),
+                    roles: [.officer])
             }
 
             // Committed, then the call failed: the key is kept.
             #expect(try await claim("committed") == .claimed)
             _ = try await asCall("committed") {
-                try await store.transaction(agency: agency.id, readOnly: false) { try await $0.insertUser(try newUser("wang"), grantedBy: nil, at: now) }
+                try await store.transaction(agency: agency.id, readOnly: false) {
+                    try await $0.insertUser(try newUser("wang"), grantedBy: nil, at: now)
+                }
             }
             try await release("committed")
             #expect(try await claim("committed") == .running)
@@ -120,7 +137,9 @@ import Testing
             // Reading marks nothing; nor does a transaction outside the call.
             #expect(try await claim("read") == .claimed)
             _ = try await asCall("read") { try await store.transaction(agency: agency.id, readOnly: true) { try await $0.settings() } }
-            _ = try await store.transaction(agency: agency.id, readOnly: false) { try await $0.insertUser(try newUser("zhao"), grantedBy: nil, at: now) }
+            _ = try await store.transaction(agency: agency.id, readOnly: false) {
+                try await $0.insertUser(try newUser("zhao"), grantedBy: nil, at: now)
+            }
             try await release("read")
             #expect(try await claim("read") == .claimed)
             owner.close()
@@ -140,21 +159,27 @@ import Testing
             let lease = TimeInterval(IdempotencyClaim.lease.components.seconds)
             let fingerprint = Data(repeating: 3, count: 32)
             func claim(_ key: String, _ token: UUID, at moment: Date) async throws -> IdempotencyClaim {
-                try await store.claimIdempotencyKey(agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: token, now: moment)
+                try await store.claimIdempotencyKey(
+                    agency: agency.id, userID: user, key: key, method: "M", fingerprint: fingerprint, claim: token, now: moment)
             }
             @Sendable func newUser(_ name: String) throws -> NewUser {
-                NewUser(username: name, displayName: name, passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: Self.quickScrypt), roles: [.officer])
+                NewUser(
+                    username: name, displayName: name, passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: Self.quickScrypt),
+                    roles: [.officer])
             }
 
             // The server died after claiming: within the lease a retry waits; after it, it runs.
-            let dead = UUID(), retry = UUID()
+            let dead = UUID()
+            let retry = UUID()
             #expect(try await claim("crash", dead, at: start) == .claimed)
             #expect(try await claim("crash", retry, at: start.addingTimeInterval(lease - 1)) == .running)
             #expect(try await claim("crash", retry, at: start.addingTimeInterval(lease + 1)) == .claimed)
             // The dead call, were it to wake, can no longer act on the key.
             await #expect(throws: DomainError.self) {
                 try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: "crash", claim: dead)) {
-                    try await store.transaction(agency: agency.id, readOnly: false) { try await $0.insertUser(try newUser("ghost"), grantedBy: nil, at: start) }
+                    try await store.transaction(agency: agency.id, readOnly: false) {
+                        try await $0.insertUser(try newUser("ghost"), grantedBy: nil, at: start)
+                    }
                 }
             }
             let ghosts = try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
@@ -165,14 +190,17 @@ import Testing
             // A live call renews its lease: a retry past the first lease still waits.
             let live = UUID()
             #expect(try await claim("live", live, at: start) == .claimed)
-            try await store.renewIdempotencyLease(agency: agency.id, userID: user, key: "live", claim: live, until: start.addingTimeInterval(2 * lease))
+            try await store.renewIdempotencyLease(
+                agency: agency.id, userID: user, key: "live", claim: live, until: start.addingTimeInterval(2 * lease))
             #expect(try await claim("live", UUID(), at: start.addingTimeInterval(lease + 1)) == .running)
 
             // Acted, then the server died before keeping the outcome: a definite answer.
             let acted = UUID()
             #expect(try await claim("acted", acted, at: start) == .claimed)
             _ = try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: "acted", claim: acted)) {
-                try await store.transaction(agency: agency.id, readOnly: false) { try await $0.insertUser(try newUser("sun"), grantedBy: nil, at: start) }
+                try await store.transaction(agency: agency.id, readOnly: false) {
+                    try await $0.insertUser(try newUser("sun"), grantedBy: nil, at: start)
+                }
             }
             #expect(try await claim("acted", UUID(), at: start.addingTimeInterval(1)) == .running)
             #expect(try await claim("acted", UUID(), at: start.addingTimeInterval(lease + 1)) == .outcomeLost)

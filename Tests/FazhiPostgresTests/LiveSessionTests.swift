@@ -17,13 +17,17 @@ import Testing
             let agency = try #require(try await store.agency(code: "411202-MZ"))
             let now = Date()
             let hash = try PasswordHash.make("Bench-Passw0rd-1", parameters: ScryptParameters(logN: 10, blockSize: 8, parallelism: 1))
-            let officerToken = Data(repeating: 7, count: 32), clerkToken = Data(repeating: 8, count: 32)
+            let officerToken = Data(repeating: 7, count: 32)
+            let clerkToken = Data(repeating: 8, count: 32)
             let (officerUser, officer) = try await store.transaction(agency: agency.id, readOnly: false) { tx in
-                let user = try await tx.insertUser(NewUser(username: "li", displayName: "李", passwordHash: hash, roles: [.officer]), grantedBy: nil, at: now)
-                let clerk = try await tx.insertUser(NewUser(username: "wang", displayName: "王", passwordHash: hash, roles: [.auditor]), grantedBy: nil, at: now)
-                let officer = try await tx.credentials.insertOfficer(NewOfficer(
-                    name: "李", unit: "社会组织管理科", position: "科员", userID: user.id,
-                    idNumber: try CredentialStoreTests.idNumber(1), keys: CredentialStoreTests.keys), at: now)
+                let user = try await tx.insertUser(
+                    NewUser(username: "li", displayName: "李", passwordHash: hash, roles: [.officer]), grantedBy: nil, at: now)
+                let clerk = try await tx.insertUser(
+                    NewUser(username: "wang", displayName: "王", passwordHash: hash, roles: [.auditor]), grantedBy: nil, at: now)
+                let officer = try await tx.credentials.insertOfficer(
+                    NewOfficer(
+                        name: "李", unit: "社会组织管理科", position: "科员", userID: user.id,
+                        idNumber: try CredentialStoreTests.idNumber(1), keys: CredentialStoreTests.keys), at: now)
                 _ = try await tx.insertSession(userID: user.id, tokenHash: officerToken, createdAt: now, expiresAt: now + 3600, peer: "test")
                 _ = try await tx.insertSession(userID: clerk.id, tokenHash: clerkToken, createdAt: now, expiresAt: now + 3600, peer: "test")
                 return (user.id, officer)

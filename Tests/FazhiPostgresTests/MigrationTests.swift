@@ -62,14 +62,15 @@ import Testing
         let owner = db.owner
         let migrations = migrations
         let appliedCounts = Locked<[Int]>([])
-        let errors = await runConcurrently((0..<4).map { _ in
-            {
-                let c = try await PostgresConnection.connect(owner)
-                let applied = try await Migrator(migrations: migrations).migrate(on: c)
-                appliedCounts.withLock { $0.append(applied.count) }
-                c.close()
-            }
-        })
+        let errors = await runConcurrently(
+            (0..<4).map { _ in
+                {
+                    let c = try await PostgresConnection.connect(owner)
+                    let applied = try await Migrator(migrations: migrations).migrate(on: c)
+                    appliedCounts.withLock { $0.append(applied.count) }
+                    c.close()
+                }
+            })
         #expect(errors.isEmpty, "\(errors)")
         // Exactly one migrator did the work; the others found nothing pending.
         #expect(appliedCounts.current.sorted() == [0, 0, 0, migrations.count])
@@ -83,13 +84,14 @@ import Testing
         var databases: [TestDatabase] = []
         for _ in 0..<3 { databases.append(try await TestDatabase.createEmpty()) }
         let migrations = migrations
-        let errors = await runConcurrently(databases.map { db in
-            {
-                let c = try await PostgresConnection.connect(db.owner)
-                try await Migrator(migrations: migrations).migrate(on: c)
-                c.close()
-            }
-        })
+        let errors = await runConcurrently(
+            databases.map { db in
+                {
+                    let c = try await PostgresConnection.connect(db.owner)
+                    try await Migrator(migrations: migrations).migrate(on: c)
+                    c.close()
+                }
+            })
         #expect(errors.isEmpty, "\(errors)")
         for db in databases { try await db.drop() }
     }
@@ -99,13 +101,14 @@ import Testing
         let role = "fazhi_race_" + UUID().uuidString.prefix(8).lowercased()
         let db = try await TestDatabase.createEmpty()
         let owner = db.owner
-        let errors = await runConcurrently((0..<6).map { _ in
-            {
-                let c = try await PostgresConnection.connect(owner)
-                try await ApplicationRole.ensure(role, on: c)
-                c.close()
-            }
-        })
+        let errors = await runConcurrently(
+            (0..<6).map { _ in
+                {
+                    let c = try await PostgresConnection.connect(owner)
+                    try await ApplicationRole.ensure(role, on: c)
+                    c.close()
+                }
+            })
         #expect(errors.isEmpty, "\(errors)")
         let c = try await db.ownerConnection()
         let attributes = try await c.query("SELECT rolcanlogin, rolbypassrls, rolsuper FROM pg_roles WHERE rolname = $1", [role])

@@ -197,7 +197,8 @@ import Testing
 
     @Test func connectionFailuresAreClear() async throws {
         let error = await #expect(throws: PostgresError.self) {
-            _ = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2))
+            _ = try await PostgresConnection.connect(
+                PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none", connectTimeoutSeconds: 2))
         }
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains("127.0.0.1") == true)

@@ -37,7 +37,9 @@ import Testing
         process.arguments = ["-c", script]
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PostgresError(code: .connectionFailed, message: "openssl failed to make test certificates") }
+        guard process.terminationStatus == 0 else {
+            throw PostgresError(code: .connectionFailed, message: "openssl failed to make test certificates")
+        }
     }
 
     func configuration(host: String, ca: String, mode: String = "verify-full") async throws -> PostgresConfiguration {

@@ -6,8 +6,10 @@ import Testing
 /// The guards inside the database: row-level security on every tenant table,
 /// append-only tables, and a server role that can do no more than it needs.
 @Suite(.timeLimit(.minutes(2))) struct TenancyGuardTests {
-    static let appendOnlyTables = ["agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items", "case_record",
-                                   "disclosure_log_nodes", "disclosure_checkpoints"]
+    static let appendOnlyTables = [
+        "agency_audit_log", "platform_audit_log", "credential_transitions", "power_list_versions", "power_list_items", "case_record",
+        "disclosure_log_nodes", "disclosure_checkpoints",
+    ]
 
     /// Creates two agencies and a user in each; returns their ids.
     func twoAgencies(_ owner: PostgresConnection) async throws -> (a: UUID, b: UUID) {
@@ -37,7 +39,9 @@ import Testing
                     VALUES ($1, $2, 'applied', 'applied', 'apply', 'test', 'test', now())
                     """, [agency, credential])
                 // A published power list of one item.
-                try await c.execute("INSERT INTO power_list_versions (agency_id, version, published_at, published_by, reason) VALUES ($1, 1, now(), 'test', 'test')", [agency])
+                try await c.execute(
+                    "INSERT INTO power_list_versions (agency_id, version, published_at, published_by, reason) VALUES ($1, 1, now(), 'test', 'test')",
+                    [agency])
                 try await c.execute(
                     """
                     INSERT INTO power_list_items (agency_id, version, code, name, category, enforcement_category, legal_basis, unit, major, minimum_officers, published)
@@ -53,12 +57,15 @@ import Testing
                     INSERT INTO cases (agency_id, id, kind, item_version, item_code, party_id, area, status, state, created_at, updated_at)
                     VALUES ($1, $2, 'other', 1, 'MZ-QR-001', $3, '411202', 'open', '{}', now(), now())
                     """, [agency, kase, party])
-                try await c.execute("INSERT INTO case_record (agency_id, case_id, step, event, actor, text, at) VALUES ($1, $2, 'open', 'take', $3, '立案', now())",
-                                    [agency, kase, UUID()])
+                try await c.execute(
+                    "INSERT INTO case_record (agency_id, case_id, step, event, actor, text, at) VALUES ($1, $2, 'open', 'take', $3, '立案', now())",
+                    [agency, kase, UUID()])
                 // The disclosure log's first subtree and checkpoint.
-                try await c.execute("INSERT INTO disclosure_log_nodes (agency_id, level, index, hash) VALUES ($1, 0, 0, $2)", [agency, Data(repeating: 7, count: 32)])
-                try await c.execute("INSERT INTO disclosure_checkpoints (agency_id, size, root, note, created_at) VALUES ($1, 1, $2, 'note', now())",
-                                    [agency, Data(repeating: 7, count: 32)])
+                try await c.execute(
+                    "INSERT INTO disclosure_log_nodes (agency_id, level, index, hash) VALUES ($1, 0, 0, $2)", [agency, Data(repeating: 7, count: 32)])
+                try await c.execute(
+                    "INSERT INTO disclosure_checkpoints (agency_id, size, root, note, created_at) VALUES ($1, 1, $2, 'note', now())",
+                    [agency, Data(repeating: 7, count: 32)])
             }
         }
         return (a, b)
@@ -67,7 +74,8 @@ import Testing
     @Test func everyTenantTableHasRowLevelSecurityAndAgencyLeadingItsKey() async throws {
         try await TestDatabase.with { db in
             let c = try await db.ownerConnection()
-            let rows = try await c.query("""
+            let rows = try await c.query(
+                """
                 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                        (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
                         WHERE i.indrelid = c.oid AND i.indisprimary) AS leading_key,
@@ -106,7 +114,8 @@ import Testing
                 // Inserting a row for B is refused by the policy.
                 let error = await #expect(throws: PostgresError.self) {
                     try await c.execute(
-                        "INSERT INTO users (agency_id, username, display_name, password_hash) VALUES ($1, 'intruder', 'x', '$scrypt$ln=1,r=1,p=1$YQ$Yg')", [b])
+                        "INSERT INTO users (agency_id, username, display_name, password_hash) VALUES ($1, 'intruder', 'x', '$scrypt$ln=1,r=1,p=1$YQ$Yg')",
+                        [b])
                 }
                 #expect(error?.sqlState == "42501")
                 #expect(error?.message.contains("row-level security") == true)
@@ -138,7 +147,8 @@ import Testing
             let (a, _) = try await twoAgencies(owner)
             try await owner.execute("INSERT INTO platform_audit_log (method, status, duration_us) VALUES ('test', 'UNAUTHENTICATED', 1)")
             // Every table guarded by the append-only trigger, found from the catalog.
-            let guarded: [String] = try await owner.scalar("""
+            let guarded: [String] = try await owner.scalar(
+                """
                 SELECT array_agg(DISTINCT c.relname::text) FROM pg_trigger t
                 JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
                 WHERE p.proname = 'fazhi_refuse_change'
@@ -146,8 +156,11 @@ import Testing
             #expect(Set(guarded) == Set(Self.appendOnlyTables))
             let app = try await db.applicationConnection()
             for table in guarded {
-                let column = ["credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name", "case_record": "text",
-                              "disclosure_log_nodes": "hash", "disclosure_checkpoints": "note"][table] ?? "status"
+                let column =
+                    [
+                        "credential_transitions": "reason", "power_list_versions": "reason", "power_list_items": "name", "case_record": "text",
+                        "disclosure_log_nodes": "hash", "disclosure_checkpoints": "note",
+                    ][table] ?? "status"
                 // CASCADE: a table others reference must reach the trigger, not stop at the foreign key.
                 for statement in ["UPDATE \(table) SET \(column) = 'X'", "DELETE FROM \(table)", "TRUNCATE \(table) CASCADE"] {
                     // The application role lacks the privilege outright.
@@ -175,9 +188,11 @@ import Testing
     @Test func theApplicationRoleIsPlainAndReadsOnlyWhatTheServerNeeds() async throws {
         try await TestDatabase.with { db in
             let app = try await db.applicationConnection()
-            let attributes = try await app.query("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user")
+            let attributes = try await app.query(
+                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user")
             for column in 0..<4 { #expect(try !attributes[0].decode(Bool.self, at: column)) }
-            let owned: Int = try await app.scalar("SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user")
+            let owned: Int = try await app.scalar(
+                "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user")
             #expect(owned == 0)
             // Reads the directory, calendar and defaults...
             #expect(try await app.scalar("SELECT count(*) FROM agencies WHERE code = 'platform'", as: Int.self) == 1)
@@ -207,25 +222,31 @@ import Testing
             // COPY FROM straight into a table with row-level security is refused by PostgreSQL...
             let direct = await #expect(throws: PostgresError.self) {
                 try await app.transaction(TransactionOptions(agencyID: a)) { c in
-                    try await c.copyIn("COPY agency_audit_log (agency_id, method, status, duration_us) FROM STDIN WITH (FORMAT csv)", from: stream([Array("\(a),M,OK,1\n".utf8)]))
+                    try await c.copyIn(
+                        "COPY agency_audit_log (agency_id, method, status, duration_us) FROM STDIN WITH (FORMAT csv)",
+                        from: stream([Array("\(a),M,OK,1\n".utf8)]))
                 }
             }
             #expect(direct?.message.contains("row-level security") == true)
             // ...so bulk loads stage in a temporary table and INSERT … SELECT through the policies.
             let csv = (0..<500).map { "\(a),Bulk,OK,\($0)\n" }.joined()
             let loaded = try await app.transaction(TransactionOptions(agencyID: a)) { c in
-                try await c.bulkLoad(into: "agency_audit_log", columns: ["agency_id", "method", "status", "duration_us"], csv: stream([Array(csv.utf8)]))
+                try await c.bulkLoad(
+                    into: "agency_audit_log", columns: ["agency_id", "method", "status", "duration_us"], csv: stream([Array(csv.utf8)]))
             }
             #expect(loaded == 500)
             // A row of another agency in the load fails the whole load.
             let foreign = await #expect(throws: PostgresError.self) {
                 try await app.transaction(TransactionOptions(agencyID: a)) { c in
-                    try await c.bulkLoad(into: "agency_audit_log", columns: ["agency_id", "method", "status", "duration_us"],
-                                         csv: stream([Array("\(a),Bulk,OK,1\n\(b),Bulk,OK,1\n".utf8)]))
+                    try await c.bulkLoad(
+                        into: "agency_audit_log", columns: ["agency_id", "method", "status", "duration_us"],
+                        csv: stream([Array("\(a),Bulk,OK,1\n\(b),Bulk,OK,1\n".utf8)]))
                 }
             }
             #expect(foreign?.sqlState == "42501")
-            let count: Int = try await app.transaction(TransactionOptions(agencyID: a)) { try await $0.scalar("SELECT count(*) FROM agency_audit_log WHERE method = 'Bulk'") }
+            let count: Int = try await app.transaction(TransactionOptions(agencyID: a)) {
+                try await $0.scalar("SELECT count(*) FROM agency_audit_log WHERE method = 'Bulk'")
+            }
             #expect(count == 500)
             app.close()
             owner.close()

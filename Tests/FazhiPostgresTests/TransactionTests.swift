@@ -60,17 +60,21 @@ import Testing
         try await TestDatabase.with { db in
             let pool = ConnectionPool(configuration: db.owner, options: .init(maximumConnections: 1))
             try await pool.query("CREATE TABLE ledger (id int PRIMARY KEY, note text NOT NULL)")
-            try await pool.pipelinedTransaction(TransactionOptions(), [
-                ("INSERT INTO ledger VALUES ($1, $2)", [1, "一"]),
-                ("INSERT INTO ledger VALUES ($1, $2)", [2, "二"]),
-            ])
+            try await pool.pipelinedTransaction(
+                TransactionOptions(),
+                [
+                    ("INSERT INTO ledger VALUES ($1, $2)", [1, "一"]),
+                    ("INSERT INTO ledger VALUES ($1, $2)", [2, "二"]),
+                ])
             // The second statement fails: the first is rolled back with it, the error is typed.
             let error = await #expect(throws: PostgresError.self) {
-                try await pool.pipelinedTransaction(TransactionOptions(), [
-                    ("INSERT INTO ledger VALUES ($1, $2)", [3, "三"]),
-                    ("INSERT INTO ledger VALUES ($1, $2)", [1, "duplicate"]),
-                    ("INSERT INTO ledger VALUES ($1, $2)", [4, "四"]),
-                ])
+                try await pool.pipelinedTransaction(
+                    TransactionOptions(),
+                    [
+                        ("INSERT INTO ledger VALUES ($1, $2)", [3, "三"]),
+                        ("INSERT INTO ledger VALUES ($1, $2)", [1, "duplicate"]),
+                        ("INSERT INTO ledger VALUES ($1, $2)", [4, "四"]),
+                    ])
             }
             #expect(error?.code == .uniqueViolation)
             #expect(error?.constraint == "ledger_pkey")
@@ -95,7 +99,12 @@ import Testing
             let first = Locked(true)
             try await pool.transaction(options) { c in
                 let onCall: Int = try await c.scalar("SELECT count(*) FROM doctors WHERE on_call")
-                if first.withLock({ value in defer { value = false }; return value }) { await barrier.arrive() }
+                if first.withLock({ value in
+                    defer { value = false }
+                    return value
+                }) {
+                    await barrier.arrive()
+                }
                 if onCall >= 2 { try await c.execute("UPDATE doctors SET on_call = false WHERE name = $1", [name]) }
             }
         }
@@ -139,7 +148,12 @@ import Testing
             try await pool.transaction(TransactionOptions(maximumAttempts: maximumAttempts)) { c in
                 attempts.withLock { $0[name, default: 0] += 1 }
                 try await c.execute("UPDATE accounts SET balance = balance - 10 WHERE id = $1", [from])
-                if first.withLock({ value in defer { value = false }; return value }) { await barrier.arrive() }
+                if first.withLock({ value in
+                    defer { value = false }
+                    return value
+                }) {
+                    await barrier.arrive()
+                }
                 try await c.execute("UPDATE accounts SET balance = balance + 10 WHERE id = $1", [to])
             }
         }

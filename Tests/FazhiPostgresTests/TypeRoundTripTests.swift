@@ -123,7 +123,10 @@ import Testing
             let back: JSONB = try await c.scalar("SELECT $1::jsonb", [json])
             let field: String = try await c.scalar("SELECT ($1::jsonb)->>'name'", [json])
             #expect(field == "湖滨区")
-            struct Shape: Codable, Equatable { let name: String; let ok: Bool }
+            struct Shape: Codable, Equatable {
+                let name: String
+                let ok: Bool
+            }
             #expect(try back.decode(Shape.self) == Shape(name: "湖滨区", ok: true))
             c.close()
         }
@@ -142,7 +145,8 @@ import Testing
                 let equal: Bool = try await c.scalar("SELECT $1 = '\(literal)'::timestamptz", [decoded])
                 #expect(equal, "timestamptz \(literal)")
                 let text: String = try await c.scalar("SELECT to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", [decoded])
-                let expected = try await c.scalar("SELECT to_char('\(literal)'::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", as: String.self)
+                let expected = try await c.scalar(
+                    "SELECT to_char('\(literal)'::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", as: String.self)
                 #expect(text == expected)
             }
             let future: Date = try await c.scalar("SELECT 'infinity'::timestamptz")

@@ -10,7 +10,7 @@ public final class MemorySampler: @unchecked Sendable {
 
     public static func residentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
     }
@@ -18,7 +18,10 @@ public final class MemorySampler: @unchecked Sendable {
     /// Starts sampling; returns the resident size now.
     public func start() -> Int {
         let baseline = Self.residentBytes()
-        lock.withLock { peak = baseline; running = true }
+        lock.withLock {
+            peak = baseline
+            running = true
+        }
         Thread.detachNewThread { [self] in
             while lock.withLock({ running }) {
                 let now = Self.residentBytes()
@@ -31,6 +34,9 @@ public final class MemorySampler: @unchecked Sendable {
 
     /// Stops sampling; returns the peak seen.
     public func stop() -> Int {
-        lock.withLock { running = false; return max(peak, Self.residentBytes()) }
+        lock.withLock {
+            running = false
+            return max(peak, Self.residentBytes())
+        }
     }
 }

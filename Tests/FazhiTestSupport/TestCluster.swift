@@ -89,6 +89,6 @@ enum Cleanup {
     }
 
     static func run() {
-        lock.withLock { clusters }.forEach { $0.destroy() }
+        for cluster in lock.withLock({ clusters }) { cluster.destroy() }
     }
 }

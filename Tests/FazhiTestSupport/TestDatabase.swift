@@ -104,7 +104,7 @@ public actor Barrier {
     public func arrive() async {
         arrived += 1
         if arrived >= parties {
-            waiting.forEach { $0.resume() }
+            for waiter in waiting { waiter.resume() }
             waiting.removeAll()
             return
         }
@@ -126,7 +126,10 @@ public func runConcurrently(_ bodies: [@Sendable () async throws -> Void]) async
     await withTaskGroup(of: (any Error)?.self) { group in
         for body in bodies {
             group.addTask {
-                do { try await body(); return nil } catch { return error }
+                do {
+                    try await body()
+                    return nil
+                } catch { return error }
             }
         }
         var errors: [any Error] = []

@@ -125,7 +125,7 @@ public enum AccessTable {
             return .allowed
         case .signedIn:
             return roles == nil ? .needsSignIn : .allowed
-        case let .roles(allowed):
+        case .roles(let allowed):
             guard let roles else { return .needsSignIn }
             return roles.isDisjoint(with: allowed) ? .denied : .allowed
         }

@@ -21,8 +21,10 @@ public struct AuditRecord: Sendable, Equatable {
     public var requestID: String
     public var durationMicroseconds: Int64
 
-    public init(sequence: Int64? = nil, at: Date, agencyID: UUID?, agencyCode: String?, userID: UUID?, username: String?, roles: [Role],
-                method: String, targetIDs: [String], status: String, reason: String?, peer: String, requestID: String, durationMicroseconds: Int64) {
+    public init(
+        sequence: Int64? = nil, at: Date, agencyID: UUID?, agencyCode: String?, userID: UUID?, username: String?, roles: [Role],
+        method: String, targetIDs: [String], status: String, reason: String?, peer: String, requestID: String, durationMicroseconds: Int64
+    ) {
         self.sequence = sequence
         self.at = at
         self.agencyID = agencyID

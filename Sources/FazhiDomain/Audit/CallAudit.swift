@@ -32,7 +32,12 @@ public final class CallAudit: Sendable {
 
     /// The proven caller, once known.
     public var caller: Caller? { state.withLock { $0.caller } }
-    public func identify(_ caller: Caller) { state.withLock { $0.caller = caller; $0.agency = caller.agency } }
+    public func identify(_ caller: Caller) {
+        state.withLock {
+            $0.caller = caller
+            $0.agency = caller.agency
+        }
+    }
     /// The agency (and name) a call claims before anyone is proven, e.g. a sign-in.
     public func claim(agency: Agency?, username: String?) {
         state.withLock {

@@ -13,9 +13,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
         public var description: String {
             switch self {
-            case let .outOfRange(year, month, day):
+            case .outOfRange(let year, let month, let day):
                 return "日期不存在 / no such day: \(year)-\(month)-\(day)"
-            case let .malformed(text):
+            case .malformed(let text):
                 return "日期格式应为 YYYY-MM-DD / a day is written YYYY-MM-DD, got \"\(text)\""
             }
         }
@@ -23,8 +23,8 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public init(year: Int, month: Int, day: Int) throws {
         guard (1...12).contains(month), day >= 1,
-              day <= CalendarDay.daysIn(month: month, year: year),
-              (-4713...294_276).contains(year)
+            day <= CalendarDay.daysIn(month: month, year: year),
+            (-4713...294_276).contains(year)
         else { throw InvalidDay.outOfRange(year: year, month: month, day: day) }
         self.year = year
         self.month = month
@@ -47,7 +47,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public init(iso text: some StringProtocol) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { throw InvalidDay.malformed(String(text)) }
         try self.init(year: year, month: month, day: day)
     }

@@ -19,9 +19,11 @@ public struct DailySchedule: Sendable, Equatable {
     public init(timeOfDay text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }), let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0..<24).contains(hour), (0..<60).contains(minute) else {
-            throw DomainError.invalidArgument(field: "jobs.daily_at", zh: "时刻须写作 HH:MM（24 小时制），例如 02:00",
-                                              en: "write the time of day as HH:MM on a 24-hour clock, for example 02:00")
+            (0..<24).contains(hour), (0..<60).contains(minute)
+        else {
+            throw DomainError.invalidArgument(
+                field: "jobs.daily_at", zh: "时刻须写作 HH:MM（24 小时制），例如 02:00",
+                en: "write the time of day as HH:MM on a 24-hour clock, for example 02:00")
         }
         try self.init(minuteOfDay: hour * 60 + minute)
     }

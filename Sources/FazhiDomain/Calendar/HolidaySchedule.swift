@@ -28,11 +28,11 @@ public struct HolidaySchedule: Equatable, Sendable {
 
         public var description: String {
             switch self {
-            case let .missingHeader(found):
+            case .missingHeader(let found):
                 return "首行应为 date,kind,name / the first line must be date,kind,name, found \"\(found)\""
-            case let .badLine(number, reason):
+            case .badLine(let number, let reason):
                 return "第 \(number) 行有误 / line \(number): \(reason)"
-            case let .duplicateDay(number, day):
+            case .duplicateDay(let number, let day):
                 return "第 \(number) 行日期重复 / line \(number): \(day) is listed twice"
             case .empty:
                 return "文件没有任何日期 / the file lists no days"

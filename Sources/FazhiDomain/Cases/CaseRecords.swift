@@ -16,7 +16,10 @@ public struct CaseRecordEntry: Sendable, Equatable {
     public var corrects: Int64?
     public var at: Date
 
-    public init(id: Int64 = 0, step: String, event: String, actor: UUID, officers: [UUID], text: String, evidence: [String] = [], corrects: Int64? = nil, at: Date) {
+    public init(
+        id: Int64 = 0, step: String, event: String, actor: UUID, officers: [UUID], text: String, evidence: [String] = [], corrects: Int64? = nil,
+        at: Date
+    ) {
         self.id = id
         self.step = step
         self.event = event
@@ -39,8 +42,10 @@ public struct CaseFilter: Sendable, Equatable {
     public var openedUntil: CalendarDay?
     public var kind: CaseKind?
 
-    public init(kind: CaseKind? = nil, status: EnforcementCase.Status? = nil, itemCode: String? = nil, partyID: UUID? = nil, officerID: UUID? = nil,
-                openedFrom: CalendarDay? = nil, openedUntil: CalendarDay? = nil) {
+    public init(
+        kind: CaseKind? = nil, status: EnforcementCase.Status? = nil, itemCode: String? = nil, partyID: UUID? = nil, officerID: UUID? = nil,
+        openedFrom: CalendarDay? = nil, openedUntil: CalendarDay? = nil
+    ) {
         self.status = status
         self.itemCode = itemCode
         self.partyID = partyID

@@ -11,17 +11,21 @@ public struct CaseWork: Sendable {
 
     /// 立案: opens a case under the item in force, for a party, by the named officers (the
     /// caller among them).
-    public func open(_ caller: Caller, itemCode: String, partyID: UUID, area: String?, officers: [UUID], text: String,
-                     call: CallAudit, at now: Moment) async throws -> EnforcementCase {
+    public func open(
+        _ caller: Caller, itemCode: String, partyID: UUID, area: String?, officers: [UUID], text: String,
+        call: CallAudit, at now: Moment
+    ) async throws -> EnforcementCase {
         try Self.validText(text)
         let area = try DivisionCode(area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode)
         guard try DivisionCode(caller.agency.divisionCode).contains(area) else {
-            throw DomainError.invalidArgument(field: "area", zh: "案件区域 \(area) 不在本机构辖区内", en: "the area \(area) lies outside the agency's jurisdiction")
+            throw DomainError.invalidArgument(
+                field: "area", zh: "案件区域 \(area) 不在本机构辖区内", en: "the area \(area) lies outside the agency's jurisdiction")
         }
         return try await work(caller, call: call, at: now) { tx in
             guard let (item, version) = try await tx.powerList.item(code: itemCode, version: nil) else {
-                throw DomainError(.failedPrecondition, zh: "现行权责清单中没有事项 \(itemCode)（法无授权不可为）",
-                                  en: "the power list in force has no item \(itemCode): no act without a published power", metadata: ["field": "item_code"])
+                throw DomainError(
+                    .failedPrecondition, zh: "现行权责清单中没有事项 \(itemCode)（法无授权不可为）",
+                    en: "the power list in force has no item \(itemCode): no act without a published power", metadata: ["field": "item_code"])
             }
             guard try await tx.parties.party(id: partyID) != nil else { throw DomainError.notFound("party", zh: "当事人不存在", en: "no such party") }
             let initiator = try await Self.ownOfficer(caller, tx)
@@ -39,7 +43,9 @@ public struct CaseWork: Sendable {
     }
 
     /// Every other event on an open case.
-    public func apply(_ caller: Caller, caseID: UUID, _ event: CaseEvent, text: String, call: CallAudit, at now: Moment) async throws -> EnforcementCase {
+    public func apply(
+        _ caller: Caller, caseID: UUID, _ event: CaseEvent, text: String, call: CallAudit, at now: Moment
+    ) async throws -> EnforcementCase {
         try Self.validText(text)
         call.target("case:\(caseID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
@@ -81,8 +87,10 @@ public struct CaseWork: Sendable {
 
     // MARK: Inside the transaction
 
-    private func work<T: Sendable>(_ caller: Caller, call: CallAudit, at now: Moment,
-                                   _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+    private func work<T: Sendable>(
+        _ caller: Caller, call: CallAudit, at now: Moment,
+        _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T {
         try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             tx.prefetchSettings()  // every act asks them: officers' authority, the major-fine threshold
             return try await body(tx)
@@ -90,24 +98,28 @@ public struct CaseWork: Sendable {
     }
 
     /// The state machine's answer, with every named officer's authority asked first.
-    static func decide(_ kase: EnforcementCase, _ event: EnforcementCase.Event, officers: [UUID], tx: any TenantTransaction,
-                       at now: Moment) async throws -> EnforcementCase {
+    static func decide(
+        _ kase: EnforcementCase, _ event: EnforcementCase.Event, officers: [UUID], tx: any TenantTransaction,
+        at now: Moment
+    ) async throws -> EnforcementCase {
         let authorities = try await Authority.of(officerIDs: Set(officers), category: kase.item.enforcementCategory, area: kase.area, at: now, in: tx)
         let threshold = try await tx.settings().decimal("case.major_fine_threshold")
         return try kase.applying(event, at: now, authority: { authorities[$0] ?? .denied(.noCredential) }, fineThreshold: threshold)
     }
 
-    static func machineEvent(_ event: CaseEvent, caller: Caller, kase: EnforcementCase, settings: AgencySettings, tx: any TenantTransaction,
-                             now: Moment) async throws -> (EnforcementCase.Event, [UUID]) {
+    static func machineEvent(
+        _ event: CaseEvent, caller: Caller, kase: EnforcementCase, settings: AgencySettings, tx: any TenantTransaction,
+        now: Moment
+    ) async throws -> (EnforcementCase.Event, [UUID]) {
         switch event {
-        case let .take(step, officers, intended):
+        case .take(let step, let officers, let intended):
             return (.take(step, officers: officers, initiator: try await ownOfficer(caller, tx), intended: intended), officers)
         case .confirm:
             let officer = try await ownOfficer(caller, tx)
             return (.confirm(officer: officer), [officer])
         case .recuse:
             return (.recuse(officer: try await ownOfficer(caller, tx)), [])
-        case let .review(outcome):
+        case .review(let outcome):
             guard caller.roles.contains(.legalReviewer) else { throw roleNeeded("legal_reviewer") }
             // A reviewer who is also an officer is compared by their officer record.
             let reviewer = try await tx.credentials.officer(userID: caller.userID)?.id ?? caller.userID
@@ -115,7 +127,7 @@ public struct CaseWork: Sendable {
         case .approve:
             guard caller.roles.contains(.approver) else { throw roleNeeded("approver") }
             return (.approve(approver: caller.userID), [])
-        case let .decide(outcome, legalBasis, fine):
+        case .decide(let outcome, let legalBasis, let fine):
             // Penalties and other acts are numbered in series of their own.
             let pattern = try settings.text(kase.kind == .penalty ? "case.decision_number_pattern" : "case.act_decision_number_pattern")
             let number = try await tx.cases.nextDecisionNumber(pattern: pattern, year: now.day.year)
@@ -123,7 +135,7 @@ public struct CaseWork: Sendable {
         case .close:
             let officer = try await ownOfficer(caller, tx)
             return (.close(officer: officer), [officer])
-        case let .findings(found):
+        case .findings(let found):
             let officer = try await ownOfficer(caller, tx)
             let party = try await tx.parties.party(id: kase.partyID)
             let known = Set(InspectionChecklist.items(for: party?.institutionType).map(\.code))
@@ -133,34 +145,39 @@ public struct CaseWork: Sendable {
                 guard known.contains(item.code) else {
                     throw DomainError.invalidArgument(field: "findings", zh: "检查清单中没有 \(item.code)", en: "the checklist has no item \(item.code)")
                 }
-                return Finding(id: UUID(), checklistCode: item.code, description: item.description, deadline: deadline.day, deadlineProvisional: deadline.provisional)
+                return Finding(
+                    id: UUID(), checklistCode: item.code, description: item.description, deadline: deadline.day,
+                    deadlineProvisional: deadline.provisional)
             }
             return (.findings(findings, officer: officer), [officer])
-        case let .verify(ids):
+        case .verify(let ids):
             let officer = try await ownOfficer(caller, tx)
             return (.verify(ids, officer: officer), [officer])
         }
     }
 
     /// Appends the record entry of `event` and remembers the officers it names.
-    static func record(_ kase: EnforcementCase, _ event: EnforcementCase.Event, caller: Caller, officers: [UUID], text: String,
-                       tx: any TenantTransaction, at now: Moment) async throws {
+    static func record(
+        _ kase: EnforcementCase, _ event: EnforcementCase.Event, caller: Caller, officers: [UUID], text: String,
+        tx: any TenantTransaction, at now: Moment
+    ) async throws {
         let (step, name) = Self.describe(event, kase: kase)
-        try await tx.cases.append(CaseRecordEntry(step: step, event: name, actor: caller.userID, officers: officers, text: text, at: now.instant), toCase: kase.id)
+        try await tx.cases.append(
+            CaseRecordEntry(step: step, event: name, actor: caller.userID, officers: officers, text: text, at: now.instant), toCase: kase.id)
         if !officers.isEmpty { try await tx.cases.addOfficers(caseID: kase.id, officers) }
     }
 
     static func describe(_ event: EnforcementCase.Event, kase: EnforcementCase) -> (step: String, event: String) {
         switch event {
-        case let .take(step, _, _, _): (step.rawValue, "take")
+        case .take(let step, _, _, _): (step.rawValue, "take")
         case .confirm: (kase.history.last?.step.rawValue ?? "", "confirm")
-        case let .review(outcome, _): ("legal_review", "review:\(outcome.rawValue)")
+        case .review(let outcome, _): ("legal_review", "review:\(outcome.rawValue)")
         case .approve: ("approve", "approve")
-        case let .decide(number, _, _, _): ("decide", "decide:\(number)")
+        case .decide(let number, _, _, _): ("decide", "decide:\(number)")
         case .close: ("close", "close")
         case .recuse: (kase.nextStep?.rawValue ?? "", "recuse")
-        case let .findings(found, _): (kase.history.last?.step.rawValue ?? "", "findings:\(found.count)")
-        case let .verify(ids, _): ("reinspect", "verify:\(ids.count)")
+        case .findings(let found, _): (kase.history.last?.step.rawValue ?? "", "findings:\(found.count)")
+        case .verify(let ids, _): ("reinspect", "verify:\(ids.count)")
         case .markOverdue: ("", "overdue")
         }
     }

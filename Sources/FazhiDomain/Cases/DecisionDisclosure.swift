@@ -17,7 +17,8 @@ public struct DecisionDisclosure: Sendable, Equatable, Codable {
     public static func of(_ kase: EnforcementCase, on day: CalendarDay, calendar: WorkingDayCalendar) -> DecisionDisclosure? {
         guard let decision = kase.decision, kase.item.published, let days = kase.item.disclosureWorkingDays else { return nil }
         let due = calendar.addingWorkingDays(days, after: day)
-        return DecisionDisclosure(caseID: kase.id, documentNumber: decision.documentNumber, itemCode: kase.item.code, decidedOn: day,
-                                  due: due.day, provisional: due.provisional)
+        return DecisionDisclosure(
+            caseID: kase.id, documentNumber: decision.documentNumber, itemCode: kase.item.code, decidedOn: day,
+            due: due.day, provisional: due.provisional)
     }
 }

@@ -8,9 +8,11 @@ public protocol EvidenceStore: Sendable {
     /// stream may announce it in its first message); returns the hash, the size, and whether
     /// this call created the file (false when the same content was already kept). Otherwise
     /// throws, and nothing of the bytes remains. The same content is kept once.
-    func store<Chunks: AsyncSequence & Sendable>(agency: UUID, limit: Int, chunks: Chunks,
-                                                 declared: @Sendable () throws -> String) async throws -> StoredEvidence
-        where Chunks.Element == Data
+    func store<Chunks: AsyncSequence & Sendable>(
+        agency: UUID, limit: Int, chunks: Chunks,
+        declared: @Sendable () throws -> String
+    ) async throws -> StoredEvidence
+    where Chunks.Element == Data
     /// Removes a file that `store` created for an upload that was then refused (the case
     /// unknown or closed, the caller not allowed): no refused upload leaves a file behind.
     func discard(agency: UUID, sha256: String) async throws

@@ -28,10 +28,11 @@ extension CaseWork {
                 let next = try kase.applying(.markOverdue(on: now.day), at: now, authority: { _ in .denied(.noCredential) }, fineThreshold: 0)
                 let newly = zip(kase.findings, next.findings).filter { $0.overdueSince == nil && $1.overdueSince != nil }.map(\.1)
                 guard !newly.isEmpty, try await tx.cases.save(next, readAt: version, at: now.instant) else { return 0 }
-                try await tx.cases.append(CaseRecordEntry(
-                    step: "reinspect", event: "overdue", actor: Self.systemActor, officers: [],
-                    text: "逾期未整改 / overdue: " + newly.map { "\($0.checklistCode) \($0.description)（\($0.deadline)）" }.joined(separator: "；"),
-                    at: now.instant), toCase: id)
+                try await tx.cases.append(
+                    CaseRecordEntry(
+                        step: "reinspect", event: "overdue", actor: Self.systemActor, officers: [],
+                        text: "逾期未整改 / overdue: " + newly.map { "\($0.checklistCode) \($0.description)（\($0.deadline)）" }.joined(separator: "；"),
+                        at: now.instant), toCase: id)
                 return newly.count
             }
         }

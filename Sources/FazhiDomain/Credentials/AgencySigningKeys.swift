@@ -31,7 +31,8 @@ public struct AgencySigningKeys: Sendable {
     /// Every public key the agency has used for `purpose`, oldest first (the one in use
     /// last), so what a retired key signed keeps verifying.
     public func history(agency: UUID, purpose: String) async throws -> [PublishedSigningKey] {
-        let history = try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose) }
+        let history = try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose)
+        }
         if history.contains(where: { $0.retiredAt == nil }) { return history }
         _ = try await privateKey(agency: agency, purpose: purpose)
         return try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose) }

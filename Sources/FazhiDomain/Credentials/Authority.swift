@@ -16,7 +16,8 @@ public enum Authority: Sendable, Equatable {
     /// The officer's authority from their credentials (any state), for an enforcement
     /// category and a division, on `day`. The best credential decides: one that allows,
     /// otherwise the most specific refusal.
-    public static func of(_ credentials: [Credential], category: String, area: DivisionCode, on day: CalendarDay, rules: CredentialRules) -> Authority {
+    public static func of(_ credentials: [Credential], category: String, area: DivisionCode, on day: CalendarDay, rules: CredentialRules) -> Authority
+    {
         var refusals: [Refusal] = []
         for credential in credentials {
             switch check(credential, category: category, area: area, on: day, rules: rules) {

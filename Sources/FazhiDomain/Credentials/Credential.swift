@@ -38,7 +38,11 @@ public struct Credential: Sendable, Equatable {
 
     /// 年度审验: the review of one year.
     public struct Review: Sendable, Equatable {
-        public enum Outcome: String, Sendable { case passed, failedSuspend = "failed_suspend", failedRevoke = "failed_revoke" }
+        public enum Outcome: String, Sendable {
+            case passed
+            case failedSuspend = "failed_suspend"
+            case failedRevoke = "failed_revoke"
+        }
         public var year: Int
         public var trainingHours: Int
         public var outcome: Outcome
@@ -116,8 +120,10 @@ public struct Credential: Sendable, Equatable {
     public var history: [Transition]
 
     /// A credential as stored (the store's constructor; new ones come from `apply`).
-    public init(id: UUID, officerID: UUID, number: String?, state: State, categories: Set<String>, areas: [DivisionCode], exam: ExamResult,
-                validFrom: CalendarDay?, validUntil: CalendarDay?, reviews: [Int: Review], successor: String?, history: [Transition]) {
+    public init(
+        id: UUID, officerID: UUID, number: String?, state: State, categories: Set<String>, areas: [DivisionCode], exam: ExamResult,
+        validFrom: CalendarDay?, validUntil: CalendarDay?, reviews: [Int: Review], successor: String?, history: [Transition]
+    ) {
         self.id = id
         self.officerID = officerID
         self.number = number
@@ -134,8 +140,10 @@ public struct Credential: Sendable, Equatable {
 
     /// A new application: the exam must be passed and recent enough, the categories and
     /// area named.
-    public static func apply(id: UUID, officerID: UUID, categories: Set<String>, areas: [DivisionCode], exam: ExamResult,
-                             by actor: String, reason: String, at now: Moment, rules: CredentialRules) throws -> Credential {
+    public static func apply(
+        id: UUID, officerID: UUID, categories: Set<String>, areas: [DivisionCode], exam: ExamResult,
+        by actor: String, reason: String, at now: Moment, rules: CredentialRules
+    ) throws -> Credential {
         guard !categories.isEmpty else {
             throw DomainError.invalidArgument(field: "categories", zh: "须至少列明一个执法类别", en: "name at least one enforcement category")
         }
@@ -151,12 +159,14 @@ public struct Credential: Sendable, Equatable {
 
     static func checkExam(_ exam: ExamResult, on day: CalendarDay, rules: CredentialRules) throws {
         guard exam.score >= rules.passMark else {
-            throw DomainError(.failedPrecondition, zh: "资格考试成绩 \(exam.score) 未达合格线 \(rules.passMark)",
-                              en: "exam score \(exam.score) is below the pass mark \(rules.passMark)", metadata: ["field": "exam"])
+            throw DomainError(
+                .failedPrecondition, zh: "资格考试成绩 \(exam.score) 未达合格线 \(rules.passMark)",
+                en: "exam score \(exam.score) is below the pass mark \(rules.passMark)", metadata: ["field": "exam"])
         }
         guard exam.day <= day, day <= exam.day.adding(years: rules.examValidityYears) else {
-            throw DomainError(.failedPrecondition, zh: "资格考试成绩（\(exam.day)）已超过 \(rules.examValidityYears) 年有效期",
-                              en: "the exam of \(exam.day) is older than \(rules.examValidityYears) years", metadata: ["field": "exam"])
+            throw DomainError(
+                .failedPrecondition, zh: "资格考试成绩（\(exam.day)）已超过 \(rules.examValidityYears) 年有效期",
+                en: "the exam of \(exam.day) is older than \(rules.examValidityYears) years", metadata: ["field": "exam"])
         }
     }
 
@@ -165,7 +175,7 @@ public struct Credential: Sendable, Equatable {
         var next = self
         let target: State
         switch (state, event) {
-        case let (.applied, .issue(number)):
+        case (.applied, .issue(let number)):
             try Self.checkExam(exam, on: now.day, rules: rules)
             next.number = number
             next.validFrom = now.day
@@ -190,13 +200,13 @@ public struct Credential: Sendable, Equatable {
                 throw refused(event, zh: "有效期尚未届满", en: "the term has not ended yet")
             }
             target = .expired
-        case let (.active, .supersede(successor, replacement)):
+        case (.active, .supersede(let successor, let replacement)):
             if !replacement, let validUntil, now.day > validUntil {
                 throw refused(event, zh: "有效期已届满，只能重新申领", en: "the term has ended; only a new application is possible")
             }
             next.successor = successor
             target = .superseded
-        case let (.active, .review(review)), let (.suspended, .review(review)):
+        case (.active, .review(let review)), (.suspended, .review(let review)):
             guard let validFrom, review.year >= validFrom.year, review.year < now.day.year else {
                 throw refused(event, zh: "只能审验证件有效期内已结束的年度", en: "only a finished year of the credential's term can be reviewed")
             }
@@ -204,8 +214,9 @@ public struct Credential: Sendable, Equatable {
                 throw refused(event, zh: "\(review.year) 年度已审验", en: "the year \(review.year) is already reviewed")
             }
             if review.outcome == .passed, review.trainingHours < rules.trainingHoursThreshold {
-                throw refused(event, zh: "培训 \(review.trainingHours) 学时，不足 \(rules.trainingHoursThreshold) 学时，不能审验合格",
-                              en: "\(review.trainingHours) training hours are below the \(rules.trainingHoursThreshold) required to pass")
+                throw refused(
+                    event, zh: "培训 \(review.trainingHours) 学时，不足 \(rules.trainingHoursThreshold) 学时，不能审验合格",
+                    en: "\(review.trainingHours) training hours are below the \(rules.trainingHoursThreshold) required to pass")
             }
             next.reviews[review.year] = review
             switch review.outcome {
@@ -214,8 +225,9 @@ public struct Credential: Sendable, Equatable {
             case .failedRevoke: target = .revoked
             }
         default:
-            throw refused(event, zh: "证件状态为「\(state.rawValue)」，不能执行「\(event.name)」",
-                          en: "a credential that is \(state.rawValue) cannot be \(event.name)d")
+            throw refused(
+                event, zh: "证件状态为「\(state.rawValue)」，不能执行「\(event.name)」",
+                en: "a credential that is \(state.rawValue) cannot be \(event.name)d")
         }
         next.state = target
         next.history.append(Transition(from: state, to: target, event: event.name, reason: reason, actor: actor, at: now.instant))

@@ -9,8 +9,10 @@ public struct CredentialAdministration: Sendable {
 
     /// 申领: an application for the officer, backed by their most recent exam that is
     /// passed and recent enough. The area defaults to the agency's division.
-    public func applyForCredential(officerID: UUID, categories: [String], areas: [String], agency: Agency, actor: String, reason: String,
-                                   at now: Moment, call: CallAudit? = nil) async throws -> CredentialStatus {
+    public func applyForCredential(
+        officerID: UUID, categories: [String], areas: [String], agency: Agency, actor: String, reason: String,
+        at now: Moment, call: CallAudit? = nil
+    ) async throws -> CredentialStatus {
         let categories = try Self.validCategories(categories)
         let areas = try (areas.isEmpty ? [agency.divisionCode] : areas).map(DivisionCode.init)
         try Self.validReason(reason)
@@ -19,12 +21,14 @@ public struct CredentialAdministration: Sendable {
             guard try await tx.credentials.officer(id: officerID) != nil else { throw Self.noSuchOfficer }
             let exams = try await tx.credentials.examResults(officerID: officerID)
             guard let newest = exams.first else {
-                throw DomainError(.failedPrecondition, zh: "该执法人员没有资格考试成绩", en: "the officer has no qualification exam on record",
-                                  metadata: ["field": "exam"])
+                throw DomainError(
+                    .failedPrecondition, zh: "该执法人员没有资格考试成绩", en: "the officer has no qualification exam on record",
+                    metadata: ["field": "exam"])
             }
             let exam = exams.first { (try? Credential.checkExam($0, on: now.day, rules: rules)) != nil } ?? newest
-            let credential = try Credential.apply(id: UUID(), officerID: officerID, categories: categories, areas: areas, exam: exam,
-                                                  by: actor, reason: reason, at: now, rules: rules)
+            let credential = try Credential.apply(
+                id: UUID(), officerID: officerID, categories: categories, areas: areas, exam: exam,
+                by: actor, reason: reason, at: now, rules: rules)
             try await tx.credentials.insertCredential(credential)
             call?.target("credential:\(credential.id.uuidString.lowercased())")
             if let call { try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant)) }
@@ -35,10 +39,13 @@ public struct CredentialAdministration: Sendable {
     }
 
     /// 发证: approves the application and issues the credential under the agency's next number.
-    public func issue(_ credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment, call: CallAudit? = nil) async throws -> CredentialStatus {
+    public func issue(
+        _ credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment, call: CallAudit? = nil
+    ) async throws -> CredentialStatus {
         try await change(credentialID, agency: agency, reason: reason, at: now, call: call) { tx, credential, rules in
-            let next = try credential.applying(.issue(number: try await tx.credentials.nextCredentialNumber(agencyCode: agency.code, year: now.day.year)),
-                                               by: actor, reason: reason, at: now, rules: rules)
+            let next = try credential.applying(
+                .issue(number: try await tx.credentials.nextCredentialNumber(agencyCode: agency.code, year: now.day.year)),
+                by: actor, reason: reason, at: now, rules: rules)
             return (next, next)
         }
     }
@@ -47,11 +54,14 @@ public struct CredentialAdministration: Sendable {
     /// and its transition together. Two administrators acting at once take turns, so the
     /// second sees the first one's result (and, for the same event, is refused). Issuing,
     /// renewing and replacing go through their own functions, which draw numbers.
-    public func apply(_ event: Credential.Event, to credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment,
-                      call: CallAudit? = nil) async throws -> CredentialStatus {
+    public func apply(
+        _ event: Credential.Event, to credentialID: UUID, agency: Agency, actor: String, reason: String, at now: Moment,
+        call: CallAudit? = nil
+    ) async throws -> CredentialStatus {
         switch event {
         case .issue, .supersede:
-            throw DomainError.invalidArgument(field: "event", zh: "发证、换发、补发须经编号分配", en: "issuing, renewing and replacing draw a number: use their own calls")
+            throw DomainError.invalidArgument(
+                field: "event", zh: "发证、换发、补发须经编号分配", en: "issuing, renewing and replacing draw a number: use their own calls")
         default:
             return try await change(credentialID, agency: agency, reason: reason, at: now, call: call) { _, credential, rules in
                 let next = try credential.applying(event, by: actor, reason: reason, at: now, rules: rules)
@@ -61,8 +71,10 @@ public struct CredentialAdministration: Sendable {
     }
 
     /// 年度审验: records the review of `year` with the training hours on record for it.
-    public func review(_ credentialID: UUID, year: Int, outcome: Credential.Review.Outcome, agency: Agency, actor: String, reason: String,
-                       at now: Moment, call: CallAudit? = nil) async throws -> CredentialStatus {
+    public func review(
+        _ credentialID: UUID, year: Int, outcome: Credential.Review.Outcome, agency: Agency, actor: String, reason: String,
+        at now: Moment, call: CallAudit? = nil
+    ) async throws -> CredentialStatus {
         try await change(credentialID, agency: agency, reason: reason, at: now, call: call) { tx, credential, rules in
             let hours = try await tx.credentials.trainingHours(officerID: credential.officerID)[year] ?? 0
             let review = Credential.Review(year: year, trainingHours: hours, outcome: outcome, reviewer: actor, recordedOn: now.day)
@@ -73,12 +85,15 @@ public struct CredentialAdministration: Sendable {
 
     /// 换发 (`replacement` false) or 补发 (true): the credential is superseded and its
     /// successor issued under the agency's next number. Returns the successor.
-    public func succeed(_ credentialID: UUID, replacement: Bool, agency: Agency, actor: String, reason: String, at now: Moment,
-                        call: CallAudit? = nil) async throws -> CredentialStatus {
+    public func succeed(
+        _ credentialID: UUID, replacement: Bool, agency: Agency, actor: String, reason: String, at now: Moment,
+        call: CallAudit? = nil
+    ) async throws -> CredentialStatus {
         try await change(credentialID, agency: agency, reason: reason, at: now, call: call) { tx, credential, rules in
             let number = try await tx.credentials.nextCredentialNumber(agencyCode: agency.code, year: now.day.year)
-            let (ended, successor) = try credential.succeeded(by: number, successorID: UUID(), replacement: replacement,
-                                                              by: actor, reason: reason, at: now, rules: rules)
+            let (ended, successor) = try credential.succeeded(
+                by: number, successorID: UUID(), replacement: replacement,
+                by: actor, reason: reason, at: now, rules: rules)
             try await tx.credentials.insertCredential(successor)
             call?.target("credential:\(successor.id.uuidString.lowercased())")
             return (ended, successor)
@@ -131,7 +146,8 @@ public struct CredentialAdministration: Sendable {
             throw DomainError.invalidArgument(field: "categories", zh: "须至少列明一个执法类别", en: "name at least one enforcement category")
         }
         guard trimmed.count <= 20, trimmed.allSatisfy({ (1...50).contains($0.count) }) else {
-            throw DomainError.invalidArgument(field: "categories", zh: "执法类别至多 20 个，每个 1 至 50 字", en: "at most 20 categories of 1 to 50 characters each")
+            throw DomainError.invalidArgument(
+                field: "categories", zh: "执法类别至多 20 个，每个 1 至 50 字", en: "at most 20 categories of 1 to 50 characters each")
         }
         return Set(trimmed)
     }

@@ -23,8 +23,10 @@ public struct CredentialCertificates: Sendable {
     /// administrator. It lives `credential.certificate_days` days, never past the
     /// credential's term; refusal at the next call after a suspension, revocation or
     /// expiry is the gateway's per-call check, not the certificate's lifetime.
-    public func issue<Signed: Sendable>(_ caller: Caller, credentialID: UUID, call: CallAudit, at now: Moment,
-                                        sign: @escaping @Sendable (Grant) throws -> (serial: String, signed: Signed)) async throws -> Signed {
+    public func issue<Signed: Sendable>(
+        _ caller: Caller, credentialID: UUID, call: CallAudit, at now: Moment,
+        sign: @escaping @Sendable (Grant) throws -> (serial: String, signed: Signed)
+    ) async throws -> Signed {
         call.target("credential:\(credentialID.uuidString.lowercased())")
         let signed = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
@@ -37,19 +39,24 @@ public struct CredentialCertificates: Sendable {
             let settings = try await tx.settings()
             let rules = try CredentialRules(settings: settings)
             if let refusal = credential.standing(on: now.day, rules: rules) {
-                throw DomainError(.failedPrecondition, zh: "证件当前不可用，不能签发客户端证书", en: "the credential is not in force; no certificate is issued",
-                                  metadata: ["refusal": refusal.rawValue])
+                throw DomainError(
+                    .failedPrecondition, zh: "证件当前不可用，不能签发客户端证书", en: "the credential is not in force; no certificate is issued",
+                    metadata: ["refusal": refusal.rawValue])
             }
             guard let number = credential.number, let validUntil = credential.validUntil,
-                  let holder = try await tx.credentials.officer(id: credential.officerID) else {
+                let holder = try await tx.credentials.officer(id: credential.officerID)
+            else {
                 throw DomainError(.failedPrecondition, zh: "证件尚未发放", en: "the credential is not issued")
             }
             let lifetime = now.instant.addingTimeInterval(Double(try settings.integer("credential.certificate_days")) * 86_400)
-            let grant = Grant(agencyCode: caller.agency.code, credentialNumber: number, holderName: holder.name,
-                              notAfter: min(lifetime, Moment.start(of: validUntil.adding(days: 1))))
+            let grant = Grant(
+                agencyCode: caller.agency.code, credentialNumber: number, holderName: holder.name,
+                notAfter: min(lifetime, Moment.start(of: validUntil.adding(days: 1))))
             let (serial, signed) = try sign(grant)
-            try await tx.credentials.insertClientCertificate(.init(serial: serial, credentialID: credentialID, notAfter: grant.notAfter,
-                                                                   issuedAt: now.instant, issuedBy: caller.userID))
+            try await tx.credentials.insertClientCertificate(
+                .init(
+                    serial: serial, credentialID: credentialID, notAfter: grant.notAfter,
+                    issuedAt: now.instant, issuedBy: caller.userID))
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
             return signed
         }

@@ -12,8 +12,10 @@ public struct NewOfficer: Sendable {
     public var contactSealed: Data?
     public var contactMasked: String?
 
-    public init(name: String, unit: String, position: String, userID: UUID?, idNumber: ResidentIDNumber, contact: String? = nil,
-                keys: PersonalDataKeys) throws {
+    public init(
+        name: String, unit: String, position: String, userID: UUID?, idNumber: ResidentIDNumber, contact: String? = nil,
+        keys: PersonalDataKeys
+    ) throws {
         self.name = name
         self.unit = unit
         self.position = position

@@ -10,7 +10,8 @@ public struct CredentialRules: Sendable, Equatable {
     public var reviewDeadlineDay: Int
     public var trainingHoursThreshold: Int
 
-    public init(passMark: Int, examValidityYears: Int, termYears: Int, reviewDeadlineMonth: Int, reviewDeadlineDay: Int, trainingHoursThreshold: Int) {
+    public init(passMark: Int, examValidityYears: Int, termYears: Int, reviewDeadlineMonth: Int, reviewDeadlineDay: Int, trainingHoursThreshold: Int)
+    {
         self.passMark = passMark
         self.examValidityYears = examValidityYears
         self.termYears = termYears

@@ -23,7 +23,8 @@ extension CredentialAdministration {
             let outcome: (Credential.Event, String?)? = try await store.transaction(agency: agency.id, readOnly: false) { tx in
                 let rules = try CredentialRules(settings: try await tx.settings())
                 guard let (credential, version) = try await tx.credentials.credential(id: id, locking: true),
-                      let event = credential.sweep(on: now.day, rules: rules) else { return nil }
+                    let event = credential.sweep(on: now.day, rules: rules)
+                else { return nil }
                 let reason = event == .expire ? "有效期届满 / the term ended" : "逾期未年度审验 / the annual review is overdue"
                 let next = try credential.applying(event, by: "system:sweep", reason: reason, at: now, rules: rules)
                 guard try await tx.credentials.save(next, readAt: version) else { return nil }
@@ -31,8 +32,8 @@ extension CredentialAdministration {
                 return (event, next.number)
             }
             switch outcome {
-            case let (.expire, number)?: report.expired.append(number ?? id.uuidString)
-            case let (.suspend, number)?: report.suspended.append(number ?? id.uuidString)
+            case (.expire, let number)?: report.expired.append(number ?? id.uuidString)
+            case (.suspend, let number)?: report.suspended.append(number ?? id.uuidString)
             default: break
             }
         }

@@ -47,9 +47,10 @@ public struct EnforcementCorps: Sendable {
                 }
                 userID = user.id
             }
-            let officer = try NewOfficer(name: input.name.trimmingCharacters(in: .whitespaces), unit: input.unit.trimmingCharacters(in: .whitespaces),
-                                         position: input.position.trimmingCharacters(in: .whitespaces), userID: userID, idNumber: idNumber,
-                                         contact: contact, keys: secrets.personalData)
+            let officer = try NewOfficer(
+                name: input.name.trimmingCharacters(in: .whitespaces), unit: input.unit.trimmingCharacters(in: .whitespaces),
+                position: input.position.trimmingCharacters(in: .whitespaces), userID: userID, idNumber: idNumber,
+                contact: contact, keys: secrets.personalData)
             let id = try await tx.credentials.insertOfficer(officer, at: now)
             call.target("officer:\(id.uuidString.lowercased())")
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
@@ -81,7 +82,8 @@ public struct EnforcementCorps: Sendable {
     }
 
     /// 资格考试: records an exam result (day and score out of 100).
-    public func recordExam(_ caller: Caller, officerID: UUID, day: CalendarDay, score: Int, call: CallAudit, now: Moment) async throws -> OfficerView {
+    public func recordExam(_ caller: Caller, officerID: UUID, day: CalendarDay, score: Int, call: CallAudit, now: Moment) async throws -> OfficerView
+    {
         guard (0...100).contains(score) else {
             throw DomainError.invalidArgument(field: "score", zh: "考试成绩须在 0 至 100 之间", en: "the score must be between 0 and 100")
         }
@@ -106,8 +108,10 @@ public struct EnforcementCorps: Sendable {
         }
     }
 
-    private func changeOfficer(_ caller: Caller, _ officerID: UUID, call: CallAudit, now: Date,
-                               _ body: @escaping @Sendable (any TenantTransaction) async throws -> Void) async throws -> OfficerView {
+    private func changeOfficer(
+        _ caller: Caller, _ officerID: UUID, call: CallAudit, now: Date,
+        _ body: @escaping @Sendable (any TenantTransaction) async throws -> Void
+    ) async throws -> OfficerView {
         call.target("officer:\(officerID.uuidString.lowercased())")
         let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             guard try await tx.credentials.officer(id: officerID) != nil else { throw CredentialAdministration.noSuchOfficer }
@@ -170,8 +174,9 @@ public struct EnforcementCorps: Sendable {
         let hours = try await tx.credentials.trainingHours(officerIDs: ids)
         let passMark = try CredentialRules(settings: try await tx.settings()).passMark
         return try officers.map { officer in
-            try OfficerView(officer, viewer: caller, keys: secrets.personalData, examResults: exams[officer.id] ?? [],
-                            trainingHours: hours[officer.id] ?? [:], passMark: passMark)
+            try OfficerView(
+                officer, viewer: caller, keys: secrets.personalData, examResults: exams[officer.id] ?? [],
+                trainingHours: hours[officer.id] ?? [:], passMark: passMark)
         }
     }
 
@@ -190,19 +195,24 @@ public struct EnforcementCorps: Sendable {
 extension Authority {
     /// The officer's authority from all their credentials, inside the caller's transaction:
     /// every act of a later issue asks this.
-    public static func of(officerID: UUID, category: String, area: DivisionCode, at now: Moment, in tx: any TenantTransaction) async throws -> Authority {
+    public static func of(
+        officerID: UUID, category: String, area: DivisionCode, at now: Moment, in tx: any TenantTransaction
+    ) async throws -> Authority {
         let rules = try CredentialRules(settings: try await tx.settings())
         return of(try await tx.credentials.credentials(officerID: officerID), category: category, area: area, on: now.day, rules: rules)
     }
 
     /// The authority of each of `officerIDs`, their credentials read together.
-    public static func of(officerIDs: Set<UUID>, category: String, area: DivisionCode, at now: Moment,
-                          in tx: any TenantTransaction) async throws -> [UUID: Authority] {
+    public static func of(
+        officerIDs: Set<UUID>, category: String, area: DivisionCode, at now: Moment,
+        in tx: any TenantTransaction
+    ) async throws -> [UUID: Authority] {
         guard !officerIDs.isEmpty else { return [:] }
         let rules = try CredentialRules(settings: try await tx.settings())
         let credentials = try await tx.credentials.credentials(officerIDs: Array(officerIDs))
-        return Dictionary(uniqueKeysWithValues: officerIDs.map { officer in
-            (officer, of(credentials[officer] ?? [], category: category, area: area, on: now.day, rules: rules))
-        })
+        return Dictionary(
+            uniqueKeysWithValues: officerIDs.map { officer in
+                (officer, of(credentials[officer] ?? [], category: category, area: area, on: now.day, rules: rules))
+            })
     }
 }

@@ -16,8 +16,10 @@ public struct Officer: Sendable, Equatable {
     public var contactMasked: String?
     public var createdAt: Date
 
-    public init(id: UUID, name: String, unit: String, position: String, userID: UUID?, username: String?, idNumberSealed: Data, idNumberMasked: String,
-                contactSealed: Data?, contactMasked: String?, createdAt: Date) {
+    public init(
+        id: UUID, name: String, unit: String, position: String, userID: UUID?, username: String?, idNumberSealed: Data, idNumberMasked: String,
+        contactSealed: Data?, contactMasked: String?, createdAt: Date
+    ) {
         self.id = id
         self.name = name
         self.unit = unit
@@ -52,8 +54,10 @@ public struct OfficerView: Sendable, Equatable {
     /// The agency's pass mark, against which each exam result passed or not.
     public var passMark: Int
 
-    public init(_ officer: Officer, viewer: Caller, keys: PersonalDataKeys, examResults: [Credential.ExamResult], trainingHours: [Int: Int],
-                passMark: Int) throws {
+    public init(
+        _ officer: Officer, viewer: Caller, keys: PersonalDataKeys, examResults: [Credential.ExamResult], trainingHours: [Int: Int],
+        passMark: Int
+    ) throws {
         let administrator = viewer.roles.contains(.credentialAdmin)
         let themself = officer.userID == viewer.userID
         id = officer.id
@@ -82,7 +86,8 @@ public enum ContactDetails {
     public static func validate(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard (5...40).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }) else {
-            throw DomainError.invalidArgument(field: "contact", zh: "联系方式须为 5 至 40 位电话号码", en: "the contact must be a phone number of 5 to 40 characters")
+            throw DomainError.invalidArgument(
+                field: "contact", zh: "联系方式须为 5 至 40 位电话号码", en: "the contact must be a phone number of 5 to 40 characters")
         }
         return trimmed
     }

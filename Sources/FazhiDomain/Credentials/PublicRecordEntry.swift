@@ -21,8 +21,10 @@ public struct PublicRecordEntry: Sendable, Equatable, Codable {
     public var successor: String?
     public var occurredAt: Date
 
-    public init(topic: String = Self.enforcementPersonnel, subject: String, event: String, holderName: String, categories: [String], areas: [String],
-                state: String, validFrom: String?, validUntil: String?, successor: String?, occurredAt: Date) {
+    public init(
+        topic: String = Self.enforcementPersonnel, subject: String, event: String, holderName: String, categories: [String], areas: [String],
+        state: String, validFrom: String?, validUntil: String?, successor: String?, occurredAt: Date
+    ) {
         self.topic = topic
         self.subject = subject
         self.event = event

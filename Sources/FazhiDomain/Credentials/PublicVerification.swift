@@ -17,8 +17,10 @@ public struct CredentialCard: Sendable, Equatable {
     /// Whether the holder may act on this day (in force, within the term, review not overdue).
     public var inForce: Bool
 
-    public init(number: String, holderName: String, agencyCode: String, agencyName: String, categories: [String], areas: [String],
-                state: Credential.State, validFrom: CalendarDay?, validUntil: CalendarDay?, inForce: Bool) {
+    public init(
+        number: String, holderName: String, agencyCode: String, agencyName: String, categories: [String], areas: [String],
+        state: Credential.State, validFrom: CalendarDay?, validUntil: CalendarDay?, inForce: Bool
+    ) {
         self.number = number
         self.holderName = holderName
         self.agencyCode = agencyCode
@@ -54,27 +56,32 @@ public struct PublicVerification: Sendable {
 
     public func byNumber(_ number: String, on day: CalendarDay) async throws -> VerificationAnswer {
         let trimmed = number.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= 64, let code = Self.agencyCode(ofNumber: trimmed), let agency = try await store.publicAgency(code: code) else { return .notValid }
+        guard trimmed.count <= 64, let code = Self.agencyCode(ofNumber: trimmed), let agency = try await store.publicAgency(code: code) else {
+            return .notValid
+        }
         return try await store.transaction(agency: agency.id, readOnly: true) { tx in
             guard let (credential, holder) = try await tx.credentials.credential(number: trimmed) else { return .notValid }
             let rules = try CredentialRules(settings: try await tx.settings())
             let inForce = credential.standing(on: day, rules: rules) == nil
-            return .found(CredentialCard(
-                number: trimmed, holderName: holder, agencyCode: agency.code, agencyName: agency.name,
-                categories: credential.categories.sorted(), areas: credential.areas.map(\.code), state: credential.state,
-                validFrom: credential.validFrom, validUntil: credential.validUntil, inForce: inForce))
+            return .found(
+                CredentialCard(
+                    number: trimmed, holderName: holder, agencyCode: agency.code, agencyName: agency.name,
+                    categories: credential.categories.sorted(), areas: credential.areas.map(\.code), state: credential.state,
+                    validFrom: credential.validFrom, validUntil: credential.validUntil, inForce: inForce))
         }
     }
 
     /// A scanned code: its signature first (the agency's published key), then the
     /// credential's current status by its number.
     public func byCode(_ code: String, keys: AgencySigningKeys, on day: CalendarDay) async throws -> VerificationAnswer {
-        guard let agencyCode = VerificationCode.claimedAgency(code), let agency = try await store.publicAgency(code: agencyCode) else { return .notValid }
+        guard let agencyCode = VerificationCode.claimedAgency(code), let agency = try await store.publicAgency(code: agencyCode) else {
+            return .notValid
+        }
         let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
         guard let verified = VerificationCode.verify(code, publicKeys: { $0 == agencyCode ? key : nil }) else { return .notValid }
         let answer = try await byNumber(verified.credentialNumber, on: day)
         // A code printed for another term, or naming another agency's number, is not valid.
-        if case let .found(card) = answer, card.validUntil != verified.validUntil || card.agencyCode != agencyCode { return .notValid }
+        if case .found(let card) = answer, card.validUntil != verified.validUntil || card.agencyCode != agencyCode { return .notValid }
         return answer
     }
 
@@ -87,9 +94,11 @@ public struct PublicVerification: Sendable {
             try await EnforcementCorps.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
             return credential
         }
-        guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended else {
-            throw DomainError(.failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code",
-                              metadata: ["state": credential.state.rawValue])
+        guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended
+        else {
+            throw DomainError(
+                .failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code",
+                metadata: ["state": credential.state.rawValue])
         }
         let key = try await keys.privateKey(agency: caller.agency.id, purpose: AgencySigningKeys.credentialCode)
         return try VerificationCode(agencyCode: caller.agency.code, credentialNumber: number, validUntil: validUntil).signed(with: key)

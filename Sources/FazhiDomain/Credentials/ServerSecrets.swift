@@ -10,8 +10,9 @@ public struct ServerSecrets: Sendable {
 
     public init(secretBase64: String) throws {
         guard let secret = Data(base64Encoded: secretBase64.trimmingCharacters(in: .whitespacesAndNewlines)), secret.count == 32 else {
-            throw DomainError.invalidArgument(field: "secrets.key", zh: "服务器密钥须为 32 字节随机数的 base64 编码",
-                                              en: "the server secret must be 32 random bytes, base64-encoded")
+            throw DomainError.invalidArgument(
+                field: "secrets.key", zh: "服务器密钥须为 32 字节随机数的 base64 编码",
+                en: "the server secret must be 32 random bytes, base64-encoded")
         }
         let master = SymmetricKey(data: secret)
         func derive(_ info: String) -> SymmetricKey {

@@ -29,7 +29,8 @@ public struct VerificationCode: Sendable, Equatable {
     /// nil ("not valid", whatever was wrong).
     public static func verify(_ text: String, publicKeys: (String) -> Curve25519.Signing.PublicKey?) -> VerificationCode? {
         guard let parsed = parse(text), let key = publicKeys(parsed.code.agencyCode),
-              key.isValidSignature(parsed.signature, for: parsed.payload) else { return nil }
+            key.isValidSignature(parsed.signature, for: parsed.payload)
+        else { return nil }
         return parsed.code
     }
 
@@ -40,11 +41,11 @@ public struct VerificationCode: Sendable, Equatable {
     private static func parse(_ text: String) -> (code: VerificationCode, payload: Data, signature: Data)? {
         let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false)
         guard text.count <= 512, parts.count == 3, parts[0] == "v1", let payload = Data(base64URL: String(parts[1])),
-              let signature = Data(base64URL: String(parts[2])), signature.count == 64,
-              // Only the canonical encoding: no second spelling of the same code.
-              payload.base64URLEncoded() == parts[1], signature.base64URLEncoded() == parts[2],
-              let fields = String(data: payload, encoding: .utf8)?.split(separator: "|", omittingEmptySubsequences: false),
-              fields.count == 3, let validUntil = try? CalendarDay(iso: fields[2])
+            let signature = Data(base64URL: String(parts[2])), signature.count == 64,
+            // Only the canonical encoding: no second spelling of the same code.
+            payload.base64URLEncoded() == parts[1], signature.base64URLEncoded() == parts[2],
+            let fields = String(data: payload, encoding: .utf8)?.split(separator: "|", omittingEmptySubsequences: false),
+            fields.count == 3, let validUntil = try? CalendarDay(iso: fields[2])
         else { return nil }
         return (VerificationCode(agencyCode: String(fields[0]), credentialNumber: String(fields[1]), validUntil: validUntil), payload, signature)
     }

@@ -30,7 +30,8 @@ public struct Checkpoint: Sendable, Equatable {
     public init(text: String) throws {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, let size = Int(lines[1]), size >= 0, String(size) == lines[1],
-              let root = Data(base64Encoded: String(lines[2])), root.count == MerkleTree.hashSize else {
+            let root = Data(base64Encoded: String(lines[2])), root.count == MerkleTree.hashSize
+        else {
             throw SignedNote.NoteError.malformed("a checkpoint is an origin line, a decimal tree size and a base64 SHA-256 root")
         }
         self.init(origin: String(lines[0]), size: size, root: root)

@@ -54,9 +54,11 @@ public struct DisclosureEntry: Sendable, Equatable {
     public var leaf: Data?
     public var leafIndex: Int?
 
-    public init(id: UUID = UUID(), action: Action, kind: Kind, subject: String, title: String, refersTo: UUID? = nil,
-                content: [String: String], category: String? = nil, partyType: String? = nil, itemCode: String? = nil,
-                occurredOn: CalendarDay, due: CalendarDay?, dueProvisional: Bool = false) {
+    public init(
+        id: UUID = UUID(), action: Action, kind: Kind, subject: String, title: String, refersTo: UUID? = nil,
+        content: [String: String], category: String? = nil, partyType: String? = nil, itemCode: String? = nil,
+        occurredOn: CalendarDay, due: CalendarDay?, dueProvisional: Bool = false
+    ) {
         self.id = id
         self.action = action
         self.kind = kind
@@ -76,9 +78,11 @@ public struct DisclosureEntry: Sendable, Equatable {
     }
 
     /// An entry as a store kept it.
-    public init(stored id: UUID, action: Action, kind: Kind, subject: String, title: String, refersTo: UUID?, content: String?, contentSHA256: Data,
-                category: String?, partyType: String?, itemCode: String?, occurredOn: CalendarDay, due: CalendarDay?, dueProvisional: Bool,
-                state: State, publishedAt: Date?, late: Bool?, releasedBy: UUID?, supersededBy: UUID?, leaf: Data?, leafIndex: Int?) {
+    public init(
+        stored id: UUID, action: Action, kind: Kind, subject: String, title: String, refersTo: UUID?, content: String?, contentSHA256: Data,
+        category: String?, partyType: String?, itemCode: String?, occurredOn: CalendarDay, due: CalendarDay?, dueProvisional: Bool,
+        state: State, publishedAt: Date?, late: Bool?, releasedBy: UUID?, supersededBy: UUID?, leaf: Data?, leafIndex: Int?
+    ) {
         self.id = id
         self.action = action
         self.kind = kind
@@ -144,8 +148,8 @@ public struct DisclosureEntry: Sendable, Equatable {
     }
 
     static func cannotSupersede(_ state: State) -> DomainError {
-        DomainError(.failedPrecondition, zh: "该公示条目当前状态（\(state.rawValue)）不能撤回或更正",
-                    en: "an entry in state \(state.rawValue) cannot be withdrawn or corrected")
+        DomainError(
+            .failedPrecondition, zh: "该公示条目当前状态（\(state.rawValue)）不能撤回或更正",
+            en: "an entry in state \(state.rawValue) cannot be withdrawn or corrected")
     }
 }
-

@@ -49,7 +49,8 @@ public struct DisclosureLeaf: Sendable, Equatable {
     /// The instant a `timestamp` names, or nil.
     public static func date(_ text: String) -> Date? {
         guard text.count == 27, text.hasSuffix("Z"), let micros = Int(text.dropLast().suffix(6)),
-              let whole = try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(String(text.prefix(19)) + "Z") else { return nil }
+            let whole = try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(String(text.prefix(19)) + "Z")
+        else { return nil }
         return Date(timeIntervalSince1970: whole.timeIntervalSince1970 + Double(micros) / 1_000_000)
     }
 

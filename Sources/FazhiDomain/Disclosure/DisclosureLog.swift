@@ -30,15 +30,17 @@ public struct DisclosureLog: Sendable {
             let latest = try await tx.disclosures.latestCheckpoint()
             if pending.isEmpty, latest != nil { return nil }
             let size = latest?.size ?? 0
-            var frontier = try MerkleFrontier(size: size, hashes: size == 0 ? [:] : try await tx.disclosures.nodes(Set(MerkleTree.rootPlan(size: size))))
+            var frontier = try MerkleFrontier(
+                size: size, hashes: size == 0 ? [:] : try await tx.disclosures.nodes(Set(MerkleTree.rootPlan(size: size))))
             var completed: [(MerkleNode, Data)] = []
             for leaf in pending { completed += frontier.append(MerkleTree.leafHash(leaf.leaf)) }
             try await tx.disclosures.setLeafIndexes(pending.enumerated().map { ($0.element.id, size + $0.offset) })
             try await tx.disclosures.insertNodes(completed)
             let key = try keys.sealer.open(try await keys.ensure(AgencySigningKeys.disclosureLog, tx: tx), purpose: AgencySigningKeys.disclosureLog)
             let checkpoint = Checkpoint(origin: origin, size: frontier.size, root: frontier.root)
-            let stored = StoredCheckpoint(size: checkpoint.size, root: checkpoint.root, note: try SignedNote.sign(checkpoint.text, name: origin, key: key),
-                                          createdAt: now)
+            let stored = StoredCheckpoint(
+                size: checkpoint.size, root: checkpoint.root, note: try SignedNote.sign(checkpoint.text, name: origin, key: key),
+                createdAt: now)
             try await tx.disclosures.insertCheckpoint(stored)
             return stored
         }
@@ -54,7 +56,8 @@ public struct DisclosureLog: Sendable {
     /// published so the checkpoints they signed keep verifying.
     public func verifierKeys(agency: Agency) async throws -> [SignedNote.VerifierKey] {
         let history = try await keys.history(agency: agency.id, purpose: AgencySigningKeys.disclosureLog)
-        let inUse = history.filter { $0.retiredAt == nil }, retired = history.filter { $0.retiredAt != nil }.reversed()
+        let inUse = history.filter { $0.retiredAt == nil }
+        let retired = history.filter { $0.retiredAt != nil }.reversed()
         return (inUse + retired).map { SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: $0.publicKey) }
     }
 
@@ -63,7 +66,8 @@ public struct DisclosureLog: Sendable {
     /// stays published. Waits for the log's lock, so no checkpoint is being signed meanwhile.
     /// Returns the new key.
     public func rotateKey(_ caller: Caller, call: CallAudit, at now: Date) async throws -> SignedNote.VerifierKey {
-        let keys = keys, agency = caller.agency
+        let keys = keys
+        let agency = caller.agency
         let stored = try await store.transaction(agency: agency.id, readOnly: false) { tx in
             try await tx.disclosures.waitForLog()
             _ = try await tx.credentials.retireSigningKey(purpose: AgencySigningKeys.disclosureLog, at: now)
@@ -80,7 +84,9 @@ public struct DisclosureLog: Sendable {
 
     /// An entry with its inclusion proof in the latest checkpoint (or in the one of
     /// `size`); the proof is nil while the entry waits for the sequencer.
-    public func entry(agency: Agency, id: UUID, checkpointSize: Int? = nil) async throws -> (DisclosureEntry, proof: [Data]?, checkpoint: StoredCheckpoint?) {
+    public func entry(
+        agency: Agency, id: UUID, checkpointSize: Int? = nil
+    ) async throws -> (DisclosureEntry, proof: [Data]?, checkpoint: StoredCheckpoint?) {
         try await store.transaction(agency: agency.id, readOnly: true) { tx in
             guard let entry = try await tx.disclosures.entry(id: id, locking: false), entry.state != .draft else {
                 throw DomainError.notFound("disclosure", zh: "公示条目不存在", en: "no such disclosure entry")
@@ -124,7 +130,8 @@ public struct DisclosureLog: Sendable {
     public func tile(agency: Agency, _ path: TilePath) async throws -> Data? {
         try await store.transaction(agency: agency.id, readOnly: true) { tx in
             guard let latest = try await tx.disclosures.latestCheckpoint(),
-                  let available = TilePath.available(path.kind, index: path.index, treeSize: latest.size), available.width >= path.width else { return nil }
+                let available = TilePath.available(path.kind, index: path.index, treeSize: latest.size), available.width >= path.width
+            else { return nil }
             switch path.kind {
             case .hashes:
                 let hashes = try await tx.disclosures.nodes(Set(path.nodes))

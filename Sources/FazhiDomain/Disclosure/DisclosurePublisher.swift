@@ -40,23 +40,28 @@ public struct DisclosurePublisher: Sendable {
     static func entry(for row: OutboxRecord, tx: any TenantTransaction) async throws -> DisclosureEntry {
         let occurred = Moment(instant: row.occurredAt).day
         switch row.payload {
-        case let .enforcementPersonnel(record):
+        case .enforcementPersonnel(let record):
             let due = try await priorDue(after: occurred, tx: tx)
             return DisclosureEntry(
                 action: .publish, kind: .enforcementPersonnel, subject: record.subject,
                 title: "执法人员名单变更：\(record.holderName)（\(record.subject)）\(Self.eventName(record.event))",
-                content: ["holder_name": record.holderName, "credential_number": record.subject, "event": record.event, "state": record.state,
-                          "categories": record.categories.joined(separator: "、"), "areas": record.areas.joined(separator: "、"),
-                          "valid_from": record.validFrom ?? "", "valid_until": record.validUntil ?? "", "successor": record.successor ?? ""],
+                content: [
+                    "holder_name": record.holderName, "credential_number": record.subject, "event": record.event, "state": record.state,
+                    "categories": record.categories.joined(separator: "、"), "areas": record.areas.joined(separator: "、"),
+                    "valid_from": record.validFrom ?? "", "valid_until": record.validUntil ?? "", "successor": record.successor ?? "",
+                ],
                 category: record.categories.first, occurredOn: occurred, due: due.day, dueProvisional: due.provisional)
-        case let .powerList(changes):
+        case .powerList(let changes):
             let due = try await priorDue(after: occurred, tx: tx)
             return DisclosureEntry(
                 action: .publish, kind: .powerList, subject: "v\(changes.version)", title: "权责清单第\(changes.version)版",
-                content: ["version": String(changes.version), "added": changes.added.joined(separator: "、"), "changed": changes.changed.joined(separator: "、"),
-                          "removed": changes.removed.joined(separator: "、"), "reason": changes.reason],
+                content: [
+                    "version": String(changes.version), "added": changes.added.joined(separator: "、"),
+                    "changed": changes.changed.joined(separator: "、"),
+                    "removed": changes.removed.joined(separator: "、"), "reason": changes.reason,
+                ],
                 occurredOn: occurred, due: due.day, dueProvisional: due.provisional)
-        case let .decision(disclosure):
+        case .decision(let disclosure):
             return try await decisionEntry(disclosure, tx: tx)
         }
     }
@@ -73,30 +78,36 @@ public struct DisclosurePublisher: Sendable {
         }
         let party = try await tx.parties.party(id: kase.partyID)
         var officers: [(name: String, credentialNumber: String)] = []
-        for participant in kase.history.flatMap(\.participants) where !officers.contains(where: { $0.credentialNumber == participant.credentialNumber }) {
+        for participant in kase.history.flatMap(\.participants)
+        where !officers.contains(where: { $0.credentialNumber == participant.credentialNumber }) {
             officers.append((try await tx.credentials.officer(id: participant.officerID)?.name ?? "", participant.credentialNumber))
         }
         let settings = try await tx.settings()
-        let rules = RedactionRules.standard(extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
-                                            extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
+        let rules = RedactionRules.standard(
+            extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
+            extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
         let person = party?.kind == .person
-        let redactor = Redactor(rules: rules, knownNames: person ? [party?.name ?? ""] : [],
-                                publicNames: Set(officers.map(\.name)))
+        let redactor = Redactor(
+            rules: rules, knownNames: person ? [party?.name ?? ""] : [],
+            publicNames: Set(officers.map(\.name)))
         let partyName = party.map { person ? Redactor.mask($0.name) : $0.name } ?? ""
         return DisclosureEntry(
             action: .publish, kind: .decision, subject: decision.documentNumber,
             title: "\(kase.item.name)决定 \(decision.documentNumber)",
-            content: ["document_number": decision.documentNumber, "item_code": kase.item.code, "item_name": kase.item.name,
-                      "power_category": kase.item.category.rawValue, "enforcement_category": kase.item.enforcementCategory,
-                      "party": partyName, "party_type": party?.kind.rawValue ?? "", "credit_code": person ? "" : (party?.creditCode ?? ""),
-                      "outcome": redactor.redact(decision.outcome), "legal_basis": redactor.redact(decision.legalBasis),
-                      "fine": decision.fine.map { "\($0)" } ?? "", "decided_on": disclosure.decidedOn.description,
-                      "officers": officers.map { "\($0.name)（\($0.credentialNumber)）" }.joined(separator: "、"), "unit": kase.item.unit],
+            content: [
+                "document_number": decision.documentNumber, "item_code": kase.item.code, "item_name": kase.item.name,
+                "power_category": kase.item.category.rawValue, "enforcement_category": kase.item.enforcementCategory,
+                "party": partyName, "party_type": party?.kind.rawValue ?? "", "credit_code": person ? "" : (party?.creditCode ?? ""),
+                "outcome": redactor.redact(decision.outcome), "legal_basis": redactor.redact(decision.legalBasis),
+                "fine": decision.fine.map { "\($0)" } ?? "", "decided_on": disclosure.decidedOn.description,
+                "officers": officers.map { "\($0.name)（\($0.credentialNumber)）" }.joined(separator: "、"), "unit": kase.item.unit,
+            ],
             category: kase.item.enforcementCategory, partyType: party?.kind.rawValue, itemCode: kase.item.code,
             occurredOn: disclosure.decidedOn, due: disclosure.due, dueProvisional: disclosure.provisional)
     }
 
     static func eventName(_ event: String) -> String {
-        ["issue": "发证", "suspend": "暂扣", "reinstate": "恢复", "revoke": "吊销", "expire": "到期", "renew": "换证", "replace": "补证", "review": "年审"][event] ?? event
+        ["issue": "发证", "suspend": "暂扣", "reinstate": "恢复", "revoke": "吊销", "expire": "到期", "renew": "换证", "replace": "补证", "review": "年审"][event]
+            ?? event
     }
 }

@@ -45,8 +45,10 @@ public struct DisclosureFilter: Sendable, Equatable {
     /// Words in the title or subject.
     public var text: String?
 
-    public init(kind: DisclosureEntry.Kind? = nil, category: String? = nil, partyType: String? = nil, from: CalendarDay? = nil,
-                until: CalendarDay? = nil, text: String? = nil) {
+    public init(
+        kind: DisclosureEntry.Kind? = nil, category: String? = nil, partyType: String? = nil, from: CalendarDay? = nil,
+        until: CalendarDay? = nil, text: String? = nil
+    ) {
         self.kind = kind
         self.category = category
         self.partyType = partyType

@@ -19,13 +19,17 @@ public enum DisclosureVerification {
     /// Checks one entry against a signed checkpoint: the signature, the content against
     /// its hash (unless withdrawn), the leaf against the entry, and the inclusion proof.
     @discardableResult
-    public static func verifyEntry(_ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifier: SignedNote.VerifierKey) throws -> Checkpoint {
+    public static func verifyEntry(
+        _ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifier: SignedNote.VerifierKey
+    ) throws -> Checkpoint {
         try verifyEntry(entry, proof: proof, checkpointNote: checkpointNote, verifiers: [verifier])
     }
 
     /// The same, with the log's key in use and its retired ones.
     @discardableResult
-    public static func verifyEntry(_ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifiers: [SignedNote.VerifierKey]) throws -> Checkpoint {
+    public static func verifyEntry(
+        _ entry: DisclosureEntry, proof: [Data], checkpointNote: String, verifiers: [SignedNote.VerifierKey]
+    ) throws -> Checkpoint {
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint(note: checkpointNote, verifiers: verifiers)
@@ -36,8 +40,9 @@ public enum DisclosureVerification {
         guard let index = entry.leafIndex else { throw Failure("the entry is not in the log yet", entries: [entry.id]) }
         let leaf = DisclosureLeaf(entry, origin: checkpoint.origin)
         guard MerkleTree.verifyInclusion(leafHash: leaf.leafHash, index: index, size: checkpoint.size, proof: proof, root: checkpoint.root) else {
-            throw Failure("entry \(entry.id.uuidString.lowercased()) (leaf \(index)) is not what the signed log holds: it was changed after publication",
-                          entries: [entry.id])
+            throw Failure(
+                "entry \(entry.id.uuidString.lowercased()) (leaf \(index)) is not what the signed log holds: it was changed after publication",
+                entries: [entry.id])
         }
         return checkpoint
     }
@@ -45,8 +50,10 @@ public enum DisclosureVerification {
     /// Checks the whole log: `entries` are every entry of the checkpoint's tree, in leaf
     /// order; `saved` (with `consistency`, the proof from its size to the checkpoint's)
     /// is a checkpoint kept from earlier.
-    public static func verifyLog(entries: [DisclosureEntry], checkpoint: Checkpoint, saved: Checkpoint?, consistency: [Data],
-                                 storedLeafHashes: [Data]? = nil) throws {
+    public static func verifyLog(
+        entries: [DisclosureEntry], checkpoint: Checkpoint, saved: Checkpoint?, consistency: [Data],
+        storedLeafHashes: [Data]? = nil
+    ) throws {
         guard entries.count == checkpoint.size, entries.enumerated().allSatisfy({ $0.element.leafIndex == $0.offset }) else {
             throw Failure("the log holds \(entries.count) entries in order where its checkpoint says \(checkpoint.size)")
         }
@@ -62,12 +69,16 @@ public enum DisclosureVerification {
         }
         if !changed.isEmpty || frontier.root != checkpoint.root {
             let named = changed.isEmpty ? "" : ": " + changed.map { $0.uuidString.lowercased() }.joined(separator: ", ")
-            throw Failure("the entries do not add up to the signed root: \(changed.isEmpty ? "some" : String(changed.count)) entry was rewritten\(named)",
-                          entries: changed)
+            throw Failure(
+                "the entries do not add up to the signed root: \(changed.isEmpty ? "some" : String(changed.count)) entry was rewritten\(named)",
+                entries: changed)
         }
         if let saved {
             guard saved.origin == checkpoint.origin else { throw Failure("the saved checkpoint is of another log (\(saved.origin))") }
-            guard MerkleTree.verifyConsistency(oldSize: saved.size, newSize: checkpoint.size, oldRoot: saved.root, newRoot: checkpoint.root, proof: consistency) else {
+            guard
+                MerkleTree.verifyConsistency(
+                    oldSize: saved.size, newSize: checkpoint.size, oldRoot: saved.root, newRoot: checkpoint.root, proof: consistency)
+            else {
                 throw Failure("the log no longer extends the checkpoint saved at size \(saved.size): its history was rewritten")
             }
         }

@@ -10,8 +10,12 @@ public struct DisclosureWork: Sendable {
 
     // MARK: Reading
 
-    public func publicEntries(agency: Agency, _ filter: DisclosureFilter, after: (publishedAt: Date, id: UUID)?, limit: Int) async throws -> [DisclosureEntry] {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.publicEntries(filter, after: after, limit: limit) }
+    public func publicEntries(
+        agency: Agency, _ filter: DisclosureFilter, after: (publishedAt: Date, id: UUID)?, limit: Int
+    ) async throws -> [DisclosureEntry] {
+        try await store.transaction(agency: agency.id, readOnly: true) { tx in
+            try await tx.disclosures.publicEntries(filter, after: after, limit: limit)
+        }
     }
 
     /// Drafts waiting for release, earliest due first, each with how it stands on `day`.
@@ -52,7 +56,9 @@ public struct DisclosureWork: Sendable {
     /// Withdraws a published entry: its content leaves every public answer; a public
     /// withdrawal notice with the reason takes its place in the log, due within the
     /// agency's working days of `changedOn` (the day the decision was changed or revoked).
-    public func withdraw(_ caller: Caller, entryID: UUID, reason: String, changedOn: CalendarDay, call: CallAudit, at now: Moment) async throws -> DisclosureEntry {
+    public func withdraw(
+        _ caller: Caller, entryID: UUID, reason: String, changedOn: CalendarDay, call: CallAudit, at now: Moment
+    ) async throws -> DisclosureEntry {
         let reason = try Self.validReason(reason)
         guard changedOn <= now.day else {
             throw DomainError.invalidArgument(field: "changed_on", zh: "变更日期不能晚于今天", en: "the day of the change cannot be in the future")
@@ -65,8 +71,10 @@ public struct DisclosureWork: Sendable {
             let due = try await tx.workingDayCalendar().addingWorkingDays(days, after: changedOn)
             var notice = DisclosureEntry(
                 action: .withdraw, kind: entry.kind, subject: entry.subject, title: "撤回：\(entry.title)", refersTo: entry.id,
-                content: ["withdrawn_entry": entry.id.uuidString.lowercased(), "withdrawn_subject": entry.subject, "reason": reason,
-                          "changed_on": changedOn.description],
+                content: [
+                    "withdrawn_entry": entry.id.uuidString.lowercased(), "withdrawn_subject": entry.subject, "reason": reason,
+                    "changed_on": changedOn.description,
+                ],
                 category: entry.category, partyType: entry.partyType, itemCode: entry.itemCode,
                 occurredOn: changedOn, due: due.day, dueProvisional: due.provisional)
             try entry.withdraw(by: notice)
@@ -80,8 +88,10 @@ public struct DisclosureWork: Sendable {
 
     /// Corrects an inaccurate entry: a new entry with the corrected fields (redacted like
     /// any other), pointing at the old one, which stays public, marked corrected.
-    public func correct(_ caller: Caller, entryID: UUID, fields corrections: [String: String], reason: String,
-                        call: CallAudit, at now: Moment) async throws -> DisclosureEntry {
+    public func correct(
+        _ caller: Caller, entryID: UUID, fields corrections: [String: String], reason: String,
+        call: CallAudit, at now: Moment
+    ) async throws -> DisclosureEntry {
         let reason = try Self.validReason(reason)
         guard !corrections.isEmpty else {
             throw DomainError.invalidArgument(field: "fields", zh: "请给出更正的内容", en: "give the corrected fields")
@@ -91,8 +101,9 @@ public struct DisclosureWork: Sendable {
             var entry = try await Self.entry(entryID, tx)
             let unknown = Set(corrections.keys).subtracting(entry.fields.keys)
             guard unknown.isEmpty else {
-                throw DomainError.invalidArgument(field: "fields", zh: "该条目没有字段 \(unknown.sorted().joined(separator: "、"))",
-                                                  en: "the entry has no field \(unknown.sorted().joined(separator: ", "))")
+                throw DomainError.invalidArgument(
+                    field: "fields", zh: "该条目没有字段 \(unknown.sorted().joined(separator: "、"))",
+                    en: "the entry has no field \(unknown.sorted().joined(separator: ", "))")
             }
             let redactor = try await Self.redactor(for: entry, tx)
             var content = entry.fields.merging(corrections.mapValues(redactor.redact)) { _, new in new }
@@ -111,8 +122,10 @@ public struct DisclosureWork: Sendable {
 
     // MARK: Inside the transaction
 
-    private func work<T: Sendable>(_ caller: Caller, call: CallAudit, at now: Moment,
-                                   _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+    private func work<T: Sendable>(
+        _ caller: Caller, call: CallAudit, at now: Moment,
+        _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T {
         try await store.change(agency: caller.agency.id, call: call, at: now.instant, body)
     }
 
@@ -128,17 +141,19 @@ public struct DisclosureWork: Sendable {
     /// the officers it names, who stay public.
     static func redactor(for entry: DisclosureEntry, _ tx: any TenantTransaction) async throws -> Redactor {
         let settings = try await tx.settings()
-        let rules = RedactionRules.standard(extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
-                                            extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
+        let rules = RedactionRules.standard(
+            extraNameKeywords: try settings.text("disclosure.redaction_name_keywords"),
+            extraAddressKeywords: try settings.text("disclosure.redaction_address_keywords"))
         let persons = entry.kind == .decision ? try await tx.disclosures.personNames(decisionNumber: entry.subject) : []
         return Redactor(rules: rules, knownNames: persons, publicNames: Self.officerNames(in: entry.fields["officers"] ?? ""))
     }
 
     /// The officers' names in a decision's `officers` field (王晓明（411202-MZ-2023-00001）、…).
     static func officerNames(in field: String) -> Set<String> {
-        Set(field.split(separator: "、").compactMap { officer in
-            officer.split(separator: "（", maxSplits: 1).first.map { String($0).trimmingCharacters(in: .whitespaces) }
-        }.filter { !$0.isEmpty })
+        Set(
+            field.split(separator: "、").compactMap { officer in
+                officer.split(separator: "（", maxSplits: 1).first.map { String($0).trimmingCharacters(in: .whitespaces) }
+            }.filter { !$0.isEmpty })
     }
 
     static func validReason(_ reason: String) throws -> String {

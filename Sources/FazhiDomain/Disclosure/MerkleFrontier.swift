@@ -11,10 +11,13 @@ public struct MerkleFrontier: Sendable, Equatable {
     /// The frontier of a tree of `size` leaves, from its stored subtrees.
     public init(size: Int, hashes: [MerkleNode: Data]) throws {
         self.size = size
-        self.hashes = try size == 0 ? [] : MerkleTree.rootPlan(size: size).map { node in
-            guard let hash = hashes[node] else { throw MerkleTree.MissingNode(node: node) }
-            return hash
-        }
+        self.hashes =
+            try size == 0
+            ? []
+            : MerkleTree.rootPlan(size: size).map { node in
+                guard let hash = hashes[node] else { throw MerkleTree.MissingNode(node: node) }
+                return hash
+            }
     }
 
     public static let empty = try! MerkleFrontier(size: 0, hashes: [:])

@@ -16,8 +16,10 @@ public struct RedactionRules: Sendable, Equatable {
     public static let standard = RedactionRules(
         // Not 法定代表人: an organization's legal representative is public by law.
         nameKeywords: ["当事人", "姓名", "负责人", "联系人", "申请人", "被申请人", "举报人", "投诉人", "证人", "监护人", "户主", "委托代理人"],
-        addressKeywords: ["家庭住址", "住址", "家住", "现住址", "现住", "现居住地", "居住地", "居住于", "居住在", "住在", "暂住地", "暂住",
-                          "常住地", "户籍地址", "户籍所在地", "户籍地"])
+        addressKeywords: [
+            "家庭住址", "住址", "家住", "现住址", "现住", "现居住地", "居住地", "居住于", "居住在", "住在", "暂住地", "暂住",
+            "常住地", "户籍地址", "户籍所在地", "户籍地",
+        ])
 
     /// The standard rules with an agency's extra words (a list separated by 、 or commas).
     public static func standard(extraNameKeywords: String, extraAddressKeywords: String) -> RedactionRules {
@@ -93,7 +95,8 @@ public struct Redactor: Sendable {
         var result = text
         for match in bareResidence.expression.matches(in: text, range: range).reversed() {
             guard let place = Range(match.range(at: 1), in: text), text[place].contains(where: { placeMarkers.contains($0) }),
-                  let target = Range(match.range(at: 1), in: result) else { continue }
+                let target = Range(match.range(at: 1), in: result)
+            else { continue }
             result.replaceSubrange(target, with: removed)
         }
         return result
@@ -105,10 +108,14 @@ public struct Redactor: Sendable {
     /// A short run of Han characters that is not an organization's name.
     func isPersonName(_ candidate: String) -> Bool {
         (2...4).contains(candidate.count) && !publicNames.contains(candidate)
-            && !Self.organizationSuffixes.contains(where: { candidate.hasSuffix($0) }) && !rules.nameKeywords.contains(candidate) && !rules.addressKeywords.contains(candidate)
+            && !Self.organizationSuffixes.contains(where: { candidate.hasSuffix($0) }) && !rules.nameKeywords.contains(candidate)
+            && !rules.addressKeywords.contains(candidate)
     }
 
-    static let organizationSuffixes = ["公司", "协会", "中心", "学会", "商会", "基金会", "研究会", "促进会", "联合会", "院", "所", "厂", "店", "局", "站", "部", "社", "委员会", "机构", "学校", "幼儿园", "医院", "政府", "办事处", "居委会", "村委会"]
+    static let organizationSuffixes = [
+        "公司", "协会", "中心", "学会", "商会", "基金会", "研究会", "促进会", "联合会", "院", "所", "厂", "店", "局", "站", "部", "社", "委员会", "机构", "学校", "幼儿园", "医院", "政府", "办事处",
+        "居委会", "村委会",
+    ]
 
     /// Resident ID numbers (18 and 15 digits), bank card numbers (16 to 19 digits, maybe
     /// grouped), mobile and landline phone numbers, and numbers after a phone keyword.

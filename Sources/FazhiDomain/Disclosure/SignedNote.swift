@@ -26,9 +26,12 @@ public enum SignedNote {
             guard fields.count == 2, let blob = Data(base64Encoded: String(fields[1])), blob.count > 4 else {
                 throw NoteError.malformed("a signature line must be '— <name> <base64>'")
             }
-            signatures.append(Signature(name: String(fields[0]), keyHash: blob.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }, signature: Data(blob.dropFirst(4))))
+            signatures.append(
+                Signature(name: String(fields[0]), keyHash: blob.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }, signature: Data(blob.dropFirst(4))))
         }
-        guard note.hasSuffix("\n"), !signatures.isEmpty else { throw NoteError.malformed("a note ends with at least one signature line and a newline") }
+        guard note.hasSuffix("\n"), !signatures.isEmpty else {
+            throw NoteError.malformed("a note ends with at least one signature line and a newline")
+        }
         return (text, signatures)
     }
 
@@ -93,7 +96,8 @@ public enum SignedNote {
         public init(_ encoded: String) throws {
             let fields = encoded.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3, let hash = UInt32(fields[1], radix: 16), fields[1].count == 8,
-                  let key = Data(base64Encoded: String(fields[2])), key.count == 33, key.first == SignedNote.ed25519 else {
+                let key = Data(base64Encoded: String(fields[2])), key.count == 33, key.first == SignedNote.ed25519
+            else {
                 throw NoteError.malformed("a verifier key is <name>+<8 hex digits>+<base64 of 0x01 and a 32-byte Ed25519 key>")
             }
             self.init(name: String(fields[0]), publicKey: Data(key.dropFirst()))
@@ -112,9 +116,9 @@ public enum SignedNote {
 
         public var description: String {
             switch self {
-            case let .malformed(what): "malformed signed note: \(what)"
+            case .malformed(let what): "malformed signed note: \(what)"
             case .badSignature: "the note's signature does not verify"
-            case let .unknownKey(name): "the note carries no signature by \(name)"
+            case .unknownKey(let name): "the note carries no signature by \(name)"
             }
         }
     }

@@ -62,7 +62,7 @@ public struct TilePath: Sendable, Equatable {
         }
         let head: String
         switch kind {
-        case let .hashes(level): head = "tile/\(level)/"
+        case .hashes(let level): head = "tile/\(level)/"
         case .entries: head = "tile/entries/"
         }
         return head + groups.joined(separator: "/") + (width < Self.width ? ".p/\(width)" : "")
@@ -70,7 +70,7 @@ public struct TilePath: Sendable, Equatable {
 
     /// The stored subtrees a hash tile lists, in order.
     public var nodes: [MerkleNode] {
-        guard case let .hashes(level) = kind else { return [] }
+        guard case .hashes(let level) = kind else { return [] }
         return (0..<width).map { MerkleNode(level: level * Self.height, index: index * Self.width + $0) }
     }
 
@@ -79,7 +79,7 @@ public struct TilePath: Sendable, Equatable {
     public static func available(_ kind: Kind, index: Int, treeSize size: Int) -> TilePath? {
         let level: Int
         switch kind {
-        case let .hashes(tileLevel): level = tileLevel * height
+        case .hashes(let tileLevel): level = tileLevel * height
         case .entries: level = 0
         }
         let count = level >= Int.bitWidth - 1 ? 0 : size >> level  // complete subtrees at that level

@@ -20,7 +20,7 @@ public struct BearerToken: Sendable, Equatable {
         let code = String(text[..<dot])
         let secret = text[text.index(after: dot)...]
         guard AgencyCodeRule.isValid(code), secret.count == 43,
-              secret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            secret.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else { return nil }
         self.init(agencyCode: code, text: text)
     }
@@ -56,7 +56,8 @@ public enum AgencyCodeRule {
 /// with a letter or digit (the database checks the same).
 public enum UsernameRule {
     public static func validate(_ username: String) throws {
-        let valid = (2...64).contains(username.count)
+        let valid =
+            (2...64).contains(username.count)
             && username.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } == true
             && username.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || ".-_".contains($0)) }
         guard valid else {

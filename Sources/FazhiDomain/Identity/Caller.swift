@@ -19,8 +19,10 @@ public struct Caller: Sendable, Equatable {
     /// read, or no officer; ask the store then).
     public var officerID: UUID?
 
-    public init(agency: Agency, userID: UUID, username: String, displayName: String, roles: Set<Role>, proof: Proof, sessionID: UUID?,
-                officerID: UUID? = nil) {
+    public init(
+        agency: Agency, userID: UUID, username: String, displayName: String, roles: Set<Role>, proof: Proof, sessionID: UUID?,
+        officerID: UUID? = nil
+    ) {
         self.agency = agency
         self.userID = userID
         self.username = username

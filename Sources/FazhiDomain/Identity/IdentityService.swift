@@ -37,7 +37,9 @@ public struct IdentityService: Sendable {
         let (settings, failures, user) = try await store.transaction(agency: agency.id, readOnly: true) { tx in
             let settings = try await tx.settings()
             let throttle = try LoginThrottle(settings: settings)
-            return (settings, try await tx.loginFailures(username: username, since: throttle.relevantSince(now)), try await tx.user(username: username))
+            return (
+                settings, try await tx.loginFailures(username: username, since: throttle.relevantSince(now)), try await tx.user(username: username)
+            )
         }
         let throttle = try LoginThrottle(settings: settings)
         if let until = throttle.lockedUntil(failures: failures, now: now) {
@@ -59,15 +61,18 @@ public struct IdentityService: Sendable {
         // The session and the call's audit row commit together.
         let session = try await store.transaction(agency: agency.id, readOnly: false) { tx in
             let session = try await tx.insertSession(userID: user.id, tokenHash: token.hash, createdAt: now, expiresAt: expiresAt, peer: peer)
-            call.identify(Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                                 roles: user.roles, proof: .session, sessionID: session.id))
+            call.identify(
+                Caller(
+                    agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+                    roles: user.roles, proof: .session, sessionID: session.id))
             call.target("session:\(session.id.uuidString.lowercased())")
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return session
         }
         call.markWritten()
-        let caller = Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                            roles: user.roles, proof: .session, sessionID: session.id)
+        let caller = Caller(
+            agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+            roles: user.roles, proof: .session, sessionID: session.id)
         return SignedIn(token: token, expiresAt: expiresAt, caller: caller)
     }
 
@@ -94,13 +99,14 @@ public struct IdentityService: Sendable {
         let (session, user) = (live.session, live.user)
         let rules = try SessionRules(settings: live.settings)
         guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
-              let user, user.disabledAt == nil
+            let user, user.disabledAt == nil
         else { throw Self.expired }
         if now.timeIntervalSince(session.lastSeenAt) >= 60 {
             try await store.transaction(agency: agency.id, readOnly: false) { try await $0.touchSession(id: session.id, at: now) }
         }
-        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                      roles: user.roles, proof: .session, sessionID: session.id, officerID: live.officerID)
+        return Caller(
+            agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+            roles: user.roles, proof: .session, sessionID: session.id, officerID: live.officerID)
     }
 
     /// The caller behind a verified client certificate naming `username` of `agencyCode`
@@ -114,8 +120,9 @@ public struct IdentityService: Sendable {
         guard let user, user.disabledAt == nil else {
             throw DomainError(.authenticationRequired, zh: "证书对应的用户不存在或已停用", en: "the certificate's user does not exist or is disabled")
         }
-        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                      roles: user.roles, proof: .clientCertificate, sessionID: nil)
+        return Caller(
+            agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+            roles: user.roles, proof: .clientCertificate, sessionID: nil)
     }
 
     /// The caller a certificate bound to a credential names: the officer's user account,
@@ -133,18 +140,21 @@ public struct IdentityService: Sendable {
                 throw DomainError(.authenticationRequired, zh: "证书对应的执法证不存在", en: "the certificate's credential does not exist")
             }
             if let refusal = credential.standing(on: day, rules: try CredentialRules(settings: try await tx.settings())) {
-                throw DomainError(.credentialNotInForce, zh: "证书对应的执法证当前不可用", en: "the certificate's credential is not in force",
-                                  metadata: ["refusal": refusal.rawValue])
+                throw DomainError(
+                    .credentialNotInForce, zh: "证书对应的执法证当前不可用", en: "the certificate's credential is not in force",
+                    metadata: ["refusal": refusal.rawValue])
             }
             guard let userID = try await tx.credentials.officer(id: credential.officerID)?.userID,
-                  let user = try await tx.user(id: userID), user.disabledAt == nil else {
+                let user = try await tx.user(id: userID), user.disabledAt == nil
+            else {
                 throw DomainError(.authenticationRequired, zh: "执法证持证人没有可用的用户账户", en: "the credential's holder has no enabled user account")
             }
             return user
         }
         call.claim(agency: agency, username: user.username)
-        return Caller(agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
-                      roles: user.roles, proof: .clientCertificate, sessionID: nil)
+        return Caller(
+            agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
+            roles: user.roles, proof: .clientCertificate, sessionID: nil)
     }
 
     /// 退出: ends the caller's session at once.

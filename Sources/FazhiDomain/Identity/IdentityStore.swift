@@ -58,7 +58,9 @@ public protocol TenantStore: Sendable {
     /// lease (`IdempotencyClaim.lease`) ran out before its call acted. A key expires after
     /// the agency's `idempotency.retention_hours`. Its outcome is recorded in a transaction
     /// (see `TenantTransaction.finishIdempotencyKey`).
-    func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date) async throws -> IdempotencyClaim
+    func claimIdempotencyKey(
+        agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID, now: Date
+    ) async throws -> IdempotencyClaim
     /// Extends the lease of the claim `claim` on `key` to `until`, while its call runs.
     func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws
     /// A call's audit row in a transaction of its own, in its agency's log.

@@ -30,7 +30,10 @@ public struct PasswordHash: Sendable, Equatable {
     public static func make(_ password: String, parameters: ScryptParameters) throws -> PasswordHash {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
         let hash = try derive(password, salt: salt, parameters: parameters)
-        return PasswordHash(encoded: "$scrypt$ln=\(parameters.logN),r=\(parameters.blockSize),p=\(parameters.parallelism)$\(salt.unpaddedBase64())$\(hash.unpaddedBase64())")
+        return PasswordHash(
+            encoded:
+                "$scrypt$ln=\(parameters.logN),r=\(parameters.blockSize),p=\(parameters.parallelism)$\(salt.unpaddedBase64())$\(hash.unpaddedBase64())"
+        )
     }
 
     /// Whether `password` matches, compared in constant time. A malformed stored hash
@@ -38,10 +41,10 @@ public struct PasswordHash: Sendable, Equatable {
     public func verify(_ password: String) -> Bool {
         let parts = encoded.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0].isEmpty, parts[1] == "scrypt",
-              let parameters = Self.parameters(parts[2]),
-              let salt = Data(unpaddedBase64: String(parts[3])),
-              let expected = Data(unpaddedBase64: String(parts[4])),
-              let actual = try? Self.derive(password, salt: salt, parameters: parameters, length: expected.count)
+            let parameters = Self.parameters(parts[2]),
+            let salt = Data(unpaddedBase64: String(parts[3])),
+            let expected = Data(unpaddedBase64: String(parts[4])),
+            let actual = try? Self.derive(password, salt: salt, parameters: parameters, length: expected.count)
         else { return false }
         return constantTimeEquals(actual, expected)
     }
@@ -68,7 +71,8 @@ public struct PasswordHash: Sendable, Equatable {
             values[kv[0]] = value
         }
         guard let logN = values["ln"], let r = values["r"], let p = values["p"],
-              (1...24).contains(logN), (1...32).contains(r), (1...16).contains(p) else { return nil }
+            (1...24).contains(logN), (1...32).contains(r), (1...16).contains(p)
+        else { return nil }
         return ScryptParameters(logN: logN, blockSize: r, parallelism: p)
     }
 }

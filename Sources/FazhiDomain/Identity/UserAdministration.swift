@@ -26,8 +26,10 @@ public struct UserAdministration: Sendable {
 
     /// `hashed`, when given, must be a hash of `initialPassword` made by the caller: the demo
     /// makes one for its accounts, which share a password, instead of one scrypt per account.
-    public func createUser(_ caller: Caller, username: String, displayName: String, initialPassword: String, roles: Set<Role>,
-                           call: CallAudit, now: Date, hashed: PasswordHash? = nil) async throws -> UserRecord {
+    public func createUser(
+        _ caller: Caller, username: String, displayName: String, initialPassword: String, roles: Set<Role>,
+        call: CallAudit, now: Date, hashed: PasswordHash? = nil
+    ) async throws -> UserRecord {
         try UsernameRule.validate(username)
         try Self.validateDisplayName(displayName)
         try checkGrantable(roles, by: caller)
@@ -37,8 +39,9 @@ public struct UserAdministration: Sendable {
         let hash: PasswordHash
         if let hashed { hash = hashed } else { hash = try await work.run { [scrypt] in try PasswordHash.make(initialPassword, parameters: scrypt) } }
         let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            let user = try await tx.insertUser(NewUser(username: username, displayName: displayName, passwordHash: hash, roles: roles),
-                                               grantedBy: caller.userID, at: now)
+            let user = try await tx.insertUser(
+                NewUser(username: username, displayName: displayName, passwordHash: hash, roles: roles),
+                grantedBy: caller.userID, at: now)
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return user
         }
@@ -85,11 +88,14 @@ public struct UserAdministration: Sendable {
     }
 
     /// A new agency with its first administrator.
-    public func createAgency(_ caller: Caller, code: String, name: String, divisionCode: String,
-                             adminUsername: String, adminDisplayName: String, adminPassword: String,
-                             call: CallAudit, now: Date) async throws -> Agency {
+    public func createAgency(
+        _ caller: Caller, code: String, name: String, divisionCode: String,
+        adminUsername: String, adminDisplayName: String, adminPassword: String,
+        call: CallAudit, now: Date
+    ) async throws -> Agency {
         guard AgencyCodeRule.isValid(code), code != Agency.platformCode else {
-            throw DomainError.invalidArgument(field: "code", zh: "机构代码须为 1–32 位字母、数字或连字符", en: "an agency code has 1 to 32 letters, digits or hyphens")
+            throw DomainError.invalidArgument(
+                field: "code", zh: "机构代码须为 1–32 位字母、数字或连字符", en: "an agency code has 1 to 32 letters, digits or hyphens")
         }
         guard (1...100).contains(name.count) else {
             throw DomainError.invalidArgument(field: "name", zh: "机构名称须为 1–100 个字符", en: "an agency name has 1 to 100 characters")
@@ -116,7 +122,8 @@ public struct UserAdministration: Sendable {
     /// the platform agency.
     private func checkGrantable(_ roles: Set<Role>, by caller: Caller) throws {
         if roles.contains(.platformAdmin), !caller.agency.isPlatform {
-            throw DomainError.invalidArgument(field: "roles", zh: "platform_admin 只能授予平台机构的用户", en: "platform_admin exists only in the platform agency")
+            throw DomainError.invalidArgument(
+                field: "roles", zh: "platform_admin 只能授予平台机构的用户", en: "platform_admin exists only in the platform agency")
         }
     }
 

@@ -38,8 +38,10 @@ public struct Party: Sendable, Equatable {
     public var area: DivisionCode
     public var createdAt: Date
 
-    public init(id: UUID, kind: Kind, name: String, creditCode: String?, institutionType: InstitutionType?, capacity: Int?,
-                idNumberSealed: Data?, idNumberMasked: String?, area: DivisionCode, createdAt: Date) {
+    public init(
+        id: UUID, kind: Kind, name: String, creditCode: String?, institutionType: InstitutionType?, capacity: Int?,
+        idNumberSealed: Data?, idNumberMasked: String?, area: DivisionCode, createdAt: Date
+    ) {
         self.id = id
         self.kind = kind
         self.name = name
@@ -67,8 +69,10 @@ public struct NewParty: Sendable {
 
     /// The rules of each kind: an organization has a credit code; an institution a credit
     /// code, a type and a capacity; a person a resident ID number and nothing else.
-    public init(kind: Party.Kind, name: String, creditCode: String?, institutionType: Party.InstitutionType?, capacity: Int?,
-                idNumber: String?, area: DivisionCode, keys: PersonalDataKeys) throws {
+    public init(
+        kind: Party.Kind, name: String, creditCode: String?, institutionType: Party.InstitutionType?, capacity: Int?,
+        idNumber: String?, area: DivisionCode, keys: PersonalDataKeys
+    ) throws {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard (1...200).contains(name.count) else {
             throw DomainError.invalidArgument(field: "name", zh: "名称须为 1 至 200 字", en: "the name must have 1 to 200 characters")
@@ -79,7 +83,8 @@ public struct NewParty: Sendable {
         switch kind {
         case .organization, .institution:
             guard let creditCode, !creditCode.isEmpty else {
-                throw DomainError.invalidArgument(field: "credit_code", zh: "组织须有统一社会信用代码", en: "an organization needs its unified social credit code")
+                throw DomainError.invalidArgument(
+                    field: "credit_code", zh: "组织须有统一社会信用代码", en: "an organization needs its unified social credit code")
             }
             guard idNumber?.isEmpty ?? true else {
                 throw DomainError.invalidArgument(field: "id_number", zh: "组织没有身份证号码", en: "an organization has no resident ID number")
@@ -102,7 +107,8 @@ public struct NewParty: Sendable {
                 throw DomainError.invalidArgument(field: "id_number", zh: "自然人须有身份证号码", en: "a person needs a resident ID number")
             }
             guard creditCode?.isEmpty ?? true, institutionType == nil, capacity == nil else {
-                throw DomainError.invalidArgument(field: "credit_code", zh: "自然人没有信用代码、机构类型或容量", en: "a person has no credit code, institution type or capacity")
+                throw DomainError.invalidArgument(
+                    field: "credit_code", zh: "自然人没有信用代码、机构类型或容量", en: "a person has no credit code, institution type or capacity")
             }
             let number = try ResidentIDNumber(idNumber)
             idNumberSealed = try keys.seal(number.value)

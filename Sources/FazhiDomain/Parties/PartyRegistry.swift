@@ -21,7 +21,10 @@ public struct PartyRegistry: Sendable {
         /// A division code; nil means the agency's own.
         public var area: String?
 
-        public init(kind: Party.Kind, name: String, creditCode: String?, institutionType: Party.InstitutionType?, capacity: Int?, idNumber: String?, area: String?) {
+        public init(
+            kind: Party.Kind, name: String, creditCode: String?, institutionType: Party.InstitutionType?, capacity: Int?, idNumber: String?,
+            area: String?
+        ) {
             self.kind = kind
             self.name = name
             self.creditCode = creditCode
@@ -33,9 +36,10 @@ public struct PartyRegistry: Sendable {
     }
 
     public func create(_ caller: Caller, _ input: Input, call: CallAudit, now: Date) async throws -> Party {
-        let party = try NewParty(kind: input.kind, name: input.name, creditCode: input.creditCode, institutionType: input.institutionType,
-                                 capacity: input.capacity, idNumber: input.idNumber,
-                                 area: try DivisionCode(input.area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode), keys: keys)
+        let party = try NewParty(
+            kind: input.kind, name: input.name, creditCode: input.creditCode, institutionType: input.institutionType,
+            capacity: input.capacity, idNumber: input.idNumber,
+            area: try DivisionCode(input.area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode), keys: keys)
         let created = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             let created = try await tx.parties.insert(party, by: caller.userID, at: now)
             call.target("party:\(created.id.uuidString.lowercased())")
@@ -53,7 +57,9 @@ public struct PartyRegistry: Sendable {
         return party
     }
 
-    public func search(_ caller: Caller, nameContains: String?, kind: Party.Kind?, after: (name: String, id: UUID)?, limit: Int) async throws -> [Party] {
+    public func search(
+        _ caller: Caller, nameContains: String?, kind: Party.Kind?, after: (name: String, id: UUID)?, limit: Int
+    ) async throws -> [Party] {
         if let nameContains, nameContains.count > 100 {
             throw DomainError.invalidArgument(field: "name_contains", zh: "查询词至多 100 字", en: "the search text has at most 100 characters")
         }

@@ -76,7 +76,9 @@ public struct PowerListAdministration: Sendable {
 
     /// Loads a first list into an agency that has none and publishes it as version 1 (the
     /// demo agency of `fazhi dev`); an agency with a published list is left alone.
-    public func publishInitial(_ items: [PowerItem], agency: Agency, by user: UUID, username: String, reason: String, now: Date) async throws -> PowerListVersion? {
+    public func publishInitial(
+        _ items: [PowerItem], agency: Agency, by user: UUID, username: String, reason: String, now: Date
+    ) async throws -> PowerListVersion? {
         try await store.transaction(agency: agency.id, readOnly: false) { tx in
             guard try await tx.powerList.version(nil) == nil else { return nil }
             let minimum = try await tx.settings().integer("case.minimum_officers_other")
@@ -85,8 +87,10 @@ public struct PowerListAdministration: Sendable {
         }
     }
 
-    private func change<T: Sendable>(_ caller: Caller, call: CallAudit, now: Date,
-                                     _ body: @escaping @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+    private func change<T: Sendable>(
+        _ caller: Caller, call: CallAudit, now: Date,
+        _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T {
         let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
             let result = try await body(tx)
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
@@ -100,8 +104,9 @@ public struct PowerListAdministration: Sendable {
     public func published(agencyCode: String, version: Int?) async throws -> (Agency, PowerListVersion) {
         let agency = try await Self.publicAgency(agencyCode, store: store)
         guard let published = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.powerList.version(version) }) else {
-            throw DomainError.notFound("power_list", zh: version.map { "没有第 \($0) 版权责清单" } ?? "该机构尚未发布权责清单",
-                                       en: version.map { "there is no version \($0)" } ?? "the agency has published no power list")
+            throw DomainError.notFound(
+                "power_list", zh: version.map { "没有第 \($0) 版权责清单" } ?? "该机构尚未发布权责清单",
+                en: version.map { "there is no version \($0)" } ?? "the agency has published no power list")
         }
         return (agency, published)
     }

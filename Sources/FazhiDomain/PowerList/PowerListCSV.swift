@@ -3,7 +3,9 @@
 /// then one item per line. `disclosure` is `N working days` for a published item and
 /// `statistics only` for one that is not. Fields may be double-quoted ("" for a quote).
 public enum PowerListCSV {
-    public static let header = ["code", "category", "name", "legal_basis", "enforcement_category", "unit", "major", "min_officers", "published", "disclosure"]
+    public static let header = [
+        "code", "category", "name", "legal_basis", "enforcement_category", "unit", "major", "min_officers", "published", "disclosure",
+    ]
 
     /// The items of `text`, or an error naming the line and field that is wrong.
     public static func parse(_ text: String) throws -> [PowerItem] {
@@ -20,7 +22,9 @@ public enum PowerListCSV {
             let number = offset + 1
             let values = try fields(of: line, line: number).map { $0.trimmingCharacters(in: .whitespaces) }
             guard values.count == Self.header.count else {
-                throw failure(line: number, zh: "应有 \(Self.header.count) 列，实有 \(values.count) 列", en: "expected \(Self.header.count) fields, found \(values.count)")
+                throw failure(
+                    line: number, zh: "应有 \(Self.header.count) 列，实有 \(values.count) 列",
+                    en: "expected \(Self.header.count) fields, found \(values.count)")
             }
             do {
                 let item = try item(values)
@@ -29,8 +33,9 @@ public enum PowerListCSV {
                 }
                 items.append(item)
             } catch let error as DomainError {
-                throw DomainError(error.reason, zh: "第 \(number) 行：\(error.messageZH)", en: "line \(number): \(error.messageEN)",
-                                  metadata: error.metadata.merging(["line": String(number)]) { $1 })
+                throw DomainError(
+                    error.reason, zh: "第 \(number) 行：\(error.messageZH)", en: "line \(number): \(error.messageEN)",
+                    metadata: error.metadata.merging(["line": String(number)]) { $1 })
             }
         }
         return items
@@ -47,16 +52,18 @@ public enum PowerListCSV {
             throw DomainError.invalidArgument(field: "published", zh: "「是否公示」须为 yes 或 no", en: "published must be yes or no")
         }
         let disclosure = try disclosureDays(v[9])
-        return PowerItem(code: v[0], name: v[2], category: try PowerItem.Category.parse(v[1]), enforcementCategory: v[4], legalBasis: v[3],
-                         unit: v[5], major: major, minimumOfficers: officers, published: published, disclosureWorkingDays: disclosure)
+        return PowerItem(
+            code: v[0], name: v[2], category: try PowerItem.Category.parse(v[1]), enforcementCategory: v[4], legalBasis: v[3],
+            unit: v[5], major: major, minimumOfficers: officers, published: published, disclosureWorkingDays: disclosure)
     }
 
     static func disclosureDays(_ text: String) throws -> Int? {
         if text == "statistics only" { return nil }
         let parts = text.split(separator: " ")
         guard parts.count == 3, parts[1] == "working", parts[2] == "days", let days = Int(parts[0]) else {
-            throw DomainError.invalidArgument(field: "disclosure", zh: "公示期限须为「N working days」或「statistics only」",
-                                              en: "disclosure must be \"N working days\" or \"statistics only\"")
+            throw DomainError.invalidArgument(
+                field: "disclosure", zh: "公示期限须为「N working days」或「statistics only」",
+                en: "disclosure must be \"N working days\" or \"statistics only\"")
         }
         return days
     }
@@ -67,9 +74,11 @@ public enum PowerListCSV {
             text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         let lines = items.map { item in
-            [item.code, item.category.chineseName, item.name, item.legalBasis, item.enforcementCategory, item.unit, item.major.rawValue,
-             String(item.minimumOfficers), item.published ? "yes" : "no",
-             item.disclosureWorkingDays.map { "\($0) working days" } ?? "statistics only"].map(field).joined(separator: ",")
+            [
+                item.code, item.category.chineseName, item.name, item.legalBasis, item.enforcementCategory, item.unit, item.major.rawValue,
+                String(item.minimumOfficers), item.published ? "yes" : "no",
+                item.disclosureWorkingDays.map { "\($0) working days" } ?? "statistics only",
+            ].map(field).joined(separator: ",")
         }
         return ([header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
     }
@@ -86,7 +95,12 @@ public enum PowerListCSV {
             if quoted {
                 if character == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            current.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }

@@ -15,8 +15,10 @@ public struct CaseExportRow: Sendable, Equatable, Codable {
     public var decidedOn: CalendarDay?
     public var fine: Decimal?
 
-    public init(caseID: UUID, itemCode: String, itemName: String, category: String, party: String, partyType: String, area: String,
-                openedOn: CalendarDay?, status: String, decisionNumber: String?, decidedOn: CalendarDay?, fine: Decimal?) {
+    public init(
+        caseID: UUID, itemCode: String, itemName: String, category: String, party: String, partyType: String, area: String,
+        openedOn: CalendarDay?, status: String, decisionNumber: String?, decidedOn: CalendarDay?, fine: Decimal?
+    ) {
         self.caseID = caseID
         self.itemCode = itemCode
         self.itemName = itemName
@@ -37,8 +39,10 @@ public struct CaseExportRow: Sendable, Equatable, Codable {
     public static let headers = ["案件编号", "事项编码", "事项名称", "职权类别", "当事人", "当事人类型", "区域", "立案日期", "状态", "决定书文号", "决定日期", "罚款（元）"]
 
     public var fields: [String] {
-        [caseID.uuidString.lowercased(), itemCode, itemName, category, party, partyType, area, openedOn?.description ?? "", status,
-         decisionNumber ?? "", decidedOn?.description ?? "", fine.map { "\($0)" } ?? ""]
+        [
+            caseID.uuidString.lowercased(), itemCode, itemName, category, party, partyType, area, openedOn?.description ?? "", status,
+            decisionNumber ?? "", decidedOn?.description ?? "", fine.map { "\($0)" } ?? "",
+        ]
     }
 }
 
@@ -65,9 +69,15 @@ public enum StatisticsTable: String, Sendable, CaseIterable {
         case .categories:
             return (["职权类别", "立案", "决定"], s.casesByPowerCategory.map { [$0.category, String($0.cases), String($0.decisions)] })
         case .items:
-            return (["事项编码", "事项名称", "职权类别", "立案", "决定"], s.casesByItem.map { [$0.itemCode, $0.itemName, $0.category, String($0.cases), String($0.decisions)] })
+            return (
+                ["事项编码", "事项名称", "职权类别", "立案", "决定"],
+                s.casesByItem.map { [$0.itemCode, $0.itemName, $0.category, String($0.cases), String($0.decisions)] }
+            )
         case .months:
-            return (["月份", "立案", "决定", "检查", "公示"], s.months.map { [String($0.month), String($0.casesOpened), String($0.decisions), String($0.inspections), String($0.disclosures)] })
+            return (
+                ["月份", "立案", "决定", "检查", "公示"],
+                s.months.map { [String($0.month), String($0.casesOpened), String($0.decisions), String($0.inspections), String($0.disclosures)] }
+            )
         case .cases:
             return (CaseExportRow.headers, [])
         }

@@ -19,7 +19,9 @@ public struct StatisticsWork: Sendable {
     /// export of any size holds one page in memory.
     public func caseRows(_ caller: Caller, year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
         try Self.checkYear(year)
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRows(year: year, after: after, limit: limit) }
+        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+            try await tx.statistics.caseRows(year: year, after: after, limit: limit)
+        }
     }
 
     /// The case rows of `year` as RFC 4180 CSV records (CRLF), streamed from one read-only
@@ -53,11 +55,13 @@ public struct StatisticsWork: Sendable {
         return try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             let published = try await tx.disclosures.publicEntries(DisclosureFilter(kind: .annualStatistics), after: nil, limit: 1000)
             guard !published.contains(where: { $0.subject == String(year) && $0.action == .publish }) else {
-                throw DomainError(.alreadyExists, zh: "\(year) 年度数据已公开；如有错误请更正", en: "the figures of \(year) are already published; correct them instead")
+                throw DomainError(
+                    .alreadyExists, zh: "\(year) 年度数据已公开；如有错误请更正", en: "the figures of \(year) are already published; correct them instead")
             }
             let due = try await tx.settings().day("disclosure.annual_statistics_due", in: year + 1)
-            var entry = DisclosureEntry(action: .publish, kind: .annualStatistics, subject: String(year), title: "\(year)年度行政执法数据",
-                                        content: Self.publicFields(statistics), occurredOn: now.day, due: due)
+            var entry = DisclosureEntry(
+                action: .publish, kind: .annualStatistics, subject: String(year), title: "\(year)年度行政执法数据",
+                content: Self.publicFields(statistics), occurredOn: now.day, due: due)
             try entry.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
             try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
             return entry
@@ -84,7 +88,8 @@ public struct StatisticsWork: Sendable {
     /// The figures as the public reads them: every count, and the acts by category.
     public static func publicFields(_ s: AnnualStatistics) -> [String: String] {
         [
-            "year": String(s.year), "officers_at_year_end": String(s.officersAtYearEnd), "valid_credentials_at_year_end": String(s.validCredentialsAtYearEnd),
+            "year": String(s.year), "officers_at_year_end": String(s.officersAtYearEnd),
+            "valid_credentials_at_year_end": String(s.validCredentialsAtYearEnd),
             "credentials_issued": String(s.credentialsIssued), "credentials_renewed": String(s.credentialsRenewed),
             "credentials_replaced": String(s.credentialsReplaced), "credentials_reviewed": String(s.credentialsReviewed),
             "credentials_suspended": String(s.credentialsSuspended), "credentials_revoked": String(s.credentialsRevoked),

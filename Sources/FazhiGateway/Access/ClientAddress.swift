@@ -12,7 +12,7 @@ struct ClientAddress: Sendable {
         guard !trustedProxies.isEmpty, let proxy = Self.ip(ofPeer: peer), trustedProxies.contains(proxy) else { return peer }
         var forwarded: [String] = []
         for value in metadata["x-forwarded-for"] {
-            guard case let .string(text) = value else { continue }
+            guard case .string(let text) = value else { continue }
             forwarded += text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         guard let client = forwarded.reversed().first(where: { !trustedProxies.contains($0) }), Self.isAddress(client) else { return peer }

@@ -25,40 +25,43 @@ enum ErrorMapping {
     }
 
     static func rpcError(_ error: DomainError) -> RPCError {
-        RPCError(GoogleRPCStatus(
-            code: status(for: error.reason),
-            message: error.messageEN,
-            details: [
-                .errorInfo(reason: error.reason.rawValue, domain: domain, metadata: error.metadata),
-                .localizedMessage(locale: "zh-CN", message: error.messageZH),
-                .localizedMessage(locale: "en", message: error.messageEN),
-            ]))
+        RPCError(
+            GoogleRPCStatus(
+                code: status(for: error.reason),
+                message: error.messageEN,
+                details: [
+                    .errorInfo(reason: error.reason.rawValue, domain: domain, metadata: error.metadata),
+                    .localizedMessage(locale: "zh-CN", message: error.messageZH),
+                    .localizedMessage(locale: "en", message: error.messageEN),
+                ]))
     }
 
     static func internalError(incident: String) -> RPCError {
-        RPCError(GoogleRPCStatus(
-            code: .internalError,
-            message: "internal error; incident \(incident)",
-            details: [
-                .errorInfo(reason: "INTERNAL", domain: domain, metadata: ["incident": incident]),
-                .localizedMessage(locale: "zh-CN", message: "服务器内部错误，事件编号 \(incident)"),
-                .localizedMessage(locale: "en", message: "internal error; incident \(incident)"),
-            ]))
+        RPCError(
+            GoogleRPCStatus(
+                code: .internalError,
+                message: "internal error; incident \(incident)",
+                details: [
+                    .errorInfo(reason: "INTERNAL", domain: domain, metadata: ["incident": incident]),
+                    .localizedMessage(locale: "zh-CN", message: "服务器内部错误，事件编号 \(incident)"),
+                    .localizedMessage(locale: "en", message: "internal error; incident \(incident)"),
+                ]))
     }
 
     /// How long a client should wait before retrying an UNAVAILABLE call.
     static let retryDelay = Duration.seconds(1)
 
     static func unavailable() -> RPCError {
-        RPCError(GoogleRPCStatus(
-            code: .unavailable,
-            message: "the service is unavailable; retry later",
-            details: [
-                .errorInfo(reason: "UNAVAILABLE", domain: domain, metadata: ["retry_after_ms": "\(retryDelay.components.seconds * 1000)"]),
-                .retryInfo(delay: retryDelay),
-                .localizedMessage(locale: "zh-CN", message: "服务暂不可用（数据库暂时无法访问），请稍后重试"),
-                .localizedMessage(locale: "en", message: "the service is unavailable (the database cannot be reached right now); retry later"),
-            ]))
+        RPCError(
+            GoogleRPCStatus(
+                code: .unavailable,
+                message: "the service is unavailable; retry later",
+                details: [
+                    .errorInfo(reason: "UNAVAILABLE", domain: domain, metadata: ["retry_after_ms": "\(retryDelay.components.seconds * 1000)"]),
+                    .retryInfo(delay: retryDelay),
+                    .localizedMessage(locale: "zh-CN", message: "服务暂不可用（数据库暂时无法访问），请稍后重试"),
+                    .localizedMessage(locale: "en", message: "the service is unavailable (the database cannot be reached right now); retry later"),
+                ]))
     }
 
     /// The status and reason for the audit row, and the error for the client.
@@ -72,13 +75,16 @@ enum ErrorMapping {
         case is CancellationError:
             return (RPCError(code: .cancelled, message: "the call was cancelled"), nil)
         case let outage as any OutageError where outage.isOutage:
-            logger.warning("database unreachable", metadata: ["method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
+            logger.warning(
+                "database unreachable", metadata: ["method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))"])
             return (unavailable(), "UNAVAILABLE")
         default:
             let incident = UUID().uuidString.lowercased()
-            logger.error("call failed unexpectedly", metadata: [
-                "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
-            ])
+            logger.error(
+                "call failed unexpectedly",
+                metadata: [
+                    "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
+                ])
             return (internalError(incident: incident), "INTERNAL:\(incident)")
         }
     }

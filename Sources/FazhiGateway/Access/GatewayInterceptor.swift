@@ -59,7 +59,9 @@ struct GatewayInterceptor: ServerInterceptor {
             case .denied:
                 throw DomainError(.permissionDenied, zh: "无权执行此操作", en: "your roles do not allow this call", metadata: ["method": method])
             case .unknownMethod:
-                throw DomainError(.permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied", metadata: ["method": method])
+                throw DomainError(
+                    .permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied",
+                    metadata: ["method": method])
             }
             let request = Self.screened(request)
             let response = try await CallScope.$current.withValue(call) {
@@ -110,13 +112,17 @@ struct GatewayInterceptor: ServerInterceptor {
 
     /// The audit row of a call made while the database was unreachable, whole, as a log line.
     private func logUnwritten(_ record: AuditRecord, error: any Error) {
-        logger.warning("audit row not written: database unreachable; the row follows", metadata: [
-            "audit.at": "\(record.at.timeIntervalSince1970)", "audit.agency": "\(record.agencyCode ?? "")", "audit.user": "\(record.username ?? "")",
-            "audit.roles": "\(record.roles.map(\.rawValue).joined(separator: ","))", "audit.method": "\(record.method)",
-            "audit.targets": "\(record.targetIDs.joined(separator: ","))", "audit.status": "\(record.status)", "audit.reason": "\(record.reason ?? "")",
-            "audit.peer": "\(record.peer)", "audit.request_id": "\(record.requestID)", "audit.duration_us": "\(record.durationMicroseconds)",
-            "error": "\(String(reflecting: error))",
-        ])
+        logger.warning(
+            "audit row not written: database unreachable; the row follows",
+            metadata: [
+                "audit.at": "\(record.at.timeIntervalSince1970)", "audit.agency": "\(record.agencyCode ?? "")",
+                "audit.user": "\(record.username ?? "")",
+                "audit.roles": "\(record.roles.map(\.rawValue).joined(separator: ","))", "audit.method": "\(record.method)",
+                "audit.targets": "\(record.targetIDs.joined(separator: ","))", "audit.status": "\(record.status)",
+                "audit.reason": "\(record.reason ?? "")",
+                "audit.peer": "\(record.peer)", "audit.request_id": "\(record.requestID)", "audit.duration_us": "\(record.durationMicroseconds)",
+                "error": "\(String(reflecting: error))",
+            ])
     }
 
     /// The error to send for a failed call, after auditing it; an audit row that cannot be
@@ -137,19 +143,23 @@ struct GatewayInterceptor: ServerInterceptor {
         Counter(label: "fazhi_rpc_calls_total", dimensions: [("method", record.method), ("status", record.status)]).increment()
         Metrics.Timer(label: "fazhi_rpc_duration_seconds", dimensions: [("method", record.method), ("status", record.status)])
             .recordMicroseconds(record.durationMicroseconds)
-        logger.debug("call", metadata: [
-            "method": "\(record.method)", "status": "\(record.status)", "reason": "\(record.reason ?? "")",
-            "agency": "\(record.agencyCode ?? "")", "user": "\(record.username ?? "")", "peer": "\(record.peer)",
-            "request_id": "\(record.requestID)", "duration_us": "\(record.durationMicroseconds)",
-        ])
+        logger.debug(
+            "call",
+            metadata: [
+                "method": "\(record.method)", "status": "\(record.status)", "reason": "\(record.reason ?? "")",
+                "agency": "\(record.agencyCode ?? "")", "user": "\(record.username ?? "")", "peer": "\(record.peer)",
+                "request_id": "\(record.requestID)", "duration_us": "\(record.durationMicroseconds)",
+            ])
     }
 
     /// A call whose audit row cannot be written fails.
     private func auditFailed(_ error: any Error, method: String, requestID: String) -> RPCError {
         let incident = UUID().uuidString.lowercased()
-        logger.error("audit row could not be written", metadata: [
-            "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
-        ])
+        logger.error(
+            "audit row could not be written",
+            metadata: [
+                "incident": "\(incident)", "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
+            ])
         return ErrorMapping.internalError(incident: incident)
     }
 
@@ -157,16 +167,17 @@ struct GatewayInterceptor: ServerInterceptor {
     /// a refusal is thrown inside the call, mapped and audited like any other.
     static func screened<Input: Sendable>(_ request: StreamingServerRequest<Input>) -> StreamingServerRequest<Input> {
         var screened = request
-        screened.messages = RPCAsyncSequence(wrapping: request.messages.map { @Sendable message in
-            if let message = message as? any SwiftProtobuf.Message { try RequestScreen.check(message) }
-            return message
-        })
+        screened.messages = RPCAsyncSequence(
+            wrapping: request.messages.map { @Sendable message in
+                if let message = message as? any SwiftProtobuf.Message { try RequestScreen.check(message) }
+                return message
+            })
         return screened
     }
 
     static func bearerToken(in metadata: Metadata) -> String? {
         for value in metadata["authorization"] {
-            guard case let .string(text) = value else { continue }
+            guard case .string(let text) = value else { continue }
             let parts = text.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
         }
@@ -176,8 +187,9 @@ struct GatewayInterceptor: ServerInterceptor {
     /// The client's `x-request-id` when it sent a sane one, otherwise a new id.
     static func requestID(from metadata: Metadata) -> String {
         for value in metadata["x-request-id"] {
-            if case let .string(text) = value, (1...64).contains(text.count),
-               text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            if case .string(let text) = value, (1...64).contains(text.count),
+                text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            {
                 return text
             }
         }

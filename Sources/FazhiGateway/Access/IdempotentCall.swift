@@ -30,7 +30,7 @@ struct IdempotentCall {
 
     static func key(in metadata: Metadata) -> String? {
         for value in metadata[header] {
-            if case let .string(text) = value { return text }
+            if case .string(let text) = value { return text }
         }
         return nil
     }
@@ -68,7 +68,7 @@ struct IdempotentCall {
         case .mismatch: throw IdempotencyClaim.reused
         case .running: throw IdempotencyClaim.inUse
         case .outcomeLost: throw IdempotencyClaim.lost
-        case let .done(status, payload):
+        case .done(let status, let payload):
             if status == "OK" {
                 let response = try outputType.init(serializedBytes: payload) as! Output
                 return StreamingServerResponse(single: ServerResponse(message: response))
@@ -78,7 +78,9 @@ struct IdempotentCall {
             break
         }
 
-        let output: Output, contents: StreamingServerResponse<Output>.Contents, trailers: Metadata
+        let output: Output
+        let contents: StreamingServerResponse<Output>.Contents
+        let trailers: Metadata
         do {
             // The store marks the key as acted in each transaction the handler commits.
             let collector = Collector<Output>()
@@ -109,7 +111,8 @@ struct IdempotentCall {
         if let outputMessage = output as? any SwiftProtobuf.Message, let payload = try? outputMessage.serializedBytes() as Data {
             await keep(caller: caller, key: key, claim: token, method: method, status: "OK", payload: payload)
         } else {
-            logger.error("idempotent outcome not kept", metadata: ["method": "\(method)", "error": "the response is not a serializable protobuf message"])
+            logger.error(
+                "idempotent outcome not kept", metadata: ["method": "\(method)", "error": "the response is not a serializable protobuf message"])
         }
         return StreamingServerResponse(single: ServerResponse(message: output, metadata: contents.metadata, trailingMetadata: trailers))
     }
@@ -124,9 +127,11 @@ struct IdempotentCall {
         } catch {
             // In an outage this is expected and the outage is reported on its own; otherwise it is a fault.
             let level: Logger.Level = (error as? any OutageError)?.isOutage == true ? .warning : .error
-            logger.log(level: level, "idempotent outcome not kept; retries with this key will be told IDEMPOTENCY_OUTCOME_LOST", metadata: [
-                "method": "\(method)", "agency": "\(caller.agency.code)", "user": "\(caller.username)", "error": "\(String(reflecting: error))",
-            ])
+            logger.log(
+                level: level, "idempotent outcome not kept; retries with this key will be told IDEMPOTENCY_OUTCOME_LOST",
+                metadata: [
+                    "method": "\(method)", "agency": "\(caller.agency.code)", "user": "\(caller.username)", "error": "\(String(reflecting: error))",
+                ])
         }
     }
 }

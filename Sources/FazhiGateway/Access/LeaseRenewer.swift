@@ -63,7 +63,8 @@ final class LeaseRenewer: Sendable {
             let until = clock().addingTimeInterval(TimeInterval(IdempotencyClaim.lease.components.seconds))
             for claim in claims where state.withLock({ $0.claims[claim.token] != nil }) {
                 do {
-                    try await store.renewIdempotencyLease(agency: claim.agency, userID: claim.userID, key: claim.key, claim: claim.token, until: until)
+                    try await store.renewIdempotencyLease(
+                        agency: claim.agency, userID: claim.userID, key: claim.key, claim: claim.token, until: until)
                 } catch {
                     logger.warning("idempotency lease not renewed", metadata: ["agency": "\(claim.agencyCode)", "error": "\(error)"])
                 }

@@ -37,7 +37,7 @@ enum RequestScreen {
         // Text is printed only when not empty; a message (or a map entry) when present.
         for payload: [UInt8] in [[1, UInt8(ascii: "x")], [0]] {
             guard let probe = try? type.init(serializedBytes: tag + payload), let json = try? probe.jsonString(options: options),
-                  let start = json.firstIndex(of: "\""), let end = json[json.index(after: start)...].firstIndex(of: "\"")
+                let start = json.firstIndex(of: "\""), let end = json[json.index(after: start)...].firstIndex(of: "\"")
             else { continue }
             return String(json[json.index(after: start)..<end])
         }
@@ -61,15 +61,17 @@ private struct ScreenVisitor: Visitor {
         }
         if text.utf8.count > RequestScreen.maximumTextBytes {
             let field = name(number)
-            throw DomainError.invalidArgument(field: field, zh: "\(field) 过长（最多 \(RequestScreen.maximumTextBytes) 字节）",
-                                              en: "\(field) is longer than \(RequestScreen.maximumTextBytes) bytes")
+            throw DomainError.invalidArgument(
+                field: field, zh: "\(field) 过长（最多 \(RequestScreen.maximumTextBytes) 字节）",
+                en: "\(field) is longer than \(RequestScreen.maximumTextBytes) bytes")
         }
     }
 
     private func checkTimestamp(_ timestamp: Google_Protobuf_Timestamp, field number: Int) throws {
         guard RequestScreen.timestampSeconds.contains(timestamp.seconds), (0..<1_000_000_000).contains(timestamp.nanos) else {
             let field = name(number)
-            throw DomainError.invalidArgument(field: field, zh: "\(field) 不是 0001 年至 9999 年之间的有效时间", en: "\(field) is not a valid time between the years 1 and 9999")
+            throw DomainError.invalidArgument(
+                field: field, zh: "\(field) 不是 0001 年至 9999 年之间的有效时间", en: "\(field) is not a valid time between the years 1 and 9999")
         }
     }
 

@@ -28,25 +28,31 @@ struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
         guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
         guard !request.initialPassword.isEmpty else { throw missing("initial_password", zh: "初始密码") }
         let roles = Set(try request.roles.map(Role.parse))
-        return .init(try await administration.createUser(
-            try CallScope.caller(), username: request.username, displayName: request.displayName,
-            initialPassword: request.initialPassword, roles: roles, call: CallScope.call, now: clock()))
+        return .init(
+            try await administration.createUser(
+                try CallScope.caller(), username: request.username, displayName: request.displayName,
+                initialPassword: request.initialPassword, roles: roles, call: CallScope.call, now: clock()))
     }
 
     func setUserRoles(request: Fazhi_V1_SetUserRolesRequest, context: ServerContext) async throws -> Fazhi_V1_User {
         guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
         let roles = Set(try request.roles.map(Role.parse))
-        return .init(try await administration.setRoles(try CallScope.caller(), username: request.username, roles: roles, call: CallScope.call, now: clock()))
+        return .init(
+            try await administration.setRoles(try CallScope.caller(), username: request.username, roles: roles, call: CallScope.call, now: clock()))
     }
 
     func disableUser(request: Fazhi_V1_DisableUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
         guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
-        return .init(try await administration.setDisabled(try CallScope.caller(), username: request.username, disabled: true, call: CallScope.call, now: clock()))
+        return .init(
+            try await administration.setDisabled(
+                try CallScope.caller(), username: request.username, disabled: true, call: CallScope.call, now: clock()))
     }
 
     func enableUser(request: Fazhi_V1_EnableUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
         guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
-        return .init(try await administration.setDisabled(try CallScope.caller(), username: request.username, disabled: false, call: CallScope.call, now: clock()))
+        return .init(
+            try await administration.setDisabled(
+                try CallScope.caller(), username: request.username, disabled: false, call: CallScope.call, now: clock()))
     }
 
     func listAgencies(request: Fazhi_V1_ListAgenciesRequest, context: ServerContext) async throws -> Fazhi_V1_ListAgenciesResponse {
@@ -59,10 +65,11 @@ struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
     }
 
     func createAgency(request: Fazhi_V1_CreateAgencyRequest, context: ServerContext) async throws -> Fazhi_V1_Agency {
-        .init(try await administration.createAgency(
-            try CallScope.caller(), code: request.code, name: request.name, divisionCode: request.divisionCode,
-            adminUsername: request.adminUsername, adminDisplayName: request.adminDisplayName,
-            adminPassword: request.adminInitialPassword, call: CallScope.call, now: clock()))
+        .init(
+            try await administration.createAgency(
+                try CallScope.caller(), code: request.code, name: request.name, divisionCode: request.divisionCode,
+                adminUsername: request.adminUsername, adminDisplayName: request.adminDisplayName,
+                adminPassword: request.adminInitialPassword, call: CallScope.call, now: clock()))
     }
 }
 

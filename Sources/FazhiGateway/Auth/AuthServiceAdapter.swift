@@ -36,8 +36,9 @@ struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
     func changePassword(request: Fazhi_V1_ChangePasswordRequest, context: ServerContext) async throws -> Fazhi_V1_ChangePasswordResponse {
         guard !request.currentPassword.isEmpty else { throw missing("current_password", zh: "当前密码") }
         guard !request.newPassword.isEmpty else { throw missing("new_password", zh: "新密码") }
-        try await identity.changePassword(try CallScope.caller(), current: request.currentPassword, new: request.newPassword,
-                                          call: CallScope.call, now: clock())
+        try await identity.changePassword(
+            try CallScope.caller(), current: request.currentPassword, new: request.newPassword,
+            call: CallScope.call, now: clock())
         return .init()
     }
 }

@@ -17,7 +17,8 @@ struct ClientCertificateIdentity: Sendable {
 
     func caller(context: ServerContext, call: CallAudit, now: Date) async throws -> Caller {
         guard let transport = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,
-              let leaf = transport.peerCertificate else {
+            let leaf = transport.peerCertificate
+        else {
             throw Self.refused(zh: "需要有效的客户端证书", en: "a valid client certificate is required")
         }
         guard let (agencyCode, subject) = Self.subject(of: leaf) else {
@@ -46,12 +47,14 @@ struct ClientCertificateIdentity: Sendable {
     static func subject(of certificate: Certificate) -> (agency: String, subject: Subject)? {
         guard let names = try? certificate.extensions.subjectAlternativeNames else { return nil }
         let uris = names.compactMap { name -> String? in
-            guard case let .uniformResourceIdentifier(uri) = name else { return nil }
+            guard case .uniformResourceIdentifier(let uri) = name else { return nil }
             return uri
         }
         guard uris.count == 1 else { return nil }
         let parts = uris[0].split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", AgencyCodeRule.isValid(String(parts[2])), !parts[4].isEmpty else { return nil }
+        guard parts.count == 5, parts[0] == "urn", parts[1] == "fazhi", AgencyCodeRule.isValid(String(parts[2])), !parts[4].isEmpty else {
+            return nil
+        }
         switch parts[3] {
         case "user": return (String(parts[2]), .user(String(parts[4])))
         case "credential": return (String(parts[2]), .credential(String(parts[4])))

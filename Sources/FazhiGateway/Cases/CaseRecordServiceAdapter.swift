@@ -13,7 +13,8 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
     /// A download whose client stops reading is ended after this long.
     let idleTimeout: Duration
 
-    func uploadEvidence(request: RPCAsyncSequence<Fazhi_V1_EvidenceChunk, any Error>, context: ServerContext) async throws -> Fazhi_V1_CaseRecordEntry {
+    func uploadEvidence(request: RPCAsyncSequence<Fazhi_V1_EvidenceChunk, any Error>, context: ServerContext) async throws -> Fazhi_V1_CaseRecordEntry
+    {
         let store = try self.store()
         let caller = try CallScope.caller()
         // The first message names the case, step and hash (its fields checked before a byte
@@ -26,8 +27,10 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
         let stored = try await store.store(agency: caller.agency.id, limit: maximumBytes, chunks: data) { try header.fields().sha256 }
         do {
             let fields = try header.fields()
-            return .init(try await work.attachEvidence(caller, caseID: fields.caseID, step: fields.step, sha256: stored.sha256, text: fields.text,
-                                                       call: CallScope.call, at: Moment(instant: clock())))
+            return .init(
+                try await work.attachEvidence(
+                    caller, caseID: fields.caseID, step: fields.step, sha256: stored.sha256, text: fields.text,
+                    call: CallScope.call, at: Moment(instant: clock())))
         } catch {
             // Refused after the bytes arrived: a file this upload created is linked to nothing.
             if stored.created { try? await store.discard(agency: caller.agency.id, sha256: stored.sha256) }
@@ -35,13 +38,16 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
         }
     }
 
-    func downloadEvidence(request: Fazhi_V1_DownloadEvidenceRequest, response: RPCWriter<Fazhi_V1_EvidenceChunk>, context: ServerContext) async throws {
+    func downloadEvidence(request: Fazhi_V1_DownloadEvidenceRequest, response: RPCWriter<Fazhi_V1_EvidenceChunk>, context: ServerContext) async throws
+    {
         let store = try self.store()
         let caller = try CallScope.caller()
         let caseID = try identifier(request.caseID, field: "case_id", zh: "案件编号")
         let sha256 = try EvidenceHash.validated(request.sha256)
         CallScope.call.target("case:\(caseID.uuidString.lowercased())", "evidence:\(sha256)")
-        guard try await work.evidenceBelongs(caller, caseID: caseID, sha256: sha256), let chunks = try await store.read(agency: caller.agency.id, sha256: sha256) else {
+        guard try await work.evidenceBelongs(caller, caseID: caseID, sha256: sha256),
+            let chunks = try await store.read(agency: caller.agency.id, sha256: sha256)
+        else {
             throw DomainError.notFound("evidence", zh: "本案没有该证据", en: "the case has no such evidence")
         }
         let response = IdleLimitedWriter(base: response, idleTimeout: idleTimeout)
@@ -51,8 +57,10 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
     func correctRecord(request: Fazhi_V1_CorrectRecordRequest, context: ServerContext) async throws -> Fazhi_V1_CaseRecordEntry {
         let caseID = try identifier(request.caseID, field: "case_id", zh: "案件编号")
         guard request.entryID > 0 else { throw missing("entry_id", zh: "被更正的记录") }
-        return .init(try await work.correct(try CallScope.caller(), caseID: caseID, entryID: request.entryID, text: request.text,
-                                            call: CallScope.call, at: Moment(instant: clock())))
+        return .init(
+            try await work.correct(
+                try CallScope.caller(), caseID: caseID, entryID: request.entryID, text: request.text,
+                call: CallScope.call, at: Moment(instant: clock())))
     }
 
     private func store() throws -> any EvidenceStore {

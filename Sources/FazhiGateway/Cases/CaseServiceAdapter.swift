@@ -15,18 +15,23 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         guard !request.itemCode.isEmpty else { throw missing("item_code", zh: "事项编码") }
         let party = try identifier(request.partyID, field: "party_id", zh: "当事人编号")
         let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
-        return .init(try await work.open(try CallScope.caller(), itemCode: request.itemCode, partyID: party, area: request.area,
-                                         officers: officers, text: request.text, call: CallScope.call, at: now))
+        return .init(
+            try await work.open(
+                try CallScope.caller(), itemCode: request.itemCode, partyID: party, area: request.area,
+                officers: officers, text: request.text, call: CallScope.call, at: now))
     }
 
     func takeStep(request: Fazhi_V1_TakeStepRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard let step = CaseStep(rawValue: request.step), step.isEnforcement else {
-            throw DomainError.invalidArgument(field: "step", zh: "步骤须为 investigate、notify、inspect、reinspect、serve 或 execute",
-                                              en: "step must be investigate, notify, inspect, reinspect, serve or execute")
+            throw DomainError.invalidArgument(
+                field: "step", zh: "步骤须为 investigate、notify、inspect、reinspect、serve 或 execute",
+                en: "step must be investigate, notify, inspect, reinspect, serve or execute")
         }
         let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
         let fine = try Self.decimal(request.intendedFine, field: "intended_fine")
-        let intended = fine != nil || request.revokesRegistration ? EnforcementCase.IntendedDecision(fine: fine, revokesRegistration: request.revokesRegistration) : nil
+        let intended =
+            fine != nil || request.revokesRegistration
+            ? EnforcementCase.IntendedDecision(fine: fine, revokesRegistration: request.revokesRegistration) : nil
         return try await apply(request.caseID, .take(step, officers: officers, intended: intended), text: request.text)
     }
 
@@ -53,8 +58,11 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     func decideCase(request: Fazhi_V1_DecideCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard !request.outcome.isEmpty else { throw missing("outcome", zh: "决定内容") }
         guard !request.legalBasis.isEmpty else { throw missing("legal_basis", zh: "法律依据") }
-        return try await apply(request.caseID, .decide(outcome: request.outcome, legalBasis: request.legalBasis,
-                                                       fine: try Self.decimal(request.fine, field: "fine")), text: request.text)
+        return try await apply(
+            request.caseID,
+            .decide(
+                outcome: request.outcome, legalBasis: request.legalBasis,
+                fine: try Self.decimal(request.fine, field: "fine")), text: request.text)
     }
 
     func closeCase(request: Fazhi_V1_CaseActionRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
@@ -66,7 +74,8 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         guard request.findings.count <= 200 else {
             throw DomainError.invalidArgument(field: "findings", zh: "一次至多 200 项", en: "at most 200 findings at once")
         }
-        return try await apply(request.caseID, .findings(request.findings.map { (code: $0.checklistCode, description: $0.description_p) }), text: request.text)
+        return try await apply(
+            request.caseID, .findings(request.findings.map { (code: $0.checklistCode, description: $0.description_p) }), text: request.text)
     }
 
     func verifyRectification(request: Fazhi_V1_VerifyRectificationRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
@@ -75,7 +84,9 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         return try await apply(request.caseID, .verify(ids), text: request.text)
     }
 
-    func listOverdueRectifications(request: Fazhi_V1_ListOverdueRectificationsRequest, context: ServerContext) async throws -> Fazhi_V1_ListOverdueRectificationsResponse {
+    func listOverdueRectifications(
+        request: Fazhi_V1_ListOverdueRectificationsRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_ListOverdueRectificationsResponse {
         let overdue = try await work.overdueRectifications(try CallScope.caller(), on: now.day)
         return .with {
             $0.orders = overdue.map { order in
@@ -138,10 +149,12 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         guard !text.isEmpty else { return nil }
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), (1...12).contains(parts[0].count),
-              parts.count == 1 || (1...2).contains(parts[1].count) && !parts[1].contains("."),
-              let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DomainError.invalidArgument(field: field, zh: "金额须为不超过一万亿元、最多两位小数的非负数，如 5000.00",
-                                              en: "\(field) must be a non-negative amount below a trillion yuan with at most two decimals, such as 5000.00")
+            parts.count == 1 || (1...2).contains(parts[1].count) && !parts[1].contains("."),
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        else {
+            throw DomainError.invalidArgument(
+                field: field, zh: "金额须为不超过一万亿元、最多两位小数的非负数，如 5000.00",
+                en: "\(field) must be a non-negative amount below a trillion yuan with at most two decimals, such as 5000.00")
         }
         return value
     }

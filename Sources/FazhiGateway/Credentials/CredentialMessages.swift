@@ -105,8 +105,9 @@ func calendarDay(_ text: String, field: String, zh: String) throws -> CalendarDa
     }
     let years = CalendarDay.acceptedYears
     guard years.contains(day.year) else {
-        throw DomainError.invalidArgument(field: field, zh: "\(zh)须在 \(years.lowerBound) 年至 \(years.upperBound) 年之间",
-                                          en: "\(field) must be a day from \(years.lowerBound) to \(years.upperBound)")
+        throw DomainError.invalidArgument(
+            field: field, zh: "\(zh)须在 \(years.lowerBound) 年至 \(years.upperBound) 年之间",
+            en: "\(field) must be a day from \(years.lowerBound) to \(years.upperBound)")
     }
     return day
 }

@@ -22,7 +22,10 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     // MARK: Officers
 
     func createOfficer(request: Fazhi_V1_CreateOfficerRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
-        for (field, zh, value) in [("name", "姓名", request.name), ("unit", "所在单位", request.unit), ("position", "职务", request.position), ("id_number", "身份证号码", request.idNumber)] {
+        for (field, zh, value) in [
+            ("name", "姓名", request.name), ("unit", "所在单位", request.unit), ("position", "职务", request.position),
+            ("id_number", "身份证号码", request.idNumber),
+        ] {
             guard !value.isEmpty else { throw missing(field, zh: zh) }
         }
         let input = EnforcementCorps.OfficerInput(
@@ -52,13 +55,16 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     func recordExamResult(request: Fazhi_V1_RecordExamResultRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
         let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         let day = try calendarDay(request.day, field: "day", zh: "考试日期")
-        return .init(try await corps.recordExam(try CallScope.caller(), officerID: id, day: day, score: Int(request.score), call: CallScope.call, now: now))
+        return .init(
+            try await corps.recordExam(try CallScope.caller(), officerID: id, day: day, score: Int(request.score), call: CallScope.call, now: now))
     }
 
     func setTrainingHours(request: Fazhi_V1_SetTrainingHoursRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
         let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
-        return .init(try await corps.setTrainingHours(try CallScope.caller(), officerID: id, year: Int(request.year), hours: Int(request.hours),
-                                                      call: CallScope.call, now: now))
+        return .init(
+            try await corps.setTrainingHours(
+                try CallScope.caller(), officerID: id, year: Int(request.year), hours: Int(request.hours),
+                call: CallScope.call, now: now))
     }
 
     // MARK: Credential decisions
@@ -67,14 +73,16 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let caller = try CallScope.caller()
         let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         CallScope.call.target("officer:\(id.uuidString.lowercased())")
-        return .init(try await administration.applyForCredential(
-            officerID: id, categories: request.categories, areas: request.areas, agency: caller.agency, actor: caller.username,
-            reason: request.reason.isEmpty ? "申领 / application" : request.reason, at: now, call: CallScope.call))
+        return .init(
+            try await administration.applyForCredential(
+                officerID: id, categories: request.categories, areas: request.areas, agency: caller.agency, actor: caller.username,
+                reason: request.reason.isEmpty ? "申领 / application" : request.reason, at: now, call: CallScope.call))
     }
 
     func issueCredential(request: Fazhi_V1_CredentialDecisionRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
         let (caller, id) = try decision(request)
-        return .init(try await administration.issue(id, agency: caller.agency, actor: caller.username, reason: request.reason, at: now, call: CallScope.call))
+        return .init(
+            try await administration.issue(id, agency: caller.agency, actor: caller.username, reason: request.reason, at: now, call: CallScope.call))
     }
 
     func rejectCredential(request: Fazhi_V1_CredentialDecisionRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
@@ -95,14 +103,18 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     func renewCredential(request: Fazhi_V1_CredentialDecisionRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
         let (caller, id) = try decision(request)
-        return .init(try await administration.succeed(id, replacement: false, agency: caller.agency, actor: caller.username, reason: request.reason,
-                                                      at: now, call: CallScope.call))
+        return .init(
+            try await administration.succeed(
+                id, replacement: false, agency: caller.agency, actor: caller.username, reason: request.reason,
+                at: now, call: CallScope.call))
     }
 
     func replaceCredential(request: Fazhi_V1_CredentialDecisionRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
         let (caller, id) = try decision(request)
-        return .init(try await administration.succeed(id, replacement: true, agency: caller.agency, actor: caller.username, reason: request.reason,
-                                                      at: now, call: CallScope.call))
+        return .init(
+            try await administration.succeed(
+                id, replacement: true, agency: caller.agency, actor: caller.username, reason: request.reason,
+                at: now, call: CallScope.call))
     }
 
     func recordReview(request: Fazhi_V1_RecordReviewRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
@@ -110,11 +122,14 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         guard request.year != 0 else { throw missing("year", zh: "审验年度") }
         guard let outcome = Credential.Review.Outcome(rawValue: request.outcome) else {
-            throw DomainError.invalidArgument(field: "outcome", zh: "审验结论须为 passed、failed_suspend 或 failed_revoke",
-                                              en: "outcome must be passed, failed_suspend or failed_revoke")
+            throw DomainError.invalidArgument(
+                field: "outcome", zh: "审验结论须为 passed、failed_suspend 或 failed_revoke",
+                en: "outcome must be passed, failed_suspend or failed_revoke")
         }
-        return .init(try await administration.review(id, year: Int(request.year), outcome: outcome, agency: caller.agency, actor: caller.username,
-                                                      reason: request.reason.isEmpty ? "年度审验 / annual review" : request.reason, at: now, call: CallScope.call))
+        return .init(
+            try await administration.review(
+                id, year: Int(request.year), outcome: outcome, agency: caller.agency, actor: caller.username,
+                reason: request.reason.isEmpty ? "年度审验 / annual review" : request.reason, at: now, call: CallScope.call))
     }
 
     private func decision(_ request: Fazhi_V1_CredentialDecisionRequest) throws -> (Caller, UUID) {
@@ -126,7 +141,9 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     private func decide(_ event: Credential.Event, _ request: Fazhi_V1_CredentialDecisionRequest) async throws -> Fazhi_V1_Credential {
         let (caller, id) = try decision(request)
-        return .init(try await administration.apply(event, to: id, agency: caller.agency, actor: caller.username, reason: request.reason, at: now, call: CallScope.call))
+        return .init(
+            try await administration.apply(
+                event, to: id, agency: caller.agency, actor: caller.username, reason: request.reason, at: now, call: CallScope.call))
     }
 
     // MARK: Reads
@@ -147,7 +164,8 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         guard !request.category.isEmpty else { throw missing("category", zh: "执法类别") }
         guard !request.area.isEmpty else { throw missing("area", zh: "执法区域") }
-        let answer = try await corps.authority(try CallScope.caller(), officerID: id, category: request.category, area: try DivisionCode(request.area), at: now)
+        let answer = try await corps.authority(
+            try CallScope.caller(), officerID: id, category: request.category, area: try DivisionCode(request.area), at: now)
         return .with {
             switch answer {
             case .allowed(let number):
@@ -159,7 +177,9 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         }
     }
 
-    func getVerificationCode(request: Fazhi_V1_GetVerificationCodeRequest, context: ServerContext) async throws -> Fazhi_V1_GetVerificationCodeResponse {
+    func getVerificationCode(
+        request: Fazhi_V1_GetVerificationCodeRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_GetVerificationCodeResponse {
         let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         CallScope.call.target("credential:\(id.uuidString.lowercased())")
         let code = try await verification.code(try CallScope.caller(), credentialID: id, keys: keys)
@@ -168,7 +188,9 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     // MARK: Client certificates
 
-    func issueClientCertificate(request: Fazhi_V1_IssueClientCertificateRequest, context: ServerContext) async throws -> Fazhi_V1_IssueClientCertificateResponse {
+    func issueClientCertificate(
+        request: Fazhi_V1_IssueClientCertificateRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_IssueClientCertificateResponse {
         let caller = try CallScope.caller()
         let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         guard !request.csrPem.isEmpty else { throw missing("csr_pem", zh: "证书签名请求") }
@@ -176,11 +198,13 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
             throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求须为 PEM 格式的 PKCS #10", en: "csr_pem must be a PEM-encoded PKCS #10 request")
         }
         guard let authority = authorities.current.signers[caller.agency.code] else {
-            throw DomainError(.failedPrecondition, zh: "本服务器未配置该机构的 CA 私钥，不能签发客户端证书",
-                              en: "this server holds no CA key for the agency and cannot sign client certificates")
+            throw DomainError(
+                .failedPrecondition, zh: "本服务器未配置该机构的 CA 私钥，不能签发客户端证书",
+                en: "this server holds no CA key for the agency and cannot sign client certificates")
         }
         let issuedAt = clock()
-        let (certificate, notAfter) = try await certificates.issue(caller, credentialID: id, call: CallScope.call, at: Moment(instant: issuedAt)) { grant in
+        let (certificate, notAfter) = try await certificates.issue(caller, credentialID: id, call: CallScope.call, at: Moment(instant: issuedAt)) {
+            grant in
             let certificate = try authority.issueClientCertificate(
                 for: csr, uri: CredentialCertificates.uri(agencyCode: grant.agencyCode, credentialNumber: grant.credentialNumber),
                 commonName: "\(grant.holderName) \(grant.credentialNumber)", now: issuedAt, notAfter: grant.notAfter)

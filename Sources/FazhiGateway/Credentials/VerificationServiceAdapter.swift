@@ -17,7 +17,8 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
         return Self.response(try await verification.byNumber(request.number, on: Moment(instant: clock()).day))
     }
 
-    func verifyCredentialCode(request: Fazhi_V1_VerifyCredentialCodeRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse {
+    func verifyCredentialCode(request: Fazhi_V1_VerifyCredentialCodeRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse
+    {
         guard !request.code.isEmpty else { throw missing("code", zh: "亮证码") }
         return Self.response(try await verification.byCode(request.code, keys: keys, on: Moment(instant: clock()).day))
     }
@@ -39,7 +40,7 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
         switch answer {
         case .notValid:
             return .with { $0.found = false }
-        case let .found(card):
+        case .found(let card):
             return .with {
                 $0.found = true
                 $0.card = .init(card)

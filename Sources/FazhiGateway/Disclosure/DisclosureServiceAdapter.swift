@@ -20,8 +20,9 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         var filter = DisclosureFilter()
         if !request.kind.isEmpty {
             guard let kind = DisclosureEntry.Kind(rawValue: request.kind) else {
-                throw DomainError.invalidArgument(field: "kind", zh: "公示类别须为 enforcement_personnel、power_list、decision 或 annual_statistics",
-                                                  en: "kind must be enforcement_personnel, power_list, decision or annual_statistics")
+                throw DomainError.invalidArgument(
+                    field: "kind", zh: "公示类别须为 enforcement_personnel、power_list、decision 或 annual_statistics",
+                    en: "kind must be enforcement_personnel, power_list, decision or annual_statistics")
             }
             filter.kind = kind
         }
@@ -33,9 +34,11 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         let entries = try await work.publicEntries(agency: agency, filter, after: try Self.after(page), limit: page.size)
         return .with {
             $0.entries = entries.map(Fazhi_V1_DisclosureEntry.init)
-            $0.nextPageToken = page.nextToken(count: entries.count, lastKey: entries.last.flatMap { last in
-                last.publishedAt.map { "\(DisclosureLeaf.timestamp($0))\u{1F}\(last.id.uuidString)" }
-            })
+            $0.nextPageToken = page.nextToken(
+                count: entries.count,
+                lastKey: entries.last.flatMap { last in
+                    last.publishedAt.map { "\(DisclosureLeaf.timestamp($0))\u{1F}\(last.id.uuidString)" }
+                })
         }
     }
 
@@ -43,7 +46,8 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         let agency = try await publicAgency(request.agencyCode)
         let id = try identifier(request.id, field: "id", zh: "公示条目编号")
         try Self.checkSize(request.treeSize, field: "tree_size", zh: "树大小")
-        let (entry, proof, checkpoint) = try await log.entry(agency: agency, id: id, checkpointSize: request.treeSize == 0 ? nil : Int(request.treeSize))
+        let (entry, proof, checkpoint) = try await log.entry(
+            agency: agency, id: id, checkpointSize: request.treeSize == 0 ? nil : Int(request.treeSize))
         return .with {
             $0.entry = .init(entry)
             $0.inclusionProof = proof ?? []
@@ -63,7 +67,9 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         }
     }
 
-    func getConsistencyProof(request: Fazhi_V1_GetConsistencyProofRequest, context: ServerContext) async throws -> Fazhi_V1_GetConsistencyProofResponse {
+    func getConsistencyProof(
+        request: Fazhi_V1_GetConsistencyProofRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_GetConsistencyProofResponse {
         let agency = try await publicAgency(request.agencyCode)
         try Self.checkSize(request.oldSize, field: "old_size", zh: "旧树大小")
         try Self.checkSize(request.newSize, field: "new_size", zh: "新树大小")
@@ -117,18 +123,23 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     }
 
     func releaseDisclosure(request: Fazhi_V1_ReleaseDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
-        .init(try await work.release(try CallScope.caller(), entryID: try identifier(request.id, field: "id", zh: "公示条目编号"), call: CallScope.call, at: now))
+        .init(
+            try await work.release(
+                try CallScope.caller(), entryID: try identifier(request.id, field: "id", zh: "公示条目编号"), call: CallScope.call, at: now))
     }
 
     func withdrawDisclosure(request: Fazhi_V1_WithdrawDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
         let id = try identifier(request.id, field: "id", zh: "公示条目编号")
         let changed = try calendarDay(request.changedOn, field: "changed_on", zh: "决定变更日期")
-        return .init(try await work.withdraw(try CallScope.caller(), entryID: id, reason: request.reason, changedOn: changed, call: CallScope.call, at: now))
+        return .init(
+            try await work.withdraw(try CallScope.caller(), entryID: id, reason: request.reason, changedOn: changed, call: CallScope.call, at: now))
     }
 
     func correctDisclosure(request: Fazhi_V1_CorrectDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
         let id = try identifier(request.id, field: "id", zh: "公示条目编号")
-        return .init(try await work.correct(try CallScope.caller(), entryID: id, fields: request.fields, reason: request.reason, call: CallScope.call, at: now))
+        return .init(
+            try await work.correct(try CallScope.caller(), entryID: id, fields: request.fields, reason: request.reason, call: CallScope.call, at: now)
+        )
     }
 
     // MARK: Helpers
@@ -149,7 +160,8 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     /// A leaf index or tree size of a request: 0 through `maximumLogSize`.
     private static func checkSize(_ value: Int64, field: String, zh: String) throws {
         guard (0...maximumLogSize).contains(value) else {
-            throw DomainError.invalidArgument(field: field, zh: "\(zh)须在 0 至 \(maximumLogSize) 之间", en: "\(field) must be between 0 and \(maximumLogSize)")
+            throw DomainError.invalidArgument(
+                field: field, zh: "\(zh)须在 0 至 \(maximumLogSize) 之间", en: "\(field) must be between 0 and \(maximumLogSize)")
         }
     }
 
@@ -203,12 +215,13 @@ extension DisclosureEntry {
         guard let occurred = try? CalendarDay(iso: message.occurredOn) else { throw bad("occurred_on") }
         let published = message.publishedAt.isEmpty ? nil : DisclosureLeaf.date(message.publishedAt)
         guard message.publishedAt.isEmpty || published != nil else { throw bad("published_at") }
-        self.init(stored: id, action: action, kind: kind, subject: message.subject, title: message.title,
-                  refersTo: UUID(uuidString: message.refersTo), content: message.content.isEmpty ? nil : message.content,
-                  contentSHA256: message.contentSha256, category: message.category.isEmpty ? nil : message.category,
-                  partyType: message.partyType.isEmpty ? nil : message.partyType, itemCode: message.itemCode.isEmpty ? nil : message.itemCode,
-                  occurredOn: occurred, due: try? CalendarDay(iso: message.dueOn), dueProvisional: message.dueProvisional, state: state,
-                  publishedAt: published, late: message.late, releasedBy: nil, supersededBy: UUID(uuidString: message.supersededBy),
-                  leaf: message.leaf.isEmpty ? nil : message.leaf, leafIndex: message.leafIndex >= 0 ? Int(message.leafIndex) : nil)
+        self.init(
+            stored: id, action: action, kind: kind, subject: message.subject, title: message.title,
+            refersTo: UUID(uuidString: message.refersTo), content: message.content.isEmpty ? nil : message.content,
+            contentSHA256: message.contentSha256, category: message.category.isEmpty ? nil : message.category,
+            partyType: message.partyType.isEmpty ? nil : message.partyType, itemCode: message.itemCode.isEmpty ? nil : message.itemCode,
+            occurredOn: occurred, due: try? CalendarDay(iso: message.dueOn), dueProvisional: message.dueProvisional, state: state,
+            publishedAt: published, late: message.late, releasedBy: nil, supersededBy: UUID(uuidString: message.supersededBy),
+            leaf: message.leaf.isEmpty ? nil : message.leaf, leafIndex: message.leafIndex >= 0 ? Int(message.leafIndex) : nil)
     }
 }

@@ -31,7 +31,9 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         return .with { $0.status = currentStatus }
     }
 
-    func watch(request: Grpc_Health_V1_HealthCheckRequest, response: RPCWriter<Grpc_Health_V1_HealthCheckResponse>, context: ServerContext) async throws {
+    func watch(
+        request: Grpc_Health_V1_HealthCheckRequest, response: RPCWriter<Grpc_Health_V1_HealthCheckResponse>, context: ServerContext
+    ) async throws {
         guard services.contains(request.service) else {
             try await response.write(.with { $0.status = .serviceUnknown })
             return

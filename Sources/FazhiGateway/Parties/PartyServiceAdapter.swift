@@ -29,8 +29,9 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
     func listParties(request: Fazhi_V1_ListPartiesRequest, context: ServerContext) async throws -> Fazhi_V1_ListPartiesResponse {
         let page = try Page(size: request.page.pageSize, token: request.page.pageToken)
         let after = try page.afterNameAndID()
-        let parties = try await registry.search(try CallScope.caller(), nameContains: request.nameContains,
-                                                kind: request.kind.isEmpty ? nil : try Self.kind(request.kind), after: after, limit: page.size)
+        let parties = try await registry.search(
+            try CallScope.caller(), nameContains: request.nameContains,
+            kind: request.kind.isEmpty ? nil : try Self.kind(request.kind), after: after, limit: page.size)
         return .with {
             $0.parties = parties.map(Fazhi_V1_Party.init)
             $0.nextPageToken = page.nextToken(count: parties.count, lastName: parties.last?.name, lastID: parties.last?.id)
@@ -39,7 +40,8 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
 
     static func kind(_ text: String) throws -> Party.Kind {
         guard let kind = Party.Kind(rawValue: text) else {
-            throw DomainError.invalidArgument(field: "kind", zh: "当事人类别须为 organization、institution 或 person", en: "kind must be organization, institution or person")
+            throw DomainError.invalidArgument(
+                field: "kind", zh: "当事人类别须为 organization、institution 或 person", en: "kind must be organization, institution or person")
         }
         return kind
     }

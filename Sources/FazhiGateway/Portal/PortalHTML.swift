@@ -49,15 +49,16 @@ enum HTML {
 
     static func page(title: String, agency: Agency?, language: PortalLanguage, path: String, body: String, script: Bool = false) -> String {
         let switchLink = language.english ? path : path + (path.contains("?") ? "&" : "?") + "lang=en"
-        let nav = agency.map { agency in
-            let base = "/\(escape(agency.code))"
-            return """
-                <nav><a href="\(language.link(base + "/disclosures"))">\(language.t("执法公示", "Disclosures"))</a>\
-                <a href="\(language.link(base + "/verify"))">\(language.t("执法证核验", "Verify a credential"))</a>\
-                <a href="\(language.link(base + "/power-list"))">\(language.t("权责清单", "Power list"))</a>\
-                <a href="\(language.link(base + "/log"))">\(language.t("公示日志", "The log"))</a></nav>
-                """
-        } ?? ""
+        let nav =
+            agency.map { agency in
+                let base = "/\(escape(agency.code))"
+                return """
+                    <nav><a href="\(language.link(base + "/disclosures"))">\(language.t("执法公示", "Disclosures"))</a>\
+                    <a href="\(language.link(base + "/verify"))">\(language.t("执法证核验", "Verify a credential"))</a>\
+                    <a href="\(language.link(base + "/power-list"))">\(language.t("权责清单", "Power list"))</a>\
+                    <a href="\(language.link(base + "/log"))">\(language.t("公示日志", "The log"))</a></nav>
+                    """
+            } ?? ""
         return """
             <!doctype html>
             <html lang="\(language.english ? "en" : "zh-CN")"><head><meta charset="utf-8">

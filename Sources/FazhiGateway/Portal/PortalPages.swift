@@ -36,8 +36,11 @@ extension Portal {
     func home(_ request: Request) async throws -> Response {
         let language = PortalLanguage(request.uri.queryParameters.get("lang"))
         let agencies = try await replica.agencies(after: nil, limit: 1000).filter { !$0.isPlatform }
-        let body = "<h1>\(language.t("行政执法公示", "Administrative enforcement disclosures"))</h1><ul>"
-            + agencies.map { "<li><a href=\"\(HTML.escape(language.link("/\($0.code)/disclosures")))\">\(HTML.escape($0.name))</a> (\(HTML.escape($0.code)))</li>" }.joined()
+        let body =
+            "<h1>\(language.t("行政执法公示", "Administrative enforcement disclosures"))</h1><ul>"
+            + agencies.map {
+                "<li><a href=\"\(HTML.escape(language.link("/\($0.code)/disclosures")))\">\(HTML.escape($0.name))</a> (\(HTML.escape($0.code)))</li>"
+            }.joined()
             + "</ul>"
         return Self.html(HTML.page(title: "法治 Fazhi", agency: nil, language: language, path: "/", body: body))
     }
@@ -78,7 +81,9 @@ extension Portal {
         if entries.isEmpty { body += "<p>\(language.t("没有符合条件的公示。", "No disclosures match."))</p>" }
         for entry in entries {
             let link = language.link("/\(agency.code)/disclosures/\(entry.id.uuidString.lowercased())")
-            let state = entry.state == .withdrawn ? " <span class=\"withdrawn\">\(language.t("已撤回", "withdrawn"))</span>"
+            let state =
+                entry.state == .withdrawn
+                ? " <span class=\"withdrawn\">\(language.t("已撤回", "withdrawn"))</span>"
                 : entry.state == .corrected ? " <span class=\"withdrawn\">\(language.t("已更正", "corrected"))</span>" : ""
             body += """
                 <div class="entry"><h3><a href="\(HTML.escape(link))">\(HTML.escape(entry.title))</a>\(state)</h3>\
@@ -89,11 +94,15 @@ extension Portal {
         }
         if entries.count == pageSize, let last = entries.last, let at = last.publishedAt {
             var next = [("after", "\(DisclosureLeaf.timestamp(at))_\(last.id.uuidString)")]
-            for name in ["kind", "party_type", "category", "from", "until", "q"] { if let value = query.get(name), !value.isEmpty { next.append((name, value)) } }
+            for name in ["kind", "party_type", "category", "from", "until", "q"] {
+                if let value = query.get(name), !value.isEmpty { next.append((name, value)) }
+            }
             body += "<p><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures", next)))\">\(language.t("下一页", "Next page")) →</a></p>"
         }
-        return Self.html(HTML.page(title: language.t("执法公示", "Disclosures") + " · " + agency.name, agency: agency, language: language,
-                                   path: request.uri.description, body: body))
+        return Self.html(
+            HTML.page(
+                title: language.t("执法公示", "Disclosures") + " · " + agency.name, agency: agency, language: language,
+                path: request.uri.description, body: body))
     }
 
     func entry(_ request: Request, agencyCode: String, id text: String) async throws -> Response {
@@ -105,71 +114,94 @@ extension Portal {
         let keys = try await log.verifierKeys(agency: agency)
         let key = try checkpoint.flatMap { try SignedNote.signer(of: $0.note, among: keys) } ?? keys[0]
         var body = "<h1>\(HTML.escape(entry.title))</h1>"
-        body += "<div class=\"meta\">\(HTML.escape(Self.kindName(entry.kind, language))) · \(HTML.escape(entry.subject)) · "
+        body +=
+            "<div class=\"meta\">\(HTML.escape(Self.kindName(entry.kind, language))) · \(HTML.escape(entry.subject)) · "
             + "\(language.t("应公示日", "due")) \(entry.due?.description ?? "—") · \(language.t("公示于", "published")) \(entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "")"
             + (entry.late == true ? " · " + language.t("逾期公示", "published late") : "") + "</div>"
         var withdrawalReason = ""
         if entry.state == .withdrawn {
             if let notice = entry.supersededBy { withdrawalReason = (try? await log.entry(agency: agency, id: notice).0.fields["reason"]) ?? "" }
-            body += "<p class=\"withdrawn\">\(language.t("本条公示已依法撤回，内容不再公开；撤回说明见", "This disclosure was withdrawn; its content is no longer public. See the"))"
-                + (entry.supersededBy.map { " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>" } ?? "") + language.t("。", ".")
+            body +=
+                "<p class=\"withdrawn\">\(language.t("本条公示已依法撤回，内容不再公开；撤回说明见", "This disclosure was withdrawn; its content is no longer public. See the"))"
+                + (entry.supersededBy.map {
+                    " <a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\($0.uuidString.lowercased())")))\">\(language.t("撤回公告", "withdrawal notice"))</a>"
+                } ?? "") + language.t("。", ".")
                 + (withdrawalReason.isEmpty ? "" : " \(language.t("撤回理由：", "Reason: "))\(HTML.escape(withdrawalReason))") + "</p>"
         }
         if entry.state == .corrected, let by = entry.supersededBy {
-            body += "<p class=\"withdrawn\"><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(by.uuidString.lowercased())")))\">\(language.t("本条已更正，查看更正后的公示", "Corrected: see the correction"))</a></p>"
+            body +=
+                "<p class=\"withdrawn\"><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(by.uuidString.lowercased())")))\">\(language.t("本条已更正，查看更正后的公示", "Corrected: see the correction"))</a></p>"
         }
         let fields = entry.fields
         if !fields.isEmpty {
-            body += HTML.table([language.t("项目", "Field"), language.t("内容", "Value")],
-                               fields.keys.sorted().filter { !(fields[$0] ?? "").isEmpty }.map { key in
-                                   [Self.fieldNames[key].map { language.t($0.0, $0.1) } ?? key, fields[key] ?? ""]
-                               })
+            body += HTML.table(
+                [language.t("项目", "Field"), language.t("内容", "Value")],
+                fields.keys.sorted().filter { !(fields[$0] ?? "").isEmpty }.map { key in
+                    [Self.fieldNames[key].map { language.t($0.0, $0.1) } ?? key, fields[key] ?? ""]
+                })
         }
         if let refers = entry.refersTo {
-            body += "<p><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(refers.uuidString.lowercased())")))\">\(language.t("所涉原公示", "The entry this refers to"))</a></p>"
+            body +=
+                "<p><a href=\"\(HTML.escape(language.link("/\(agency.code)/disclosures/\(refers.uuidString.lowercased())")))\">\(language.t("所涉原公示", "The entry this refers to"))</a></p>"
         }
         struct ProofData: Encodable {
             struct Entry: Encodable {
-                let id, action, kind, subject, refers_to, published_at, content_sha256: String
+                let id, action, kind, subject, refersTo, publishedAt, contentSHA256: String
                 let content: String?
 
                 // Written out even when nil: the verifier tells a withdrawn entry (content
                 // null, lawfully erased) from one whose content was altered.
                 func encode(to encoder: any Encoder) throws {
                     var container = encoder.container(keyedBy: CodingKeys.self)
-                    for (key, value) in [(CodingKeys.id, id), (.action, action), (.kind, kind), (.subject, subject), (.refers_to, refers_to),
-                                         (.published_at, published_at), (.content_sha256, content_sha256)] {
+                    for (key, value) in [
+                        (CodingKeys.id, id), (.action, action), (.kind, kind), (.subject, subject), (.refersTo, refersTo),
+                        (.publishedAt, publishedAt), (.contentSHA256, contentSHA256),
+                    ] {
                         try container.encode(value, forKey: key)
                     }
                     try container.encode(content, forKey: .content)
                 }
 
-                enum CodingKeys: String, CodingKey { case id, action, kind, subject, refers_to, published_at, content_sha256, content }
+                /// The names the in-browser verifier reads.
+                enum CodingKeys: String, CodingKey {
+                    case id, action, kind, subject, content
+                    case refersTo = "refers_to"
+                    case publishedAt = "published_at"
+                    case contentSHA256 = "content_sha256"
+                }
             }
             let entry: Entry
             /// The withdrawal's public reason when the entry was withdrawn, else nil.
-            let withdrawal_reason: String?
+            let withdrawalReason: String?
             let index: Int
             let proof: [String]
             let checkpoint: String
             let key: String
+
+            enum CodingKeys: String, CodingKey {
+                case entry, index, proof, checkpoint, key
+                case withdrawalReason = "withdrawal_reason"
+            }
         }
         var script = false
         if let proof, let checkpoint, let index = entry.leafIndex {
             let hex = { (data: Data) in data.map { String(format: "%02x", $0) }.joined() }
             let data = ProofData(
-                entry: .init(id: entry.id.uuidString.lowercased(), action: entry.action.rawValue, kind: entry.kind.rawValue, subject: entry.subject,
-                             refers_to: entry.refersTo?.uuidString.lowercased() ?? "", published_at: entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "",
-                             content_sha256: hex(entry.contentSHA256), content: entry.content),
-                withdrawal_reason: entry.state == .withdrawn ? withdrawalReason : nil,
+                entry: .init(
+                    id: entry.id.uuidString.lowercased(), action: entry.action.rawValue, kind: entry.kind.rawValue, subject: entry.subject,
+                    refersTo: entry.refersTo?.uuidString.lowercased() ?? "", publishedAt: entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "",
+                    contentSHA256: hex(entry.contentSHA256), content: entry.content),
+                withdrawalReason: entry.state == .withdrawn ? withdrawalReason : nil,
                 index: index, proof: proof.map(hex), checkpoint: checkpoint.note, key: key.description)
             body += "<div id=\"check\" class=\"check pending\">\(language.t("正在浏览器中核验……", "Checking in your browser…"))</div>"
             body += "<script type=\"application/json\" id=\"proof\">\(HTML.scriptJSON(data))</script>"
-            body += "<details><summary>\(language.t("核验数据", "What was checked"))</summary><p>\(language.t("日志密钥", "Log key")): <code>\(HTML.escape(key.description))</code></p>"
+            body +=
+                "<details><summary>\(language.t("核验数据", "What was checked"))</summary><p>\(language.t("日志密钥", "Log key")): <code>\(HTML.escape(key.description))</code></p>"
                 + "<pre>\(HTML.escape(checkpoint.note))</pre></details>"
             script = true
         } else {
-            body += "<div id=\"check\" class=\"check pending\">\(language.t("该条目即将记入日志，请稍后刷新核验。", "This entry is about to enter the log; reload shortly to check it."))</div>"
+            body +=
+                "<div id=\"check\" class=\"check pending\">\(language.t("该条目即将记入日志，请稍后刷新核验。", "This entry is about to enter the log; reload shortly to check it."))</div>"
         }
         return Self.html(HTML.page(title: entry.title, agency: agency, language: language, path: request.uri.description, body: body, script: script))
     }
@@ -181,25 +213,32 @@ extension Portal {
         // A scanned code (亮证码) links here as ?code=…; its signature is checked with the agency's key.
         let code = request.uri.queryParameters.get("code").map { String($0.prefix(400)) } ?? ""
         var body = "<h1>\(language.t("行政执法证核验", "Verify an enforcement credential"))</h1>"
-        body += "<form class=\"filters\" method=\"get\">\(language.english ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")"
+        body +=
+            "<form class=\"filters\" method=\"get\">\(language.english ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")"
             + "<input name=\"number\" placeholder=\"411202-MZ-2026-00001\" value=\"\(HTML.escape(number))\"><button>\(language.t("核验", "Verify"))</button></form>"
         if !number.isEmpty || !code.isEmpty {
             let day = Moment(instant: clock()).day
-            let answer = code.isEmpty ? try await verification.byNumber(number, on: day) : try await verification.byCode(code, keys: log.keys, on: day)
+            let answer =
+                code.isEmpty ? try await verification.byNumber(number, on: day) : try await verification.byCode(code, keys: log.keys, on: day)
             switch answer {
             case .notValid:
                 body += "<div class=\"check bad\">\(language.t("查无此证，或证件无效。", "No such credential, or it is not valid."))</div>"
-            case let .found(card):
-                body += "<div class=\"check \(card.inForce ? "ok" : "bad")\">\(card.inForce ? language.t("证件有效，持证人可依法执法。", "In force: the holder may act.") : language.t("证件当前不可执法（\(card.state.rawValue)）。", "Not in force (\(card.state.rawValue))."))</div>"
-                body += HTML.table([language.t("项目", "Field"), language.t("内容", "Value")], [
-                    [language.t("证号", "Number"), card.number], [language.t("姓名", "Name"), card.holderName],
-                    [language.t("发证机关", "Agency"), card.agencyName], [language.t("执法类别", "Categories"), card.categories.joined(separator: "、")],
-                    [language.t("执法区域", "Areas"), card.areas.joined(separator: "、")],
-                    [language.t("有效期", "Term"), "\(card.validFrom?.description ?? "") — \(card.validUntil?.description ?? "")"],
-                ])
+            case .found(let card):
+                body +=
+                    "<div class=\"check \(card.inForce ? "ok" : "bad")\">\(card.inForce ? language.t("证件有效，持证人可依法执法。", "In force: the holder may act.") : language.t("证件当前不可执法（\(card.state.rawValue)）。", "Not in force (\(card.state.rawValue))."))</div>"
+                body += HTML.table(
+                    [language.t("项目", "Field"), language.t("内容", "Value")],
+                    [
+                        [language.t("证号", "Number"), card.number], [language.t("姓名", "Name"), card.holderName],
+                        [language.t("发证机关", "Agency"), card.agencyName], [language.t("执法类别", "Categories"), card.categories.joined(separator: "、")],
+                        [language.t("执法区域", "Areas"), card.areas.joined(separator: "、")],
+                        [language.t("有效期", "Term"), "\(card.validFrom?.description ?? "") — \(card.validUntil?.description ?? "")"],
+                    ])
             }
         }
-        return Self.html(HTML.page(title: language.t("执法证核验", "Verify a credential"), agency: agency, language: language, path: request.uri.description, body: body))
+        return Self.html(
+            HTML.page(
+                title: language.t("执法证核验", "Verify a credential"), agency: agency, language: language, path: request.uri.description, body: body))
     }
 
     func powerListPage(_ request: Request, agencyCode: String) async throws -> Response {
@@ -208,14 +247,24 @@ extension Portal {
         var body = "<h1>\(language.t("权责清单", "Power list"))</h1>"
         do {
             let (_, version) = try await powerList.published(agencyCode: agency.code, version: nil)
-            body += "<p class=\"meta\">\(language.t("第 \(version.version) 版", "Version \(version.version)")) · \(Moment(instant: version.publishedAt).day)</p>"
-            body += HTML.table([language.t("编码", "Code"), language.t("事项", "Item"), language.t("职权类别", "Category"), language.t("执法类别", "Enforcement"),
-                                language.t("依据", "Legal basis"), language.t("实施机构", "Unit")],
-                               version.items.map { [$0.code, $0.name, language.english ? $0.category.rawValue : $0.category.chineseName, $0.enforcementCategory, $0.legalBasis, $0.unit] })
+            body +=
+                "<p class=\"meta\">\(language.t("第 \(version.version) 版", "Version \(version.version)")) · \(Moment(instant: version.publishedAt).day)</p>"
+            body += HTML.table(
+                [
+                    language.t("编码", "Code"), language.t("事项", "Item"), language.t("职权类别", "Category"), language.t("执法类别", "Enforcement"),
+                    language.t("依据", "Legal basis"), language.t("实施机构", "Unit"),
+                ],
+                version.items.map {
+                    [
+                        $0.code, $0.name, language.english ? $0.category.rawValue : $0.category.chineseName, $0.enforcementCategory, $0.legalBasis,
+                        $0.unit,
+                    ]
+                })
         } catch let error as DomainError where error.reason == .notFound {
             body += "<p>\(language.t("尚未发布权责清单。", "No power list has been published yet."))</p>"
         }
-        return Self.html(HTML.page(title: language.t("权责清单", "Power list"), agency: agency, language: language, path: request.uri.description, body: body))
+        return Self.html(
+            HTML.page(title: language.t("权责清单", "Power list"), agency: agency, language: language, path: request.uri.description, body: body))
     }
 
     func logPage(_ request: Request, agencyCode: String) async throws -> Response {
@@ -234,7 +283,8 @@ extension Portal {
             <p><a href="\(HTML.escape(base))/checkpoint">checkpoint</a> · <a href="\(HTML.escape(base))/key">key</a> · <a href="\(HTML.escape(base))/keys">keys</a> · tiles: <code>\(HTML.escape(base))/tile/…</code></p>
             <pre>\(HTML.escape(checkpoint?.note ?? language.t("尚无检查点", "no checkpoint yet")))</pre>
             """
-        return Self.html(HTML.page(title: language.t("公示日志", "The log"), agency: agency, language: language, path: request.uri.description, body: body))
+        return Self.html(
+            HTML.page(title: language.t("公示日志", "The log"), agency: agency, language: language, path: request.uri.description, body: body))
     }
 
     static func kindName(_ kind: DisclosureEntry.Kind, _ language: PortalLanguage) -> String {

@@ -14,11 +14,14 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
         guard request.version >= 0 else {
             throw DomainError.invalidArgument(field: "version", zh: "版本号不能为负数", en: "version cannot be negative")
         }
-        let (agency, version) = try await administration.published(agencyCode: request.agencyCode, version: request.version == 0 ? nil : Int(request.version))
+        let (agency, version) = try await administration.published(
+            agencyCode: request.agencyCode, version: request.version == 0 ? nil : Int(request.version))
         return .init(version, agency: agency)
     }
 
-    func listPowerListVersions(request: Fazhi_V1_ListPowerListVersionsRequest, context: ServerContext) async throws -> Fazhi_V1_ListPowerListVersionsResponse {
+    func listPowerListVersions(
+        request: Fazhi_V1_ListPowerListVersionsRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_ListPowerListVersionsResponse {
         guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
         let versions = try await administration.versions(agencyCode: request.agencyCode)
         return .with { $0.versions = versions.map { Fazhi_V1_PowerList($0, agency: nil) } }
@@ -44,7 +47,8 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
         guard request.items.count <= 2000 else {
             throw DomainError.invalidArgument(field: "items", zh: "一次至多 2000 个事项", en: "at most 2000 items at once")
         }
-        let items = try await administration.replaceDraft(try CallScope.caller(), try request.items.map(PowerItem.init), call: CallScope.call, now: clock())
+        let items = try await administration.replaceDraft(
+            try CallScope.caller(), try request.items.map(PowerItem.init), call: CallScope.call, now: clock())
         return Fazhi_V1_PowerListDraft().with(items: items)
     }
 
@@ -98,12 +102,14 @@ extension PowerItem {
     public init(_ message: Fazhi_V1_PowerItem) throws {
         guard !message.code.isEmpty else { throw missing("item.code", zh: "事项编码") }
         guard let major = PowerItem.Major(rawValue: message.major) else {
-            throw DomainError.invalidArgument(field: "major", zh: "事项 \(message.code)：「是否重大」须为 yes、no 或 conditional",
-                                              en: "item \(message.code): major must be yes, no or conditional")
+            throw DomainError.invalidArgument(
+                field: "major", zh: "事项 \(message.code)：「是否重大」须为 yes、no 或 conditional",
+                en: "item \(message.code): major must be yes, no or conditional")
         }
-        self.init(code: message.code, name: message.name, category: try PowerItem.Category.parse(message.category),
-                  enforcementCategory: message.enforcementCategory, legalBasis: message.legalBasis, unit: message.unit, major: major,
-                  minimumOfficers: Int(message.minimumOfficers), published: message.published,
-                  disclosureWorkingDays: message.disclosureWorkingDays == 0 ? nil : Int(message.disclosureWorkingDays))
+        self.init(
+            code: message.code, name: message.name, category: try PowerItem.Category.parse(message.category),
+            enforcementCategory: message.enforcementCategory, legalBasis: message.legalBasis, unit: message.unit, major: major,
+            minimumOfficers: Int(message.minimumOfficers), published: message.published,
+            disclosureWorkingDays: message.disclosureWorkingDays == 0 ? nil : Int(message.disclosureWorkingDays))
     }
 }

@@ -1,5 +1,5 @@
-import FazhiDomain
 import Crypto
+import FazhiDomain
 import Foundation
 import SwiftASN1
 import X509
@@ -38,7 +38,9 @@ public struct CertificateAuthority: Sendable {
     }
 
     /// A TLS server certificate for these DNS names and IP addresses.
-    public func issueServerCertificate(dnsNames: [String], ipAddresses: [String], now: Date, days: Int = 825) throws -> (Certificate, P256.Signing.PrivateKey) {
+    public func issueServerCertificate(
+        dnsNames: [String], ipAddresses: [String], now: Date, days: Int = 825
+    ) throws -> (Certificate, P256.Signing.PrivateKey) {
         let key = P256.Signing.PrivateKey()
         var names: [GeneralName] = dnsNames.map { .dnsName($0) }
         for address in ipAddresses {
@@ -63,16 +65,23 @@ public struct CertificateAuthority: Sendable {
 
     /// A client certificate naming a URI (e.g. `urn:fazhi:<agency>:user:<username>`), with
     /// a new key.
-    public func issueClientCertificate(uri: String, commonName: String, now: Date, lifetime: TimeInterval) throws -> (Certificate, P256.Signing.PrivateKey) {
+    public func issueClientCertificate(
+        uri: String, commonName: String, now: Date, lifetime: TimeInterval
+    ) throws -> (Certificate, P256.Signing.PrivateKey) {
         let key = P256.Signing.PrivateKey()
-        return (try clientCertificate(for: .init(key.publicKey), uris: [uri], commonName: commonName, now: now, notAfter: now.addingTimeInterval(lifetime)), key)
+        return (
+            try clientCertificate(
+                for: .init(key.publicKey), uris: [uri], commonName: commonName, now: now, notAfter: now.addingTimeInterval(lifetime)), key
+        )
     }
 
     /// A client certificate for the key in `request` (whose signature must prove
     /// possession of it), naming `uri`. The request's subject is not trusted: the name
     /// comes from the caller's records.
-    public func issueClientCertificate(for request: CertificateSigningRequest, uri: String, commonName: String,
-                                       now: Date, notAfter: Date) throws -> Certificate {
+    public func issueClientCertificate(
+        for request: CertificateSigningRequest, uri: String, commonName: String,
+        now: Date, notAfter: Date
+    ) throws -> Certificate {
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
             throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求的签名无效", en: "the CSR's signature does not verify")
         }
@@ -81,7 +90,8 @@ public struct CertificateAuthority: Sendable {
 
     /// Internal, not private: the tests make a certificate naming several URIs, which the
     /// gateway must refuse.
-    func clientCertificate(for publicKey: Certificate.PublicKey, uris: [String], commonName: String, now: Date, notAfter: Date) throws -> Certificate {
+    func clientCertificate(for publicKey: Certificate.PublicKey, uris: [String], commonName: String, now: Date, notAfter: Date) throws -> Certificate
+    {
         try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-300), notValidAfter: notAfter,
@@ -119,7 +129,8 @@ public struct CertificateAuthority: Sendable {
         try certificate.serializeAsPEM().pemString.write(toFile: certificatePath, atomically: true, encoding: .utf8)
         // Created 0600: a private key is never readable by others, not even for a moment.
         try? FileManager.default.removeItem(atPath: keyPath)
-        guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw GatewayConfigurationError("cannot write the private key \(keyPath)")
         }
     }

@@ -1,11 +1,11 @@
 import FazhiDomain
 import FazhiRPC
 import Foundation
-import NIOPosix
-import NIOSSL
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NIOPosix
+import NIOSSL
 import Synchronization
 import X509
 
@@ -38,9 +38,11 @@ public final class Gateway: Sendable {
 
     /// `executor`, when given, picks where each call runs (e.g. the PostgreSQL event loops);
     /// `evidence` is where case evidence files are kept (none: uploads are refused).
-    public init(configuration: GatewayConfiguration, store: any TenantStore, evidence: (any EvidenceStore)? = nil,
-                logger: Logger = Logger(label: "fazhi.gateway"),
-                clock: @escaping @Sendable () -> Date = { Date() }, executor: (@Sendable () -> any TaskExecutor)? = nil) throws {
+    public init(
+        configuration: GatewayConfiguration, store: any TenantStore, evidence: (any EvidenceStore)? = nil,
+        logger: Logger = Logger(label: "fazhi.gateway"),
+        clock: @escaping @Sendable () -> Date = { Date() }, executor: (@Sendable () -> any TaskExecutor)? = nil
+    ) throws {
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -50,14 +52,17 @@ public final class Gateway: Sendable {
         // The agencies' client CAs follow their files: an agency's CA is rotated by adding
         // the new certificate to its file, then removing the old (docs/OPERATOR.md).
         let authorityFiles = Array(configuration.clientAuthorityPaths.values) + Array(configuration.clientAuthorityKeyPaths.values)
-        let authorities = try ReloadingFiles(files: authorityFiles.sorted(), what: "agency client CAs", interval: configuration.tlsReloadInterval, logger: logger) {
+        let authorities = try ReloadingFiles(
+            files: authorityFiles.sorted(), what: "agency client CAs", interval: configuration.tlsReloadInterval, logger: logger
+        ) {
             try ClientAuthorities.load(certificatePaths: configuration.clientAuthorityPaths, keyPaths: configuration.clientAuthorityKeyPaths)
         }
         let verification = PublicVerification(store: store)
         let keys = AgencySigningKeys(store: store, sealer: configuration.secrets.signingKeys)
         let services: [any RegistrableRPCService] = [
             AuthServiceAdapter(identity: identity, clock: clock),
-            AdminServiceAdapter(administration: UserAdministration(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork()), clock: clock),
+            AdminServiceAdapter(
+                administration: UserAdministration(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork()), clock: clock),
             AuditServiceAdapter(store: store),
             VerificationServiceAdapter(verification: verification, keys: keys, clock: clock),
             CredentialServiceAdapter(
@@ -66,10 +71,12 @@ public final class Gateway: Sendable {
             PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
             PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
-            DisclosureServiceAdapter(work: DisclosureWork(store: store), log: DisclosureLog(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
+            DisclosureServiceAdapter(
+                work: DisclosureWork(store: store), log: DisclosureLog(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
             StatisticsServiceAdapter(work: StatisticsWork(store: store), clock: clock, streams: StreamSlots(configuration.streams)),
-            CaseRecordServiceAdapter(work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock,
-                                     idleTimeout: configuration.streams.idleTimeout),
+            CaseRecordServiceAdapter(
+                work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock,
+                idleTimeout: configuration.streams.idleTimeout),
             health,
         ]
         let audit = AuditWriter(store: store)
@@ -81,7 +88,11 @@ public final class Gateway: Sendable {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS, configuration), eventLoopGroup: ioThreads),
             services: services,
-            interceptors: [GatewayInterceptor(identity: identity, certificates: nil, audit: audit, idempotency: idempotency, clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)])
+            interceptors: [
+                GatewayInterceptor(
+                    identity: identity, certificates: nil, audit: audit, idempotency: idempotency,
+                    clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)
+            ])
 
         if let port = configuration.mutualTLSPort {
             guard !configuration.clientAuthorityPaths.isEmpty else {
@@ -94,7 +105,11 @@ public final class Gateway: Sendable {
                     address: .ipv4(host: configuration.host, port: port),
                     transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext, configuration), eventLoopGroup: ioThreads),
                 services: services,
-                interceptors: [GatewayInterceptor(identity: identity, certificates: certificates, audit: audit, idempotency: idempotency, clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)])
+                interceptors: [
+                    GatewayInterceptor(
+                        identity: identity, certificates: certificates, audit: audit, idempotency: idempotency,
+                        clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)
+                ])
         } else {
             mutualTLS = nil
         }
@@ -104,14 +119,18 @@ public final class Gateway: Sendable {
     /// It follows its files: a renewed certificate or client CA is served without a restart.
     private static func tlsContext(_ configuration: GatewayConfiguration, clientRoots: [String]?, logger: Logger) throws -> ReloadingTLSContext {
         do {
-            return try ReloadingTLSContext(files: [configuration.certificateChainPath, configuration.privateKeyPath] + (clientRoots ?? []), what: "TLS certificate",
-                                           interval: configuration.tlsReloadInterval, logger: logger) {
-                try NIOSSLContext(configuration: ServerTLS.configuration(
-                    certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
-                    clientRoots: clientRoots, applicationProtocols: ["grpc-exp", "h2"]))
+            return try ReloadingTLSContext(
+                files: [configuration.certificateChainPath, configuration.privateKeyPath] + (clientRoots ?? []), what: "TLS certificate",
+                interval: configuration.tlsReloadInterval, logger: logger
+            ) {
+                try NIOSSLContext(
+                    configuration: ServerTLS.configuration(
+                        certificateChainPath: configuration.certificateChainPath, privateKeyPath: configuration.privateKeyPath,
+                        clientRoots: clientRoots, applicationProtocols: ["grpc-exp", "h2"]))
             }
         } catch {
-            throw GatewayConfigurationError("cannot set up TLS from \(configuration.certificateChainPath) and \(configuration.privateKeyPath): \(error)")
+            throw GatewayConfigurationError(
+                "cannot set up TLS from \(configuration.certificateChainPath) and \(configuration.privateKeyPath): \(error)")
         }
     }
 

@@ -41,11 +41,13 @@ public struct GatewayConfiguration: Sendable {
     /// cores one I/O thread served 11 % more case steps than two (docs/PERFORMANCE.md).
     public static var defaultIOThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
-    public init(host: String = "127.0.0.1", port: Int = 7443, mutualTLSPort: Int? = 7444,
-                certificateChainPath: String, privateKeyPath: String,
-                clientAuthorityPaths: [String: String] = [:], clientAuthorityKeyPaths: [String: String] = [:],
-                secrets: ServerSecrets, scrypt: ScryptParameters = .standard, evidenceMaximumBytes: Int = 256 * 1024 * 1024,
-                ioThreads: Int = GatewayConfiguration.defaultIOThreads) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 7443, mutualTLSPort: Int? = 7444,
+        certificateChainPath: String, privateKeyPath: String,
+        clientAuthorityPaths: [String: String] = [:], clientAuthorityKeyPaths: [String: String] = [:],
+        secrets: ServerSecrets, scrypt: ScryptParameters = .standard, evidenceMaximumBytes: Int = 256 * 1024 * 1024,
+        ioThreads: Int = GatewayConfiguration.defaultIOThreads
+    ) {
         precondition(ioThreads > 0, "the gateway needs at least one I/O thread")
         self.host = host
         self.port = port

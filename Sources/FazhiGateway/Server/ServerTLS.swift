@@ -13,8 +13,10 @@ enum ServerTLS {
 
     /// A server configuration under this policy; `clientRoots`, when given, makes the port
     /// ask for and verify a client certificate issued by one of them.
-    static func configuration(certificateChainPath: String, privateKeyPath: String, clientRoots: [String]? = nil,
-                              applicationProtocols: [String]) throws -> TLSConfiguration {
+    static func configuration(
+        certificateChainPath: String, privateKeyPath: String, clientRoots: [String]? = nil,
+        applicationProtocols: [String]
+    ) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
@@ -37,7 +39,8 @@ enum ServerTLS {
     static func grpcConnectionHook(_ tls: ReloadingTLSContext, count: ConnectionCount) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
         { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers([NIOSSLServerHandler(context: tls.current), ConnectionGuard(count: count)], position: .first)
+                try channel.pipeline.syncOperations.addHandlers(
+                    [NIOSSLServerHandler(context: tls.current), ConnectionGuard(count: count)], position: .first)
             }
         }
     }

@@ -31,8 +31,9 @@ final class StreamSlots: Sendable {
             return true
         }
         guard taken else {
-            throw DomainError(.resourceExhausted, zh: "同时进行的导出已达上限（\(limits.maximum) 个），请稍后重试",
-                              en: "the server already runs \(limits.maximum) exports at once; retry later", metadata: ["limit": "\(limits.maximum)"])
+            throw DomainError(
+                .resourceExhausted, zh: "同时进行的导出已达上限（\(limits.maximum) 个），请稍后重试",
+                en: "the server already runs \(limits.maximum) exports at once; retry later", metadata: ["limit": "\(limits.maximum)"])
         }
         defer { used.withLock { $0 -= 1 } }
         return try await body()
@@ -50,8 +51,14 @@ struct IdleLimitedWriter<Element: Sendable>: RPCWriterProtocol {
     func write(_ element: Element) async throws {
         let idleTimeout = idleTimeout
         try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await base.write(element); return true }
-            group.addTask { try await Task.sleep(for: idleTimeout); return false }
+            group.addTask {
+                try await base.write(element)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: idleTimeout)
+                return false
+            }
             let accepted = try await group.next() ?? false
             group.cancelAll()
             guard accepted else {

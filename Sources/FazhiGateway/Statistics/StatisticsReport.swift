@@ -31,9 +31,12 @@ enum StatisticsReport {
         var bars = ""
         for (index, month) in s.months.enumerated() {
             let x = 40 + index * 56
-            let opened = month.casesOpened * 160 / top, decided = month.decisions * 160 / top
-            bars += #"<rect x="\#(x)" y="\#(base - opened)" width="20" height="\#(opened)" fill="rgb(183,28,28)"><title>\#(month.month)月 立案 \#(month.casesOpened)</title></rect>"#
-            bars += #"<rect x="\#(x + 22)" y="\#(base - decided)" width="20" height="\#(decided)" fill="rgb(239,154,154)"><title>\#(month.month)月 决定 \#(month.decisions)</title></rect>"#
+            let opened = month.casesOpened * 160 / top
+            let decided = month.decisions * 160 / top
+            bars +=
+                #"<rect x="\#(x)" y="\#(base - opened)" width="20" height="\#(opened)" fill="rgb(183,28,28)"><title>\#(month.month)月 立案 \#(month.casesOpened)</title></rect>"#
+            bars +=
+                #"<rect x="\#(x + 22)" y="\#(base - decided)" width="20" height="\#(decided)" fill="rgb(239,154,154)"><title>\#(month.month)月 决定 \#(month.decisions)</title></rect>"#
             bars += #"<text x="\#(x + 8)" y="\#(base + 16)">\#(month.month)月</text>"#
         }
         return #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(width)" height="\#(height)" role="img" aria-label="按月立案与决定">"#
@@ -47,12 +50,14 @@ enum StatisticsReport {
         let top = max(1, s.casesByPowerCategory.map(\.cases).max() ?? 1)
         var bars = ""
         for (index, category) in s.casesByPowerCategory.enumerated() {
-            let y = 10 + index * 26, length = category.cases * 520 / top
+            let y = 10 + index * 26
+            let length = category.cases * 520 / top
             bars += #"<text x="0" y="\#(y + 14)">\#(HTML.escape(category.category))</text>"#
             bars += #"<rect x="110" y="\#(y)" width="\#(length)" height="18" fill="rgb(183,28,28)"><title>\#(category.cases)</title></rect>"#
             bars += #"<text x="\#(116 + length)" y="\#(y + 14)">\#(category.cases)</text>"#
         }
-        return #"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="\#(20 + s.casesByPowerCategory.count * 26)" role="img" aria-label="按职权类别">"#
+        return
+            #"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="\#(20 + s.casesByPowerCategory.count * 26)" role="img" aria-label="按职权类别">"#
             + bars + "</svg>"
     }
 }

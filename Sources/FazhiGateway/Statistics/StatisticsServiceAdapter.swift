@@ -11,7 +11,9 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     /// each ended when its client stops reading.
     let streams: StreamSlots
 
-    func publishAnnualStatistics(request: Fazhi_V1_PublishAnnualStatisticsRequest, context: ServerContext) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse {
+    func publishAnnualStatistics(
+        request: Fazhi_V1_PublishAnnualStatisticsRequest, context: ServerContext
+    ) async throws -> Fazhi_V1_PublishAnnualStatisticsResponse {
         let entry = try await work.publish(try CallScope.caller(), year: Int(request.year), call: CallScope.call, at: Moment(instant: clock()))
         return .with {
             $0.disclosureID = entry.id.uuidString.lowercased()
@@ -31,8 +33,9 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
             throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv、json、xlsx 或 html", en: "format must be csv, json, xlsx or html")
         }
         guard let table = StatisticsTable(rawValue: request.table.isEmpty ? "cases" : request.table) else {
-            throw DomainError.invalidArgument(field: "table", zh: "表须为 summary、categories、items、months 或 cases",
-                                              en: "table must be summary, categories, items, months or cases")
+            throw DomainError.invalidArgument(
+                field: "table", zh: "表须为 summary、categories、items、months 或 cases",
+                en: "table must be summary, categories, items, months or cases")
         }
         let caller = try CallScope.caller()
         let year = Int(request.year)
@@ -51,17 +54,33 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
             let withCases = textFormat == .json
             let total = withCases ? try await work.caseRowCount(caller, year: year) : 0
             let head = try textFormat.head(try await work.annual(caller, year: year), table: table)
-            try await response.write(.with { $0.data = head; $0.rowsTotal = Int64(total) })
+            try await response.write(
+                .with {
+                    $0.data = head
+                    $0.rowsTotal = Int64(total)
+                })
             var written = 0
             if withCases {
                 try await eachCasePage(caller, year: year) { page in
                     let data = try textFormat.rows(page, first: written == 0)
                     written += page.count
-                    try await response.write(.with { $0.data = data; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+                    try await response.write(
+                        .with {
+                            $0.data = data
+                            $0.rowsWritten = Int64(written)
+                            $0.rowsTotal = Int64(max(total, written))
+                        })
                 }
             }
             let tail = textFormat.tail
-            if !tail.isEmpty { try await response.write(.with { $0.data = tail; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) }) }
+            if !tail.isEmpty {
+                try await response.write(
+                    .with {
+                        $0.data = tail
+                        $0.rowsWritten = Int64(written)
+                        $0.rowsTotal = Int64(max(total, written))
+                    })
+            }
         }
     }
 
@@ -69,9 +88,18 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     /// none of the year's figures computed.
     private func csvCases(_ caller: Caller, year: Int, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
         let total = try await work.caseRowCount(caller, year: year)
-        try await response.write(.with { $0.data = StatisticsExportFormat.csvCasesHead; $0.rowsTotal = Int64(total) })
+        try await response.write(
+            .with {
+                $0.data = StatisticsExportFormat.csvCasesHead
+                $0.rowsTotal = Int64(total)
+            })
         try await work.caseRowsCSV(caller, year: year) { chunk, written in
-            try await response.write(.with { $0.data = chunk; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+            try await response.write(
+                .with {
+                    $0.data = chunk
+                    $0.rowsWritten = Int64(written)
+                    $0.rowsTotal = Int64(max(total, written))
+                })
         }
     }
 
@@ -117,7 +145,12 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
         while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
-            try await response.write(.with { $0.data = chunk; $0.rowsWritten = Int64(written); $0.rowsTotal = Int64(max(total, written)) })
+            try await response.write(
+                .with {
+                    $0.data = chunk
+                    $0.rowsWritten = Int64(written)
+                    $0.rowsTotal = Int64(max(total, written))
+                })
         }
     }
 
@@ -142,9 +175,21 @@ extension Fazhi_V1_AnnualStatistics {
             $0.credentialsRevoked = Int32(s.credentialsRevoked)
             $0.casesOpened = Int32(s.casesOpened)
             $0.decisions = Int32(s.decisions)
-            $0.casesByPowerCategory = s.casesByPowerCategory.map { c in .with { $0.category = c.category; $0.cases = Int32(c.cases); $0.decisions = Int32(c.decisions) } }
+            $0.casesByPowerCategory = s.casesByPowerCategory.map { c in
+                .with {
+                    $0.category = c.category
+                    $0.cases = Int32(c.cases)
+                    $0.decisions = Int32(c.decisions)
+                }
+            }
             $0.casesByItem = s.casesByItem.map { i in
-                .with { $0.itemCode = i.itemCode; $0.itemName = i.itemName; $0.category = i.category; $0.cases = Int32(i.cases); $0.decisions = Int32(i.decisions) }
+                .with {
+                    $0.itemCode = i.itemCode
+                    $0.itemName = i.itemName
+                    $0.category = i.category
+                    $0.cases = Int32(i.cases)
+                    $0.decisions = Int32(i.decisions)
+                }
             }
             $0.inspections = Int32(s.inspections)
             $0.findings = Int32(s.findings)
@@ -160,7 +205,13 @@ extension Fazhi_V1_AnnualStatistics {
             $0.disclosuresLate = Int32(s.disclosuresLate)
             $0.withdrawals = Int32(s.withdrawals)
             $0.months = s.months.map { m in
-                .with { $0.month = Int32(m.month); $0.casesOpened = Int32(m.casesOpened); $0.decisions = Int32(m.decisions); $0.inspections = Int32(m.inspections); $0.disclosures = Int32(m.disclosures) }
+                .with {
+                    $0.month = Int32(m.month)
+                    $0.casesOpened = Int32(m.casesOpened)
+                    $0.decisions = Int32(m.decisions)
+                    $0.inspections = Int32(m.inspections)
+                    $0.disclosures = Int32(m.disclosures)
+                }
             }
         }
     }

@@ -87,7 +87,8 @@ extension PostgresConnection {
         let entered = try await whileCancellable { try await collect(connection).copy }
         guard entered == direction else {
             if entered != nil { _ = try? await collect(connection) }
-            throw PostgresError(code: .invalidParameter, message: "the statement is not a COPY \(direction == .into ? "FROM STDIN" : "TO STDOUT"): \(sql.prefix(80))")
+            throw PostgresError(
+                code: .invalidParameter, message: "the statement is not a COPY \(direction == .into ? "FROM STDIN" : "TO STDOUT"): \(sql.prefix(80))")
         }
     }
 
@@ -116,7 +117,8 @@ extension PostgresConnection {
         let target = try quoteIdentifier(table)
         let staging = try quoteIdentifier("fazhi_bulk_\(table)")
         let columnList = try columns.map { try quoteIdentifier($0) }.joined(separator: ", ")
-        try await simpleQuery("""
+        try await simpleQuery(
+            """
             CREATE TEMPORARY TABLE \(staging) ON COMMIT DROP AS SELECT \(columnList) FROM \(target) WITH NO DATA
             """)
         try await copyIn("COPY \(staging) (\(columnList)) FROM STDIN WITH (FORMAT csv)", from: chunks)

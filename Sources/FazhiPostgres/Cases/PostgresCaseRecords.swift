@@ -28,8 +28,10 @@ struct PostgresCaseRecords: CaseRecords {
     }()
 
     private func columns(_ kase: EnforcementCase) throws -> [any PostgresEncodable] {
-        [kase.status.rawValue, kase.nextStep?.rawValue, kase.openedOn, kase.decision?.documentNumber, kase.decision?.fine,
-         try JSONB(kase, encoder: Self.encoder)]
+        [
+            kase.status.rawValue, kase.nextStep?.rawValue, kase.openedOn, kase.decision?.documentNumber, kase.decision?.fine,
+            try JSONB(kase, encoder: Self.encoder),
+        ]
     }
 
     func insert(_ kase: EnforcementCase, at now: Date) async throws {
@@ -42,8 +44,11 @@ struct PostgresCaseRecords: CaseRecords {
     }
 
     func kase(id: UUID, locking: Bool) async throws -> (EnforcementCase, version: Int)? {
-        guard let row = try await connection.query(
-            "SELECT state, version FROM cases WHERE agency_id = $1 AND id = $2\(locking ? " FOR UPDATE" : "")", [agencyID, id]).first else { return nil }
+        guard
+            let row = try await connection.query(
+                "SELECT state, version FROM cases WHERE agency_id = $1 AND id = $2\(locking ? " FOR UPDATE" : "")", [agencyID, id]
+            ).first
+        else { return nil }
         return (try row.decode(JSONB.self, at: 0).decode(EnforcementCase.self, decoder: Self.decoder), try row.decode(at: 1))
     }
 
@@ -77,7 +82,10 @@ struct PostgresCaseRecords: CaseRecords {
             INSERT INTO case_record (agency_id, case_id, step, event, actor, officers, text, evidence, corrects, at)
             VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)
             """,
-            [agencyID, caseID, entry.step, entry.event, entry.actor, entry.officers.map(\.uuidString), entry.text, entry.evidence, entry.corrects, entry.at])
+            [
+                agencyID, caseID, entry.step, entry.event, entry.actor, entry.officers.map(\.uuidString), entry.text, entry.evidence, entry.corrects,
+                entry.at,
+            ])
     }
 
     func appendRecord(caseID: UUID, _ entry: CaseRecordEntry) async throws -> Int64 {
@@ -86,15 +94,19 @@ struct PostgresCaseRecords: CaseRecords {
             INSERT INTO case_record (agency_id, case_id, step, event, actor, officers, text, evidence, corrects, at)
             VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10) RETURNING id
             """,
-            [agencyID, caseID, entry.step, entry.event, entry.actor, entry.officers.map(\.uuidString), entry.text, entry.evidence, entry.corrects, entry.at]
+            [
+                agencyID, caseID, entry.step, entry.event, entry.actor, entry.officers.map(\.uuidString), entry.text, entry.evidence, entry.corrects,
+                entry.at,
+            ]
         )[0].decode(at: 0)
     }
 
     func referencedEvidence(_ hashes: [String]) async throws -> Set<String> {
-        Set(try await connection.query(
-            "SELECT DISTINCT hash FROM case_record, unnest(evidence) AS hash WHERE agency_id = $1 AND evidence && $2::text[] AND hash = ANY($2::text[])",
-            [agencyID, hashes]
-        ).map { row -> String in try row.decode(at: 0) })
+        Set(
+            try await connection.query(
+                "SELECT DISTINCT hash FROM case_record, unnest(evidence) AS hash WHERE agency_id = $1 AND evidence && $2::text[] AND hash = ANY($2::text[])",
+                [agencyID, hashes]
+            ).map { row -> String in try row.decode(at: 0) })
     }
 
     func record(caseID: UUID) async throws -> [CaseRecordEntry] {
@@ -103,9 +115,10 @@ struct PostgresCaseRecords: CaseRecords {
             [agencyID, caseID]
         ).map { row in
             let officers: [String] = try row.decode(at: 4)
-            return CaseRecordEntry(id: try row.decode(at: 0), step: try row.decode(at: 1), event: try row.decode(at: 2), actor: try row.decode(at: 3),
-                                   officers: officers.compactMap(UUID.init(uuidString:)), text: try row.decode(at: 5), evidence: try row.decode(at: 6),
-                                   corrects: try row.decode(at: 7), at: try row.decode(at: 8))
+            return CaseRecordEntry(
+                id: try row.decode(at: 0), step: try row.decode(at: 1), event: try row.decode(at: 2), actor: try row.decode(at: 3),
+                officers: officers.compactMap(UUID.init(uuidString:)), text: try row.decode(at: 5), evidence: try row.decode(at: 6),
+                corrects: try row.decode(at: 7), at: try row.decode(at: 8))
         }
     }
 
@@ -125,8 +138,11 @@ struct PostgresCaseRecords: CaseRecords {
               AND ($10::text IS NULL OR c.kind = $10::text)
             ORDER BY c.created_at DESC, c.id DESC LIMIT $9
             """,
-            [agencyID, filter.status?.rawValue, filter.itemCode, filter.partyID, filter.officerID, filter.openedFrom, filter.openedUntil, after, limit,
-             filter.kind?.rawValue]
+            [
+                agencyID, filter.status?.rawValue, filter.itemCode, filter.partyID, filter.officerID, filter.openedFrom, filter.openedUntil, after,
+                limit,
+                filter.kind?.rawValue,
+            ]
         ).map { try $0.decode(JSONB.self, at: 0).decode(EnforcementCase.self, decoder: Self.decoder) }
     }
 
@@ -145,6 +161,7 @@ struct PostgresCaseRecords: CaseRecords {
             ON CONFLICT (agency_id, pattern, year) DO UPDATE SET next = decision_number_counters.next + 1
             RETURNING next - 1
             """, [agencyID, pattern, year])[0].decode(at: 0)
-        return pattern.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(of: "{serial}", with: String(format: "%03d", serial))
+        return pattern.replacingOccurrences(of: "{year}", with: String(year)).replacingOccurrences(
+            of: "{serial}", with: String(format: "%03d", serial))
     }
 }

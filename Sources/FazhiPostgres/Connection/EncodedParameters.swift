@@ -68,7 +68,7 @@ struct EncodedParameters {
         switch error {
         case .containsNUL:
             return "parameter $\(index + 1) contains a NUL character, which PostgreSQL text cannot store"
-        case let .notRepresentable(reason):
+        case .notRepresentable(let reason):
             return "parameter $\(index + 1) cannot be sent: \(reason)"
         }
     }

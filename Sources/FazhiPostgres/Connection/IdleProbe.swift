@@ -39,7 +39,7 @@ final class IdleProbe: @unchecked Sendable {
     func isHealthy() -> Bool {
         lock.withLock {
             guard let connection, let watch, PQstatus(connection) == CONNECTION_OK,
-                  PQtransactionStatus(connection) == PQTRANS_IDLE
+                PQtransactionStatus(connection) == PQTRANS_IDLE
             else { return false }
             return !watch.receivedUnasked
         }

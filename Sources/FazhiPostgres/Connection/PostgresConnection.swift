@@ -222,12 +222,17 @@ public final class PostgresConnection: Sendable {
         cancelHandle.begin()
         let outcome: Result<T, any Error>
         do {
-            outcome = .success(try await withTaskCancellationHandler { try await body() } onCancel: { cancelHandle.requestCancel() })
+            outcome = .success(
+                try await withTaskCancellationHandler {
+                    try await body()
+                } onCancel: {
+                    cancelHandle.requestCancel()
+                })
         } catch {
             outcome = .failure(error)
         }
         let cancelled = cancelHandle.end()
-        if cancelled, case let .failure(error as PostgresError) = outcome, error.sqlState == "57014" {
+        if cancelled, case .failure(let error as PostgresError) = outcome, error.sqlState == "57014" {
             var canceled = PostgresError(code: .queryCanceled, message: error.message, sqlState: error.sqlState)
             canceled.detail = error.detail
             throw canceled
@@ -475,8 +480,8 @@ struct OpenedConnection: @unchecked Sendable {
                 let keywords = pairs.map { strdup($0.0) } + [nil]
                 let values = pairs.map { strdup($0.1) } + [nil]
                 defer {
-                    keywords.forEach { free($0) }
-                    values.forEach { free($0) }
+                    for keyword in keywords { free(keyword) }
+                    for value in values { free(value) }
                 }
                 let opened = keywords.withUnsafeBufferPointer { keywordPointer in
                     values.withUnsafeBufferPointer { valuePointer in

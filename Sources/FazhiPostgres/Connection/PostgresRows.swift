@@ -105,9 +105,9 @@ public struct PostgresRow: Sendable {
         switch failure {
         case .unexpectedNull:
             error = PostgresError(code: .decoding, message: "column \"\(column)\" is NULL but \(type) is not optional")
-        case let .wrongType(expected, actual):
+        case .wrongType(let expected, let actual):
             error = PostgresError(code: .decoding, message: "column \"\(column)\" is \(actual), which does not decode as \(expected)")
-        case let .malformed(reason):
+        case .malformed(let reason):
             error = PostgresError(code: .decoding, message: "column \"\(column)\" could not be decoded as \(type): \(reason)")
         }
         error.column = column

@@ -195,7 +195,7 @@ final class SocketWatch: @unchecked Sendable {
         var event = epoll_event()
         switch target {
         case .quiet: preconditionFailure("quiet is reached by reporting, not by registering")
-        case let .armedOnce(interest): event.events = interest.events | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
+        case .armedOnce(let interest): event.events = interest.events | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
         case .watched: event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue
         }
         event.data.ptr = retained.toOpaque()

@@ -16,7 +16,7 @@ enum TLSBuffer {
 
     static func hasPendingBytes(_ connection: OpaquePointer) -> Bool {
         guard PQsslInUse(connection) == 1, let function = pending.function,
-              let ssl = PQsslStruct(connection, "OpenSSL")
+            let ssl = PQsslStruct(connection, "OpenSSL")
         else { return false }
         return function(OpaquePointer(ssl)) > 0
     }

@@ -24,8 +24,11 @@ struct PostgresCredentialRecords: CredentialRecords {
             INSERT INTO credentials (agency_id, id, officer_id, number, state, categories, areas, exam_day, exam_score, valid_from, valid_until, successor)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """,
-            [agencyID, credential.id, credential.officerID, credential.number, credential.state.rawValue, credential.categories.sorted(),
-             credential.areas.map(\.code), credential.exam.day, credential.exam.score, credential.validFrom, credential.validUntil, credential.successor])
+            [
+                agencyID, credential.id, credential.officerID, credential.number, credential.state.rawValue, credential.categories.sorted(),
+                credential.areas.map(\.code), credential.exam.day, credential.exam.score, credential.validFrom, credential.validUntil,
+                credential.successor,
+            ])
         try await insertTransitions(credential.history, of: credential.id)
         try await insertReviews(of: credential)
     }
@@ -37,7 +40,10 @@ struct PostgresCredentialRecords: CredentialRecords {
                 INSERT INTO credential_transitions (agency_id, credential_id, from_state, to_state, event, reason, actor, at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
-                [agencyID, id, transition.from.rawValue, transition.to.rawValue, transition.event, transition.reason, transition.actor, transition.at])
+                [
+                    agencyID, id, transition.from.rawValue, transition.to.rawValue, transition.event, transition.reason, transition.actor,
+                    transition.at,
+                ])
         }
     }
 
@@ -78,22 +84,29 @@ struct PostgresCredentialRecords: CredentialRecords {
     private func load(where condition: String, _ key: some PostgresEncodable, locking: Bool) async throws -> [(Credential, version: Int)] {
         let selected = "SELECT id FROM credentials WHERE agency_id = $1 AND \(condition)"
         let answers = try await connection.pipelined([
-            ("SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND \(condition) ORDER BY valid_from NULLS LAST, id\(locking ? " FOR UPDATE" : "")",
-             [agencyID, key]),
-            ("""
-             SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions
-             WHERE agency_id = $1 AND credential_id IN (\(selected)) ORDER BY credential_id, id
-             """, [agencyID, key]),
-            ("""
-             SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews
-             WHERE agency_id = $1 AND credential_id IN (\(selected))
-             """, [agencyID, key]),
+            (
+                "SELECT \(Self.columns) FROM credentials WHERE agency_id = $1 AND \(condition) ORDER BY valid_from NULLS LAST, id\(locking ? " FOR UPDATE" : "")",
+                [agencyID, key]
+            ),
+            (
+                """
+                SELECT credential_id, from_state, to_state, event, reason, actor, at FROM credential_transitions
+                WHERE agency_id = $1 AND credential_id IN (\(selected)) ORDER BY credential_id, id
+                """, [agencyID, key]
+            ),
+            (
+                """
+                SELECT credential_id, year, training_hours, outcome, reviewer, recorded_on FROM credential_reviews
+                WHERE agency_id = $1 AND credential_id IN (\(selected))
+                """, [agencyID, key]
+            ),
         ])
         var histories: [UUID: [Credential.Transition]] = [:]
         for row in answers[1] {
-            histories[try row.decode(at: 0), default: []].append(Credential.Transition(
-                from: try Self.state(row.decode(at: 1)), to: try Self.state(row.decode(at: 2)),
-                event: try row.decode(at: 3), reason: try row.decode(at: 4), actor: try row.decode(at: 5), at: try row.decode(at: 6)))
+            histories[try row.decode(at: 0), default: []].append(
+                Credential.Transition(
+                    from: try Self.state(row.decode(at: 1)), to: try Self.state(row.decode(at: 2)),
+                    event: try row.decode(at: 3), reason: try row.decode(at: 4), actor: try row.decode(at: 5), at: try row.decode(at: 6)))
         }
         var reviews: [UUID: [Int: Credential.Review]] = [:]
         for row in answers[2] {
@@ -102,7 +115,8 @@ struct PostgresCredentialRecords: CredentialRecords {
                 throw PostgresError(code: .decoding, message: "credential_reviews.outcome holds an unknown outcome")
             }
             reviews[try row.decode(at: 0), default: [:]][year] = Credential.Review(
-                year: year, trainingHours: try row.decode(at: 2), outcome: outcome, reviewer: try row.decode(at: 4), recordedOn: try row.decode(at: 5))
+                year: year, trainingHours: try row.decode(at: 2), outcome: outcome, reviewer: try row.decode(at: 4), recordedOn: try row.decode(at: 5)
+            )
         }
         return try answers[0].map { row in
             let id: UUID = try row.decode(at: 0)
@@ -130,10 +144,14 @@ struct PostgresCredentialRecords: CredentialRecords {
             UPDATE credentials SET number = $3, state = $4, valid_from = $5, valid_until = $6, successor = $7, version = version + 1
             WHERE agency_id = $1 AND id = $2 AND version = $8
             """,
-            [agencyID, credential.id, credential.number, credential.state.rawValue, credential.validFrom, credential.validUntil, credential.successor, version])
+            [
+                agencyID, credential.id, credential.number, credential.state.rawValue, credential.validFrom, credential.validUntil,
+                credential.successor, version,
+            ])
         guard updated == 1 else { return false }
         let stored: Int = try await connection.query(
-            "SELECT count(*)::int FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2", [agencyID, credential.id])[0].decode(at: 0)
+            "SELECT count(*)::int FROM credential_transitions WHERE agency_id = $1 AND credential_id = $2", [agencyID, credential.id])[0].decode(
+                at: 0)
         try await insertTransitions(credential.history.dropFirst(stored), of: credential.id)
         try await insertReviews(of: credential)
         return true

@@ -10,13 +10,17 @@ extension PostgresCredentialRecords {
                 INSERT INTO officers (agency_id, user_id, name, unit, position, id_number_sealed, id_number_index, id_number_masked, contact_sealed, contact_masked, created_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
                 """,
-                [agencyID, officer.userID, officer.name, officer.unit, officer.position, officer.idNumberSealed, officer.idNumberIndex,
-                 officer.idNumberMasked, officer.contactSealed, officer.contactMasked, at]
+                [
+                    agencyID, officer.userID, officer.name, officer.unit, officer.position, officer.idNumberSealed, officer.idNumberIndex,
+                    officer.idNumberMasked, officer.contactSealed, officer.contactMasked, at,
+                ]
             )[0].decode(at: 0)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_id_number_unique" {
-            throw DomainError(.alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])
+            throw DomainError(
+                .alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_user_unique" {
-            throw DomainError(.alreadyExists, zh: "该用户已关联其他执法人员", en: "this user account is already linked to an officer", metadata: ["field": "username"])
+            throw DomainError(
+                .alreadyExists, zh: "该用户已关联其他执法人员", en: "this user account is already linked to an officer", metadata: ["field": "username"])
         }
     }
 
@@ -26,9 +30,11 @@ extension PostgresCredentialRecords {
         """
 
     private func officer(_ row: PostgresRow) throws -> Officer {
-        Officer(id: try row.decode(at: 0), name: try row.decode(at: 1), unit: try row.decode(at: 2), position: try row.decode(at: 3),
-                userID: try row.decode(at: 4), username: try row.decode(at: 5), idNumberSealed: try row.decode(at: 6), idNumberMasked: try row.decode(at: 7),
-                contactSealed: try row.decode(at: 8), contactMasked: try row.decode(at: 9), createdAt: try row.decode(at: 10))
+        Officer(
+            id: try row.decode(at: 0), name: try row.decode(at: 1), unit: try row.decode(at: 2), position: try row.decode(at: 3),
+            userID: try row.decode(at: 4), username: try row.decode(at: 5), idNumberSealed: try row.decode(at: 6),
+            idNumberMasked: try row.decode(at: 7),
+            contactSealed: try row.decode(at: 8), contactMasked: try row.decode(at: 9), createdAt: try row.decode(at: 10))
     }
 
     func officer(id: UUID) async throws -> Officer? {
@@ -40,13 +46,14 @@ extension PostgresCredentialRecords {
     }
 
     func officers(after: (name: String, id: UUID)?, limit: Int) async throws -> [Officer] {
-        let rows = if let after {
-            try await connection.query(
-                "SELECT \(Self.officerColumns) WHERE o.agency_id = $1 AND (o.name, o.id) > ($2, $3) ORDER BY o.name, o.id LIMIT $4",
-                [agencyID, after.name, after.id, limit])
-        } else {
-            try await connection.query("SELECT \(Self.officerColumns) WHERE o.agency_id = $1 ORDER BY o.name, o.id LIMIT $2", [agencyID, limit])
-        }
+        let rows =
+            if let after {
+                try await connection.query(
+                    "SELECT \(Self.officerColumns) WHERE o.agency_id = $1 AND (o.name, o.id) > ($2, $3) ORDER BY o.name, o.id LIMIT $4",
+                    [agencyID, after.name, after.id, limit])
+            } else {
+                try await connection.query("SELECT \(Self.officerColumns) WHERE o.agency_id = $1 ORDER BY o.name, o.id LIMIT $2", [agencyID, limit])
+            }
         return try rows.map(officer)
     }
 
@@ -60,7 +67,8 @@ extension PostgresCredentialRecords {
         var results = Dictionary(uniqueKeysWithValues: officerIDs.map { ($0, [Credential.ExamResult]()) })
         for row in try await connection.query(
             "SELECT officer_id, day, score FROM exam_results WHERE agency_id = $1 AND officer_id = ANY($2) ORDER BY officer_id, day DESC, recorded_at DESC",
-            [agencyID, officerIDs]) {
+            [agencyID, officerIDs])
+        {
             results[try row.decode(at: 0), default: []].append(Credential.ExamResult(day: try row.decode(at: 1), score: try row.decode(at: 2)))
         }
         return results
@@ -77,7 +85,8 @@ extension PostgresCredentialRecords {
     func trainingHours(officerIDs: [UUID]) async throws -> [UUID: [Int: Int]] {
         var hours = Dictionary(uniqueKeysWithValues: officerIDs.map { ($0, [Int: Int]()) })
         for row in try await connection.query(
-            "SELECT officer_id, year, hours FROM training_hours WHERE agency_id = $1 AND officer_id = ANY($2)", [agencyID, officerIDs]) {
+            "SELECT officer_id, year, hours FROM training_hours WHERE agency_id = $1 AND officer_id = ANY($2)", [agencyID, officerIDs])
+        {
             hours[try row.decode(at: 0), default: [:]][try row.decode(at: 1)] = try row.decode(at: 2)
         }
         return hours

@@ -50,10 +50,12 @@ struct PostgresDisclosureRecords: DisclosureRecords {
             INSERT INTO disclosure_entries (agency_id, \(Self.columns), source_outbox, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
             """,
-            [agencyID, entry.id, entry.action.rawValue, entry.kind.rawValue, entry.subject, entry.title, entry.refersTo, entry.content,
-             entry.contentSHA256, entry.category, entry.partyType, entry.itemCode, entry.occurredOn, entry.due, entry.dueProvisional,
-             entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy, entry.leaf, entry.leafIndex,
-             sourceOutbox, now])
+            [
+                agencyID, entry.id, entry.action.rawValue, entry.kind.rawValue, entry.subject, entry.title, entry.refersTo, entry.content,
+                entry.contentSHA256, entry.category, entry.partyType, entry.itemCode, entry.occurredOn, entry.due, entry.dueProvisional,
+                entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy, entry.leaf, entry.leafIndex,
+                sourceOutbox, now,
+            ])
         if entry.leaf != nil { connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
     }
 
@@ -64,13 +66,14 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     }
 
     func personNames(decisionNumber documentNumber: String) async throws -> Set<String> {
-        Set(try await connection.query(
-            """
-            SELECT p.name FROM cases c JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
-            WHERE c.agency_id = $1 AND c.decision_number = $2 AND p.kind = 'person'
-            """,
-            [agencyID, documentNumber]
-        ).map { row -> String in try row.decode(at: 0) })
+        Set(
+            try await connection.query(
+                """
+                SELECT p.name FROM cases c JOIN parties p ON p.agency_id = c.agency_id AND p.id = c.party_id
+                WHERE c.agency_id = $1 AND c.decision_number = $2 AND p.kind = 'person'
+                """,
+                [agencyID, documentNumber]
+            ).map { row -> String in try row.decode(at: 0) })
     }
 
     func save(_ entry: DisclosureEntry) async throws {
@@ -79,7 +82,10 @@ struct PostgresDisclosureRecords: DisclosureRecords {
             UPDATE disclosure_entries SET content = $3, state = $4, published_at = $5, late = $6, released_by = $7, superseded_by = $8, leaf = $9
             WHERE agency_id = $1 AND id = $2
             """,
-            [agencyID, entry.id, entry.content, entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy, entry.leaf])
+            [
+                agencyID, entry.id, entry.content, entry.state.rawValue, entry.publishedAt, entry.late, entry.releasedBy, entry.supersededBy,
+                entry.leaf,
+            ])
         if entry.leaf != nil { connection.deferStatement("SELECT pg_notify('fazhi_disclosure', $1)", [agencyID.uuidString.lowercased()]) }
     }
 
@@ -94,8 +100,10 @@ struct PostgresDisclosureRecords: DisclosureRecords {
               AND ($8::timestamptz IS NULL OR (published_at, id) < ($8, $9::uuid))
             ORDER BY published_at DESC, id DESC LIMIT $10
             """,
-            [agencyID, filter.kind?.rawValue, filter.category, filter.partyType, filter.from, filter.until, filter.text,
-             after?.publishedAt, after?.id, limit]
+            [
+                agencyID, filter.kind?.rawValue, filter.category, filter.partyType, filter.from, filter.until, filter.text,
+                after?.publishedAt, after?.id, limit,
+            ]
         ).map(Self.entry)
     }
 
@@ -107,7 +115,8 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     }
 
     func lockLog() async throws -> Bool {
-        try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('fazhi.disclosure_log:' || $1::text))", [agencyID.uuidString])[0].decode(at: 0)
+        try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('fazhi.disclosure_log:' || $1::text))", [agencyID.uuidString])[0]
+            .decode(at: 0)
     }
 
     func waitForLog() async throws {
@@ -158,7 +167,8 @@ struct PostgresDisclosureRecords: DisclosureRecords {
             SELECT n.level, n.index, n.hash FROM unnest($2::smallint[], $3::bigint[]) AS w (level, index)
             JOIN disclosure_log_nodes n ON n.agency_id = $1 AND n.level = w.level AND n.index = w.index
             """,
-            [agencyID, list.map { Int16($0.level) }, list.map(\.index)]) {
+            [agencyID, list.map { Int16($0.level) }, list.map(\.index)])
+        {
             found[MerkleNode(level: Int(try row.decode(Int16.self, at: 0)), index: try row.decode(at: 1))] = try row.decode(at: 2)
         }
         return found
@@ -198,11 +208,14 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     private static func entry(_ row: PostgresRow) throws -> DisclosureEntry {
         func value<E: RawRepresentable>(_ type: E.Type, _ column: Int, _ name: String) throws -> E where E.RawValue == String {
             let raw: String = try row.decode(at: column)
-            guard let value = E(rawValue: raw) else { throw PostgresError(code: .decoding, message: "disclosure_entries.\(name) holds an unknown value \(raw)") }
+            guard let value = E(rawValue: raw) else {
+                throw PostgresError(code: .decoding, message: "disclosure_entries.\(name) holds an unknown value \(raw)")
+            }
             return value
         }
         return DisclosureEntry(
-            stored: try row.decode(at: 0), action: try value(DisclosureEntry.Action.self, 1, "action"), kind: try value(DisclosureEntry.Kind.self, 2, "kind"),
+            stored: try row.decode(at: 0), action: try value(DisclosureEntry.Action.self, 1, "action"),
+            kind: try value(DisclosureEntry.Kind.self, 2, "kind"),
             subject: try row.decode(at: 3), title: try row.decode(at: 4), refersTo: try row.decode(at: 5), content: try row.decode(at: 6),
             contentSHA256: try row.decode(at: 7), category: try row.decode(at: 8), partyType: try row.decode(at: 9), itemCode: try row.decode(at: 10),
             occurredOn: try row.decode(at: 11), due: try row.decode(at: 12), dueProvisional: try row.decode(at: 13),

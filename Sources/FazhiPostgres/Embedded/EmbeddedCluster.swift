@@ -27,9 +27,10 @@ public struct EmbeddedCluster: Sendable {
 
         public var description: String {
             switch self {
-            case let .binariesMissing(searched):
-                return "找不到 PostgreSQL 服务端程序 / PostgreSQL server binaries not found in \(searched); install them with `apt-get install -y postgresql` (Debian package postgresql)"
-            case let .failed(reason):
+            case .binariesMissing(let searched):
+                return
+                    "找不到 PostgreSQL 服务端程序 / PostgreSQL server binaries not found in \(searched); install them with `apt-get install -y postgresql` (Debian package postgresql)"
+            case .failed(let reason):
                 return "嵌入式数据库出错 / embedded PostgreSQL: \(reason)"
             }
         }
@@ -81,8 +82,10 @@ public struct EmbeddedCluster: Sendable {
                 candidates.append("/usr/lib/postgresql/\(version)/bin")
             }
         }
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate + "/initdb")
-            && FileManager.default.isExecutableFile(atPath: candidate + "/pg_ctl") {
+        for candidate in candidates
+        where FileManager.default.isExecutableFile(atPath: candidate + "/initdb")
+            && FileManager.default.isExecutableFile(atPath: candidate + "/pg_ctl")
+        {
             return URL(fileURLWithPath: candidate)
         }
         throw ClusterError.binariesMissing(searched: candidates.isEmpty ? "pg_config --bindir" : candidates.joined(separator: ", "))
@@ -92,7 +95,8 @@ public struct EmbeddedCluster: Sendable {
     /// directory under the system temporary directory, named after `preferred`.
     public static func resolveDirectory(preferred: URL) throws -> URL {
         if canHost(preferred) { return preferred }
-        let tag = String(preferred.standardizedFileURL.path.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 36)
+        let tag = String(
+            preferred.standardizedFileURL.path.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 36)
         let fallback = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-\(tag)")
         guard canHost(fallback) else {
             throw ClusterError.failed("neither \(preferred.path) nor \(fallback.path) can hold the cluster")
@@ -108,7 +112,9 @@ public struct EmbeddedCluster: Sendable {
             try handOver(directory)
         } catch { return false }
         guard getuid() == 0 else { return true }
-        return (try? Subprocess.run("/usr/bin/test", ["-w", directory.path, "-a", "-x", directory.path], asUser: serverUser, allowFailure: true).status) == 0
+        return
+            (try? Subprocess.run("/usr/bin/test", ["-w", directory.path, "-a", "-x", directory.path], asUser: serverUser, allowFailure: true).status)
+            == 0
     }
 
     /// As root, gives `path` to the server user; otherwise leaves it as it is.
@@ -140,7 +146,8 @@ public struct EmbeddedCluster: Sendable {
         try Self.handOver(directory)
         if !isInitialized { try initialize(bin: bin) }
         if try !isRunning() {
-            try Subprocess.run(bin.path + "/pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"], asUser: Self.serverUser)
+            try Subprocess.run(
+                bin.path + "/pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"], asUser: Self.serverUser)
         }
         try bootstrap(bin: bin)
     }
@@ -154,7 +161,8 @@ public struct EmbeddedCluster: Sendable {
     /// Stops at once and deletes everything: for throwaway test clusters.
     public func destroy() {
         if let bin = try? Self.binaryDirectory() {
-            _ = try? Subprocess.run(bin.path + "/pg_ctl", ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"], asUser: Self.serverUser, allowFailure: true)
+            _ = try? Subprocess.run(
+                bin.path + "/pg_ctl", ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"], asUser: Self.serverUser, allowFailure: true)
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -190,7 +198,8 @@ public struct EmbeddedCluster: Sendable {
             settings["full_page_writes"] = "off"
         }
         settings.merge(extraSettings) { _, new in new }
-        let text = "\n# Fazhi embedded cluster\n" + settings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n") + "\n"
+        let text =
+            "\n# Fazhi embedded cluster\n" + settings.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n") + "\n"
         let configuration = dataDirectory.appendingPathComponent("postgresql.conf")
         let handle = try FileHandle(forWritingTo: configuration)
         try handle.seekToEnd()
@@ -203,14 +212,21 @@ public struct EmbeddedCluster: Sendable {
 
     private func bootstrap(bin: URL) throws {
         let psql = bin.path + "/psql"
-        let connection = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory.path, "-p", String(listeningPort), "-U", Self.serverUser, "-d", "postgres"]
-        try Subprocess.run(psql, connection + ["-c", """
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(Self.ownerRole)') THEN
-                CREATE ROLE \(Self.ownerRole) LOGIN CREATEROLE CREATEDB;
-              END IF;
-            END $$;
-            """])
+        let connection = [
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory.path, "-p", String(listeningPort), "-U", Self.serverUser, "-d", "postgres",
+        ]
+        try Subprocess.run(
+            psql,
+            connection + [
+                "-c",
+                """
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(Self.ownerRole)') THEN
+                    CREATE ROLE \(Self.ownerRole) LOGIN CREATEROLE CREATEDB;
+                  END IF;
+                END $$;
+                """,
+            ])
         let exists = try Subprocess.run(psql, connection + ["-tA", "-c", "SELECT 1 FROM pg_database WHERE datname = '\(Self.databaseName)'"])
         if !exists.output.contains("1") {
             try Subprocess.run(psql, connection + ["-c", "CREATE DATABASE \(Self.databaseName) OWNER \(Self.ownerRole)"])

@@ -15,8 +15,11 @@ struct Subprocess {
 
     /// Runs `executable` with `arguments`; as root and with `asUser`, through `runuser`.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], asUser user: String? = nil, allowFailure: Bool = false) throws -> (status: Int32, output: String) {
-        let argv = (user != nil && getuid() == 0)
+    static func run(
+        _ executable: String, _ arguments: [String], asUser user: String? = nil, allowFailure: Bool = false
+    ) throws -> (status: Int32, output: String) {
+        let argv =
+            (user != nil && getuid() == 0)
             ? ["/usr/sbin/runuser", "-u", user!, "--", executable] + arguments
             : [executable] + arguments
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-\(UUID().uuidString).out")
@@ -36,7 +39,7 @@ struct Subprocess {
         posix_spawn_file_actions_adddup2(&actions, descriptor, 2)
 
         let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer { for argument in cArguments { free(argument) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
         guard spawned == 0 else {

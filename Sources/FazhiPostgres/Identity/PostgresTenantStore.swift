@@ -20,8 +20,9 @@ public struct PostgresTenantStore: TenantStore {
     static let agencyColumns = "id, code, name, division_code, created_at"
 
     static func agency(_ row: PostgresRow) throws -> Agency {
-        Agency(id: try row.decode(at: 0), code: try row.decode(at: 1), name: try row.decode(at: 2),
-               divisionCode: try row.decode(at: 3), createdAt: try row.decode(at: 4))
+        Agency(
+            id: try row.decode(at: 0), code: try row.decode(at: 1), name: try row.decode(at: 2),
+            divisionCode: try row.decode(at: 3), createdAt: try row.decode(at: 4))
     }
 
     public func agency(code: String) async throws -> Agency? {
@@ -39,7 +40,9 @@ public struct PostgresTenantStore: TenantStore {
         ).map(Self.agency)
     }
 
-    public func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency {
+    public func createAgency(
+        code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date
+    ) async throws -> Agency {
         guard let platform = try await agency(code: Agency.platformCode) else {
             throw PostgresError(code: .raised, message: "the platform agency is missing; are all migrations applied?")
         }
@@ -58,7 +61,8 @@ public struct PostgresTenantStore: TenantStore {
         }
     }
 
-    public func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
+    {
         try await agencyTransaction(agency: agency, readOnly: readOnly) { connection in
             try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
         }
@@ -67,7 +71,9 @@ public struct PostgresTenantStore: TenantStore {
     /// A transaction for the agency. A read-write one inside a call with an idempotency key
     /// (`IdempotentAct`) marks the key as acted in that same transaction; the statement
     /// travels with the transaction's first one, so it costs no round trip of its own.
-    private func agencyTransaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    private func agencyTransaction<T: Sendable>(
+        agency: UUID, readOnly: Bool, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let act = readOnly ? nil : IdempotentAct.current
         do {
             return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
@@ -83,10 +89,12 @@ public struct PostgresTenantStore: TenantStore {
 
     public func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
         // BEGIN, the agency, both reads and COMMIT in one round trip: every call with a bearer token asks.
-        let answers = try await pool.pipelinedTransaction(TransactionOptions(readOnly: true, agencyID: agency), [
-            (PostgresTenantTransaction.settingsSelect, [agency]),
-            (PostgresTenantTransaction.sessionWithUserSelect, [agency, tokenHash]),
-        ])
+        let answers = try await pool.pipelinedTransaction(
+            TransactionOptions(readOnly: true, agencyID: agency),
+            [
+                (PostgresTenantTransaction.settingsSelect, [agency]),
+                (PostgresTenantTransaction.sessionWithUserSelect, [agency, tokenHash]),
+            ])
         guard let row = answers[1].first else { return nil }
         let (session, user, officerID) = try PostgresTenantTransaction.sessionWithUser(row)
         return LiveSession(session: session, user: user, officerID: officerID, settings: try PostgresTenantTransaction.settings(answers[0]))
@@ -95,32 +103,42 @@ public struct PostgresTenantStore: TenantStore {
     /// The SQLSTATE `fazhi_idempotency_act` raises when a call's claim is no longer its own.
     static let claimLost = "FZ001"
 
-    public func claimIdempotencyKey(agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID,
-                                    now: Date) async throws -> IdempotencyClaim {
+    public func claimIdempotencyKey(
+        agency: UUID, userID: UUID, key: String, method: String, fingerprint: Data, claim: UUID,
+        now: Date
+    ) async throws -> IdempotencyClaim {
         // One round trip: drop the key if it expired, or if its claim's lease ran out before
         // the call acted (nothing of it committed); claim it (expiring after the agency's
         // idempotency.retention_hours; a missing setting leaves expires_at NULL, which the
         // table refuses), and read what holds it. Keys from before leases count their lease
         // from their creation.
         let leaseSeconds = Double(IdempotencyClaim.lease.components.seconds)
-        let answers = try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [
-            ("""
-             DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
-               AND (expires_at <= $4 OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => $5)) <= $4))
-             """, [agency, userID, key, now, leaseSeconds]),
-            ("""
-             INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until)
-             VALUES ($1, $2, $3, $4, $5, $6, $6 + make_interval(hours => (
-                 SELECT coalesce(o.value, d.value)::int FROM setting_defaults d
-                 LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
-                 WHERE d.key = 'idempotency.retention_hours')), $7, $6 + make_interval(secs => $8))
-             ON CONFLICT DO NOTHING
-             """, [agency, userID, key, method, fingerprint, now, claim, leaseSeconds]),
-            ("""
-             SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => $4)) <= $5
-             FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
-             """, [agency, userID, key, leaseSeconds, now]),
-        ])
+        let answers = try await pool.pipelinedTransaction(
+            TransactionOptions(agencyID: agency),
+            [
+                (
+                    """
+                    DELETE FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
+                      AND (expires_at <= $4 OR (state = 'running' AND coalesce(lease_until, created_at + make_interval(secs => $5)) <= $4))
+                    """, [agency, userID, key, now, leaseSeconds]
+                ),
+                (
+                    """
+                    INSERT INTO idempotency_keys (agency_id, user_id, key, method, fingerprint, created_at, expires_at, claim, lease_until)
+                    VALUES ($1, $2, $3, $4, $5, $6, $6 + make_interval(hours => (
+                        SELECT coalesce(o.value, d.value)::int FROM setting_defaults d
+                        LEFT JOIN agency_settings o ON o.key = d.key AND o.agency_id = $1
+                        WHERE d.key = 'idempotency.retention_hours')), $7, $6 + make_interval(secs => $8))
+                    ON CONFLICT DO NOTHING
+                    """, [agency, userID, key, method, fingerprint, now, claim, leaseSeconds]
+                ),
+                (
+                    """
+                    SELECT fingerprint, state, outcome_status, outcome_payload, coalesce(lease_until, created_at + make_interval(secs => $4)) <= $5
+                    FROM idempotency_keys WHERE agency_id = $1 AND user_id = $2 AND key = $3
+                    """, [agency, userID, key, leaseSeconds, now]
+                ),
+            ])
         if answers[1].affectedRows == 1 { return .claimed }
         guard let row = answers[2].first else { return .running }  // claimed and released meanwhile: let the caller retry
         guard try row.decode(Data.self, at: 0) == fingerprint else { return .mismatch }
@@ -132,10 +150,14 @@ public struct PostgresTenantStore: TenantStore {
     }
 
     public func renewIdempotencyLease(agency: UUID, userID: UUID, key: String, claim: UUID, until: Date) async throws {
-        try await pool.pipelinedTransaction(TransactionOptions(agencyID: agency), [
-            ("UPDATE idempotency_keys SET lease_until = $5 WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND claim = $4 AND state <> 'done'",
-             [agency, userID, key, claim, until]),
-        ])
+        try await pool.pipelinedTransaction(
+            TransactionOptions(agencyID: agency),
+            [
+                (
+                    "UPDATE idempotency_keys SET lease_until = $5 WHERE agency_id = $1 AND user_id = $2 AND key = $3 AND claim = $4 AND state <> 'done'",
+                    [agency, userID, key, claim, until]
+                )
+            ])
     }
 
     public func ping() async throws {
@@ -153,8 +175,10 @@ public struct PostgresTenantStore: TenantStore {
             INSERT INTO platform_audit_log (at, claimed_agency, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
-            [record.at, record.agencyCode, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
-             record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds])
+            [
+                record.at, record.agencyCode, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
+                record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds,
+            ])
     }
 
     public func platformAuditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord] {

@@ -97,7 +97,8 @@ struct PostgresTenantTransaction: TenantTransaction {
                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id
                 """, [agencyID, user.username, user.displayName, user.passwordHash.encoded, at])[0].decode(at: 0)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "users_username_unique" {
-            throw DomainError(.alreadyExists, zh: "用户名「\(user.username)」已被使用", en: "username \"\(user.username)\" is taken", metadata: ["field": "username"])
+            throw DomainError(
+                .alreadyExists, zh: "用户名「\(user.username)」已被使用", en: "username \"\(user.username)\" is taken", metadata: ["field": "username"])
         }
         try await setRoles(userID: id, roles: user.roles, grantedBy: grantedBy, at: at)
         guard let created = try await self.user(id: id) else { throw PostgresError(code: .raised, message: "a user just inserted is missing") }
@@ -106,7 +107,8 @@ struct PostgresTenantTransaction: TenantTransaction {
 
     func setRoles(userID: UUID, roles: Set<Role>, grantedBy: UUID?, at: Date) async throws {
         let names = roles.map(\.rawValue).sorted()
-        try await connection.execute("DELETE FROM role_grants WHERE agency_id = $1 AND user_id = $2 AND NOT (role = ANY($3))", [agencyID, userID, names])
+        try await connection.execute(
+            "DELETE FROM role_grants WHERE agency_id = $1 AND user_id = $2 AND NOT (role = ANY($3))", [agencyID, userID, names])
         try await connection.execute(
             """
             INSERT INTO role_grants (agency_id, user_id, role, granted_by, granted_at)
@@ -140,8 +142,9 @@ struct PostgresTenantTransaction: TenantTransaction {
     private static let sessionColumns = "id, user_id, created_at, last_seen_at, expires_at, ended_at"
 
     private static func session(_ row: PostgresRow) throws -> SessionRecord {
-        SessionRecord(id: try row.decode(at: 0), userID: try row.decode(at: 1), createdAt: try row.decode(at: 2),
-                      lastSeenAt: try row.decode(at: 3), expiresAt: try row.decode(at: 4), endedAt: try row.decode(at: 5))
+        SessionRecord(
+            id: try row.decode(at: 0), userID: try row.decode(at: 1), createdAt: try row.decode(at: 2),
+            lastSeenAt: try row.decode(at: 3), expiresAt: try row.decode(at: 4), endedAt: try row.decode(at: 5))
     }
 
     /// A session by token hash with its user, the user's roles (NULLs when the user is
@@ -170,16 +173,17 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     func insertSession(userID: UUID, tokenHash: Data, createdAt: Date, expiresAt: Date, peer: String) async throws -> SessionRecord {
-        try Self.session(try await connection.query(
-            """
-            INSERT INTO sessions (agency_id, user_id, token_hash, created_at, last_seen_at, expires_at, peer)
-            VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING \(Self.sessionColumns)
-            """, [agencyID, userID, tokenHash, createdAt, expiresAt, peer])[0])
+        try Self.session(
+            try await connection.query(
+                """
+                INSERT INTO sessions (agency_id, user_id, token_hash, created_at, last_seen_at, expires_at, peer)
+                VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING \(Self.sessionColumns)
+                """, [agencyID, userID, tokenHash, createdAt, expiresAt, peer])[0])
     }
 
-
     func touchSession(id: UUID, at: Date) async throws {
-        try await connection.execute("UPDATE sessions SET last_seen_at = greatest(last_seen_at, $3) WHERE agency_id = $1 AND id = $2", [agencyID, id, at])
+        try await connection.execute(
+            "UPDATE sessions SET last_seen_at = greatest(last_seen_at, $3) WHERE agency_id = $1 AND id = $2", [agencyID, id, at])
     }
 
     func endSession(id: UUID, at: Date, reason: String) async throws {
@@ -216,12 +220,16 @@ struct PostgresTenantTransaction: TenantTransaction {
     }
 
     static func auditInsert(_ record: AuditRecord, agencyID: UUID) -> (sql: String, parameters: [any PostgresEncodable]) {
-        ("""
-         INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         """,
-         [agencyID, record.at, record.userID, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
-          record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds])
+        (
+            """
+            INSERT INTO agency_audit_log (agency_id, at, user_id, username, roles, method, target_ids, status, reason, peer, request_id, duration_us)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """,
+            [
+                agencyID, record.at, record.userID, record.username, record.roles.map(\.rawValue), record.method, record.targetIDs,
+                record.status, record.reason, record.peer, record.requestID, record.durationMicroseconds,
+            ]
+        )
     }
 
     func auditEntries(_ filter: AuditFilter, after sequence: Int64?, limit: Int) async throws -> [AuditRecord] {

@@ -25,13 +25,13 @@ public enum MigrationSourceError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notFound(searched):
+        case .notFound(let searched):
             return "找不到 sql/ 目录 / cannot find the sql/ directory; set FAZHI_SQL_DIR or pass --sql-dir. Searched: \(searched.joined(separator: ", "))"
-        case let .badFileName(name):
+        case .badFileName(let name):
             return "迁移文件名应为 NNNN_name.sql / a migration file is named NNNN_name.sql, got \(name)"
-        case let .duplicateVersion(version, first, second):
+        case .duplicateVersion(let version, let first, let second):
             return "迁移版本重复 / migration version \(version) appears twice: \(first) and \(second)"
-        case let .unreadable(path, reason):
+        case .unreadable(let path, let reason):
             return "无法读取 / cannot read \(path): \(reason)"
         }
     }
@@ -94,12 +94,12 @@ public enum MigrationSource {
         for fileName in names.sorted() where fileName.hasSuffix(".sql") {
             let stem = fileName.dropLast(4)
             guard let separator = stem.firstIndex(of: "_"),
-                  let version = Int(stem[..<separator]), version > 0,
-                  stem[..<separator].allSatisfy(\.isASCII)
+                let version = Int(stem[..<separator]), version > 0,
+                stem[..<separator].allSatisfy(\.isASCII)
             else { throw MigrationSourceError.badFileName(fileName) }
             let path = directory.appendingPathComponent(fileName)
             guard let data = FileManager.default.contents(atPath: path.path),
-                  let sql = String(data: data, encoding: .utf8)
+                let sql = String(data: data, encoding: .utf8)
             else { throw MigrationSourceError.unreadable(path.path, "not a readable UTF-8 file") }
             if let clash = migrations.first(where: { $0.version == version }) {
                 throw MigrationSourceError.duplicateVersion(version, clash.name, fileName)

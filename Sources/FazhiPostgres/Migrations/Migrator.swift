@@ -46,7 +46,8 @@ public struct Migrator: Sendable {
         var entries: [Entry] = []
         for migration in migrations {
             if let record = applied[migration.version] {
-                let status: Status = record.checksum == migration.checksum
+                let status: Status =
+                    record.checksum == migration.checksum
                     ? .applied(at: record.at) : .changed(appliedChecksum: record.checksum)
                 entries.append(Entry(version: migration.version, name: migration.name, status: status))
             } else {
@@ -74,7 +75,8 @@ public struct Migrator: Sendable {
     }
 
     private func run(on connection: PostgresConnection) async throws -> [Migration] {
-        try await connection.simpleQuery("""
+        try await connection.simpleQuery(
+            """
             CREATE TABLE IF NOT EXISTS fazhi_schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
@@ -108,7 +110,11 @@ public struct Migrator: Sendable {
         return done
     }
 
-    private struct Record { let name: String; let checksum: String; let at: Date }
+    private struct Record {
+        let name: String
+        let checksum: String
+        let at: Date
+    }
 
     private func appliedMigrations(on connection: PostgresConnection) async throws -> [Int: Record] {
         let exists: Bool = try await connection.query(

@@ -13,25 +13,32 @@ struct PostgresPartyRecords: PartyRecords {
             throw PostgresError(code: .decoding, message: "parties.kind holds an unknown kind")
         }
         let type: String? = try row.decode(at: 4)
-        return Party(id: try row.decode(at: 0), kind: kind, name: try row.decode(at: 2), creditCode: try row.decode(at: 3),
-                     institutionType: type.flatMap(Party.InstitutionType.init), capacity: try row.decode(at: 5),
-                     idNumberSealed: try row.decode(at: 6), idNumberMasked: try row.decode(at: 7),
-                     area: try DivisionCode(try row.decode(at: 8)), createdAt: try row.decode(at: 9))
+        return Party(
+            id: try row.decode(at: 0), kind: kind, name: try row.decode(at: 2), creditCode: try row.decode(at: 3),
+            institutionType: type.flatMap(Party.InstitutionType.init), capacity: try row.decode(at: 5),
+            idNumberSealed: try row.decode(at: 6), idNumberMasked: try row.decode(at: 7),
+            area: try DivisionCode(try row.decode(at: 8)), createdAt: try row.decode(at: 9))
     }
 
     func insert(_ party: NewParty, by user: UUID, at now: Date) async throws -> Party {
         do {
-            return try decode(try await connection.query(
-                """
-                INSERT INTO parties (agency_id, kind, name, credit_code, institution_type, capacity, id_number_sealed, id_number_index, id_number_masked, area, created_by, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING \(Self.columns)
-                """,
-                [agencyID, party.kind.rawValue, party.name, party.creditCode, party.institutionType?.rawValue, party.capacity,
-                 party.idNumberSealed, party.idNumberIndex, party.idNumberMasked, party.area.code, user, now])[0])
+            return try decode(
+                try await connection.query(
+                    """
+                    INSERT INTO parties (agency_id, kind, name, credit_code, institution_type, capacity, id_number_sealed, id_number_index, id_number_masked, area, created_by, created_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING \(Self.columns)
+                    """,
+                    [
+                        agencyID, party.kind.rawValue, party.name, party.creditCode, party.institutionType?.rawValue, party.capacity,
+                        party.idNumberSealed, party.idNumberIndex, party.idNumberMasked, party.area.code, user, now,
+                    ])[0])
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "parties_credit_code_unique" {
-            throw DomainError(.alreadyExists, zh: "该统一社会信用代码的当事人已登记", en: "a party with this credit code is already recorded", metadata: ["field": "credit_code"])
+            throw DomainError(
+                .alreadyExists, zh: "该统一社会信用代码的当事人已登记", en: "a party with this credit code is already recorded", metadata: ["field": "credit_code"])
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "parties_id_number_unique" {
-            throw DomainError(.alreadyExists, zh: "该身份证号码的当事人已登记", en: "a person with this resident ID number is already recorded", metadata: ["field": "id_number"])
+            throw DomainError(
+                .alreadyExists, zh: "该身份证号码的当事人已登记", en: "a person with this resident ID number is already recorded", metadata: ["field": "id_number"]
+            )
         }
     }
 

@@ -95,7 +95,9 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
-    nonisolated(nonsending) public func withConnection<T: Sendable>(_ body: nonisolated(nonsending) (PostgresConnection) async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func withConnection<T: Sendable>(
+        _ body: nonisolated(nonsending) (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let connection = try await acquire()
         do {
             let value = try await body(connection)
@@ -126,7 +128,7 @@ public final class ConnectionPool: Sendable {
                 return .wait
             }
             switch next {
-            case let .lend(connection):
+            case .lend(let connection):
                 if connection.isHealthy() { return connection }
                 await discard(connection, reason: "failed its health check")
             case .connect:
@@ -156,7 +158,7 @@ public final class ConnectionPool: Sendable {
         }
         switch waiter {
         case .none: await discard(connection, reason: "the pool is closed")
-        case let .some(continuation): continuation?.resume(returning: connection)
+        case .some(let continuation): continuation?.resume(returning: connection)
         }
     }
 
@@ -221,7 +223,7 @@ public final class ConnectionPool: Sendable {
                 }
                 if startSweeping { sweepExpiredWaiters() }
                 switch next {
-                case let .lend(connection): continuation.resume(returning: connection)
+                case .lend(let connection): continuation.resume(returning: connection)
                 case .connect:
                     // Give the slot back and let the caller open it on its next round.
                     state.withLock { $0.open -= 1 }
@@ -246,9 +248,10 @@ public final class ConnectionPool: Sendable {
                 try? await Task.sleep(until: deadline, clock: .continuous)
                 let expired = self?.takeWaiters(expiredAt: ContinuousClock.now) ?? []
                 for continuation in expired {
-                    continuation.resume(throwing: PostgresError(
-                        code: .connectionFailed,
-                        message: "no database connection became free within \(timeout) (all \(maximum) are in use)"))
+                    continuation.resume(
+                        throwing: PostgresError(
+                            code: .connectionFailed,
+                            message: "no database connection became free within \(timeout) (all \(maximum) are in use)"))
                 }
             }
         }

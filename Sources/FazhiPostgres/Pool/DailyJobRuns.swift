@@ -13,7 +13,8 @@ public struct DailyJobRuns: Sendable {
 
     /// Claims `day` of `job`; false when another server has it, running or done.
     public func claim(_ job: String, day: CalendarDay, at now: Date) async throws -> Bool {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             INSERT INTO job_runs (job, day, claimed_at) VALUES ($1, $2::date, $3)
             ON CONFLICT (job, day) DO UPDATE SET claimed_at = EXCLUDED.claimed_at
                 WHERE job_runs.finished_at IS NULL AND job_runs.claimed_at < $4
@@ -22,7 +23,8 @@ public struct DailyJobRuns: Sendable {
     }
 
     public func finish(_ job: String, day: CalendarDay, summary: String, at now: Date) async throws {
-        _ = try await pool.query("UPDATE job_runs SET finished_at = $3, summary = $4 WHERE job = $1 AND day = $2::date",
-                                 [job, day.description, now, summary])
+        _ = try await pool.query(
+            "UPDATE job_runs SET finished_at = $3, summary = $4 WHERE job = $1 AND day = $2::date",
+            [job, day.description, now, summary])
     }
 }

@@ -14,7 +14,9 @@ extension PostgresConnection {
         }
         var answers: [PostgresRows] = []
         var current = PostgresRows()
-        try await runPipeline(prepared) { current = PostgresRows(handle: ResultHandle($0)) } endOfStatement: {
+        try await runPipeline(prepared) {
+            current = PostgresRows(handle: ResultHandle($0))
+        } endOfStatement: {
             answers.append(current)
             current = PostgresRows()
         }

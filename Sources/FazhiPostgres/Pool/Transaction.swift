@@ -47,7 +47,9 @@ extension PostgresConnection {
 
     /// Runs one attempt of a transaction; after a failure rolls back, and on serialization
     /// failure or deadlock tries again, up to `options.maximumAttempts` in all.
-    nonisolated(nonsending) func retryingTransaction<T>(_ options: TransactionOptions, _ attempt: nonisolated(nonsending) () async throws -> T) async throws -> T {
+    nonisolated(nonsending) func retryingTransaction<T>(
+        _ options: TransactionOptions, _ attempt: nonisolated(nonsending) () async throws -> T
+    ) async throws -> T {
         var attempts = 1
         while true {
             do {
@@ -55,7 +57,8 @@ extension PostgresConnection {
             } catch {
                 await rollbackAfterFailure()
                 if let failure = error as? PostgresError, failure.isRetryableTransactionFailure,
-                   attempts < options.maximumAttempts, !Task.isCancelled {
+                    attempts < options.maximumAttempts, !Task.isCancelled
+                {
                     // The transaction that won may not have committed yet; retrying at once
                     // would meet it again. A short, jittered pause lets it finish.
                     try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempts))

@@ -6,20 +6,24 @@ struct PostgresPowerListRecords: PowerListRecords {
     let connection: PostgresConnection
     let agencyID: UUID
 
-    private static let itemColumns = "code, name, category, enforcement_category, legal_basis, unit, major, minimum_officers, published, disclosure_working_days"
+    private static let itemColumns =
+        "code, name, category, enforcement_category, legal_basis, unit, major, minimum_officers, published, disclosure_working_days"
 
     private func item(_ row: PostgresRow) throws -> PowerItem {
         guard let category = PowerItem.Category(rawValue: try row.decode(at: 2)), let major = PowerItem.Major(rawValue: try row.decode(at: 6)) else {
             throw PostgresError(code: .decoding, message: "a power list row holds an unknown category or major value")
         }
-        return PowerItem(code: try row.decode(at: 0), name: try row.decode(at: 1), category: category, enforcementCategory: try row.decode(at: 3),
-                         legalBasis: try row.decode(at: 4), unit: try row.decode(at: 5), major: major, minimumOfficers: try row.decode(at: 7),
-                         published: try row.decode(at: 8), disclosureWorkingDays: try row.decode(at: 9))
+        return PowerItem(
+            code: try row.decode(at: 0), name: try row.decode(at: 1), category: category, enforcementCategory: try row.decode(at: 3),
+            legalBasis: try row.decode(at: 4), unit: try row.decode(at: 5), major: major, minimumOfficers: try row.decode(at: 7),
+            published: try row.decode(at: 8), disclosureWorkingDays: try row.decode(at: 9))
     }
 
     private func values(_ item: PowerItem) -> [any PostgresEncodable] {
-        [item.code, item.name, item.category.rawValue, item.enforcementCategory, item.legalBasis, item.unit, item.major.rawValue,
-         item.minimumOfficers, item.published, item.disclosureWorkingDays]
+        [
+            item.code, item.name, item.category.rawValue, item.enforcementCategory, item.legalBasis, item.unit, item.major.rawValue,
+            item.minimumOfficers, item.published, item.disclosureWorkingDays,
+        ]
     }
 
     func draft() async throws -> [PowerItem] {
@@ -49,13 +53,16 @@ struct PostgresPowerListRecords: PowerListRecords {
     }
 
     func version(_ number: Int?) async throws -> PowerListVersion? {
-        let rows = if let number {
-            try await connection.query(
-                "SELECT version, published_at, published_by, reason FROM power_list_versions WHERE agency_id = $1 AND version = $2", [agencyID, number])
-        } else {
-            try await connection.query(
-                "SELECT version, published_at, published_by, reason FROM power_list_versions WHERE agency_id = $1 ORDER BY version DESC LIMIT 1", [agencyID])
-        }
+        let rows =
+            if let number {
+                try await connection.query(
+                    "SELECT version, published_at, published_by, reason FROM power_list_versions WHERE agency_id = $1 AND version = $2",
+                    [agencyID, number])
+            } else {
+                try await connection.query(
+                    "SELECT version, published_at, published_by, reason FROM power_list_versions WHERE agency_id = $1 ORDER BY version DESC LIMIT 1",
+                    [agencyID])
+            }
         guard let row = rows.first else { return nil }
         var version = try header(row)
         version.items = try await connection.query(
@@ -65,8 +72,9 @@ struct PostgresPowerListRecords: PowerListRecords {
     }
 
     private func header(_ row: PostgresRow) throws -> PowerListVersion {
-        PowerListVersion(version: try row.decode(at: 0), publishedAt: try row.decode(at: 1), publishedBy: try row.decode(at: 2),
-                         reason: try row.decode(at: 3), items: [])
+        PowerListVersion(
+            version: try row.decode(at: 0), publishedAt: try row.decode(at: 1), publishedBy: try row.decode(at: 2),
+            reason: try row.decode(at: 3), items: [])
     }
 
     func versions() async throws -> [PowerListVersion] {
@@ -81,7 +89,8 @@ struct PostgresPowerListRecords: PowerListRecords {
                 "INSERT INTO power_list_versions (agency_id, version, published_at, published_by, reason) VALUES ($1, $2, $3, $4, $5)",
                 [agencyID, version.version, version.publishedAt, version.publishedBy, version.reason])
         } catch let error as PostgresError where error.code == .uniqueViolation {
-            throw DomainError(.failedPrecondition, zh: "第 \(version.version) 版已由他人发布，请重试", en: "version \(version.version) was published meanwhile; try again")
+            throw DomainError(
+                .failedPrecondition, zh: "第 \(version.version) 版已由他人发布，请重试", en: "version \(version.version) was published meanwhile; try again")
         }
         for item in version.items {
             try await connection.execute(

@@ -88,7 +88,8 @@ struct PostgresStatisticsRecords: StatisticsRecords {
         var items: [String: AnnualStatistics.ItemFigures] = [:]
         for row in groups {
             let (kind, code, count): (String, String, Int) = (try row.decode(at: 0), try row.decode(at: 1), try row.decode(at: 6))
-            let openMonth: Int32? = try row.decode(at: 4), decideMonth: Int32? = try row.decode(at: 5)
+            let openMonth: Int32? = try row.decode(at: 4)
+            let decideMonth: Int32? = try row.decode(at: 5)
             var item = try items[code] ?? .init(itemCode: code, itemName: row.decode(at: 2), category: row.decode(at: 3), cases: 0, decisions: 0)
             if let month = openMonth {
                 item.cases += count
@@ -142,7 +143,8 @@ struct PostgresStatisticsRecords: StatisticsRecords {
             """
             SELECT extract(month FROM published_at AT TIME ZONE 'Asia/Shanghai')::int, count(*)::int FROM disclosure_entries
             WHERE agency_id = $1 AND action = 'publish' AND published_at >= \(Self.bounds) AND published_at < \(Self.nextBounds) GROUP BY 1
-            """, [agencyID, y]) {
+            """, [agencyID, y])
+        {
             s.months[Int(try row.decode(Int32.self, at: 0)) - 1].disclosures = try row.decode(at: 1)
         }
     }
@@ -175,8 +177,9 @@ struct PostgresStatisticsRecords: StatisticsRecords {
     /// travel in transaction-local settings set by bound parameters, and row security
     /// keeps the rows to the agency.
     func caseRowsCSV(year: Int, into consume: @escaping @Sendable (Data, Int) async throws -> Void) async throws {
-        try await connection.query("SELECT set_config('fazhi.export_year', $1, true), set_config('fazhi.export_person', $2, true)",
-                                   [String(year), CaseExportRow.naturalPerson])
+        try await connection.query(
+            "SELECT set_config('fazhi.export_year', $1, true), set_config('fazhi.export_person', $2, true)",
+            [String(year), CaseExportRow.naturalPerson])
         var ends = CSV.RecordEnds()
         try await connection.copyOut(
             """
@@ -187,7 +190,8 @@ struct PostgresStatisticsRecords: StatisticsRecords {
               \(Self.yearCases(agency: "fazhi_current_agency()", year: "current_setting('fazhi.export_year')::int"))
               ORDER BY c.id
             ) TO STDOUT WITH (FORMAT csv)
-            """) { chunk in
+            """
+        ) { chunk in
             // COPY ends records with LF; RFC 4180 asks for CRLF.
             let converted = ends.convert(chunk)
             try await consume(converted, ends.records)
@@ -204,9 +208,10 @@ struct PostgresStatisticsRecords: StatisticsRecords {
             """,
             [agencyID, Int32(year), after ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), limit]
         ).map { row in
-            CaseExportRow(caseID: try row.decode(at: 0), itemCode: try row.decode(at: 1), itemName: try row.decode(at: 2), category: try row.decode(at: 3),
-                          party: try row.decode(at: 4), partyType: try row.decode(at: 5), area: try row.decode(at: 6), openedOn: try row.decode(at: 10),
-                          status: try row.decode(at: 7), decisionNumber: try row.decode(at: 8), decidedOn: try row.decode(at: 11), fine: try row.decode(at: 9))
+            CaseExportRow(
+                caseID: try row.decode(at: 0), itemCode: try row.decode(at: 1), itemName: try row.decode(at: 2), category: try row.decode(at: 3),
+                party: try row.decode(at: 4), partyType: try row.decode(at: 5), area: try row.decode(at: 6), openedOn: try row.decode(at: 10),
+                status: try row.decode(at: 7), decisionNumber: try row.decode(at: 8), decidedOn: try row.decode(at: 11), fine: try row.decode(at: 9))
         }
     }
 }

@@ -51,7 +51,7 @@ extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
         switch self {
         case .none: return nil
-        case let .some(value): return try value.postgresEncoded()
+        case .some(let value): return try value.postgresEncoded()
         }
     }
 }

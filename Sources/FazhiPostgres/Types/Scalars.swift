@@ -25,7 +25,9 @@ private func decodeInteger<T: FixedWidthInteger>(
 extension Int16: PostgresCodable {
     public static var postgresType: PostgresDataType { .int2 }
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
-        var bytes: [UInt8] = []; bytes.appendBigEndian(self); return bytes
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(self)
+        return bytes
     }
     public static func postgresDecode(_ bytes: PostgresBytes, type: PostgresDataType) throws(PostgresDecodingFailure) -> Int16 {
         try decodeInteger(bytes, type: type, as: Int16.self, swiftType: "Int16")
@@ -35,7 +37,9 @@ extension Int16: PostgresCodable {
 extension Int32: PostgresCodable {
     public static var postgresType: PostgresDataType { .int4 }
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
-        var bytes: [UInt8] = []; bytes.appendBigEndian(self); return bytes
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(self)
+        return bytes
     }
     public static func postgresDecode(_ bytes: PostgresBytes, type: PostgresDataType) throws(PostgresDecodingFailure) -> Int32 {
         try decodeInteger(bytes, type: type, as: Int32.self, swiftType: "Int32")
@@ -45,7 +49,9 @@ extension Int32: PostgresCodable {
 extension Int64: PostgresCodable {
     public static var postgresType: PostgresDataType { .int8 }
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
-        var bytes: [UInt8] = []; bytes.appendBigEndian(self); return bytes
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(self)
+        return bytes
     }
     public static func postgresDecode(_ bytes: PostgresBytes, type: PostgresDataType) throws(PostgresDecodingFailure) -> Int64 {
         try decodeInteger(bytes, type: type, as: Int64.self, swiftType: "Int64")
@@ -55,7 +61,9 @@ extension Int64: PostgresCodable {
 extension Int: PostgresCodable {
     public static var postgresType: PostgresDataType { .int8 }
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
-        var bytes: [UInt8] = []; bytes.appendBigEndian(Int64(self)); return bytes
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(Int64(self))
+        return bytes
     }
     public static func postgresDecode(_ bytes: PostgresBytes, type: PostgresDataType) throws(PostgresDecodingFailure) -> Int {
         try decodeInteger(bytes, type: type, as: Int.self, swiftType: "Int")
@@ -65,7 +73,9 @@ extension Int: PostgresCodable {
 extension Double: PostgresCodable {
     public static var postgresType: PostgresDataType { .float8 }
     public func postgresEncoded() throws(PostgresEncodingFailure) -> [UInt8]? {
-        var bytes: [UInt8] = []; bytes.appendBigEndian(bitPattern); return bytes
+        var bytes: [UInt8] = []
+        bytes.appendBigEndian(bitPattern)
+        return bytes
     }
     public static func postgresDecode(_ bytes: PostgresBytes, type: PostgresDataType) throws(PostgresDecodingFailure) -> Double {
         switch type {

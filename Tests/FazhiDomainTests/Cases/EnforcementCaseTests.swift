@@ -5,9 +5,9 @@ import Testing
 struct EnforcementCaseTests {
     static let items = try! PowerListCSV.parse(try! hubinPowerListCSV())
     static func item(_ code: String) -> PowerItem { items.first { $0.code == code }! }
-    static let penalty = item("MZ-CF-003")      // conditional, two officers
-    static let inspection = item("MZ-JC-001")   // two officers
-    static let licensing = item("MZ-XK-001")    // one officer, not major
+    static let penalty = item("MZ-CF-003")  // conditional, two officers
+    static let inspection = item("MZ-JC-001")  // two officers
+    static let licensing = item("MZ-XK-001")  // one officer, not major
     static let li = UUID(), wang = UUID(), zhao = UUID(), reviewer = UUID(), approver = UUID()
     static let threshold: Decimal = 10_000
 
@@ -20,8 +20,10 @@ struct EnforcementCaseTests {
         EnforcementCase(id: UUID(), item: item, itemVersion: 1, partyID: UUID(), area: try! DivisionCode("411202"))
     }
 
-    func apply(_ kase: EnforcementCase, _ events: [EnforcementCase.Event], on text: String = "2026-03-02",
-               denied: [UUID: Authority.Refusal] = [:]) throws -> EnforcementCase {
+    func apply(
+        _ kase: EnforcementCase, _ events: [EnforcementCase.Event], on text: String = "2026-03-02",
+        denied: [UUID: Authority.Refusal] = [:]
+    ) throws -> EnforcementCase {
         try events.reduce(kase) { try $0.applying($1, at: moment(text), authority: Self.authority(denied), fineThreshold: Self.threshold) }
     }
 
@@ -37,8 +39,12 @@ struct EnforcementCaseTests {
         #expect(kase.openedOn == day("2026-03-02") && kase.nextStep == .notify)
         kase = try apply(kase, both(.notify, intended: .init(fine: 5_000, revokesRegistration: false)))
         #expect(kase.major == false && kase.nextStep == .approve)
-        kase = try apply(kase, [.approve(approver: Self.approver),
-                                .decide(documentNumber: "湖民罚决字〔2026〕第001号", outcome: "罚款", legalBasis: "《养老机构管理办法》第四十六条", fine: 5_000)])
+        kase = try apply(
+            kase,
+            [
+                .approve(approver: Self.approver),
+                .decide(documentNumber: "湖民罚决字〔2026〕第001号", outcome: "罚款", legalBasis: "《养老机构管理办法》第四十六条", fine: 5_000),
+            ])
         kase = try apply(kase, both(.serve) + both(.execute) + [.close(officer: Self.li)])
         #expect(kase.status == .closed && kase.decision?.fine == 5_000 && kase.history.map(\.step).last == .close)
         #expect(kase.history.first?.participants.map(\.credentialNumber) == ["411202-MZ-2026-00001", "411202-MZ-2026-00002"])
@@ -85,7 +91,8 @@ struct EnforcementCaseTests {
     }
 
     @Test func aMajorDecisionNeedsAnApprovingReviewByAnOutsider() throws {
-        let notified = try apply(newCase(Self.penalty), both(.open) + both(.investigate) + both(.notify, intended: .init(fine: 20_000, revokesRegistration: false)))
+        let notified = try apply(
+            newCase(Self.penalty), both(.open) + both(.investigate) + both(.notify, intended: .init(fine: 20_000, revokesRegistration: false)))
         #expect(notified.major == true && notified.nextStep == .legalReview)
         #expect(throws: DomainError.self, "no approval before review") { try apply(notified, [.approve(approver: Self.approver)]) }
         let insider = #expect(throws: DomainError.self) { try apply(notified, [.review(.approve, reviewer: Self.wang)]) }
@@ -101,7 +108,8 @@ struct EnforcementCaseTests {
         #expect(decided.nextStep == .serve)
 
         // Revoking a registration makes the case major whatever the fine.
-        let revoking = try apply(newCase(Self.penalty), both(.open) + both(.investigate) + both(.notify, intended: .init(fine: nil, revokesRegistration: true)))
+        let revoking = try apply(
+            newCase(Self.penalty), both(.open) + both(.investigate) + both(.notify, intended: .init(fine: nil, revokesRegistration: true)))
         #expect(revoking.major == true)
         #expect(throws: DomainError.self, "notify must say what is intended") {
             try apply(newCase(Self.penalty), both(.open) + both(.investigate) + both(.notify))
@@ -134,8 +142,10 @@ struct EnforcementCaseTests {
                 case .decide: kase = try apply(kase, [.decide(documentNumber: "N", outcome: "o", legalBasis: "b", fine: nil)])
                 case .close: kase = try apply(kase, [.close(officer: Self.li)])
                 default:
-                    kase = try apply(kase, [.take(expected, officers: officers, initiator: Self.li, intended: intended)]
-                                     + (officers.count > 1 ? [.confirm(officer: Self.wang)] : []))
+                    kase = try apply(
+                        kase,
+                        [.take(expected, officers: officers, initiator: Self.li, intended: intended)]
+                            + (officers.count > 1 ? [.confirm(officer: Self.wang)] : []))
                 }
             }
             #expect(kase.status == .closed && kase.nextStep == nil)
@@ -146,8 +156,12 @@ struct EnforcementCaseTests {
     @Test func aDecisionIsQueuedForDisclosureOnlyWhenItsItemIsPublished() throws {
         let calendar = WorkingDayCalendar(schedules: [])
         func decided(_ item: PowerItem) throws -> EnforcementCase {
-            try apply(newCase(item), [.take(.open, officers: [Self.li], initiator: Self.li), .take(.investigate, officers: [Self.li], initiator: Self.li),
-                                      .approve(approver: Self.approver), .decide(documentNumber: "N-1", outcome: "o", legalBasis: "b", fine: nil)])
+            try apply(
+                newCase(item),
+                [
+                    .take(.open, officers: [Self.li], initiator: Self.li), .take(.investigate, officers: [Self.li], initiator: Self.li),
+                    .approve(approver: Self.approver), .decide(documentNumber: "N-1", outcome: "o", legalBasis: "b", fine: nil),
+                ])
         }
         let licensing = try decided(Self.licensing)
         let disclosure = try #require(DecisionDisclosure.of(licensing, on: day("2026-03-06"), calendar: calendar))
@@ -163,7 +177,9 @@ struct EnforcementCaseTests {
         let (fire, food) = (finding("FIRE-1"), finding("FOOD-1"))
         var kase = try apply(newCase(Self.inspection), both(.open) + both(.inspect))
         #expect(kase.nextStep == .close, "no findings: the inspection may close")
-        #expect(throws: DomainError.self, "only the inspection's officers record findings") { try apply(kase, [.findings([fire], officer: Self.zhao)]) }
+        #expect(throws: DomainError.self, "only the inspection's officers record findings") {
+            try apply(kase, [.findings([fire], officer: Self.zhao)])
+        }
         kase = try apply(kase, [.findings([fire, food], officer: Self.li)])
         #expect(kase.nextStep == .reinspect)
         #expect(throws: DomainError.self) { try apply(kase, [.close(officer: Self.li)]) }

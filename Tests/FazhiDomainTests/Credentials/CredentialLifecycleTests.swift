@@ -2,7 +2,8 @@ import FazhiDomain
 import Foundation
 import Testing
 
-let rules = CredentialRules(passMark: 60, examValidityYears: 2, termYears: 5, reviewDeadlineMonth: 3, reviewDeadlineDay: 31, trainingHoursThreshold: 40)
+let rules = CredentialRules(
+    passMark: 60, examValidityYears: 2, termYears: 5, reviewDeadlineMonth: 3, reviewDeadlineDay: 31, trainingHoursThreshold: 40)
 let hubin = try! DivisionCode("411202")
 
 func day(_ text: String) -> CalendarDay { try! CalendarDay(iso: text) }
@@ -12,8 +13,9 @@ func moment(_ text: String) -> Moment {
 }
 
 func application(on text: String = "2023-05-10", exam: String = "2023-03-01", score: Int = 82) throws -> Credential {
-    try Credential.apply(id: UUID(), officerID: UUID(), categories: ["养老服务", "社会组织管理"], areas: [hubin],
-                         exam: .init(day: day(exam), score: score), by: "证件管理员 王", reason: "新申领", at: moment(text), rules: rules)
+    try Credential.apply(
+        id: UUID(), officerID: UUID(), categories: ["养老服务", "社会组织管理"], areas: [hubin],
+        exam: .init(day: day(exam), score: score), by: "证件管理员 王", reason: "新申领", at: moment(text), rules: rules)
 }
 
 func issued(on text: String = "2023-05-10") throws -> Credential {
@@ -31,7 +33,8 @@ func credentialIn(_ state: Credential.State) throws -> Credential {
     case .suspended: return try active.applying(.suspend, by: "管理员", reason: "调查中", at: now, rules: rules)
     case .revoked: return try active.applying(.revoke, by: "管理员", reason: "违纪", at: now, rules: rules)
     case .expired: return try active.applying(.expire, by: "sweep", reason: "期满", at: moment("2028-05-10"), rules: rules)
-    case .superseded: return try active.applying(.supersede(successor: "411202-MZ-2023-0002", replacement: true), by: "管理员", reason: "遗失补发", at: now, rules: rules)
+    case .superseded:
+        return try active.applying(.supersede(successor: "411202-MZ-2023-0002", replacement: true), by: "管理员", reason: "遗失补发", at: now, rules: rules)
     }
 }
 
@@ -55,11 +58,12 @@ struct CredentialLifecycleTests {
         let start = try credentialIn(state)
         for event in Self.events {
             // Expiry needs the term to have ended; a review needs its year to be over; the rest happen mid-term.
-            let when: Moment = switch event {
-            case .expire: moment("2028-05-10")
-            case .review: moment("2024-02-01")
-            default: moment("2023-07-01")
-            }
+            let when: Moment =
+                switch event {
+                case .expire: moment("2028-05-10")
+                case .review: moment("2024-02-01")
+                default: moment("2023-07-01")
+                }
             let key = "\(state.rawValue)/\(event.name)"
             if let target = expected[key] {
                 let next = try start.applying(event, by: "actor", reason: "reason \(key)", at: when, rules: rules)
@@ -123,12 +127,20 @@ struct CredentialLifecycleTests {
             Credential.Event.review(.init(year: year, trainingHours: hours, outcome: outcome, reviewer: "审验员", recordedOn: day("2024-03-01")))
         }
         let now = moment("2024-03-01")
-        #expect(throws: DomainError.self, "too few training hours to pass") { try credential.applying(review(2023, 39, .passed), by: "a", reason: "r", at: now, rules: rules) }
-        #expect(throws: DomainError.self, "a year not over") { try credential.applying(review(2024, 45, .passed), by: "a", reason: "r", at: now, rules: rules) }
-        #expect(throws: DomainError.self, "a year before the term") { try credential.applying(review(2022, 45, .passed), by: "a", reason: "r", at: now, rules: rules) }
+        #expect(throws: DomainError.self, "too few training hours to pass") {
+            try credential.applying(review(2023, 39, .passed), by: "a", reason: "r", at: now, rules: rules)
+        }
+        #expect(throws: DomainError.self, "a year not over") {
+            try credential.applying(review(2024, 45, .passed), by: "a", reason: "r", at: now, rules: rules)
+        }
+        #expect(throws: DomainError.self, "a year before the term") {
+            try credential.applying(review(2022, 45, .passed), by: "a", reason: "r", at: now, rules: rules)
+        }
         let passed = try credential.applying(review(2023, 40, .passed), by: "a", reason: "r", at: now, rules: rules)
         #expect(passed.state == .active && passed.reviews[2023]?.trainingHours == 40)
-        #expect(throws: DomainError.self, "reviewed twice") { try passed.applying(review(2023, 50, .passed), by: "a", reason: "r", at: now, rules: rules) }
+        #expect(throws: DomainError.self, "reviewed twice") {
+            try passed.applying(review(2023, 50, .passed), by: "a", reason: "r", at: now, rules: rules)
+        }
         #expect(try credential.applying(review(2023, 10, .failedSuspend), by: "a", reason: "r", at: now, rules: rules).state == .suspended)
         #expect(try credential.applying(review(2023, 10, .failedRevoke), by: "a", reason: "r", at: now, rules: rules).state == .revoked)
     }
@@ -137,7 +149,9 @@ struct CredentialLifecycleTests {
 struct AuthorityTests {
     @Test func anUnreviewedCredentialMayActUntilTheDeadlineNotAfter() throws {
         let credential = try issued(on: "2023-05-10")
-        #expect(Authority.of([credential], category: "养老服务", area: hubin, on: day("2024-03-31"), rules: rules) == .allowed(credentialNumber: "411202-MZ-2023-0001"))
+        #expect(
+            Authority.of([credential], category: "养老服务", area: hubin, on: day("2024-03-31"), rules: rules)
+                == .allowed(credentialNumber: "411202-MZ-2023-0001"))
         #expect(Authority.of([credential], category: "养老服务", area: hubin, on: day("2024-04-01"), rules: rules) == .denied(.overdueForReview))
         // The sweep suspends it from that day on; a second run changes nothing.
         #expect(credential.sweep(on: day("2024-03-31"), rules: rules) == nil)
@@ -146,10 +160,13 @@ struct AuthorityTests {
         #expect(suspended.sweep(on: day("2024-04-01"), rules: rules) == nil)
         #expect(Authority.of([suspended], category: "养老服务", area: hubin, on: day("2024-04-02"), rules: rules) == .denied(.suspended))
         // Reviewed late, then reinstated: it may act again.
-        let reviewed = try suspended.applying(.review(.init(year: 2023, trainingHours: 48, outcome: .passed, reviewer: "审验员", recordedOn: day("2024-04-05"))),
-                                              by: "审验员", reason: "补审", at: moment("2024-04-05"), rules: rules)
+        let reviewed = try suspended.applying(
+            .review(.init(year: 2023, trainingHours: 48, outcome: .passed, reviewer: "审验员", recordedOn: day("2024-04-05"))),
+            by: "审验员", reason: "补审", at: moment("2024-04-05"), rules: rules)
         let back = try reviewed.applying(.reinstate, by: "管理员", reason: "审验合格", at: moment("2024-04-05"), rules: rules)
-        #expect(Authority.of([back], category: "养老服务", area: hubin, on: day("2024-04-06"), rules: rules) == .allowed(credentialNumber: "411202-MZ-2023-0001"))
+        #expect(
+            Authority.of([back], category: "养老服务", area: hubin, on: day("2024-04-06"), rules: rules)
+                == .allowed(credentialNumber: "411202-MZ-2023-0001"))
     }
 
     @Test func aSuspendedCredentialCannotBeReinstatedWhileAReviewIsMissing() throws {
@@ -160,10 +177,13 @@ struct AuthorityTests {
     @Test func expiryAtTheEndOfTheTerm() throws {
         var credential = try issued(on: "2023-05-10")
         for year in 2023...2027 {
-            credential = try credential.applying(.review(.init(year: year, trainingHours: 40, outcome: .passed, reviewer: "r", recordedOn: day("\(year + 1)-01-15"))),
-                                                 by: "r", reason: "r", at: moment("\(year + 1)-01-15"), rules: rules)
+            credential = try credential.applying(
+                .review(.init(year: year, trainingHours: 40, outcome: .passed, reviewer: "r", recordedOn: day("\(year + 1)-01-15"))),
+                by: "r", reason: "r", at: moment("\(year + 1)-01-15"), rules: rules)
         }
-        #expect(Authority.of([credential], category: "养老服务", area: hubin, on: day("2028-05-09"), rules: rules) == .allowed(credentialNumber: "411202-MZ-2023-0001"))
+        #expect(
+            Authority.of([credential], category: "养老服务", area: hubin, on: day("2028-05-09"), rules: rules)
+                == .allowed(credentialNumber: "411202-MZ-2023-0001"))
         #expect(Authority.of([credential], category: "养老服务", area: hubin, on: day("2028-05-10"), rules: rules) == .denied(.expired))
         #expect(credential.sweep(on: day("2028-05-10"), rules: rules) == .expire)
     }
@@ -176,16 +196,20 @@ struct AuthorityTests {
         #expect(Authority.of([], category: "养老服务", area: hubin, on: on, rules: rules) == .denied(.noCredential))
         #expect(Authority.of([try credentialIn(.revoked)], category: "养老服务", area: hubin, on: on, rules: rules) == .denied(.revoked))
         #expect(Authority.of([try credentialIn(.applied)], category: "养老服务", area: hubin, on: on, rules: rules) == .denied(.noCredential))
-        #expect(Authority.of([credential], category: "养老服务", area: hubin, on: day("2023-05-09"), rules: rules) == .denied(.noCredential), "not yet issued")
+        #expect(
+            Authority.of([credential], category: "养老服务", area: hubin, on: day("2023-05-09"), rules: rules) == .denied(.noCredential), "not yet issued"
+        )
         // A replaced credential gives way to its successor.
-        let old = try credential.applying(.supersede(successor: "N2", replacement: true), by: "a", reason: "补发", at: moment("2023-06-01"), rules: rules)
+        let old = try credential.applying(
+            .supersede(successor: "N2", replacement: true), by: "a", reason: "补发", at: moment("2023-06-01"), rules: rules)
         var successor = try issued(on: "2023-06-01")
         successor.number = "N2"
         #expect(Authority.of([old, successor], category: "养老服务", area: hubin, on: on, rules: rules) == .allowed(credentialNumber: "N2"))
     }
 
     @Test func divisionCodesNest() throws {
-        let henan = try DivisionCode("410000"), sanmenxia = try DivisionCode("411200")
+        let henan = try DivisionCode("410000")
+        let sanmenxia = try DivisionCode("411200")
         #expect(henan.contains(hubin) && sanmenxia.contains(hubin) && hubin.contains(hubin))
         let lingbao = try DivisionCode("411300")
         #expect(!hubin.contains(sanmenxia) && !sanmenxia.contains(lingbao))

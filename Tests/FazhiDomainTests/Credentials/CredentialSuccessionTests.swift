@@ -9,13 +9,15 @@ struct CredentialSuccessionTests {
 
     @Test func aRenewalStartsANewTermUnderANewNumber() throws {
         let reviewed = try issued().applying(review(2023), by: "a", reason: "审验", at: moment("2024-02-01"), rules: rules)
-        let (ended, successor) = try reviewed.succeeded(by: "411202-MZ-2024-0007", successorID: UUID(), replacement: false, by: "管理员",
-                                                        reason: "到期换发", at: moment("2024-06-01"), rules: rules)
+        let (ended, successor) = try reviewed.succeeded(
+            by: "411202-MZ-2024-0007", successorID: UUID(), replacement: false, by: "管理员",
+            reason: "到期换发", at: moment("2024-06-01"), rules: rules)
         #expect(ended.state == .superseded && ended.successor == "411202-MZ-2024-0007" && ended.history.last?.event == "renew")
         #expect(successor.state == .active && successor.number == "411202-MZ-2024-0007" && successor.officerID == reviewed.officerID)
         #expect(successor.validFrom == day("2024-06-01") && successor.validUntil == day("2029-05-31") && successor.reviews.isEmpty)
         #expect(successor.categories == reviewed.categories && successor.areas == reviewed.areas)
-        #expect(successor.history.count == 1 && successor.history[0].event == "renewal" && successor.history[0].reason.contains("411202-MZ-2023-0001"))
+        #expect(
+            successor.history.count == 1 && successor.history[0].event == "renewal" && successor.history[0].reason.contains("411202-MZ-2023-0001"))
     }
 
     @Test func aRenewalWaitsForLastYearsReview() throws {
@@ -27,19 +29,22 @@ struct CredentialSuccessionTests {
 
     @Test func aReplacementKeepsTheTermAndTheReviews() throws {
         let reviewed = try issued().applying(review(2023), by: "a", reason: "审验", at: moment("2024-02-01"), rules: rules)
-        let (ended, successor) = try reviewed.succeeded(by: "N-9", successorID: UUID(), replacement: true, by: "管理员",
-                                                        reason: "遗失补发", at: moment("2024-02-10"), rules: rules)
+        let (ended, successor) = try reviewed.succeeded(
+            by: "N-9", successorID: UUID(), replacement: true, by: "管理员",
+            reason: "遗失补发", at: moment("2024-02-10"), rules: rules)
         #expect(ended.history.last?.event == "replace")
         #expect(successor.validFrom == reviewed.validFrom && successor.validUntil == reviewed.validUntil && successor.reviews == reviewed.reviews)
         // And a missing review stays missing on the replacement.
-        let (_, unreviewed) = try issued().succeeded(by: "N-10", successorID: UUID(), replacement: true, by: "a", reason: "补发", at: moment("2024-04-10"), rules: rules)
+        let (_, unreviewed) = try issued().succeeded(
+            by: "N-10", successorID: UUID(), replacement: true, by: "a", reason: "补发", at: moment("2024-04-10"), rules: rules)
         #expect(unreviewed.standing(on: day("2024-04-10"), rules: rules) == .overdueForReview)
     }
 
     @Test func onlyAnActiveCredentialIsSucceeded() throws {
         for state in Credential.State.allCases where state != .active {
             #expect(throws: DomainError.self, "\(state)") {
-                try credentialIn(state).succeeded(by: "N", successorID: UUID(), replacement: true, by: "a", reason: "r", at: moment("2023-07-01"), rules: rules)
+                try credentialIn(state).succeeded(
+                    by: "N", successorID: UUID(), replacement: true, by: "a", reason: "r", at: moment("2023-07-01"), rules: rules)
             }
         }
     }

@@ -24,7 +24,7 @@ struct ResidentIDNumberTests {
 
     @Test func aLowerCaseXIsAccepted() throws {
         // Find 17 digits whose check character is X.
-        var base = 110101199003070000
+        var base = 110_101_199_003_070_000
         var digits: [Int] = []
         repeat {
             base += 1

@@ -1,7 +1,8 @@
 import Crypto
-@testable import FazhiDomain
 import Foundation
 import Testing
+
+@testable import FazhiDomain
 
 @Suite struct MerkleTreeTests {
     /// RFC 6962's test data (as used by Certificate Transparency implementations).
@@ -50,16 +51,31 @@ import Testing
         let hashes = Self.leaves.map(MerkleTree.leafHash)
         let nodes = Self.store(hashes)
         let inclusion: [(Int, Int, [String])] = [
-            (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            (
+                0, 8,
+                [
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                5, 8,
+                [
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
             (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-            (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+            (
+                1, 5,
+                [
+                    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ]
+            ),
         ]
         for (index, size, expected) in inclusion {
             let proof = try MerkleTree.assemble(MerkleTree.inclusionPlan(index: index, size: size), hashes: nodes)
@@ -68,14 +84,29 @@ import Testing
         }
         let consistency: [(Int, Int, [String])] = [
             (1, 1, []),
-            (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            (
+                1, 8,
+                [
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                6, 8,
+                [
+                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-            (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
+            (
+                2, 5,
+                [
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                ]
+            ),
         ]
         for (old, new, expected) in consistency {
             let proof = try MerkleTree.assemble(MerkleTree.consistencyPlan(from: old, to: new), hashes: nodes)
@@ -115,8 +146,9 @@ import Testing
         func subproof(_ m: Int, _ start: Int, _ end: Int, _ whole: Bool) -> [Data] {
             if m == end - start { return whole ? [] : [mth(start, end)] }
             let k = MerkleTree.split(end - start)
-            return m <= k ? subproof(m, start, start + k, whole) + [mth(start + k, end)]
-                          : subproof(m - k, start + k, end, false) + [mth(start, start + k)]
+            return m <= k
+                ? subproof(m, start, start + k, whole) + [mth(start + k, end)]
+                : subproof(m - k, start + k, end, false) + [mth(start, start + k)]
         }
     }
 
@@ -145,7 +177,8 @@ import Testing
             for old in 1...size {
                 let proof = try MerkleTree.assemble(MerkleTree.consistencyPlan(from: old, to: size), hashes: nodes)
                 guard proof == (old == size ? [] : naive.subproof(old, 0, size, true)),
-                      MerkleTree.verifyConsistency(oldSize: old, newSize: size, oldRoot: roots[old], newRoot: roots[size], proof: proof) else {
+                    MerkleTree.verifyConsistency(oldSize: old, newSize: size, oldRoot: roots[old], newRoot: roots[size], proof: proof)
+                else {
                     Issue.record("consistency proof \(old) → \(size) is wrong")
                     return
                 }

@@ -1,7 +1,8 @@
 import Crypto
-@testable import FazhiDomain
 import Foundation
 import Testing
+
+@testable import FazhiDomain
 
 @Suite struct SignedNoteTests {
     let key = Curve25519.Signing.PrivateKey()

@@ -69,7 +69,9 @@ struct BearerTokenTests {
     }
 
     @Test func malformedTokensAreRejected() {
-        for text in ["", "nodot", ".abc", "411202-MZ.short", "bad code." + String(repeating: "A", count: 43), "411202-MZ." + String(repeating: "*", count: 43)] {
+        for text in [
+            "", "nodot", ".abc", "411202-MZ.short", "bad code." + String(repeating: "A", count: 43), "411202-MZ." + String(repeating: "*", count: 43),
+        ] {
             #expect(BearerToken(text) == nil, "\(text)")
         }
     }

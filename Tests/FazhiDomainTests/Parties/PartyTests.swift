@@ -28,13 +28,17 @@ struct PartyTests {
 
     @Test func eachKindCarriesItsOwnIdentifier() throws {
         let code = Self.creditCode("52411202MJ1234567")
-        _ = try NewParty(kind: .organization, name: "湖滨区慈善协会", creditCode: code, institutionType: nil, capacity: nil, idNumber: nil, area: Self.hubin, keys: Self.keys)
-        let home = try NewParty(kind: .institution, name: "湖滨区福寿养老院", creditCode: code, institutionType: .elderlyCare, capacity: 120,
-                                idNumber: nil, area: Self.hubin, keys: Self.keys)
+        _ = try NewParty(
+            kind: .organization, name: "湖滨区慈善协会", creditCode: code, institutionType: nil, capacity: nil, idNumber: nil, area: Self.hubin,
+            keys: Self.keys)
+        let home = try NewParty(
+            kind: .institution, name: "湖滨区福寿养老院", creditCode: code, institutionType: .elderlyCare, capacity: 120,
+            idNumber: nil, area: Self.hubin, keys: Self.keys)
         #expect(home.capacity == 120 && home.institutionType == .elderlyCare && home.idNumberSealed == nil)
         let body = "41120219700202004"
         let idNumber = body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! }))
-        let person = try NewParty(kind: .person, name: "赵六", creditCode: nil, institutionType: nil, capacity: nil, idNumber: idNumber, area: Self.hubin, keys: Self.keys)
+        let person = try NewParty(
+            kind: .person, name: "赵六", creditCode: nil, institutionType: nil, capacity: nil, idNumber: idNumber, area: Self.hubin, keys: Self.keys)
         #expect(person.idNumberMasked == "4112**********" + idNumber.suffix(4))
         #expect(try Self.keys.open(person.idNumberSealed!) == idNumber && !person.idNumberSealed!.contains(Data(idNumber.utf8)))
 
@@ -50,7 +54,9 @@ struct PartyTests {
         ]
         for (kind, credit, type, capacity, id, field) in cases {
             let error = #expect(throws: DomainError.self, "\(kind) \(field)") {
-                try NewParty(kind: kind, name: "某", creditCode: credit, institutionType: type, capacity: capacity, idNumber: id, area: Self.hubin, keys: Self.keys)
+                try NewParty(
+                    kind: kind, name: "某", creditCode: credit, institutionType: type, capacity: capacity, idNumber: id, area: Self.hubin,
+                    keys: Self.keys)
             }
             #expect(error?.metadata["field"] == field)
         }

@@ -1,6 +1,7 @@
-@testable import FazhiDomain
 import Foundation
 import Testing
+
+@testable import FazhiDomain
 
 @Suite struct CSVTests {
     @Test func fieldsAreQuotedAsRFC4180Says() {
@@ -23,8 +24,9 @@ import Testing
     }
 
     @Test func aPersonIsNeverNamedInACaseRow() {
-        let row = CaseExportRow(caseID: UUID(), itemCode: "MZ-CF-001", itemName: "处罚", category: "penalty", party: "赵六", partyType: "person",
-                                area: "411202", openedOn: nil, status: "open", decisionNumber: nil, decidedOn: nil, fine: nil)
+        let row = CaseExportRow(
+            caseID: UUID(), itemCode: "MZ-CF-001", itemName: "处罚", category: "penalty", party: "赵六", partyType: "person",
+            area: "411202", openedOn: nil, status: "open", decisionNumber: nil, decidedOn: nil, fine: nil)
         #expect(row.party == CaseExportRow.naturalPerson && !row.fields.contains("赵六"))
     }
 }

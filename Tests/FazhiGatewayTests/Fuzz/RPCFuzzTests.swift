@@ -38,8 +38,9 @@ import Testing
                 service.method.compactMap { method -> Method? in
                     let fullName = file.package.isEmpty ? service.name : "\(file.package).\(service.name)"
                     guard !(fullName == "grpc.health.v1.Health" && method.name == "Watch") else { return nil }
-                    return Method(descriptor: MethodDescriptor(fullyQualifiedService: fullName, method: method.name), input: method.inputType,
-                                  clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming)
+                    return Method(
+                        descriptor: MethodDescriptor(fullyQualifiedService: fullName, method: method.name), input: method.inputType,
+                        clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming)
                 }
             }
         }
@@ -67,9 +68,14 @@ import Testing
                     ("none", nil), ("forged", "not-a-token"), ("admin", corps.adminToken), ("credential_admin", corps.credentialAdminToken),
                     ("officer", corps.liToken), ("officer_without_credential", corps.wangToken), ("auditor", corps.auditorToken),
                 ]
-                callers.append(("platform_admin", try await harness.login(client, username: "operator", password: try await platformAdmin(harness), agency: "platform")))
+                callers.append(
+                    (
+                        "platform_admin",
+                        try await harness.login(client, username: "operator", password: try await platformAdmin(harness), agency: "platform")
+                    ))
                 for role in [Role.legalReviewer, .approver, .complianceOfficer] {
-                    let password = try await harness.createUser(client, adminToken: corps.adminToken, username: "fuzz-\(role.rawValue)", roles: [role])
+                    let password = try await harness.createUser(
+                        client, adminToken: corps.adminToken, username: "fuzz-\(role.rawValue)", roles: [role])
                     callers.append((role.rawValue, try await harness.login(client, username: "fuzz-\(role.rawValue)", password: password)))
                 }
                 // Signing out and changing a password would end the session the other calls
@@ -96,7 +102,8 @@ import Testing
                     var metadata: Metadata = [:]
                     if let token { metadata.addString("Bearer \(token)", forKey: "authorization") }
                     if Int.random(in: 0..<10, using: &random) == 0 {
-                        metadata.addString(["k1", "k2", "", String(repeating: "k", count: 300), "a b"].randomElement(using: &random)!, forKey: "idempotency-key")
+                        metadata.addString(
+                            ["k1", "k2", "", String(repeating: "k", count: 300), "a b"].randomElement(using: &random)!, forKey: "idempotency-key")
                     }
                     let messages = (0..<(method.clientStreaming ? Int.random(in: 0...3, using: &random) : 1)).map { _ in
                         generator.request(method.input, random: &random)
@@ -106,7 +113,8 @@ import Testing
 
                 let failures = outcomes.filter { $0.code == .internalError || $0.code == .unknown }
                 for failure in failures.prefix(20) {
-                    Issue.record("\(failure.method) as \(failure.caller) answered \(String(describing: failure.code)): \(failure.message) (seed \(seed))")
+                    Issue.record(
+                        "\(failure.method) as \(failure.caller) answered \(String(describing: failure.code)): \(failure.message) (seed \(seed))")
                 }
                 #expect(failures.isEmpty, "\(failures.count) of \(calls) calls answered INTERNAL or UNKNOWN (seed \(seed))")
 
@@ -116,7 +124,9 @@ import Testing
                 let after = try await Self.auditRowsByMethod(harness)
                 let written = after.merging(before.mapValues { -$0 }, uniquingKeysWith: +)
                 let rows = written.values.reduce(0, +)
-                #expect(rows == audited.count + victimLogins, "\(rows) audit rows for \(audited.count) audited calls and \(victimLogins) sign-ins of the victim (seed \(seed))")
+                #expect(
+                    rows == audited.count + victimLogins,
+                    "\(rows) audit rows for \(audited.count) audited calls and \(victimLogins) sign-ins of the victim (seed \(seed))")
                 var expected = Dictionary(grouping: audited, by: \.method).mapValues(\.count)
                 expected["fazhi.v1.AuthService/Login", default: 0] += victimLogins
                 for method in Set(written.keys).union(expected.keys).sorted() where written[method] ?? 0 != expected[method] ?? 0 {
@@ -134,16 +144,20 @@ import Testing
     }
 
     /// One call of any kind, as raw bytes: a stream of `messages` out, every response read.
-    static func call(_ client: GRPCClient<HTTP2ClientTransport.Posix>, _ method: Method, messages: [[UInt8]], metadata: Metadata,
-                     caller: String) async -> Outcome {
+    static func call(
+        _ client: GRPCClient<HTTP2ClientTransport.Posix>, _ method: Method, messages: [[UInt8]], metadata: Metadata,
+        caller: String
+    ) async -> Outcome {
         var options = CallOptions.defaults
         options.timeout = .seconds(60)
         let request = StreamingClientRequest<[UInt8]>(metadata: metadata) { writer in
             for message in messages { try await writer.write(message) }
         }
         do {
-            try await client.bidirectionalStreaming(request: request, descriptor: method.descriptor, serializer: RawBytes(),
-                                                    deserializer: RawBytes(), options: options) { response in
+            try await client.bidirectionalStreaming(
+                request: request, descriptor: method.descriptor, serializer: RawBytes(),
+                deserializer: RawBytes(), options: options
+            ) { response in
                 for try await _ in response.messages {}
             }
             return Outcome(method: "\(method.descriptor)", caller: caller, code: nil, message: "")

@@ -46,7 +46,9 @@ struct WireMessageGenerator {
         Int64.max, Int64.min, Int64.max - 1, Int64.min + 1,
     ]
 
-    static let timestampSeconds: [Int64] = [0, 1_700_000_000, -1, Int64.max, Int64.min, -62_135_596_801, 253_402_300_800, -62_135_596_800, 253_402_300_799]
+    static let timestampSeconds: [Int64] = [
+        0, 1_700_000_000, -1, Int64.max, Int64.min, -62_135_596_801, 253_402_300_800, -62_135_596_800, 253_402_300_799,
+    ]
 
     func texts(_ random: inout SeededGenerator) -> String {
         switch Int.random(in: 0..<100, using: &random) {
@@ -139,13 +141,17 @@ struct WireMessageGenerator {
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: integer).littleEndian) { out.append(contentsOf: $0) }
         case .fixed64, .sfixed64, .double:
             Self.tag(number, wireType: 1, into: &out)
-            let value = field.type == .double ? [Double.nan, .infinity, -.infinity, 1e308, -0.0].randomElement(using: &random)!.bitPattern : UInt64(bitPattern: integer)
+            let value =
+                field.type == .double
+                ? [Double.nan, .infinity, -.infinity, 1e308, -0.0].randomElement(using: &random)!.bitPattern : UInt64(bitPattern: integer)
             withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
         case .string:
             let text = Bool.random(using: &random) ? plausibleText(field.name, &random) ?? texts(&random) : texts(&random)
             Self.lengthDelimited(number, Array(text.utf8), into: &out)
         case .bytes:
-            let bytes = (0..<[0, 1, 32, Int.random(in: 0...200, using: &random)].randomElement(using: &random)!).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let bytes = (0..<[0, 1, 32, Int.random(in: 0...200, using: &random)].randomElement(using: &random)!).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             Self.lengthDelimited(number, bytes, into: &out)
         case .message, .group:
             Self.lengthDelimited(number, depth < 4 ? message(field.typeName, depth: depth + 1, random: &random) : [], into: &out)

@@ -40,24 +40,51 @@ struct CorpsFixture: Sendable {
         let asAdmin = bearer(credentialAdminToken)
         let today = Moment(instant: harness.clock.now).day
 
-        let li = try await service.createOfficer(.with {
-            $0.name = "李明"; $0.unit = "社会组织管理科"; $0.position = "科员"; $0.idNumber = liIDNumber; $0.contact = liContact; $0.username = "li"
-        }, metadata: asAdmin)
-        let wang = try await service.createOfficer(.with {
-            $0.name = "王芳"; $0.unit = "养老服务科"; $0.position = "副科长"; $0.idNumber = wangIDNumber; $0.username = "wang"
-        }, metadata: asAdmin)
+        let li = try await service.createOfficer(
+            .with {
+                $0.name = "李明"
+                $0.unit = "社会组织管理科"
+                $0.position = "科员"
+                $0.idNumber = liIDNumber
+                $0.contact = liContact
+                $0.username = "li"
+            }, metadata: asAdmin)
+        let wang = try await service.createOfficer(
+            .with {
+                $0.name = "王芳"
+                $0.unit = "养老服务科"
+                $0.position = "副科长"
+                $0.idNumber = wangIDNumber
+                $0.username = "wang"
+            }, metadata: asAdmin)
         for officer in [li, wang] {
-            _ = try await service.recordExamResult(.with { $0.officerID = officer.officerID; $0.day = today.adding(days: -20).description; $0.score = 82 }, metadata: asAdmin)
+            _ = try await service.recordExamResult(
+                .with {
+                    $0.officerID = officer.officerID
+                    $0.day = today.adding(days: -20).description
+                    $0.score = 82
+                }, metadata: asAdmin)
         }
-        let application = try await service.applyForCredential(.with {
-            $0.officerID = li.officerID; $0.categories = ["社会组织管理", "慈善"]; $0.reason = "新任执法人员"
-        }, metadata: asAdmin)
-        let issued = try await service.issueCredential(.with { $0.credentialID = application.credentialID; $0.reason = "经审核符合条件" }, metadata: asAdmin)
-        let wangApplication = try await service.applyForCredential(.with {
-            $0.officerID = wang.officerID; $0.categories = ["养老服务"]; $0.areas = ["411202"]
-        }, metadata: asAdmin)
-        return CorpsFixture(adminToken: adminToken, credentialAdminToken: credentialAdminToken, liToken: liToken, wangToken: wangToken,
-                            auditorToken: auditorToken, liOfficerID: li.officerID, wangOfficerID: wang.officerID,
-                            liCredential: issued, wangApplication: wangApplication)
+        let application = try await service.applyForCredential(
+            .with {
+                $0.officerID = li.officerID
+                $0.categories = ["社会组织管理", "慈善"]
+                $0.reason = "新任执法人员"
+            }, metadata: asAdmin)
+        let issued = try await service.issueCredential(
+            .with {
+                $0.credentialID = application.credentialID
+                $0.reason = "经审核符合条件"
+            }, metadata: asAdmin)
+        let wangApplication = try await service.applyForCredential(
+            .with {
+                $0.officerID = wang.officerID
+                $0.categories = ["养老服务"]
+                $0.areas = ["411202"]
+            }, metadata: asAdmin)
+        return CorpsFixture(
+            adminToken: adminToken, credentialAdminToken: credentialAdminToken, liToken: liToken, wangToken: wangToken,
+            auditorToken: auditorToken, liOfficerID: li.officerID, wangOfficerID: wang.officerID,
+            liCredential: issued, wangApplication: wangApplication)
     }
 }

@@ -55,7 +55,9 @@ struct GatewayHarness: Sendable {
             let store = PostgresTenantStore(pool: pool)
             _ = try await store.createAgency(
                 code: agencyCode, name: "湖滨区民政局", divisionCode: "411202",
-                admin: NewUser(username: adminUsername, displayName: "管理员", passwordHash: try PasswordHash.make(adminPassword, parameters: scrypt), roles: [.admin]),
+                admin: NewUser(
+                    username: adminUsername, displayName: "管理员", passwordHash: try PasswordHash.make(adminPassword, parameters: scrypt),
+                    roles: [.admin]),
                 audit: nil, at: Date())
             let clock = TestClock()
             let logs = LogCapture()
@@ -68,12 +70,14 @@ struct GatewayHarness: Sendable {
                     privateKeyPath: files.directory.appendingPathComponent("server-key.pem").path,
                     clientAuthorityPaths: [agencyCode: files.agencyCAPath], clientAuthorityKeyPaths: [agencyCode: files.agencyCAKeyPath],
                     secrets: secrets, scrypt: scrypt, evidenceMaximumBytes: evidenceMaximumBytes),
-                store: store, evidence: try FileEvidenceStore(root: files.directory.appendingPathComponent("evidence")), logger: logger, clock: { clock.now })
+                store: store, evidence: try FileEvidenceStore(root: files.directory.appendingPathComponent("evidence")), logger: logger,
+                clock: { clock.now })
             let server = Task { try await gateway.run() }
             do {
                 let (port, mutualTLSPort) = try await gateway.boundPorts()
-                let harness = GatewayHarness(database: database, pool: pool, store: store, gateway: gateway, port: port,
-                                             mutualTLSPort: mutualTLSPort!, files: files, clock: clock, logs: logs)
+                let harness = GatewayHarness(
+                    database: database, pool: pool, store: store, gateway: gateway, port: port,
+                    mutualTLSPort: mutualTLSPort!, files: files, clock: clock, logs: logs)
                 let value = try await body(harness)
                 gateway.beginGracefulShutdown()
                 try await server.value
@@ -91,9 +95,11 @@ struct GatewayHarness: Sendable {
     private static func makeFiles() throws -> TLSFiles {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fazhi-gw-\(UUID().uuidString.prefix(8))")
         let tls = try DevelopmentTLS.ensure(in: directory, agencyCode: agencyCode)
-        return TLSFiles(directory: directory, serverCA: tls.caCertificate,
-                        agencyCA: try CertificateAuthority.load(certificatePath: tls.agencyCA, keyPath: tls.agencyCAKey), agencyCAPath: tls.agencyCA, agencyCAKeyPath: tls.agencyCAKey,
-                        strangerCA: try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: Date()))
+        return TLSFiles(
+            directory: directory, serverCA: tls.caCertificate,
+            agencyCA: try CertificateAuthority.load(certificatePath: tls.agencyCA, keyPath: tls.agencyCAKey), agencyCAPath: tls.agencyCA,
+            agencyCAKeyPath: tls.agencyCAKey,
+            strangerCA: try CertificateAuthority.create(commonName: "Stranger CA", organization: "Nobody", now: Date()))
     }
 
     /// Runs `body` with a client of another gateway on the same database: the server
@@ -122,15 +128,19 @@ struct GatewayHarness: Sendable {
 
     /// Runs `body` with a client of the mutual-TLS port presenting a certificate for
     /// `uri` issued by `authority`.
-    func withCertificateClient<T: Sendable>(authority: CertificateAuthority, uri: String, port: Int? = nil,
-                                            _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+    func withCertificateClient<T: Sendable>(
+        authority: CertificateAuthority, uri: String, port: Int? = nil,
+        _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
+    ) async throws -> T {
         let (certificate, key) = try authority.issueClientCertificate(uri: uri, commonName: "test client", now: Date(), lifetime: 3600)
         return try await withCertificateClient(certificatePEM: try certificate.serializeAsPEM().pemString, key: key, port: port, body)
     }
 
     /// Runs `body` with a client of the mutual-TLS port presenting this certificate and key.
-    func withCertificateClient<T: Sendable>(certificatePEM: String, key: P256.Signing.PrivateKey, port: Int? = nil,
-                                            _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T) async throws -> T {
+    func withCertificateClient<T: Sendable>(
+        certificatePEM: String, key: P256.Signing.PrivateKey, port: Int? = nil,
+        _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
+    ) async throws -> T {
         let name = UUID().uuidString.prefix(8)
         let certificatePath = files.directory.appendingPathComponent("client-\(name).pem").path
         let keyPath = files.directory.appendingPathComponent("client-\(name)-key.pem").path
@@ -145,32 +155,39 @@ struct GatewayHarness: Sendable {
     }
 
     /// Signs in over `client` and returns the token.
-    func login(_ client: GRPCClient<HTTP2ClientTransport.Posix>, username: String = adminUsername, password: String = adminPassword,
-               agency: String = agencyCode) async throws -> String {
+    func login(
+        _ client: GRPCClient<HTTP2ClientTransport.Posix>, username: String = adminUsername, password: String = adminPassword,
+        agency: String = agencyCode
+    ) async throws -> String {
         let auth = Fazhi_V1_AuthService.Client(wrapping: client)
-        return try await auth.login(.with {
-            $0.agencyCode = agency
-            $0.username = username
-            $0.password = password
-        }).token
+        return try await auth.login(
+            .with {
+                $0.agencyCode = agency
+                $0.username = username
+                $0.password = password
+            }
+        ).token
     }
 
     /// Creates a user with `roles` through the admin and returns its password.
     func createUser(_ client: GRPCClient<HTTP2ClientTransport.Posix>, adminToken: String, username: String, roles: [Role]) async throws -> String {
         let password = "Pw-\(UUID().uuidString.prefix(12))"
         let admin = Fazhi_V1_AdminService.Client(wrapping: client)
-        _ = try await admin.createUser(.with {
-            $0.username = username
-            $0.displayName = username
-            $0.initialPassword = password
-            $0.roles = roles.map(\.rawValue)
-        }, metadata: bearer(adminToken))
+        _ = try await admin.createUser(
+            .with {
+                $0.username = username
+                $0.displayName = username
+                $0.initialPassword = password
+                $0.roles = roles.map(\.rawValue)
+            }, metadata: bearer(adminToken))
         return password
     }
 
     /// Runs `body` with the port of a public portal over this harness's store (and
     /// `replica` for its list pages) and certificate, then stops the portal.
-    func withPortal<T>(limits: ConnectionLimits = ConnectionLimits(), replica: (any TenantStore)? = nil, _ body: (Int) async throws -> T) async throws -> T {
+    func withPortal<T>(
+        limits: ConnectionLimits = ConnectionLimits(), replica: (any TenantStore)? = nil, _ body: (Int) async throws -> T
+    ) async throws -> T {
         let portal = Portal(store: store, replica: replica, secrets: Self.secrets, clock: { clock.now })
         let (bound, binding) = AsyncStream<Int>.makeStream()
         let application = try portal.application(
