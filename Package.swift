@@ -35,11 +35,22 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // The rules: values, state machines with "now" passed in, calendars, redaction,
+        // Merkle math, signed notes. No store, no I/O, nothing async.
         .target(
-            name: "FazhiDomain",
+            name: "FazhiRules",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The use cases, and the store protocols they run on (Stores/); adapters call them,
+        // FazhiPostgres implements the stores.
+        .target(
+            name: "FazhiUseCases",
+            dependencies: [
+                "FazhiRules",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Generated from proto/ by scripts/generate-rpc.sh; never edited by hand.
@@ -54,7 +65,8 @@ let package = Package(
         .target(
             name: "FazhiGateway",
             dependencies: [
-                "FazhiDomain",
+                "FazhiRules",
+                "FazhiUseCases",
                 "FazhiRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -79,7 +91,8 @@ let package = Package(
             name: "FazhiPostgres",
             dependencies: [
                 "CLibPQ",
-                "FazhiDomain",
+                "FazhiRules",
+                "FazhiUseCases",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,13 +100,14 @@ let package = Package(
         // The Hubin demo: a simulated 2023 driven through the use cases.
         .target(
             name: "FazhiDemo",
-            dependencies: ["FazhiDomain"]
+            dependencies: ["FazhiRules", "FazhiUseCases"]
         ),
         // Files kept on disk: evidence, content-addressed.
         .target(
             name: "FazhiFiles",
             dependencies: [
-                "FazhiDomain",
+                "FazhiRules",
+                "FazhiUseCases",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -101,7 +115,8 @@ let package = Package(
             name: "fazhi",
             dependencies: [
                 "FazhiDemo",
-                "FazhiDomain",
+                "FazhiRules",
+                "FazhiUseCases",
                 "FazhiFiles",
                 "FazhiPostgres",
                 "FazhiGateway",
@@ -124,7 +139,8 @@ let package = Package(
             name: "FazhiBenchmarks",
             dependencies: [
                 "FazhiPostgres",
-                "FazhiDomain",
+                "FazhiRules",
+                "FazhiUseCases",
                 "FazhiRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -134,16 +150,17 @@ let package = Package(
         ),
         // The throwaway PostgreSQL and per-test databases that every database test uses.
         .target(name: "FazhiTestSupport", dependencies: ["FazhiPostgres"], path: "Tests/FazhiTestSupport"),
-        .testTarget(name: "FazhiDomainTests", dependencies: ["FazhiDomain"]),
-        .testTarget(name: "FazhiDemoTests", dependencies: ["FazhiDemo", "FazhiDomain", "FazhiPostgres", "FazhiTestSupport"]),
+        // The rules alone: no store, no database.
+        .testTarget(name: "FazhiRulesTests", dependencies: ["FazhiRules"]),
+        .testTarget(name: "FazhiDemoTests", dependencies: ["FazhiDemo", "FazhiRules", "FazhiUseCases", "FazhiPostgres", "FazhiTestSupport"]),
         .testTarget(
             name: "FazhiPostgresTests",
-            dependencies: ["FazhiPostgres", "FazhiDomain", "FazhiTestSupport"]
+            dependencies: ["FazhiPostgres", "FazhiRules", "FazhiUseCases", "FazhiTestSupport"]
         ),
         .testTarget(
             name: "FazhiGatewayTests",
             dependencies: [
-                "FazhiGateway", "FazhiPostgres", "FazhiDomain", "FazhiRPC", "FazhiTestSupport", "FazhiFiles",
+                "FazhiGateway", "FazhiPostgres", "FazhiRules", "FazhiUseCases", "FazhiRPC", "FazhiTestSupport", "FazhiFiles",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// What the disclosure benchmarks share: the store, the agency and its log.

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The annual statistics as the server computes them (every query of

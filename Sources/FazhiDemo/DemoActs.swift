@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The bureau's 2023 enforcement acts: the two safety inspection rounds of the 12 elderly

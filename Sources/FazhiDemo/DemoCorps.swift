@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// The bureau's staff and enforcement corps, and each credential's life from its first
 /// issue to the end of the plan: four officers certified in 2018 (their credentials renewed

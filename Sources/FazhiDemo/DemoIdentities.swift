@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// Made-up but valid identities: names, resident ID numbers with their check digit, and
 /// unified social credit codes with their check character. Nothing here names a real person

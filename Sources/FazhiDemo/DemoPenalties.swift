@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The year's seven penalty cases 行政处罚, each by two officers: three are major (a fine

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// How much of the 2023 business the demo makes. `sample` is quick enough for the first

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// The demo's seeded randomness, so the same seed always makes the same demo: the tests
 /// and the docs can name what it holds.

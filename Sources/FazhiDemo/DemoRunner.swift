@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// Carries out a `DemoPlan` call by call, in time order, as the user each call names. At

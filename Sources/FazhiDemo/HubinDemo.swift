@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// `fazhi demo`: the Hubin District Civil Affairs Bureau's 2023, made through the real use

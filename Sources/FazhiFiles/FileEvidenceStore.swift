@@ -1,5 +1,6 @@
 import Crypto
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// Evidence files in a directory, content-addressed: `<root>/<agency>/<first two hex

@@ -1,5 +1,6 @@
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import Logging
 import ServiceLifecycle

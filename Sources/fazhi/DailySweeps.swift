@@ -1,5 +1,6 @@
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The daily sweeps, for one agency, with what each did as a line of text: run by

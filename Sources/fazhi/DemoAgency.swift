@@ -1,6 +1,7 @@
 import FazhiDemo
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The demo agency 湖滨区民政局 (411202-MZ) of `fazhi dev` and `fazhi demo`: created with an

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Configuration
 import FazhiDemo
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 extension DemoVolume: ExpressibleByArgument {}

@@ -1,7 +1,8 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The one command a newcomer runs.

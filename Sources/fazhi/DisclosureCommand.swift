@@ -1,7 +1,8 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiGateway
 import FazhiRPC
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 struct JobsCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The first platform administrator has nobody to create it over RPC: the operator makes

@@ -1,5 +1,6 @@
 import ArgumentParser
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// `fazhi secrets generate`: a new server secret for `secrets.key`.
 struct SecretsCommand: AsyncParsableCommand {

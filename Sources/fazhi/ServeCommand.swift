@@ -1,8 +1,9 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiFiles
 import FazhiGateway
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import Logging
 import ServiceLifecycle

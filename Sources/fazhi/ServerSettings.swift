@@ -1,7 +1,8 @@
 import Configuration
-import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// What `fazhi serve` needs, from environment variables (`FAZHI_` + the key in capitals,

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FazhiDomain
 import FazhiRPC
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 

@@ -1,5 +1,6 @@
 import FazhiDemo
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import Testing
 

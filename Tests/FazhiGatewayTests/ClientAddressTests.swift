@@ -1,7 +1,8 @@
-import FazhiDomain
 import FazhiPostgres
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import Testing

@@ -1,7 +1,8 @@
-import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import Testing
 

@@ -1,8 +1,9 @@
-import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import Testing

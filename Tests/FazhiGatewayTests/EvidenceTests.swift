@@ -1,8 +1,9 @@
 import Crypto
-import FazhiDomain
 import FazhiGateway
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

@@ -1,9 +1,10 @@
 import CSV
-import FazhiDomain
 import FazhiGateway
 import FazhiPostgres
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

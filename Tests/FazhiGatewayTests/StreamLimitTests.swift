@@ -1,6 +1,7 @@
-import FazhiDomain
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

@@ -1,5 +1,6 @@
-import FazhiDomain
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import Testing
 

@@ -1,7 +1,8 @@
 import Crypto
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import Testing
 

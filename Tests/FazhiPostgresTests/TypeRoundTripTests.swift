@@ -1,6 +1,7 @@
-import FazhiDomain
 import FazhiPostgres
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// The call in progress, set by the gateway's interceptor for the service code below it.
 enum CallScope {

@@ -1,5 +1,6 @@
 import Crypto
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import Logging

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// Writes a call's audit row in a transaction of its own: in the agency's log when the
 /// agency is known, otherwise in the platform log.

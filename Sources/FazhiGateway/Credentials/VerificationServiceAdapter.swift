@@ -1,6 +1,7 @@
 import Crypto
-import FazhiDomain
 import FazhiRPC
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import X509

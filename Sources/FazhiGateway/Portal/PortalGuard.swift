@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Hummingbird
 
 /// What every portal request passes first: text with a NUL character in its path or query

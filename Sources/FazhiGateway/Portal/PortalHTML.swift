@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The portal's pages are plain server-rendered HTML: quick on a phone, no external

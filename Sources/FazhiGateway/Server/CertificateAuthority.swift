@@ -1,5 +1,6 @@
 import Crypto
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import SwiftASN1
 import X509

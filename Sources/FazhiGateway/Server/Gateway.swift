@@ -1,5 +1,6 @@
-import FazhiDomain
 import FazhiRPC
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

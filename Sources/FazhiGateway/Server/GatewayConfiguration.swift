@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// Where the gateway listens and with which keys. TLS always: there is no plaintext gRPC.

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// AIP-158 paging: a page size (0 means the default, capped) and an opaque token that

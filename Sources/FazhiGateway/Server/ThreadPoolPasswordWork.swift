@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import NIOPosix
 
 /// scrypt on NIO's pool for blocking work, off the event loops the calls run on.

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The year's figures as a self-contained HTML report with SVG charts (no scripts, no

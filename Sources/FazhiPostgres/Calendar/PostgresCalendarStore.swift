@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The national calendar in `calendar_years` and `calendar_days` (platform tables).

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// Cases on PostgreSQL, inside one agency's transaction: the state machine's value as

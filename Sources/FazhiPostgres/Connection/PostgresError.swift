@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 
 /// Every failure the client reports, typed so callers can react to the ones that matter
 /// (a unique violation names its constraint; a serialization failure can be retried).

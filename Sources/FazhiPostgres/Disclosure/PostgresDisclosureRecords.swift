@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// Disclosure entries, the outbox and the log on PostgreSQL, inside one agency's

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The power list on PostgreSQL, inside one agency's transaction.

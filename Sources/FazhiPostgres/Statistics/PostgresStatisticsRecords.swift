@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// The year's figures, computed where the rows are. The year runs from 1 January 00:00 to

@@ -1,4 +1,5 @@
-import FazhiDomain
+import FazhiRules
+import FazhiUseCases
 import Foundation
 
 /// PostgreSQL counts timestamps in microseconds and dates in days from 2000-01-01.

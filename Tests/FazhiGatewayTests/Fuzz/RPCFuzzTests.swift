@@ -1,6 +1,7 @@
-import FazhiDomain
 import FazhiPostgres
 import FazhiRPC
+import FazhiRules
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2

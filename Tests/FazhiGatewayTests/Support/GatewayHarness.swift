@@ -1,10 +1,11 @@
 import Crypto
-import FazhiDomain
 import FazhiFiles
 import FazhiGateway
 import FazhiPostgres
 import FazhiRPC
+import FazhiRules
 import FazhiTestSupport
+import FazhiUseCases
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
