@@ -213,7 +213,7 @@ struct FileChunks: AsyncSequence, @unchecked Sendable {
 /// What WhoAmI asks of the database, without gRPC: authenticate a bearer token, then
 /// append the call's audit row, from concurrent tasks.
 struct Authenticate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "IdentityService.authenticate plus an audit row, like one WhoAmI call.")
+    static let configuration = CommandConfiguration(abstract: "IdentityWork.authenticate plus an audit row, like one WhoAmI call.")
     @OptionGroup var connection: Connection
     @Option(help: "Agency code.") var agency = "411202-MZ"
     @Option(help: "Username.") var username = "admin"
@@ -225,7 +225,7 @@ struct Authenticate: AsyncParsableCommand {
     func run() async throws {
         let pool = ConnectionPool(configuration: connection.configuration, options: .init(maximumConnections: poolSize))
         let store = PostgresTenantStore(pool: pool)
-        let identity = IdentityService(store: store, scrypt: ScryptParameters(logN: 10))
+        let identity = IdentityWork(store: store, scrypt: ScryptParameters(logN: 10))
         @Sendable func call(_ method: String) -> CallAudit { CallAudit(method: method, peer: "bench", requestID: "bench") { 0 } }
         let signedIn = try await identity.login(
             agencyCode: agency, username: username, password: password, peer: "bench", call: call("login"), now: Date())

@@ -10,12 +10,12 @@ struct DisclosureBench: ParsableArguments {
     @Option(help: "The agency code.") var agency = "411202-MZ"
     @Option(help: "The server secret's file (the log's key is sealed with it).") var secretFile: String
 
-    func open() async throws -> (ConnectionPool, PostgresTenantStore, Agency, DisclosureLog) {
+    func open() async throws -> (ConnectionPool, PostgresTenantStore, Agency, DisclosureLogWork) {
         let pool = ConnectionPool(configuration: connection.configuration, options: .init(maximumConnections: 24))
         let store = PostgresTenantStore(pool: pool)
         guard let agency = try await store.agency(code: agency) else { throw ValidationError("no agency \(agency)") }
         let secrets = try ServerSecrets(secretBase64: try String(contentsOfFile: secretFile, encoding: .utf8))
-        return (pool, store, agency, DisclosureLog(store: store, sealer: secrets.signingKeys))
+        return (pool, store, agency, DisclosureLogWork(store: store, sealer: secrets.signingKeys))
     }
 }
 
@@ -46,7 +46,7 @@ struct DisclosurePublish: AsyncParsableCommand {
                 action: .publish, kind: .decision, subject: "湖民罚决字〔2026〕第\(serial)号", title: "行政处罚决定",
                 content: ["document_number": "湖民罚决字〔2026〕第\(serial)号", "outcome": "罚款人民币五千元"],
                 category: "社会组织管理", partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 9))
-            try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: agency))
+            try entry.publish(at: now, by: nil, origin: DisclosureLogWork.origin(of: agency))
             let published = entry
             try await store.transaction(agency: agency.id, readOnly: false) { tx in
                 try await tx.disclosures.insert(published, sourceOutbox: nil, at: now.instant)
@@ -93,7 +93,7 @@ struct DisclosureProofs: AsyncParsableCommand {
 
     func run() async throws {
         let (pool, _, agency, log) = try await bench.open()
-        let origin = DisclosureLog.origin(of: agency)
+        let origin = DisclosureLogWork.origin(of: agency)
         var size = try await log.latestCheckpoint(agency: agency)?.size ?? 0
         let growStarted = ContinuousClock.now
         while size < leaves {

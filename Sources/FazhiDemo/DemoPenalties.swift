@@ -24,11 +24,11 @@ extension DemoActs {
         case organization(Int)
         case institution(Int)
         case newPerson
-        case newInstitution(PartyRegistry.Input)
+        case newInstitution(PartyWork.Input)
     }
 
     static func penalties(_ b: inout DemoPlanBuilder, _ corps: DemoCorps, organizations: [Int], institutions: [Int]) {
-        let cemetery = PartyRegistry.Input(
+        let cemetery = PartyWork.Input(
             kind: .institution, name: "湖滨区福泽园公墓", creditCode: DemoIdentities.creditCode(&b.random, type: "2"),
             institutionType: .funeral, capacity: 3_000, idNumber: nil, area: nil)
         let cases: [Penalty] = [

@@ -37,7 +37,7 @@ public struct DemoPlan: Sendable {
     public let volume: DemoVolume
     public internal(set) var staff: [Staff] = []
     public internal(set) var officers: [OfficerProfile] = []
-    public internal(set) var parties: [PartyRegistry.Input] = []
+    public internal(set) var parties: [PartyWork.Input] = []
     var events: [Scheduled] = []
     /// The simulated moment the bureau starts using Fazhi: its power list is published then.
     public let start = DemoTime.instant(DemoTime.day(2018, 9, 3), 8)
@@ -108,7 +108,7 @@ struct DemoPlanBuilder {
     let calendar: WorkingDayCalendar
     var staff: [DemoPlan.Staff] = []
     var officers: [DemoPlan.OfficerProfile] = []
-    var parties: [PartyRegistry.Input] = []
+    var parties: [PartyWork.Input] = []
     var events: [DemoPlan.Scheduled] = []
     var caseCount = 0
 
@@ -116,7 +116,7 @@ struct DemoPlanBuilder {
         events.append(.init(at: DemoTime.instant(day, hour, minute), action: action))
     }
 
-    mutating func party(_ input: PartyRegistry.Input) -> Int {
+    mutating func party(_ input: PartyWork.Input) -> Int {
         parties.append(input)
         return parties.count - 1
     }

@@ -52,14 +52,14 @@ struct DemoRunner {
     /// 01:00 of each following day of the demo year up to `next`.
     private func endOfDay(_ day: CalendarDay, before next: CalendarDay) async throws {
         let evening = Moment(instant: DemoTime.instant(day, 17, 30))
-        _ = try await DisclosurePublisher(store: store).run(agency: agency, at: evening)
+        _ = try await DisclosurePublishingWork(store: store).run(agency: agency, at: evening)
         try await releaseDrafts(at: evening)
-        _ = try await DisclosureLog(store: store, sealer: demo.secrets.signingKeys).sequence(agency: agency, at: evening.instant)
+        _ = try await DisclosureLogWork(store: store, sealer: demo.secrets.signingKeys).sequence(agency: agency, at: evening.instant)
         // The sweep days between this day and the next, also when this day lies before them.
         var sweepDay = max(day.adding(days: 1), plan.sweepDays.lowerBound)
         while sweepDay <= next, sweepDay <= plan.sweepDays.upperBound {
             let night = Moment(instant: DemoTime.instant(sweepDay, 1))
-            _ = try await CredentialAdministration(store: store).sweep(agency: agency, at: night)
+            _ = try await CredentialWork(store: store).sweep(agency: agency, at: night)
             _ = try await CaseWork(store: store).rectificationSweep(agency: agency, at: night)
             sweepDay = sweepDay.adding(days: 1)
         }
@@ -91,7 +91,7 @@ struct DemoRunner {
     }
 
     private mutating func createAccount(_ username: String, _ displayName: String, _ roles: Set<Role>, at now: Moment) async throws {
-        let record = try await UserAdministration(store: store, scrypt: demo.scrypt).createUser(
+        let record = try await UserWork(store: store, scrypt: demo.scrypt).createUser(
             admin, username: username, displayName: displayName, initialPassword: password, roles: roles,
             call: call("fazhi.v1.UserService/CreateUser", as: admin), now: now.instant, hashed: passwordHash)
         users[username] = Caller(
@@ -100,8 +100,8 @@ struct DemoRunner {
 
     private mutating func perform(_ action: DemoAction, at now: Moment) async throws {
         let credentialAdmin = try? user(DemoCorps.credentialAdmin)
-        let administration = CredentialAdministration(store: store)
-        let corps = EnforcementCorps(store: store, secrets: demo.secrets)
+        let administration = CredentialWork(store: store)
+        let corps = OfficerWork(store: store, secrets: demo.secrets)
         func officer(_ index: Int) throws -> UUID {
             guard let id = officers[index] else { throw DemoPlanError("officer \(index) not created yet") }
             return id
@@ -164,7 +164,7 @@ struct DemoRunner {
                 event, to: try credential(index), agency: agency, actor: caller.username, reason: reason, at: now, call: audit)
         case .createParty(let index, let by):
             let caller = try user(plan.officers[by].username)
-            let party = try await PartyRegistry(store: store, keys: demo.secrets.personalData).create(
+            let party = try await PartyWork(store: store, keys: demo.secrets.personalData).create(
                 caller, plan.parties[index], call: call("fazhi.v1.PartyService/CreateParty", as: caller), now: now.instant)
             parties[index] = party.id
         case .kase(let index, let act):

@@ -55,7 +55,7 @@ public struct HubinDemo: Sendable {
             admin: Caller(
                 agency: agency, userID: admin.id, username: admin.username, displayName: admin.displayName,
                 roles: admin.roles, proof: .session, sessionID: nil))
-        _ = try await PowerListAdministration(store: store).publishInitial(
+        _ = try await PowerListWork(store: store).publishInitial(
             powerList, agency: agency, by: admin.id, username: admin.username, reason: "湖滨区民政局权责清单 / the bureau's power list", now: plan.start)
         try await runner.run(progress: progress)
         return Summary(

@@ -12,7 +12,7 @@ enum DailySweep: String, CaseIterable, Sendable {
     func run(_ store: PostgresTenantStore, agency: Agency, at now: Moment) async throws -> String {
         switch self {
         case .credentials:
-            let report = try await CredentialAdministration(store: store).sweep(agency: agency, at: now)
+            let report = try await CredentialWork(store: store).sweep(agency: agency, at: now)
             return "\(agency.code) \(now.day): 期满 expired \(report.expired.count), 暂扣 suspended \(report.suspended.count)"
                 + (report.expired + report.suspended).map { "\n  \($0)" }.joined()
         case .rectifications:

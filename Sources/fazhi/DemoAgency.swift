@@ -46,7 +46,7 @@ enum DemoAgency {
         guard let items = try powerList(), let agency = try await store.agency(code: code),
             let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") })
         else { return }
-        if let version = try await PowerListAdministration(store: store).publishInitial(
+        if let version = try await PowerListWork(store: store).publishInitial(
             items, agency: agency, by: admin.id, username: admin.username, reason: "湖滨区民政局权责清单 / the bureau's power list", now: Date())
         {
             print("已发布权责清单第 \(version.version) 版（\(version.items.count) 项）/ published the power list")

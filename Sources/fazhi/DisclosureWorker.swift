@@ -13,7 +13,7 @@ import ServiceLifecycle
 struct DisclosureWorker: Service {
     let pool: ConnectionPool
     let store: PostgresTenantStore
-    let log: DisclosureLog
+    let log: DisclosureLogWork
     let logger: Logger
     var interval: Duration = .seconds(1)
 
@@ -65,7 +65,7 @@ struct DisclosureWorker: Service {
     func tick(_ agency: Agency) async -> (any Error)? {
         do {
             let now = Moment(instant: Date())
-            try await DisclosurePublisher(store: store).run(agency: agency, at: now)
+            try await DisclosurePublishingWork(store: store).run(agency: agency, at: now)
             try await log.sequence(agency: agency, at: now.instant)
         } catch let error as any OutageError where error.isOutage {
             return error

@@ -4,11 +4,11 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs `EvidenceSweep` when the server starts and then every `interval`, so a restart
+/// Runs `EvidenceSweepWork` when the server starts and then every `interval`, so a restart
 /// after a crash leaves no partial upload behind and no unreferenced file stays longer
 /// than its grace (docs/OPERATOR.md).
 struct EvidenceJanitor: Service {
-    let sweep: EvidenceSweep
+    let sweep: EvidenceSweepWork
     let interval: Duration
     let logger: Logger
 
@@ -17,7 +17,7 @@ struct EvidenceJanitor: Service {
             while !Task.isCancelled {
                 do {
                     let result = try await sweep.run(now: Date())
-                    if result != EvidenceSweep.Result() {
+                    if result != EvidenceSweepWork.Result() {
                         logger.info(
                             "evidence swept",
                             metadata: [

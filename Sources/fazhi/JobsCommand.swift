@@ -6,7 +6,7 @@ import Foundation
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "定时任务 / scheduled jobs, run by hand.", subcommands: [CredentialSweep.self, RectificationSweep.self])
+        commandName: "jobs", abstract: "定时任务 / scheduled jobs, run by hand.", subcommands: [CredentialSweepWork.self, RectificationSweepWork.self])
 
     /// What every job takes: the day, the agency, the database.
     struct Options: ParsableArguments {
@@ -42,7 +42,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    struct CredentialSweep: AsyncParsableCommand {
+    struct CredentialSweepWork: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "credential-sweep",
             abstract: "证件核查 / expire credentials past their term, suspend those whose annual review is overdue.",
@@ -58,7 +58,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    struct RectificationSweep: AsyncParsableCommand {
+    struct RectificationSweepWork: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rectification-sweep",
             abstract: "逾期整改督办 / mark overdue rectification orders and list them for the units' heads.",

@@ -39,13 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: settings.gateway, store: store, evidence: evidence, logger: Logger(label: "fazhi.gateway"),
             executor: { PostgresEventLoop.next() })
         let disclosures = DisclosureWorker(
-            pool: pool, store: store, log: DisclosureLog(store: store, sealer: settings.gateway.secrets.signingKeys),
+            pool: pool, store: store, log: DisclosureLogWork(store: store, sealer: settings.gateway.secrets.signingKeys),
             logger: Logger(label: "fazhi.disclosure"))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: GatewayService(gateway: gateway)), .init(service: disclosures),
         ]
         if let evidence {
-            let sweep = EvidenceSweep(
+            let sweep = EvidenceSweepWork(
                 store: store, evidence: evidence, abandonedAfter: TimeInterval(settings.abandonedUploadMinutes * 60),
                 unreferencedAfter: TimeInterval(settings.unreferencedEvidenceMinutes * 60))
             services.append(

@@ -174,7 +174,7 @@ import Testing
 
             // The corps' reviews and renewals run up to today: today's sweep finds nothing to
             // suspend or expire, and every officer but the one moved out may act.
-            let sweep = try await CredentialAdministration(store: store).sweep(agency: agency, at: Moment(instant: Date()))
+            let sweep = try await CredentialWork(store: store).sweep(agency: agency, at: Moment(instant: Date()))
             #expect(sweep.suspended.isEmpty && sweep.expired.isEmpty, "\(sweep)")
             #expect(try await count("SELECT count(*)::int FROM credentials WHERE state = 'active' AND valid_until >= current_date") == 18)
 

@@ -162,8 +162,9 @@ import Testing
         try await GatewayHarness.with { harness in
             try await harness.withClient { client in _ = try await CorpsFixture.make(harness, client) }
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-            try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
-            try await DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys).sequence(agency: agency, at: harness.clock.now)
+            try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+            try await DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys).sequence(
+                agency: agency, at: harness.clock.now)
             let saved = harness.files.directory.appendingPathComponent("checkpoint.txt").path
             let environment = [
                 "FAZHI_ADDRESS": "127.0.0.1:\(harness.port)", "FAZHI_CA_FILE": harness.files.serverCA,

@@ -61,8 +61,8 @@ import Testing
                     }, metadata: li)
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-                let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
-                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
+                try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 let first = try #require(try await log.sequence(agency: agency, at: harness.clock.now))
 
                 // Anyone, without signing in.
@@ -165,7 +165,7 @@ import Testing
             owner.close()
             try await harness.withClient { client in
                 let corps = try await CorpsFixture.make(harness, client)
-                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 let password = try await harness.createUser(client, adminToken: corps.adminToken, username: "qian", roles: [.complianceOfficer])
                 let compliance = bearer(try await harness.login(client, username: "qian", password: password))
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)

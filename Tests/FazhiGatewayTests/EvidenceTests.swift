@@ -242,7 +242,7 @@ import Testing
                 ] {
                     try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
                 }
-                let sweep = EvidenceSweep(store: harness.store, evidence: evidence, abandonedAfter: 600, unreferencedAfter: 3600)
+                let sweep = EvidenceSweepWork(store: harness.store, evidence: evidence, abandonedAfter: 600, unreferencedAfter: 3600)
                 let result = try await sweep.run(now: Date())
                 #expect(result.abandonedUploads == 1 && result.unreferencedFiles == 1, "\(result)")
                 #expect(Set(Self.keptFiles(harness)) == [Self.hex(referenced), Self.hex(fresh), "in-progress"])

@@ -15,9 +15,9 @@ import Testing
     @Test func aRotatedKeyKeepsOldCheckpointsVerifyingAndSignsTheNewOnes() async throws {
         try await GatewayHarness.with { harness in
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-            let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
+            let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
             @Sendable func sequence() async throws -> StoredCheckpoint {
-                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 return try #require(try await log.sequence(agency: agency, at: harness.clock.now))
             }
             let (bench, saved, before) = try await harness.withClient { client in
@@ -108,7 +108,7 @@ import Testing
     @Test func everyRetiredKeyStaysPublished() async throws {
         try await GatewayHarness.with { harness in
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-            let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
+            let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
             try await harness.withClient { client in
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
                 let admin = bearer(try await harness.login(client))

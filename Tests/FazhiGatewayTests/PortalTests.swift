@@ -53,8 +53,8 @@ import Testing
                 ).code
             }
             let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-            let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
-            try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+            let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
+            try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
             try await log.sequence(agency: agency, at: harness.clock.now)
 
             try await harness.withPortal { port in

@@ -73,8 +73,8 @@ import Testing
                     }, metadata: li)
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-                let log = DisclosureLog(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
-                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)
+                try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 try await log.sequence(agency: agency, at: harness.clock.now)
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
                 let decision = try #require(

@@ -122,7 +122,7 @@ import Testing
 
                 // Disclosures: the two credentials, the power list, the two decisions; one withdrawn.
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
-                try await DisclosurePublisher(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
+                try await DisclosurePublishingWork(store: harness.store).run(agency: agency, at: Moment(instant: harness.clock.now))
                 let disclosures = Fazhi_V1_DisclosureService.Client(wrapping: client)
                 let decisions = try await disclosures.listDisclosures(
                     .with {

@@ -27,7 +27,7 @@ import Testing
                 try await tx.credentials.insertCredential(credential)
                 return credential.id
             }
-            let issued = try await CredentialAdministration(store: harness.store).issue(id, agency: agency, actor: "负责人", reason: "批准", at: now)
+            let issued = try await CredentialWork(store: harness.store).issue(id, agency: agency, actor: "负责人", reason: "批准", at: now)
             try await harness.withClient { client in
                 let verification = Fazhi_V1_VerificationService.Client(wrapping: client)
                 let answer = try await verification.verifyCredential(.with { $0.number = issued.number! })

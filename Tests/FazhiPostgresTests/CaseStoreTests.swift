@@ -38,7 +38,7 @@ import Testing
                     contentsOf: TestCluster.sqlDirectory.deletingLastPathComponent().appendingPathComponent("data/power-list-hubin.csv"),
                     encoding: .utf8))
             let admin = UUID()
-            _ = try await PowerListAdministration(store: fixture.store).publishInitial(
+            _ = try await PowerListWork(store: fixture.store).publishInitial(
                 items, agency: fixture.agency, by: admin, username: "admin", reason: "发布", now: Date())
             let keys = CredentialStoreTests.keys
             let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in

@@ -51,7 +51,7 @@ import Testing
             let now = Moment(instant: Date())
             let first = try await Self.application(fixture, serial: 1, now: now)
             let second = try await Self.application(fixture, serial: 2, now: now)
-            _ = try await CredentialAdministration(store: fixture.store).issue(second, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
+            _ = try await CredentialWork(store: fixture.store).issue(second, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
             try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
                 let one = try #require(try await tx.credentials.credential(id: first, locking: false)).0
                 let two = try #require(try await tx.credentials.credential(id: second, locking: false)).0
@@ -115,7 +115,7 @@ import Testing
             let now = Moment(instant: Date())
             var ids: [UUID] = []
             for serial in 1...20 { ids.append(try await Self.application(fixture, serial: serial, now: now)) }
-            let administration = CredentialAdministration(store: fixture.store)
+            let administration = CredentialWork(store: fixture.store)
             let numbers = Locked<[String]>([])
             let errors = await runConcurrently(
                 ids.map { id in
@@ -136,7 +136,7 @@ import Testing
             let fixture = try await Self.fixture(db)
             let now = Moment(instant: Date())
             let id = try await Self.application(fixture, serial: 7, now: now)
-            let administration = CredentialAdministration(store: fixture.store)
+            let administration = CredentialWork(store: fixture.store)
             _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
             let errors = await runConcurrently(
                 (1...2).map { admin in
@@ -162,7 +162,7 @@ import Testing
             let fixture = try await Self.fixture(db)
             let issuedOn = Moment(instant: Date().addingTimeInterval(-400 * 86_400))
             let id = try await Self.application(fixture, serial: 9, now: issuedOn)
-            let administration = CredentialAdministration(store: fixture.store)
+            let administration = CredentialWork(store: fixture.store)
             _ = try await administration.issue(id, agency: fixture.agency, actor: "负责人", reason: "批准", at: issuedOn)
             let now = Moment(instant: Date())
             let review = Credential.Review(year: issuedOn.day.year, trainingHours: 44, outcome: .passed, reviewer: "审验员", recordedOn: now.day)
@@ -203,7 +203,7 @@ import Testing
     @Test func theSweepSuspendsOverdueCredentialsOnceAndOnlyAfterTheDeadline() async throws {
         try await TestDatabase.with { db in
             let fixture = try await CredentialStoreTests.fixture(db)
-            let administration = CredentialAdministration(store: fixture.store)
+            let administration = CredentialWork(store: fixture.store)
             // Issued on 2025-06-02; its 2025 review is due by 2026-03-31.
             let issuedOn = Moment(instant: Date(timeIntervalSince1970: 1_748_851_200), day: try CalendarDay(iso: "2025-06-02"))
             let overdue = try await CredentialStoreTests.application(fixture, serial: 21, now: issuedOn)
@@ -275,9 +275,9 @@ import Testing
             let fixture = try await CredentialStoreTests.fixture(db)
             let now = Moment(instant: Date())
             let id = try await CredentialStoreTests.application(fixture, serial: 31, now: now)
-            let issued = try await CredentialAdministration(store: fixture.store).issue(
+            let issued = try await CredentialWork(store: fixture.store).issue(
                 id, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
-            let verification = PublicVerification(store: fixture.store)
+            let verification = VerificationWork(store: fixture.store)
             let answer = try await verification.byNumber(issued.number!, on: now.day)
             guard case .found(let card) = answer else {
                 Issue.record("not found: \(answer)")
@@ -295,10 +295,10 @@ import Testing
             }
 
             // The signed code: genuine, forged, and printed for another term.
-            let keys = AgencySigningKeys(store: fixture.store, sealer: try ServerSecrets(secretBase64: ServerSecrets.generate()).signingKeys)
-            let key = try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode)
+            let keys = SigningKeyWork(store: fixture.store, sealer: try ServerSecrets(secretBase64: ServerSecrets.generate()).signingKeys)
+            let key = try await keys.privateKey(agency: fixture.agency.id, purpose: SigningKeyWork.credentialCode)
             #expect(
-                try await keys.privateKey(agency: fixture.agency.id, purpose: AgencySigningKeys.credentialCode).rawRepresentation
+                try await keys.privateKey(agency: fixture.agency.id, purpose: SigningKeyWork.credentialCode).rawRepresentation
                     == key.rawRepresentation,
                 "made once, then kept")
             let code = try VerificationCode(agencyCode: "411202-MZ", credentialNumber: issued.number!, validUntil: issued.validUntil!).signed(
@@ -313,7 +313,7 @@ import Testing
             #expect(try await verification.byCode(otherTerm, keys: keys, on: now.day) == .notValid)
 
             // Suspended: still found, with its status, and not in force.
-            _ = try await CredentialAdministration(store: fixture.store).apply(
+            _ = try await CredentialWork(store: fixture.store).apply(
                 .suspend, to: id, agency: fixture.agency, actor: "管理员", reason: "调查", at: now)
             guard case .found(let suspended) = try await verification.byNumber(issued.number!, on: now.day) else {
                 Issue.record("not found")

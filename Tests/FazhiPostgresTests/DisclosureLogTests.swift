@@ -31,7 +31,7 @@ extension Data {
                 action: .publish, kind: .decision, subject: subject, title: "决定 \(subject)",
                 content: content.isEmpty ? ["document_number": subject] : content, category: "社会组织管理",
                 partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 5))
-            try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: fixture.agency))
+            try entry.publish(at: now, by: nil, origin: DisclosureLogWork.origin(of: fixture.agency))
             try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
             return entry
         }
@@ -52,7 +52,7 @@ extension Data {
     @Test func theSequencerUnderConcurrentPublishingNeitherLosesNorDuplicatesALeaf() async throws {
         try await TestDatabase.with { db in
             let fixture = try await CredentialStoreTests.fixture(db)
-            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let log = DisclosureLogWork(store: fixture.store, sealer: Self.secrets.signingKeys)
             let now = Moment(instant: Date())
             let published = Locked<[UUID]>([])
             let checkpoints = Locked<[StoredCheckpoint]>([])
@@ -117,7 +117,7 @@ extension Data {
     @Test func tilesLetAnAuditorRecomputeTheSignedRoot() async throws {
         try await TestDatabase.with { db in
             let fixture = try await CredentialStoreTests.fixture(db)
-            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let log = DisclosureLogWork(store: fixture.store, sealer: Self.secrets.signingKeys)
             let now = Moment(instant: Date())
             for n in 0..<300 { _ = try await Self.publish(fixture, subject: "T\(n)", at: now) }
             let checkpoint = try #require(try await log.sequence(agency: fixture.agency, at: Date()))
@@ -155,7 +155,7 @@ extension Data {
     @Test func aWithdrawnEntryKeepsItsPlaceInTheLogAndLosesItsContent() async throws {
         try await TestDatabase.with { db in
             let fixture = try await CredentialStoreTests.fixture(db)
-            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let log = DisclosureLogWork(store: fixture.store, sealer: Self.secrets.signingKeys)
             let now = Moment(instant: Date())
             let entry = try await Self.publish(
                 fixture, subject: "湖民罚决字〔2026〕第001号", content: ["outcome": "罚款人民币5000元", "document_number": "湖民罚决字〔2026〕第001号"], at: now)
@@ -219,7 +219,7 @@ extension Data {
             let now = Moment(instant: Date())
             let made = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await DisclosurePublisher(store: fixture.store).run(agency: fixture.agency, at: now, batch: 10) }
+                    group.addTask { try await DisclosurePublishingWork(store: fixture.store).run(agency: fixture.agency, at: now, batch: 10) }
                 }
                 return try await group.reduce(0, +)
             }
@@ -277,7 +277,7 @@ extension Data {
     @Test func rowsChangedByDirectSQLAreCaught() async throws {
         try await TestDatabase.with { db in
             let fixture = try await CredentialStoreTests.fixture(db)
-            let log = DisclosureLog(store: fixture.store, sealer: Self.secrets.signingKeys)
+            let log = DisclosureLogWork(store: fixture.store, sealer: Self.secrets.signingKeys)
             let now = Moment(instant: Date())
             var published: [UUID] = []
             for n in 1...5 { published.append(try await Self.publish(fixture, subject: "N\(n)", content: ["fine": "\(n)000"], at: now).id) }

@@ -11,7 +11,7 @@ import SwiftProtobuf
 /// client certificate on the mutual-TLS port), checks the access table, runs the method,
 /// maps its errors, and makes sure the call leaves exactly one audit row.
 struct GatewayInterceptor: ServerInterceptor {
-    let identity: IdentityService
+    let identity: IdentityWork
     let certificates: ClientCertificateIdentity?
     let audit: AuditWriter
     let idempotency: IdempotentCall

@@ -7,7 +7,7 @@ import SwiftProtobuf
 
 /// `fazhi.v1.AdminService`.
 struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
-    let administration: UserAdministration
+    let administration: UserWork
     let clock: @Sendable () -> Date
 
     func listUsers(request: Fazhi_V1_ListUsersRequest, context: ServerContext) async throws -> Fazhi_V1_ListUsersResponse {

@@ -7,7 +7,7 @@ import SwiftProtobuf
 
 /// `fazhi.v1.AuthService`: protobuf in, domain call, protobuf out.
 struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
-    let identity: IdentityService
+    let identity: IdentityWork
     let clock: @Sendable () -> Date
 
     func login(request: Fazhi_V1_LoginRequest, context: ServerContext) async throws -> Fazhi_V1_LoginResponse {

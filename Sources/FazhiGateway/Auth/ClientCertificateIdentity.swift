@@ -14,7 +14,7 @@ import X509
 struct ClientCertificateIdentity: Sendable {
     /// Each agency's CA certificates, following their files (an agency's CA rotated).
     let authorities: ReloadingFiles<ClientAuthorities>
-    let identity: IdentityService
+    let identity: IdentityWork
 
     func caller(context: ServerContext, call: CallAudit, now: Date) async throws -> Caller {
         guard let transport = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,

@@ -9,11 +9,11 @@ import X509
 
 /// `fazhi.v1.CredentialService`: the enforcement corps and its credentials.
 struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtocol {
-    let corps: EnforcementCorps
-    let administration: CredentialAdministration
-    let verification: PublicVerification
-    let keys: AgencySigningKeys
-    let certificates: CredentialCertificates
+    let corps: OfficerWork
+    let administration: CredentialWork
+    let verification: VerificationWork
+    let keys: SigningKeyWork
+    let certificates: ClientCertificateWork
     /// The agencies' client CAs; an agency's signer, where this server holds its key.
     let authorities: ReloadingFiles<ClientAuthorities>
     let clock: @Sendable () -> Date
@@ -29,7 +29,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         ] {
             guard !value.isEmpty else { throw missing(field, zh: zh) }
         }
-        let input = EnforcementCorps.OfficerInput(
+        let input = OfficerWork.OfficerInput(
             name: request.name, unit: request.unit, position: request.position, idNumber: request.idNumber,
             contact: request.contact.isEmpty ? nil : request.contact, username: request.username.isEmpty ? nil : request.username)
         return .init(try await corps.createOfficer(try CallScope.caller(), input, call: CallScope.call, now: clock()))
@@ -207,7 +207,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let (certificate, notAfter) = try await certificates.issue(caller, credentialID: id, call: CallScope.call, at: Moment(instant: issuedAt)) {
             grant in
             let certificate = try authority.issueClientCertificate(
-                for: csr, uri: CredentialCertificates.uri(agencyCode: grant.agencyCode, credentialNumber: grant.credentialNumber),
+                for: csr, uri: ClientCertificateWork.uri(agencyCode: grant.agencyCode, credentialNumber: grant.credentialNumber),
                 commonName: "\(grant.holderName) \(grant.credentialNumber)", now: issuedAt, notAfter: grant.notAfter)
             return (certificate.serialNumber.description, (try certificate.serializeAsPEM().pemString, grant.notAfter))
         }

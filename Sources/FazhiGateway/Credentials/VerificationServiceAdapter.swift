@@ -8,8 +8,8 @@ import X509
 
 /// `fazhi.v1.VerificationService`: 亮证核验 for anyone, without signing in.
 struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServiceProtocol {
-    let verification: PublicVerification
-    let keys: AgencySigningKeys
+    let verification: VerificationWork
+    let keys: SigningKeyWork
     let clock: @Sendable () -> Date
 
     func verifyCredential(request: Fazhi_V1_VerifyCredentialRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse {
@@ -29,7 +29,7 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
         guard let agency = try await verification.store.publicAgency(code: request.agencyCode) else {
             throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
         }
-        let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
+        let key = try await keys.publicKey(agency: agency.id, purpose: SigningKeyWork.credentialCode)
         return .with {
             $0.agencyCode = agency.code
             $0.publicKey = key.rawRepresentation

@@ -8,7 +8,7 @@ import GRPCCore
 /// agency's signed log; compliance officers release and correct; approvers withdraw.
 struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtocol {
     let work: DisclosureWork
-    let log: DisclosureLog
+    let log: DisclosureLogWork
     let clock: @Sendable () -> Date
 
     private var now: Moment { Moment(instant: clock()) }

@@ -7,13 +7,13 @@ import SwiftProtobuf
 
 /// `fazhi.v1.PartyService`: the parties of enforcement acts.
 struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
-    let registry: PartyRegistry
+    let registry: PartyWork
     let clock: @Sendable () -> Date
 
     func createParty(request: Fazhi_V1_CreatePartyRequest, context: ServerContext) async throws -> Fazhi_V1_Party {
         guard !request.kind.isEmpty else { throw missing("kind", zh: "当事人类别") }
         guard !request.name.isEmpty else { throw missing("name", zh: "名称") }
-        let input = PartyRegistry.Input(
+        let input = PartyWork.Input(
             kind: try Self.kind(request.kind), name: request.name, creditCode: request.creditCode.isEmpty ? nil : request.creditCode,
             institutionType: request.institutionType.isEmpty ? nil : try Self.institutionType(request.institutionType),
             capacity: request.institutionType.isEmpty && request.capacity == 0 ? nil : Int(request.capacity),

@@ -21,10 +21,10 @@ public struct Portal: Sendable {
     let store: any TenantStore
     let replica: any TenantStore
     let disclosures: DisclosureWork
-    let log: DisclosureLog
-    let replicaLog: DisclosureLog
-    let verification: PublicVerification
-    let powerList: PowerListAdministration
+    let log: DisclosureLogWork
+    let replicaLog: DisclosureLogWork
+    let verification: VerificationWork
+    let powerList: PowerListWork
     let clock: @Sendable () -> Date
 
     /// `replica`, when given, serves the list pages and the log's checkpoint and tiles.
@@ -34,10 +34,10 @@ public struct Portal: Sendable {
         let replica = replica ?? store
         self.replica = replica
         disclosures = DisclosureWork(store: replica)
-        log = DisclosureLog(store: store, sealer: secrets.signingKeys)
-        replicaLog = DisclosureLog(store: replica, sealer: secrets.signingKeys)
-        verification = PublicVerification(store: store)
-        powerList = PowerListAdministration(store: replica)
+        log = DisclosureLogWork(store: store, sealer: secrets.signingKeys)
+        replicaLog = DisclosureLogWork(store: replica, sealer: secrets.signingKeys)
+        verification = VerificationWork(store: store)
+        powerList = PowerListWork(store: replica)
         self.clock = clock
     }
 

@@ -7,7 +7,7 @@ import SwiftProtobuf
 
 /// `fazhi.v1.PowerListService`: the power list, public when published.
 struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol {
-    let administration: PowerListAdministration
+    let administration: PowerListWork
     let clock: @Sendable () -> Date
 
     func getPowerList(request: Fazhi_V1_GetPowerListRequest, context: ServerContext) async throws -> Fazhi_V1_PowerList {

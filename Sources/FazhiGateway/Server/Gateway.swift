@@ -47,7 +47,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        let identity = IdentityService(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork())
+        let identity = IdentityWork(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordHashing())
         let health = HealthService(services: Self.serviceNames)
         self.health = health
         // The agencies' client CAs follow their files: an agency's CA is rotated by adding
@@ -58,22 +58,22 @@ public final class Gateway: Sendable {
         ) {
             try ClientAuthorities.load(certificatePaths: configuration.clientAuthorityPaths, keyPaths: configuration.clientAuthorityKeyPaths)
         }
-        let verification = PublicVerification(store: store)
-        let keys = AgencySigningKeys(store: store, sealer: configuration.secrets.signingKeys)
+        let verification = VerificationWork(store: store)
+        let keys = SigningKeyWork(store: store, sealer: configuration.secrets.signingKeys)
         let services: [any RegistrableRPCService] = [
             AuthServiceAdapter(identity: identity, clock: clock),
             AdminServiceAdapter(
-                administration: UserAdministration(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordWork()), clock: clock),
+                administration: UserWork(store: store, scrypt: configuration.scrypt, work: ThreadPoolPasswordHashing()), clock: clock),
             AuditServiceAdapter(store: store),
             VerificationServiceAdapter(verification: verification, keys: keys, clock: clock),
             CredentialServiceAdapter(
-                corps: EnforcementCorps(store: store, secrets: configuration.secrets), administration: CredentialAdministration(store: store),
-                verification: verification, keys: keys, certificates: CredentialCertificates(store: store), authorities: authorities, clock: clock),
-            PowerListServiceAdapter(administration: PowerListAdministration(store: store), clock: clock),
-            PartyServiceAdapter(registry: PartyRegistry(store: store, keys: configuration.secrets.personalData), clock: clock),
+                corps: OfficerWork(store: store, secrets: configuration.secrets), administration: CredentialWork(store: store),
+                verification: verification, keys: keys, certificates: ClientCertificateWork(store: store), authorities: authorities, clock: clock),
+            PowerListServiceAdapter(administration: PowerListWork(store: store), clock: clock),
+            PartyServiceAdapter(registry: PartyWork(store: store, keys: configuration.secrets.personalData), clock: clock),
             CaseServiceAdapter(work: CaseWork(store: store), clock: clock),
             DisclosureServiceAdapter(
-                work: DisclosureWork(store: store), log: DisclosureLog(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
+                work: DisclosureWork(store: store), log: DisclosureLogWork(store: store, sealer: configuration.secrets.signingKeys), clock: clock),
             StatisticsServiceAdapter(work: StatisticsWork(store: store), clock: clock, streams: StreamSlots(configuration.streams)),
             CaseRecordServiceAdapter(
                 work: CaseWork(store: store), evidence: evidence, maximumBytes: configuration.evidenceMaximumBytes, clock: clock,

@@ -48,7 +48,7 @@ public struct DisclosureWork: Sendable {
         call.target("disclosure:\(entryID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
             var entry = try await Self.entry(entryID, tx)
-            try entry.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
+            try entry.publish(at: now, by: caller.userID, origin: DisclosureLogWork.origin(of: caller.agency))
             try await tx.disclosures.save(entry)
             return entry
         }
@@ -79,7 +79,7 @@ public struct DisclosureWork: Sendable {
                 category: entry.category, partyType: entry.partyType, itemCode: entry.itemCode,
                 occurredOn: changedOn, due: due.day, dueProvisional: due.provisional)
             try entry.withdraw(by: notice)
-            try notice.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
+            try notice.publish(at: now, by: caller.userID, origin: DisclosureLogWork.origin(of: caller.agency))
             try await tx.disclosures.insert(notice, sourceOutbox: nil, at: now.instant)
             try await tx.disclosures.save(entry)
             call.target("disclosure:\(notice.id.uuidString.lowercased())")
@@ -113,7 +113,7 @@ public struct DisclosureWork: Sendable {
                 action: .correct, kind: entry.kind, subject: entry.subject, title: "更正：\(entry.title)", refersTo: entry.id, content: content,
                 category: entry.category, partyType: entry.partyType, itemCode: entry.itemCode, occurredOn: now.day, due: nil)
             try entry.correct(by: correction)
-            try correction.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
+            try correction.publish(at: now, by: caller.userID, origin: DisclosureLogWork.origin(of: caller.agency))
             try await tx.disclosures.insert(correction, sourceOutbox: nil, at: now.instant)
             try await tx.disclosures.save(entry)
             call.target("disclosure:\(correction.id.uuidString.lowercased())")

@@ -63,7 +63,7 @@ public struct StatisticsWork: Sendable {
             var entry = DisclosureEntry(
                 action: .publish, kind: .annualStatistics, subject: String(year), title: "\(year)年度行政执法数据",
                 content: statistics.publicFields, occurredOn: now.day, due: due)
-            try entry.publish(at: now, by: caller.userID, origin: DisclosureLog.origin(of: caller.agency))
+            try entry.publish(at: now, by: caller.userID, origin: DisclosureLogWork.origin(of: caller.agency))
             try await tx.disclosures.insert(entry, sourceOutbox: nil, at: now.instant)
             return entry
         }

@@ -2,12 +2,12 @@ import FazhiRules
 import Foundation
 
 /// 用户管理: the users of the caller's agency and their roles; agencies for the operator.
-public struct UserAdministration: Sendable {
+public struct UserWork: Sendable {
     public let store: any TenantStore
     public let scrypt: ScryptParameters
-    private let work: any PasswordWork
+    private let work: any PasswordHashing
 
-    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordWork = InPlacePasswordWork()) {
+    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordHashing = InPlacePasswordHashing()) {
         self.store = store
         self.scrypt = scrypt
         self.work = work

@@ -7,13 +7,13 @@ import Foundation
 /// (a transaction-scoped lock), with every checkpoint signed by the agency's own key in
 /// the C2SP signed-note format. Business transactions only write entries with their
 /// leaves; they never wait for the log.
-public struct DisclosureLog: Sendable {
+public struct DisclosureLogWork: Sendable {
     public let store: any TenantStore
-    public let keys: AgencySigningKeys
+    public let keys: SigningKeyWork
 
     public init(store: any TenantStore, sealer: SigningKeySealer) {
         self.store = store
-        keys = AgencySigningKeys(store: store, sealer: sealer)
+        keys = SigningKeyWork(store: store, sealer: sealer)
     }
 
     /// The log's name in its checkpoints and its key's name.
@@ -37,7 +37,7 @@ public struct DisclosureLog: Sendable {
             for leaf in pending { completed += frontier.append(MerkleTree.leafHash(leaf.leaf)) }
             try await tx.disclosures.setLeafIndexes(pending.enumerated().map { ($0.element.id, size + $0.offset) })
             try await tx.disclosures.insertNodes(completed)
-            let key = try keys.sealer.open(try await keys.ensure(AgencySigningKeys.disclosureLog, tx: tx), purpose: AgencySigningKeys.disclosureLog)
+            let key = try keys.sealer.open(try await keys.ensure(SigningKeyWork.disclosureLog, tx: tx), purpose: SigningKeyWork.disclosureLog)
             let checkpoint = Checkpoint(origin: origin, size: frontier.size, root: frontier.root)
             let stored = StoredCheckpoint(
                 size: checkpoint.size, root: checkpoint.root, note: try SignedNote.sign(checkpoint.text, name: origin, key: key),
@@ -49,14 +49,14 @@ public struct DisclosureLog: Sendable {
 
     /// The key anyone verifies checkpoints with.
     public func verifierKey(agency: Agency) async throws -> SignedNote.VerifierKey {
-        let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.disclosureLog)
+        let key = try await keys.publicKey(agency: agency.id, purpose: SigningKeyWork.disclosureLog)
         return SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: key.rawRepresentation)
     }
 
     /// Every key the log has been signed with, the one in use first: retired keys stay
     /// published so the checkpoints they signed keep verifying.
     public func verifierKeys(agency: Agency) async throws -> [SignedNote.VerifierKey] {
-        let history = try await keys.history(agency: agency.id, purpose: AgencySigningKeys.disclosureLog)
+        let history = try await keys.history(agency: agency.id, purpose: SigningKeyWork.disclosureLog)
         let inUse = history.filter { $0.retiredAt == nil }
         let retired = history.filter { $0.retiredAt != nil }.reversed()
         return (inUse + retired).map { SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: $0.publicKey) }
@@ -71,8 +71,8 @@ public struct DisclosureLog: Sendable {
         let agency = caller.agency
         let stored = try await store.transaction(agency: agency.id, readOnly: false) { tx in
             try await tx.disclosures.waitForLog()
-            _ = try await tx.credentials.retireSigningKey(purpose: AgencySigningKeys.disclosureLog, at: now)
-            return try await keys.ensure(AgencySigningKeys.disclosureLog, tx: tx)
+            _ = try await tx.credentials.retireSigningKey(purpose: SigningKeyWork.disclosureLog, at: now)
+            return try await keys.ensure(SigningKeyWork.disclosureLog, tx: tx)
         }
         let key = SignedNote.VerifierKey(name: Self.origin(of: agency), publicKey: stored.publicKey)
         call.target("disclosure_log_key:\(String(format: "%08x", key.keyHash))")

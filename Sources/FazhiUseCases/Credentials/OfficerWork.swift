@@ -4,7 +4,7 @@ import Foundation
 /// 执法队伍: officers, their exams and training hours, and what each caller may read of
 /// them and their credentials. Credential administrators write; an officer reads only
 /// their own record; auditors read all, personal identifiers masked.
-public struct EnforcementCorps: Sendable {
+public struct OfficerWork: Sendable {
     public let store: any TenantStore
     public let secrets: ServerSecrets
 
@@ -115,7 +115,7 @@ public struct EnforcementCorps: Sendable {
     ) async throws -> OfficerView {
         call.target("officer:\(officerID.uuidString.lowercased())")
         let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            guard try await tx.credentials.officer(id: officerID) != nil else { throw CredentialAdministration.noSuchOfficer }
+            guard try await tx.credentials.officer(id: officerID) != nil else { throw CredentialWork.noSuchOfficer }
             try await body(tx)
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await view(of: officerID, for: caller, tx: tx)
@@ -162,7 +162,7 @@ public struct EnforcementCorps: Sendable {
     }
 
     private func view(of id: UUID, for caller: Caller, tx: any TenantTransaction) async throws -> OfficerView {
-        guard let officer = try await tx.credentials.officer(id: id) else { throw CredentialAdministration.noSuchOfficer }
+        guard let officer = try await tx.credentials.officer(id: id) else { throw CredentialWork.noSuchOfficer }
         guard Self.readsEveryone(caller) || officer.userID == caller.userID else { throw Self.ownRecordOnly }
         return try await views(of: [officer], for: caller, tx: tx)[0]
     }

@@ -4,7 +4,7 @@ import Foundation
 /// Client certificates bound to credentials: what a certificate may say and for how long.
 /// The signing itself (X.509, the agency's CA) happens in the gateway, inside the use
 /// case's transaction, through `sign`.
-public struct CredentialCertificates: Sendable {
+public struct ClientCertificateWork: Sendable {
     /// What the CA is asked to sign.
     public struct Grant: Sendable, Equatable {
         public var agencyCode: String

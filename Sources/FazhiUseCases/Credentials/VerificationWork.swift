@@ -42,7 +42,7 @@ public enum VerificationAnswer: Sendable, Equatable {
 }
 
 /// The public's questions, answered from the agency's records.
-public struct PublicVerification: Sendable {
+public struct VerificationWork: Sendable {
     public let store: any TenantStore
 
     public init(store: any TenantStore) { self.store = store }
@@ -74,11 +74,11 @@ public struct PublicVerification: Sendable {
 
     /// A scanned code: its signature first (the agency's published key), then the
     /// credential's current status by its number.
-    public func byCode(_ code: String, keys: AgencySigningKeys, on day: CalendarDay) async throws -> VerificationAnswer {
+    public func byCode(_ code: String, keys: SigningKeyWork, on day: CalendarDay) async throws -> VerificationAnswer {
         guard let agencyCode = VerificationCode.claimedAgency(code), let agency = try await store.publicAgency(code: agencyCode) else {
             return .notValid
         }
-        let key = try await keys.publicKey(agency: agency.id, purpose: AgencySigningKeys.credentialCode)
+        let key = try await keys.publicKey(agency: agency.id, purpose: SigningKeyWork.credentialCode)
         guard let verified = VerificationCode.verify(code, publicKeys: { $0 == agencyCode ? key : nil }) else { return .notValid }
         let answer = try await byNumber(verified.credentialNumber, on: day)
         // A code printed for another term, or naming another agency's number, is not valid.
@@ -87,12 +87,12 @@ public struct PublicVerification: Sendable {
     }
 
     /// 亮证码: the signed code to print on a credential, for its holder or an administrator.
-    public func code(_ caller: Caller, credentialID: UUID, keys: AgencySigningKeys) async throws -> String {
+    public func code(_ caller: Caller, credentialID: UUID, keys: SigningKeyWork) async throws -> String {
         let credential = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
             }
-            try await EnforcementCorps.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
+            try await OfficerWork.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
             return credential
         }
         guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended
@@ -101,7 +101,7 @@ public struct PublicVerification: Sendable {
                 .failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code",
                 metadata: ["state": credential.state.rawValue])
         }
-        let key = try await keys.privateKey(agency: caller.agency.id, purpose: AgencySigningKeys.credentialCode)
+        let key = try await keys.privateKey(agency: caller.agency.id, purpose: SigningKeyWork.credentialCode)
         return try VerificationCode(agencyCode: caller.agency.code, credentialNumber: number, validUntil: validUntil).signed(with: key)
     }
 }

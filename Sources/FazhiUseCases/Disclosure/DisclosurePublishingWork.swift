@@ -7,7 +7,7 @@ import Foundation
 /// One transaction per row, so a failure costs one row and the rest go on. Several
 /// publishers (servers, a demo load) share the outbox: each row is claimed with a lock
 /// that others skip, so none of them trips over another's work.
-public struct DisclosurePublisher: Sendable {
+public struct DisclosurePublishingWork: Sendable {
     public let store: any TenantStore
 
     public init(store: any TenantStore) { self.store = store }
@@ -25,7 +25,7 @@ public struct DisclosurePublisher: Sendable {
                     guard try await tx.disclosures.claimOutbox(id: row.id) else { return false }
                     var entry = try await Self.entry(for: row, tx: tx)
                     let review = try await tx.settings().boolean("disclosure.review_before_release")
-                    if !review { try entry.publish(at: now, by: nil, origin: DisclosureLog.origin(of: agency)) }
+                    if !review { try entry.publish(at: now, by: nil, origin: DisclosureLogWork.origin(of: agency)) }
                     try await tx.disclosures.insert(entry, sourceOutbox: row.id, at: now.instant)
                     try await tx.disclosures.markOutboxPublished(id: row.id, at: now.instant)
                     return true

@@ -5,7 +5,7 @@ import Foundation
 /// (their server died, their client vanished) and files an upload kept whose record never
 /// committed (the server died in between). The server runs it at startup and then
 /// periodically; both ages are graces, so nothing still in use is touched.
-public struct EvidenceSweep: Sendable {
+public struct EvidenceSweepWork: Sendable {
     public let store: any TenantStore
     public let evidence: any EvidenceStore
     /// An upload nothing has written to for this long is abandoned.

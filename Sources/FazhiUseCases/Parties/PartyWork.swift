@@ -3,7 +3,7 @@ import Foundation
 
 /// 行政相对人登记: officers record the parties of their cases; readers see persons' ID
 /// numbers masked (the officers of a case will see their parties' once cases exist).
-public struct PartyRegistry: Sendable {
+public struct PartyWork: Sendable {
     public let store: any TenantStore
     public let keys: PersonalDataKeys
 

@@ -2,14 +2,14 @@ import FazhiRules
 import Foundation
 
 /// Sign-in, sessions and the caller's own password.
-public struct IdentityService: Sendable {
+public struct IdentityWork: Sendable {
     public let store: any TenantStore
     public let scrypt: ScryptParameters
-    private let work: any PasswordWork
+    private let work: any PasswordHashing
     /// Verified against when a name is unknown, so that costs the same as a wrong password.
     private let decoy: PasswordHash
 
-    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordWork = InPlacePasswordWork()) {
+    public init(store: any TenantStore, scrypt: ScryptParameters, work: any PasswordHashing = InPlacePasswordHashing()) {
         self.store = store
         self.scrypt = scrypt
         self.work = work

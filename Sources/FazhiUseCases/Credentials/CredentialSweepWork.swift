@@ -1,7 +1,7 @@
 import FazhiRules
 import Foundation
 
-extension CredentialAdministration {
+extension CredentialWork {
     /// What the daily sweep did to one agency on `now.day`.
     public struct SweepReport: Sendable, Equatable {
         public var expired: [String] = []

@@ -3,7 +3,7 @@ import Foundation
 
 /// 证件管理: the credential administrators' decisions on credentials, each in one
 /// transaction with its transitions, its public-record entries and the call's audit row.
-public struct CredentialAdministration: Sendable {
+public struct CredentialWork: Sendable {
     public let store: any TenantStore
 
     public init(store: any TenantStore) { self.store = store }

@@ -3,7 +3,7 @@ import FazhiUseCases
 import NIOPosix
 
 /// scrypt on NIO's pool for blocking work, off the event loops the calls run on.
-struct ThreadPoolPasswordWork: PasswordWork {
+struct ThreadPoolPasswordHashing: PasswordHashing {
     var pool: NIOThreadPool = .singleton
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

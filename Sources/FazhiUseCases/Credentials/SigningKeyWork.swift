@@ -4,7 +4,7 @@ import Foundation
 
 /// Each agency's Ed25519 keys, one per purpose, made on first use and kept sealed in the
 /// database. The public half is published so verifiers work offline.
-public struct AgencySigningKeys: Sendable {
+public struct SigningKeyWork: Sendable {
     /// Signs the codes printed on credentials (亮证核验).
     public static let credentialCode = "credential_code"
     /// Signs the checkpoints of the disclosure log.

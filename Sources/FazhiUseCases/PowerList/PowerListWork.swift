@@ -4,7 +4,7 @@ import Foundation
 /// 权责清单: administrators edit a draft and publish it as the next numbered version;
 /// anyone reads the published versions. 法无授权不可为: later acts cite an item of the
 /// version in force.
-public struct PowerListAdministration: Sendable {
+public struct PowerListWork: Sendable {
     public let store: any TenantStore
 
     public init(store: any TenantStore) { self.store = store }
