@@ -1,46 +1,6 @@
 import FazhiRules
 import Foundation
 
-/// A user as stored.
-public struct UserRecord: Sendable, Equatable {
-    public var id: UUID
-    public var username: String
-    public var displayName: String
-    public var passwordHash: PasswordHash
-    public var roles: Set<Role>
-    public var createdAt: Date
-    public var disabledAt: Date?
-
-    public init(id: UUID, username: String, displayName: String, passwordHash: PasswordHash, roles: Set<Role>, createdAt: Date, disabledAt: Date?) {
-        self.id = id
-        self.username = username
-        self.displayName = displayName
-        self.passwordHash = passwordHash
-        self.roles = roles
-        self.createdAt = createdAt
-        self.disabledAt = disabledAt
-    }
-}
-
-/// A session as stored (the token itself never is).
-public struct SessionRecord: Sendable, Equatable {
-    public var id: UUID
-    public var userID: UUID
-    public var createdAt: Date
-    public var lastSeenAt: Date
-    public var expiresAt: Date
-    public var endedAt: Date?
-
-    public init(id: UUID, userID: UUID, createdAt: Date, lastSeenAt: Date, expiresAt: Date, endedAt: Date?) {
-        self.id = id
-        self.userID = userID
-        self.createdAt = createdAt
-        self.lastSeenAt = lastSeenAt
-        self.expiresAt = expiresAt
-        self.endedAt = endedAt
-    }
-}
-
 /// The database as the domain sees it. Every tenant read and write happens inside
 /// `transaction(agency:)`, which sees only that agency's rows.
 public protocol TenantStore: Sendable {
@@ -73,41 +33,29 @@ public protocol TenantStore: Sendable {
     func ping() async throws
 }
 
-/// What a bearer token's call needs to know of its session, read together.
-public struct LiveSession: Sendable {
-    public var session: SessionRecord
-    public var user: UserRecord?
-    public var officerID: UUID?
-    public var settings: AgencySettings
-
-    public init(session: SessionRecord, user: UserRecord?, officerID: UUID?, settings: AgencySettings) {
-        self.session = session
-        self.user = user
-        self.officerID = officerID
-        self.settings = settings
-    }
-}
-
-/// A user about to be created.
-public struct NewUser: Sendable, Equatable {
-    public var username: String
-    public var displayName: String
-    public var passwordHash: PasswordHash
-    public var roles: Set<Role>
-
-    public init(username: String, displayName: String, passwordHash: PasswordHash, roles: Set<Role>) {
-        self.username = username
-        self.displayName = displayName
-        self.passwordHash = passwordHash
-        self.roles = roles
-    }
-}
-
 extension TenantStore {
     /// An agency the public may ask about by its code (not the platform), or nil.
     public func publicAgency(code: String) async throws -> Agency? {
         guard AgencyCodeRule.isValid(code), let agency = try await agency(code: code), !agency.isPlatform else { return nil }
         return agency
+    }
+}
+
+extension TenantStore {
+    /// Runs a change in one transaction of `agency` whose last write is the call's audit
+    /// row, so the change and its audit commit together (docs/ARCHITECTURE.md, "A request, end
+    /// to end"); then marks the call audited.
+    public func change<T: Sendable>(
+        agency: UUID, call: CallAudit, at now: Date,
+        _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T {
+        let result = try await transaction(agency: agency, readOnly: false) { tx in
+            let result = try await body(tx)
+            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
+            return result
+        }
+        call.markWritten()
+        return result
     }
 }
 
