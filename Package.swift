@@ -62,11 +62,23 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The wire mapping: protobuf messages to and from domain values, and the checks of
+        // request fields; the gRPC adapters and the CLI's client verbs share it.
+        .target(
+            name: "FazhiWire",
+            dependencies: [
+                "FazhiRules",
+                "FazhiUseCases",
+                "FazhiRPC",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .target(
             name: "FazhiGateway",
             dependencies: [
                 "FazhiRules",
                 "FazhiUseCases",
+                "FazhiWire",
                 "FazhiRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -111,15 +123,34 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The CLI's client verbs: the wire contract and its mapping, no server module.
+        .target(
+            name: "FazhiClientVerbs",
+            dependencies: [
+                "FazhiRules",
+                "FazhiUseCases",
+                "FazhiWire",
+                "FazhiRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "fazhi",
             dependencies: [
+                "FazhiClientVerbs",
                 "FazhiDemo",
                 "FazhiRules",
                 "FazhiUseCases",
                 "FazhiFiles",
                 "FazhiPostgres",
                 "FazhiGateway",
+                "FazhiWire",
                 "FazhiRPC",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

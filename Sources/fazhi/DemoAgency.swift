@@ -1,3 +1,4 @@
+import FazhiClientVerbs
 import FazhiDemo
 import FazhiPostgres
 import FazhiRules

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import FazhiClientVerbs
 import FazhiDemo
 import FazhiPostgres
 import FazhiRules

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FazhiClientVerbs
 import FazhiGateway
 import FazhiPostgres
 import FazhiRules
@@ -96,59 +97,5 @@ struct DevCommand: AsyncParsableCommand {
         defer { connection.close() }
         let applied = try await migrator.migrate(on: connection)
         if !applied.isEmpty { print("已应用 \(applied.count) 个迁移 / applied \(applied.count) migrations") }
-    }
-}
-
-/// What `fazhi dev` writes to `.fazhi/dev.json` for clients (mode 0600: it holds a password).
-struct DevInfo: Codable {
-    var grpcAddress: String
-    var mtlsAddress: String?
-    var caFile: String
-    var agencyCode: String
-    var username: String
-    var password: String
-    var agencyClientCA: String
-    var agencyClientCAKey: String
-    /// The password of every account `fazhi demo` made (officers zf01…, staff).
-    var demoPassword: String?
-    var portalURL: String?
-
-    enum CodingKeys: String, CodingKey {
-        case grpcAddress = "grpc_address"
-        case mtlsAddress = "mtls_address"
-        case caFile = "ca_file"
-        case agencyCode = "agency_code"
-        case username, password
-        case agencyClientCA = "agency_client_ca"
-        case agencyClientCAKey = "agency_client_ca_key"
-        case demoPassword = "demo_password"
-        case portalURL = "portal_url"
-    }
-
-    static var file: URL { DevelopmentState.stateDirectory.appendingPathComponent("dev.json") }
-
-    static func read() -> DevInfo? {
-        FileManager.default.contents(atPath: file.path).flatMap { try? JSONDecoder().decode(DevInfo.self, from: $0) }
-    }
-
-    func write() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        // Created 0600 under a temporary name, then renamed: never readable by others, never half-written.
-        let temporary = Self.file.path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
-            rename(temporary, Self.file.path) == 0
-        else {
-            throw CommandFailure("cannot write \(Self.file.path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    /// 20 random characters with every kind the password rules count.
-    static func randomPassword() -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        let body = String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
-        return "Fz-\(body)7a"
     }
 }

@@ -1,3 +1,4 @@
+import FazhiClientVerbs
 import FazhiPostgres
 import Foundation
 
@@ -8,20 +9,7 @@ struct DevelopmentState: Codable {
     var ownerURL: String
     var applicationURL: String
 
-    /// `.fazhi/` at the checkout's root (the nearest directory above with a Package.swift),
-    /// or in the working directory outside a checkout.
-    static var stateDirectory: URL {
-        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
-        while true {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory.appendingPathComponent(".fazhi")
-            }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { break }
-            directory = parent
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".fazhi")
-    }
+    static var stateDirectory: URL { StateDirectory.url }
 
     static var file: URL { stateDirectory.appendingPathComponent("db.json") }
 
@@ -51,9 +39,4 @@ func ownerConfiguration(explicit: String?) throws -> PostgresConfiguration {
         return PostgresConfiguration(connectionString: state.ownerURL, applicationName: "fazhi-migrate")
     }
     throw CommandFailure("没有数据库地址 / no database: pass --database-url, set FAZHI_OWNER_DATABASE_URL, or run `fazhi db start` first")
-}
-
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

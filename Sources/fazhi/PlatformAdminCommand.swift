@@ -1,4 +1,5 @@
 import ArgumentParser
+import FazhiClientVerbs
 import FazhiPostgres
 import FazhiRules
 import FazhiUseCases

@@ -1,4 +1,5 @@
 import Configuration
+import FazhiClientVerbs
 import FazhiGateway
 import FazhiPostgres
 import FazhiRules

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 
 /// The call in progress, set by the gateway's interceptor for the service code below it.
 enum CallScope {

@@ -1,6 +1,7 @@
 import Crypto
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import Logging

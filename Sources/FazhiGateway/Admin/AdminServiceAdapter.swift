@@ -1,6 +1,7 @@
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import SwiftProtobuf
@@ -71,29 +72,5 @@ struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
                 try CallScope.caller(), code: request.code, name: request.name, divisionCode: request.divisionCode,
                 adminUsername: request.adminUsername, adminDisplayName: request.adminDisplayName,
                 adminPassword: request.adminInitialPassword, call: CallScope.call, now: clock()))
-    }
-}
-
-extension Fazhi_V1_User {
-    init(_ user: UserRecord) {
-        self = .with {
-            $0.userID = user.id.uuidString.lowercased()
-            $0.username = user.username
-            $0.displayName = user.displayName
-            $0.roles = user.roles.map(\.rawValue).sorted()
-            $0.disabled = user.disabledAt != nil
-            $0.createdAt = Google_Protobuf_Timestamp(date: user.createdAt)
-        }
-    }
-}
-
-extension Fazhi_V1_Agency {
-    init(_ agency: Agency) {
-        self = .with {
-            $0.code = agency.code
-            $0.name = agency.name
-            $0.divisionCode = agency.divisionCode
-            $0.createdAt = Google_Protobuf_Timestamp(date: agency.createdAt)
-        }
     }
 }

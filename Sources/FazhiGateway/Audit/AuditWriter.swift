@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 
 /// Writes a call's audit row in a transaction of its own: in the agency's log when the
 /// agency is known, otherwise in the platform log.

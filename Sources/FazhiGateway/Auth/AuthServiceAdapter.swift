@@ -1,6 +1,7 @@
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import SwiftProtobuf
@@ -41,23 +42,5 @@ struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
             try CallScope.caller(), current: request.currentPassword, new: request.newPassword,
             call: CallScope.call, now: clock())
         return .init()
-    }
-}
-
-func missing(_ field: String, zh: String) -> DomainError {
-    DomainError.invalidArgument(field: field, zh: "缺少\(zh)（\(field)）", en: "\(field) is required")
-}
-
-extension Fazhi_V1_Caller {
-    init(_ caller: Caller) {
-        self = .with {
-            $0.agencyCode = caller.agency.code
-            $0.agencyName = caller.agency.name
-            $0.userID = caller.userID.uuidString.lowercased()
-            $0.username = caller.username
-            $0.displayName = caller.displayName
-            $0.roles = caller.roles.map(\.rawValue).sorted()
-            $0.authenticatedBy = caller.proof.rawValue
-        }
     }
 }

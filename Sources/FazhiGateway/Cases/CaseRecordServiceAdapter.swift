@@ -1,6 +1,7 @@
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import Synchronization

@@ -2,6 +2,7 @@ import Crypto
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import SwiftProtobuf
@@ -217,8 +218,4 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
             $0.notAfter = Google_Protobuf_Timestamp(date: notAfter)
         }
     }
-}
-
-extension Fazhi_V1_Credential {
-    init(_ status: CredentialStatus) { self.init(status.credential, standing: status.standing) }
 }

@@ -2,6 +2,7 @@ import Crypto
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 import X509

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Hummingbird
 
 /// What every portal request passes first: text with a NUL character in its path or query

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 
 /// The portal's pages are plain server-rendered HTML: quick on a phone, no external

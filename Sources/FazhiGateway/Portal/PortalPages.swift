@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import Hummingbird
 

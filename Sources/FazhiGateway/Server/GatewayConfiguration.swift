@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 
 /// Where the gateway listens and with which keys. TLS always: there is no plaintext gRPC.

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 
 /// AIP-158 paging: a page size (0 means the default, capped) and an opaque token that

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import NIOPosix
 
 /// scrypt on NIO's pool for blocking work, off the event loops the calls run on.

@@ -1,5 +1,6 @@
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 
 /// The year's figures as a self-contained HTML report with SVG charts (no scripts, no

@@ -4,9 +4,13 @@ import FazhiUseCases
 import Foundation
 import SwiftProtobuf
 
+extension Fazhi_V1_Credential {
+    public init(_ status: CredentialStatus) { self.init(status.credential, standing: status.standing) }
+}
+
 /// Domain values of the enforcement corps as protobuf messages, and back.
 extension Fazhi_V1_Officer {
-    init(_ officer: OfficerView) {
+    public init(_ officer: OfficerView) {
         self = .with {
             $0.officerID = officer.id.uuidString.lowercased()
             $0.name = officer.name
@@ -35,7 +39,7 @@ extension Fazhi_V1_Officer {
 }
 
 extension Fazhi_V1_Credential {
-    init(_ credential: Credential, standing: Authority.Refusal?) {
+    public init(_ credential: Credential, standing: Authority.Refusal?) {
         self = .with {
             $0.credentialID = credential.id.uuidString.lowercased()
             $0.officerID = credential.officerID.uuidString.lowercased()
@@ -73,7 +77,7 @@ extension Fazhi_V1_Credential {
 }
 
 extension Fazhi_V1_CredentialCard {
-    init(_ card: CredentialCard) {
+    public init(_ card: CredentialCard) {
         self = .with {
             $0.number = card.number
             $0.holderName = card.holderName
@@ -87,28 +91,4 @@ extension Fazhi_V1_CredentialCard {
             $0.inForce = card.inForce
         }
     }
-}
-
-/// A UUID field of a request, or INVALID_ARGUMENT naming it.
-func identifier(_ text: String, field: String, zh: String) throws -> UUID {
-    guard !text.isEmpty else { throw missing(field, zh: zh) }
-    guard let id = UUID(uuidString: text) else {
-        throw DomainError.invalidArgument(field: field, zh: "\(zh)格式无效", en: "\(field) is not a valid id")
-    }
-    return id
-}
-
-/// A YYYY-MM-DD field of a request within `CalendarDay.acceptedYears`, or INVALID_ARGUMENT naming it.
-func calendarDay(_ text: String, field: String, zh: String) throws -> CalendarDay {
-    guard !text.isEmpty else { throw missing(field, zh: zh) }
-    guard let day = try? CalendarDay(iso: text) else {
-        throw DomainError.invalidArgument(field: field, zh: "\(zh)须为 YYYY-MM-DD 格式的日期", en: "\(field) must be a date as YYYY-MM-DD")
-    }
-    let years = CalendarDay.acceptedYears
-    guard years.contains(day.year) else {
-        throw DomainError.invalidArgument(
-            field: field, zh: "\(zh)须在 \(years.lowerBound) 年至 \(years.upperBound) 年之间",
-            en: "\(field) must be a day from \(years.lowerBound) to \(years.upperBound)")
-    }
-    return day
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import FazhiGateway
 import FazhiRPC
 import FazhiRules
 import FazhiUseCases
+import FazhiWire
 import Foundation
 import GRPCCore
 
