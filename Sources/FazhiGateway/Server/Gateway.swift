@@ -90,11 +90,9 @@ public final class Gateway: Sendable {
                 address: .ipv4(host: configuration.host, port: configuration.port),
                 transportSecurity: .plaintext, config: Self.transportConfig(tls: mainTLS, configuration), eventLoopGroup: ioThreads),
             services: services,
-            interceptors: [
-                GatewayInterceptor(
-                    identity: identity, certificates: nil, audit: audit, idempotency: idempotency,
-                    clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)
-            ])
+            interceptors: ServerInterceptorChain.interceptors(
+                identity: identity, certificates: nil, audit: audit, idempotency: idempotency,
+                clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor))
 
         if let port = configuration.mutualTLSPort {
             guard !configuration.clientAuthorityPaths.isEmpty else {
@@ -107,11 +105,9 @@ public final class Gateway: Sendable {
                     address: .ipv4(host: configuration.host, port: port),
                     transportSecurity: .plaintext, config: Self.transportConfig(tls: mutualTLSContext, configuration), eventLoopGroup: ioThreads),
                 services: services,
-                interceptors: [
-                    GatewayInterceptor(
-                        identity: identity, certificates: certificates, audit: audit, idempotency: idempotency,
-                        clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor)
-                ])
+                interceptors: ServerInterceptorChain.interceptors(
+                    identity: identity, certificates: certificates, audit: audit, idempotency: idempotency,
+                    clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies), logger: logger, clock: clock, executor: executor))
         } else {
             mutualTLS = nil
         }

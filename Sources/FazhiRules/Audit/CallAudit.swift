@@ -21,6 +21,7 @@ public final class CallAudit: Sendable {
         /// A row was made for a use case to append (`record`), not yet known committed.
         var recorded = false
         var written = false
+        var ended: AuditRecord?
     }
 
     public init(method: String, peer: String, requestID: String, elapsedMicroseconds: @escaping @Sendable () -> Int64) {
@@ -56,6 +57,10 @@ public final class CallAudit: Sendable {
     /// A transaction that returned early without a row (nothing to change) leaves the call
     /// unwritten, so the gateway still writes its row: every call has exactly one.
     public func markWritten() { state.withLock { $0.written = $0.recorded } }
+
+    /// The row the call ended with, once it has (for its log line and metrics).
+    public var ended: AuditRecord? { state.withLock { $0.ended } }
+    public func end(with record: AuditRecord) { state.withLock { $0.ended = record } }
 
     /// The row for this call, ended with `status` and `reason` at `now`.
     public func record(status: String, reason: String?, now: Date) -> AuditRecord {
