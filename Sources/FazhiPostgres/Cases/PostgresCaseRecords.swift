@@ -20,7 +20,7 @@ struct PostgresCaseRecords: CaseRecords {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
+    private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             Date(timeIntervalSince1970: Double(try decoder.singleValueContainer().decode(Int64.self)) / 1_000_000)
@@ -148,9 +148,8 @@ struct PostgresCaseRecords: CaseRecords {
     }
 
     func queueDisclosure(_ disclosure: DecisionDisclosure, at now: Date) async throws {
-        connection.deferStatement(
-            "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, 'decision', $2, 'decide', $3, $4)",
-            [agencyID, disclosure.documentNumber, try JSONB(disclosure, encoder: Self.encoder), now])
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).queue(
+            disclosure, topic: .decision, subject: disclosure.documentNumber, event: "decide", at: now, deferred: true)
     }
 
     func nextDecisionNumber(pattern: String, year: Int) async throws -> String {

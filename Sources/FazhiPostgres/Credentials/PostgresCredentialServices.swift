@@ -4,25 +4,16 @@ import Foundation
 
 /// The public-record outbox, agencies' signing keys and issued client certificates.
 extension PostgresCredentialRecords {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
     func queuePublicRecord(_ entry: PublicRecordEntry) async throws {
-        try await connection.execute(
-            "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            [agencyID, entry.topic, entry.subject, entry.event, try JSONB(entry, encoder: Self.encoder), entry.occurredAt])
+        guard let topic = PostgresOutbox.Topic(rawValue: entry.topic) else {
+            throw PostgresError(code: .decoding, message: "a credential event queued under the unknown topic \(entry.topic)")
+        }
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).queue(
+            entry, topic: topic, subject: entry.subject, event: entry.event, at: entry.occurredAt)
     }
 
     func unpublishedPublicRecords(limit: Int) async throws -> [PublicRecordEntry] {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try await connection.query(
-            "SELECT payload FROM public_record_outbox WHERE agency_id = $1 AND published_at IS NULL ORDER BY id LIMIT $2", [agencyID, limit]
-        ).map { try $0.decode(JSONB.self, at: 0).decode(PublicRecordEntry.self, decoder: decoder) }
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).pendingCredentialEvents(limit: limit)
     }
 
     func signingKey(purpose: String) async throws -> StoredSigningKey? {

@@ -9,35 +9,15 @@ struct PostgresDisclosureRecords: DisclosureRecords {
     let agencyID: UUID
 
     func pendingOutbox(limit: Int) async throws -> [OutboxRecord] {
-        try await connection.query(
-            "SELECT id, topic, payload, occurred_at FROM public_record_outbox WHERE agency_id = $1 AND published_at IS NULL ORDER BY id LIMIT $2",
-            [agencyID, limit]
-        ).map { row in
-            let id: Int64 = try row.decode(at: 0)
-            let topic: String = try row.decode(at: 1)
-            let payload = try row.decode(JSONB.self, at: 2)
-            let decoded: OutboxRecord.Payload
-            switch topic {
-            case PublicRecordEntry.enforcementPersonnel:
-                let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .iso8601
-                decoded = .enforcementPersonnel(try payload.decode(PublicRecordEntry.self, decoder: decoder))
-            case "power_list": decoded = .powerList(try payload.decode(PowerListChanges.self))
-            case "decision": decoded = .decision(try payload.decode(DecisionDisclosure.self, decoder: PostgresCaseRecords.decoder))
-            default: throw PostgresError(code: .decoding, message: "public_record_outbox row \(id) has the unknown topic \(topic)")
-            }
-            return OutboxRecord(id: id, payload: decoded, occurredAt: try row.decode(at: 3))
-        }
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).pending(limit: limit)
     }
 
     func claimOutbox(id: Int64) async throws -> Bool {
-        try await !connection.query(
-            "SELECT 1 FROM public_record_outbox WHERE agency_id = $1 AND id = $2 AND published_at IS NULL FOR UPDATE SKIP LOCKED", [agencyID, id]
-        ).isEmpty
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).claim(id: id)
     }
 
     func markOutboxPublished(id: Int64, at now: Date) async throws {
-        connection.deferStatement("UPDATE public_record_outbox SET published_at = $3 WHERE agency_id = $1 AND id = $2", [agencyID, id, now])
+        PostgresOutbox(connection: connection, agencyID: agencyID).markPublished(id: id, at: now)
     }
 
     private static let columns = """

@@ -101,9 +101,8 @@ struct PostgresPowerListRecords: PowerListRecords {
     }
 
     func queuePublication(_ changes: PowerListChanges, at now: Date) async throws {
-        try await connection.execute(
-            "INSERT INTO public_record_outbox (agency_id, topic, subject, event, payload, occurred_at) VALUES ($1, 'power_list', $2, 'publish', $3, $4)",
-            [agencyID, "v\(changes.version)", try JSONB(changes), now])
+        try await PostgresOutbox(connection: connection, agencyID: agencyID).queue(
+            changes, topic: .powerList, subject: "v\(changes.version)", event: "publish", at: now)
     }
 
     func item(code: String, version: Int?) async throws -> (PowerItem, version: Int)? {
