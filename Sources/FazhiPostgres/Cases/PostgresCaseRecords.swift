@@ -58,7 +58,7 @@ struct PostgresCaseRecords: CaseRecords {
             return try await connection.execute(
                 "\(Self.update) AND version = $10", [agencyID, kase.id] + (try columns(kase)) + [now, version]) == 1
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "cases_decision_number_unique" {
-            throw DomainError(.alreadyExists, zh: "决定书文号已被使用", en: "the decision number is already taken", metadata: ["field": "decision_number"])
+            throw DomainError.conflict(.decisionNumberTaken)
         }
     }
 

@@ -17,11 +17,9 @@ extension PostgresCredentialRecords {
                 ]
             )[0].decode(at: 0)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_id_number_unique" {
-            throw DomainError(
-                .alreadyExists, zh: "该身份证号码的执法人员已存在", en: "an officer with this resident ID number exists", metadata: ["field": "id_number"])
+            throw DomainError.conflict(.officerIDNumberRecorded)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "officers_user_unique" {
-            throw DomainError(
-                .alreadyExists, zh: "该用户已关联其他执法人员", en: "this user account is already linked to an officer", metadata: ["field": "username"])
+            throw DomainError.conflict(.userAlreadyAnOfficer)
         }
     }
 

@@ -58,7 +58,7 @@ public struct PostgresTenantStore: TenantStore {
                 return try Self.agency(rows[0])
             }
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "agencies_code_key" {
-            throw DomainError(.alreadyExists, zh: "机构代码「\(code)」已存在", en: "agency code \"\(code)\" is taken", metadata: ["field": "code"])
+            throw DomainError.conflict(.agencyCodeTaken(code))
         }
     }
 

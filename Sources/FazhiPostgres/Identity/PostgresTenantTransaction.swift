@@ -98,8 +98,7 @@ struct PostgresTenantTransaction: TenantTransaction {
                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id
                 """, [agencyID, user.username, user.displayName, user.passwordHash.encoded, at])[0].decode(at: 0)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "users_username_unique" {
-            throw DomainError(
-                .alreadyExists, zh: "用户名「\(user.username)」已被使用", en: "username \"\(user.username)\" is taken", metadata: ["field": "username"])
+            throw DomainError.conflict(.usernameTaken(user.username))
         }
         try await setRoles(userID: id, roles: user.roles, grantedBy: grantedBy, at: at)
         guard let created = try await self.user(id: id) else { throw PostgresError(code: .raised, message: "a user just inserted is missing") }

@@ -34,12 +34,9 @@ struct PostgresPartyRecords: PartyRecords {
                         party.idNumberSealed, party.idNumberIndex, party.idNumberMasked, party.area.code, user, now,
                     ])[0])
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "parties_credit_code_unique" {
-            throw DomainError(
-                .alreadyExists, zh: "该统一社会信用代码的当事人已登记", en: "a party with this credit code is already recorded", metadata: ["field": "credit_code"])
+            throw DomainError.conflict(.partyCreditCodeRecorded)
         } catch let error as PostgresError where error.code == .uniqueViolation && error.constraint == "parties_id_number_unique" {
-            throw DomainError(
-                .alreadyExists, zh: "该身份证号码的当事人已登记", en: "a person with this resident ID number is already recorded", metadata: ["field": "id_number"]
-            )
+            throw DomainError.conflict(.partyIDNumberRecorded)
         }
     }
 

@@ -90,8 +90,7 @@ struct PostgresPowerListRecords: PowerListRecords {
                 "INSERT INTO power_list_versions (agency_id, version, published_at, published_by, reason) VALUES ($1, $2, $3, $4, $5)",
                 [agencyID, version.version, version.publishedAt, version.publishedBy, version.reason])
         } catch let error as PostgresError where error.code == .uniqueViolation {
-            throw DomainError(
-                .failedPrecondition, zh: "第 \(version.version) 版已由他人发布，请重试", en: "version \(version.version) was published meanwhile; try again")
+            throw DomainError.conflict(.powerListVersionPublished(version.version))
         }
         for item in version.items {
             try await connection.execute(
