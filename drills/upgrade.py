@@ -9,6 +9,7 @@ before the upgrade.
 
 The old version is a git revision: its `sql/` is read from git, and its binary is built in
 a temporary worktree unless --old-fazhi names one already built from that revision."""
+import collections
 import os
 import pathlib
 import subprocess
@@ -98,8 +99,10 @@ def run(fazhi: str, args) -> tuple[dict, list[str]]:
         figures, problems = writers.account(2)
         figures.update(steps)
         figures["migrations_before_and_after"] = [old_versions, int(pair.sql("SELECT count(*) FROM fazhi_schema_migrations").strip())]
-        figures["failed_attempts_by_code"] = dict(sorted(
-            {code: sum(n for (c, _), n in writers.failures.items() if c == code) for code, _ in writers.failures}.items()))
+        by_code = collections.Counter()
+        for (code, _), count in writers.failures.items():
+            by_code[code] += count
+        figures["failed_attempts_by_code"] = dict(sorted(by_code.items()))
         try:
             verified = pair.cli("disclosure", "verify", "--agency", AGENCY, "--checkpoint", str(checkpoint))
             figures["log_verified"] = verified.strip().splitlines()[-1] if verified.strip() else "ok"
