@@ -48,7 +48,7 @@ struct DisclosurePublish: AsyncParsableCommand {
                 category: "社会组织管理", partyType: "organization", occurredOn: now.day, due: now.day.adding(days: 9))
             try entry.publish(at: now, by: nil, origin: DisclosureLogWork.origin(of: agency))
             let published = entry
-            try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 try await tx.disclosures.insert(published, sourceOutbox: nil, at: now.instant)
             }
             guard serial % sampleEvery == 0 else { return }

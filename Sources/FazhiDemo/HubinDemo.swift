@@ -28,7 +28,7 @@ public struct HubinDemo: Sendable {
 
     /// Whether the agency has any case yet: the demo loads only into an agency without.
     public func hasCases(agency: Agency) async throws -> Bool {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: agency.id, .read) { tx in
             try await !tx.cases.cases(CaseFilter(), after: nil, limit: 1).isEmpty
         }
     }
@@ -45,7 +45,7 @@ public struct HubinDemo: Sendable {
                 .failedPrecondition, zh: "机构 \(agency.code) 已有案件，演示数据只能载入空机构",
                 en: "the agency \(agency.code) already has cases; the demo loads only into an agency without")
         }
-        guard let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: adminUsername) }),
+        guard let admin = try await store.transaction(agency: agency.id, .read, { try await $0.user(username: adminUsername) }),
             admin.roles.contains(.admin)
         else {
             throw DomainError.notFound("user", zh: "机构管理员「\(adminUsername)」不存在", en: "no agency admin \"\(adminUsername)\"")

@@ -45,7 +45,7 @@ enum DemoAgency {
     /// (a development start without the demo data).
     static func ensurePowerList(_ store: PostgresTenantStore) async throws {
         guard let items = try powerList(), let agency = try await store.agency(code: code),
-            let admin = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.user(username: "admin") })
+            let admin = try await store.transaction(agency: agency.id, .read, { try await $0.user(username: "admin") })
         else { return }
         if let version = try await PowerListWork(store: store).publishInitial(
             items, agency: agency, by: admin.id, username: admin.username, reason: "湖滨区民政局权责清单 / the bureau's power list", now: Date())
@@ -69,7 +69,7 @@ enum DemoAgency {
         let demo = HubinDemo(store: store, secrets: secrets)
         guard try await !demo.hasCases(agency: agency) else { return .agencyHasCases }
         guard let items = try powerList() else { return .noPowerList }
-        let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
+        let calendar = try await store.transaction(agency: agency.id, .read) { try await $0.workingDayCalendar() }
         let plan = DemoPlan(seed: seed, volume: volume, calendar: calendar, end: Date())
         print("正在载入湖滨区 2023 年演示数据（\(volume.rawValue)，\(plan.callCount) 次调用）/ loading the Hubin 2023 demo (\(plan.callCount) calls)…")
         let started = ContinuousClock.now

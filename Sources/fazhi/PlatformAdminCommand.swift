@@ -37,7 +37,7 @@ struct PlatformAdminCommand: AsyncParsableCommand {
             }
             let hash = try PasswordHash.make(password, parameters: .standard)
             let now = Date()
-            let user = try await store.transaction(agency: platform.id, readOnly: false) { tx in
+            let user = try await store.transaction(agency: platform.id, .write(for: nil)) { tx in
                 let user = try await tx.insertUser(
                     NewUser(username: username, displayName: name, passwordHash: hash, roles: [.platformAdmin]), grantedBy: nil, at: now)
                 try await tx.appendAudit(

@@ -23,7 +23,7 @@ import Testing
                 try await $0.execute(
                     "INSERT INTO agency_settings (agency_id, key, value) VALUES ($1, 'disclosure.review_before_release', 'true')", [agency.id])
             }
-            let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
+            let calendar = try await store.transaction(agency: agency.id, .read) { try await $0.workingDayCalendar() }
             let demo = HubinDemo(store: store, secrets: try ServerSecrets(secretBase64: ServerSecrets.generate()), scrypt: Self.scrypt)
             _ = try await demo.load(
                 agency: agency, adminUsername: "admin", plan: DemoPlan(volume: .sample, calendar: calendar, end: Date()),
@@ -61,7 +61,7 @@ import Testing
             let pool = ConnectionPool(configuration: database.application, options: .init(maximumConnections: 2))
             let (store, agency) = try await Self.agency(pool)
             let items = try Self.powerList()
-            let calendar = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.workingDayCalendar() }
+            let calendar = try await store.transaction(agency: agency.id, .read) { try await $0.workingDayCalendar() }
             let plan = DemoPlan(volume: .sample, calendar: calendar, end: Date())
             let demo = HubinDemo(store: store, secrets: try ServerSecrets(secretBase64: ServerSecrets.generate()), scrypt: Self.scrypt)
             let summary = try await demo.load(agency: agency, adminUsername: "admin", plan: plan, powerList: items, password: "Fz-demo-pass-1")

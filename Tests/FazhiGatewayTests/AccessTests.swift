@@ -187,7 +187,7 @@ func key(_ method: MethodDescriptor) -> String { "\(method.service.fullyQualifie
 func platformAdmin(_ harness: GatewayHarness) async throws -> String {
     let password = "Operator-Passw0rd"
     guard let platform = try await harness.store.agency(code: "platform") else { throw CancellationError() }
-    _ = try await harness.store.transaction(agency: platform.id, readOnly: false) { tx in
+    _ = try await harness.store.transaction(agency: platform.id, .write(for: nil)) { tx in
         try await tx.insertUser(
             NewUser(
                 username: "operator", displayName: "运维", passwordHash: try PasswordHash.make(password, parameters: GatewayHarness.scrypt),

@@ -83,6 +83,17 @@ import Testing
                     _ = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu"))
                 }
                 #expect(retry?.code == .aborted && retry?.reason == "IDEMPOTENCY_KEY_IN_USE")
+                // Once the lease has run out, the retry learns the call acted (the user was
+                // created in a transaction that marked the key) instead of running again.
+                let owner = try await harness.database.ownerConnection()
+                try await owner.transaction(TransactionOptions(agencyID: try await harness.agencyID())) {
+                    try await $0.query("UPDATE idempotency_keys SET lease_until = '2000-01-01' WHERE key = 'create-zhao-liu'")
+                }
+                owner.close()
+                let late = await #expect(throws: RPCError.self) {
+                    _ = try await admin.createUser(request, metadata: keyed(token, "create-zhao-liu"))
+                }
+                #expect(late?.reason == "IDEMPOTENCY_OUTCOME_LOST", "\(String(describing: late))")
                 let users = try await admin.listUsers(.init(), metadata: bearer(token)).users
                 #expect(users.filter { $0.username == "zhao.liu" }.count == 1)
             }

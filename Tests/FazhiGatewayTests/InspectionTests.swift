@@ -117,7 +117,7 @@ import Testing
     static func reset(_ harness: GatewayHarness, _ client: GRPCClient<some ClientTransport>, _ username: String) async throws -> String {
         let password = "Reset-\(UUID().uuidString.prefix(12))"
         guard let agency = try await harness.store.agency(code: GatewayHarness.agencyCode) else { throw CancellationError() }
-        try await harness.store.transaction(agency: agency.id, readOnly: false) { tx in
+        try await harness.store.transaction(agency: agency.id, .write(for: nil)) { tx in
             guard let user = try await tx.user(username: username) else { throw CancellationError() }
             try await tx.setPasswordHash(userID: user.id, hash: try PasswordHash.make(password, parameters: GatewayHarness.scrypt), at: Date())
         }

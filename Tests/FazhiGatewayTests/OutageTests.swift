@@ -34,9 +34,11 @@ final class OutageStore: TenantStore {
         try check()
         return try await base.createAgency(code: code, name: name, divisionCode: divisionCode, admin: admin, audit: audit, at: now)
     }
-    func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        agency: UUID, _ access: TransactionAccess, _ body: @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T {
         try check()
-        return try await base.transaction(agency: agency, readOnly: readOnly, body)
+        return try await base.transaction(agency: agency, access, body)
     }
     func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
         try check()

@@ -32,9 +32,11 @@ import Testing
         {
             try await inner.createAgency(code: code, name: name, divisionCode: divisionCode, admin: admin, audit: audit, at: now)
         }
-        func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T {
+        func transaction<T: Sendable>(
+            agency: UUID, _ access: TransactionAccess, _ body: @Sendable (any TenantTransaction) async throws -> T
+        ) async throws -> T {
             read()
-            return try await inner.transaction(agency: agency, readOnly: readOnly, body)
+            return try await inner.transaction(agency: agency, access, body)
         }
         func liveSession(agency: UUID, tokenHash: Data) async throws -> LiveSession? {
             try await inner.liveSession(agency: agency, tokenHash: tokenHash)

@@ -17,7 +17,7 @@ import Testing
             let now = Moment(instant: Date())
             let body = "41120219900101123"
             let idNumber = try ResidentIDNumber(body + String(ResidentIDNumber.checkCharacter(for: body.map { Int(String($0))! })))
-            let id = try await harness.store.transaction(agency: agency.id, readOnly: false) { tx in
+            let id = try await harness.store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 let officer = try await tx.credentials.insertOfficer(
                     NewOfficer(name: "张三", unit: "养老服务科", position: "科员", userID: nil, idNumber: idNumber, keys: keys), at: Date())
                 let credential = try Credential.apply(

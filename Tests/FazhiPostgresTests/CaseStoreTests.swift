@@ -15,7 +15,7 @@ import Testing
                 (0..<20).map { index in
                     { @Sendable in
                         let key = index % 2 == 0 ? "case.decision_number_pattern" : "case.act_decision_number_pattern"
-                        let number = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+                        let number = try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
                             try await tx.cases.nextDecisionNumber(pattern: try await tx.settings().text(key), year: 2026)
                         }
                         numbers.withLock { $0.append(number) }
@@ -41,7 +41,7 @@ import Testing
             _ = try await PowerListWork(store: fixture.store).publishInitial(
                 items, agency: fixture.agency, by: admin, username: "admin", reason: "发布", now: Date())
             let keys = CredentialStoreTests.keys
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
                 let party = try await tx.parties.insert(
                     try NewParty(
                         kind: .organization, name: "协会", creditCode: "91350100M000100Y43", institutionType: nil,
@@ -59,7 +59,7 @@ import Testing
                 try await tx.cases.insert(kase, at: Date())
                 return kase
             }
-            let loaded = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) {
+            let loaded = try await fixture.store.transaction(agency: fixture.agency.id, .read) {
                 try await $0.cases.kase(id: stored.id, locking: false)
             }
             let kase = try #require(loaded?.0)

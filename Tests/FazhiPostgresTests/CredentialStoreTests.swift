@@ -32,7 +32,7 @@ import Testing
 
     /// An officer and an applied-for credential; returns the credential's id.
     static func application(_ fixture: Fixture, serial: Int, now: Moment) async throws -> UUID {
-        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+        try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
             let officer = try await tx.credentials.insertOfficer(
                 NewOfficer(
                     name: "执法员\(serial)", unit: "社会组织管理科", position: "科员", userID: nil, idNumber: try idNumber(serial), keys: keys), at: now.instant)
@@ -52,7 +52,7 @@ import Testing
             let first = try await Self.application(fixture, serial: 1, now: now)
             let second = try await Self.application(fixture, serial: 2, now: now)
             _ = try await CredentialWork(store: fixture.store).issue(second, agency: fixture.agency, actor: "负责人", reason: "批准", at: now)
-            try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
                 let one = try #require(try await tx.credentials.credential(id: first, locking: false)).0
                 let two = try #require(try await tx.credentials.credential(id: second, locking: false)).0
                 let nobody = UUID()
@@ -75,7 +75,7 @@ import Testing
             let fixture = try await Self.fixture(db)
             let now = Moment(instant: Date())
             let day = now.day
-            let (first, second) = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+            let (first, second) = try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
                 var officers: [UUID] = []
                 for serial in 1...2 {
                     officers.append(
@@ -93,7 +93,7 @@ import Testing
                 try await tx.credentials.setTrainingHours(officerID: officers[0], year: day.year, hours: 16)
                 return (officers[0], officers[1])
             }
-            try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
                 let nobody = UUID()
                 let exams = try await tx.credentials.examResults(officerIDs: [first, second, nobody])
                 #expect(exams[first]?.map(\.score) == [88, 55], "newest first")
@@ -146,7 +146,7 @@ import Testing
                 })
             #expect(errors.count == 1)
             #expect((errors.first as? DomainError)?.reason == .failedPrecondition)
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) {
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, .read) {
                 try await $0.credentials.credential(id: id, locking: false)
             }
             let credential = try #require(stored).0
@@ -167,7 +167,7 @@ import Testing
             let now = Moment(instant: Date())
             let review = Credential.Review(year: issuedOn.day.year, trainingHours: 44, outcome: .passed, reviewer: "审验员", recordedOn: now.day)
             let reviewed = try await administration.apply(.review(review), to: id, agency: fixture.agency, actor: "审验员", reason: "年度审验", at: now)
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) {
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, .read) {
                 try await $0.credentials.credential(id: id, locking: false)
             }
             let loaded = try #require(stored)
@@ -223,7 +223,7 @@ import Testing
             let first = try await administration.sweep(agency: fixture.agency, at: try day("2026-04-01"))
             #expect(first.suspended.count == 1 && first.expired.isEmpty)
             #expect(try await administration.sweep(agency: fixture.agency, at: try day("2026-04-01")) == .init(), "a second run changes nothing")
-            let stored = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            let stored = try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
                 (
                     try await tx.credentials.credential(id: overdue, locking: false)?.0,
                     try await tx.credentials.credential(id: reviewed, locking: false)?.0
@@ -236,7 +236,7 @@ import Testing
             #expect(end.expired.count == 2)
             #expect(try await administration.sweep(agency: fixture.agency, at: try day("2030-06-03")) == .init())
             // Each change was queued once for the public record, the second runs queued nothing.
-            let queued = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            let queued = try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
                 try await tx.credentials.unpublishedPublicRecords(limit: 100)
             }
             #expect(queued.map(\.event) == ["issue", "issue", "suspend", "expire", "expire"])

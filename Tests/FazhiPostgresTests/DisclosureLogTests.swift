@@ -26,7 +26,7 @@ extension Data {
     static func publish(
         _ fixture: CredentialStoreTests.Fixture, subject: String, content: [String: String] = [:], at now: Moment
     ) async throws -> DisclosureEntry {
-        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+        try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
             var entry = DisclosureEntry(
                 action: .publish, kind: .decision, subject: subject, title: "决定 \(subject)",
                 content: content.isEmpty ? ["document_number": subject] : content, category: "社会组织管理",
@@ -39,7 +39,7 @@ extension Data {
 
     /// Every entry of the log in leaf order, as `fazhi disclosure verify` reads them.
     static func allEntries(_ fixture: CredentialStoreTests.Fixture, size: Int) async throws -> [DisclosureEntry] {
-        try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+        try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
             var entries: [DisclosureEntry] = []
             for index in 0..<size { entries.append(try #require(try await tx.disclosures.entry(leafIndex: index))) }
             return entries
@@ -290,7 +290,7 @@ extension Data {
 
             // The application role cannot rewrite a published entry.
             await #expect(throws: PostgresError.self) {
-                try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+                try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
                     var entry = try #require(try await tx.disclosures.entry(id: ids[2], locking: true))
                     entry.content = #"{"fine":"1"}"#
                     try await tx.disclosures.save(entry)

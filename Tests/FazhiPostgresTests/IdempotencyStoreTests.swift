@@ -16,7 +16,7 @@ import Testing
         let pool = ConnectionPool(configuration: db.application, options: .init(maximumConnections: 2))
         let store = PostgresTenantStore(pool: pool)
         let agency = try #require(try await store.agency(code: "411202-MZ"))
-        let user = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        let user = try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
             try await tx.insertUser(
                 NewUser(
                     username: "zhang", displayName: "张", passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: quickScrypt),
@@ -55,7 +55,7 @@ import Testing
             #expect(try await expiry("k1") == now.addingTimeInterval(24 * 3600))  // the platform default
             #expect(try await claim("k1", print1, at: now) == .running)
             #expect(try await claim("k1", print2, at: now) == .mismatch)
-            try await store.transaction(agency: agency.id, readOnly: false) {
+            try await store.transaction(agency: agency.id, .write(for: nil)) {
                 try await $0.finishIdempotencyKey(
                     userID: user, key: "k1", claim: try await Self.claim(owner, agency.id, "k1"), status: "OK", payload: Data([1, 2]))
             }
@@ -94,13 +94,11 @@ import Testing
             }
             @Sendable func token(_ key: String) -> UUID { tokens.withLock { $0[key] ?? UUID() } }
             func release(_ key: String) async throws {
-                try await store.transaction(agency: agency.id, readOnly: false) {
+                try await store.transaction(agency: agency.id, .write(for: nil)) {
                     try await $0.releaseIdempotencyKey(userID: user, key: key, claim: token(key))
                 }
             }
-            func asCall<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
-                try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: key, claim: token(key))) { try await body() }
-            }
+            func call(_ key: String) -> CallAudit { Self.call(user: user, key: key, claim: token(key)) }
             @Sendable func newUser(_ name: String) throws -> NewUser {
                 NewUser(
                     username: name, displayName: name, passwordHash: try PasswordHash.make("Bench-Passw0rd-1", parameters: Self.quickScrypt),
@@ -109,15 +107,13 @@ import Testing
 
             // Committed, then the call failed: the key is kept.
             #expect(try await claim("committed") == .claimed)
-            _ = try await asCall("committed") {
-                try await store.transaction(agency: agency.id, readOnly: false) {
-                    try await $0.insertUser(try newUser("wang"), grantedBy: nil, at: now)
-                }
+            _ = try await store.transaction(agency: agency.id, .write(for: call("committed"))) {
+                try await $0.insertUser(try newUser("wang"), grantedBy: nil, at: now)
             }
             try await release("committed")
             #expect(try await claim("committed") == .running)
             // Its outcome, once known, is kept as for any call.
-            try await store.transaction(agency: agency.id, readOnly: false) {
+            try await store.transaction(agency: agency.id, .write(for: nil)) {
                 try await $0.finishIdempotencyKey(userID: user, key: "committed", claim: token("committed"), status: "OK", payload: Data([9]))
             }
             #expect(try await claim("committed") == .done(status: "OK", payload: Data([9])))
@@ -125,11 +121,9 @@ import Testing
             // Rolled back: nothing committed, so the key is given back and a retry runs.
             #expect(try await claim("rolled-back") == .claimed)
             await #expect(throws: DomainError.self) {
-                try await asCall("rolled-back") {
-                    try await store.transaction(agency: agency.id, readOnly: false) { tx in
-                        _ = try await tx.insertUser(try newUser("li"), grantedBy: nil, at: now)
-                        _ = try await tx.insertUser(try newUser("li"), grantedBy: nil, at: now)  // the name is taken: the transaction fails
-                    }
+                try await store.transaction(agency: agency.id, .write(for: call("rolled-back"))) { tx in
+                    _ = try await tx.insertUser(try newUser("li"), grantedBy: nil, at: now)
+                    _ = try await tx.insertUser(try newUser("li"), grantedBy: nil, at: now)  // the name is taken: the transaction fails
                 }
             }
             try await release("rolled-back")
@@ -137,8 +131,8 @@ import Testing
 
             // Reading marks nothing; nor does a transaction outside the call.
             #expect(try await claim("read") == .claimed)
-            _ = try await asCall("read") { try await store.transaction(agency: agency.id, readOnly: true) { try await $0.settings() } }
-            _ = try await store.transaction(agency: agency.id, readOnly: false) {
+            _ = try await store.transaction(agency: agency.id, .read) { try await $0.settings() }
+            _ = try await store.transaction(agency: agency.id, .write(for: nil)) {
                 try await $0.insertUser(try newUser("zhao"), grantedBy: nil, at: now)
             }
             try await release("read")
@@ -177,10 +171,8 @@ import Testing
             #expect(try await claim("crash", retry, at: start.addingTimeInterval(lease + 1)) == .claimed)
             // The dead call, were it to wake, can no longer act on the key.
             await #expect(throws: DomainError.self) {
-                try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: "crash", claim: dead)) {
-                    try await store.transaction(agency: agency.id, readOnly: false) {
-                        try await $0.insertUser(try newUser("ghost"), grantedBy: nil, at: start)
-                    }
+                try await store.transaction(agency: agency.id, .write(for: Self.call(user: user, key: "crash", claim: dead))) {
+                    try await $0.insertUser(try newUser("ghost"), grantedBy: nil, at: start)
                 }
             }
             let ghosts = try await owner.transaction(TransactionOptions(agencyID: agency.id)) {
@@ -198,15 +190,20 @@ import Testing
             // Acted, then the server died before keeping the outcome: a definite answer.
             let acted = UUID()
             #expect(try await claim("acted", acted, at: start) == .claimed)
-            _ = try await IdempotentAct.$current.withValue(IdempotentAct(userID: user, key: "acted", claim: acted)) {
-                try await store.transaction(agency: agency.id, readOnly: false) {
-                    try await $0.insertUser(try newUser("sun"), grantedBy: nil, at: start)
-                }
+            _ = try await store.transaction(agency: agency.id, .write(for: Self.call(user: user, key: "acted", claim: acted))) {
+                try await $0.insertUser(try newUser("sun"), grantedBy: nil, at: start)
             }
             #expect(try await claim("acted", UUID(), at: start.addingTimeInterval(1)) == .running)
             #expect(try await claim("acted", UUID(), at: start.addingTimeInterval(lease + 1)) == .outcomeLost)
             owner.close()
             await pool.close()
         }
+    }
+
+    /// A call that claimed `key` with `claim`, as the gateway hands it to use cases.
+    static func call(user: UUID, key: String, claim: UUID) -> CallAudit {
+        let call = CallAudit(method: "M", peer: "test", requestID: key, elapsedMicroseconds: { 0 })
+        call.act(under: IdempotentAct(userID: user, key: key, claim: claim))
+        return call
     }
 }

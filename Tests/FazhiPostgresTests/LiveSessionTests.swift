@@ -20,7 +20,7 @@ import Testing
             let hash = try PasswordHash.make("Bench-Passw0rd-1", parameters: ScryptParameters(logN: 10, blockSize: 8, parallelism: 1))
             let officerToken = Data(repeating: 7, count: 32)
             let clerkToken = Data(repeating: 8, count: 32)
-            let (officerUser, officer) = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            let (officerUser, officer) = try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 let user = try await tx.insertUser(
                     NewUser(username: "li", displayName: "李", passwordHash: hash, roles: [.officer]), grantedBy: nil, at: now)
                 let clerk = try await tx.insertUser(

@@ -17,7 +17,7 @@ import Testing
                     subject: subject, event: "issue", holderName: "执法员", categories: ["社会组织管理"], areas: ["411202"], state: "active",
                     validFrom: "2026-01-01", validUntil: "2031-01-01", successor: nil, occurredAt: occurred)
             }
-            try await fixture.store.transaction(agency: fixture.agency.id, readOnly: false) { tx in
+            try await fixture.store.transaction(agency: fixture.agency.id, .write(for: nil)) { tx in
                 try await tx.credentials.queuePublicRecord(entry("411202-MZ-2026-00001"))
             }
             // A row as the outbox was written before its encoding was shared.
@@ -34,7 +34,7 @@ import Testing
             }
             owner.close()
 
-            let pending = try await fixture.store.transaction(agency: fixture.agency.id, readOnly: true) { tx in
+            let pending = try await fixture.store.transaction(agency: fixture.agency.id, .read) { tx in
                 try await tx.disclosures.pendingOutbox(limit: 10)
             }
             let subjects = pending.compactMap { record -> (String, Date)? in

@@ -12,7 +12,7 @@ import SwiftProtobuf
 /// outcome without running again, across restarts; the same key with another request is
 /// refused; a retry while the first still runs gets ABORTED. A transient failure before
 /// anything of the call committed keeps nothing, so a retry runs afresh. Once the call has
-/// acted (the store marks the key in each transaction that commits, see `IdempotentAct`),
+/// acted (each transaction written for the call marks the key, see `TransactionAccess`),
 /// its key is never given back: if the outcome is unknown or cannot be kept, retries get
 /// ABORTED until the key expires, rather than acting a second time.
 struct IdempotentCall {
@@ -38,11 +38,12 @@ struct IdempotentCall {
     }
 
     func run<Input: Sendable, Output: Sendable>(
-        key: String, caller: Caller, method: String,
+        key: String, call: CallAudit, caller: Caller,
         request: StreamingServerRequest<Input>, context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         try IdempotencyClaim.validate(key)
+        let method = call.method
         guard let outputType = Output.self as? any SwiftProtobuf.Message.Type else {
             throw RPCError(code: .internalError, message: "\(method) does not answer with a protobuf message")
         }
@@ -84,16 +85,15 @@ struct IdempotentCall {
         let contents: StreamingServerResponse<Output>.Contents
         let trailers: Metadata
         do {
-            // The store marks the key as acted in each transaction the handler commits.
+            // Each transaction the handler writes for this call marks the key as acted.
             let collector = Collector<Output>()
             // The lease is renewed while the call runs, so a retry knows a live call from a dead one.
             leases.hold(LeaseRenewer.Claim(agency: caller.agency.id, agencyCode: caller.agency.code, userID: caller.userID, key: key, token: token))
             defer { leases.release(token) }
-            (contents, trailers) = try await IdempotentAct.$current.withValue(IdempotentAct(userID: caller.userID, key: key, claim: token)) {
-                let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
-                let contents = try response.accepted.get()
-                return (contents, try await contents.producer(RPCWriter(wrapping: collector)))
-            }
+            call.act(under: IdempotentAct(userID: caller.userID, key: key, claim: token))
+            let response = try await next(StreamingServerRequest(single: ServerRequest(metadata: request.metadata, message: message)), context)
+            contents = try response.accepted.get()
+            trailers = try await contents.producer(RPCWriter(wrapping: collector))
             guard let first = collector.messages.first else {
                 throw RPCError(code: .internalError, message: "\(method) produced no response")
             }
@@ -104,7 +104,7 @@ struct IdempotentCall {
         } catch {
             // Nothing of the call committed (else the key is 'acted' and stays). If even the
             // release fails (the database is down), the lease runs out and frees the key.
-            try? await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            try? await store.transaction(agency: caller.agency.id, .write(for: nil)) { tx in
                 try await tx.releaseIdempotencyKey(userID: caller.userID, key: key, claim: token)
             }
             throw error
@@ -123,7 +123,7 @@ struct IdempotentCall {
     /// which already acted; once the lease runs out, retries are told the outcome was lost.
     private func keep(caller: Caller, key: String, claim: UUID, method: String, status: String, payload: Data) async {
         do {
-            try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+            try await store.transaction(agency: caller.agency.id, .write(for: nil)) { tx in
                 try await tx.finishIdempotencyKey(userID: caller.userID, key: key, claim: claim, status: status, payload: payload)
             }
         } catch {

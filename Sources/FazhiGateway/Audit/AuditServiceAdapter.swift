@@ -35,7 +35,7 @@ struct AuditServiceAdapter: Fazhi_V1_AuditService.SimpleServiceProtocol {
             }
             entries = try await store.platformAuditEntries(filter, after: after, limit: page.size)
         } else {
-            entries = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+            entries = try await store.transaction(agency: caller.agency.id, .read) { tx in
                 try await tx.auditEntries(filter, after: after, limit: page.size)
             }
         }

@@ -14,6 +14,6 @@ struct IdempotencyInterceptor: ServerInterceptor {
         guard AccessTable.rules[call.method]?.kind == .change, let caller = call.caller, let key = IdempotentCall.key(in: request.metadata) else {
             return try await next(request, context)
         }
-        return try await idempotency.run(key: key, caller: caller, method: call.method, request: request, context: context, next: next)
+        return try await idempotency.run(key: key, call: call, caller: caller, request: request, context: context, next: next)
     }
 }

@@ -48,7 +48,7 @@ public struct PostgresTenantStore: TenantStore {
             throw PostgresError(code: .raised, message: "the platform agency is missing; are all migrations applied?")
         }
         do {
-            return try await agencyTransaction(agency: platform.id, readOnly: false) { connection in
+            return try await pool.transaction(TransactionOptions(agencyID: platform.id)) { connection in
                 let id: UUID = try await connection.query("SELECT fazhi_create_agency($1, $2, $3)", [code, name, divisionCode])[0].decode(at: 0)
                 if let audit { try await PostgresTenantTransaction(connection: connection, agencyID: platform.id).appendAudit(audit) }
                 // Now act for the new agency to create its administrator.
@@ -62,26 +62,20 @@ public struct PostgresTenantStore: TenantStore {
         }
     }
 
-    public func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
-    {
-        try await agencyTransaction(agency: agency, readOnly: readOnly) { connection in
-            try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
-        }
-    }
-
-    /// A transaction for the agency. A read-write one inside a call with an idempotency key
-    /// (`IdempotentAct`) marks the key as acted in that same transaction; the statement
-    /// travels with the transaction's first one, so it costs no round trip of its own.
-    private func agencyTransaction<T: Sendable>(
-        agency: UUID, readOnly: Bool, _ body: @Sendable (PostgresConnection) async throws -> T
+    /// A transaction that sees only the agency's rows. A write made for a call that runs
+    /// under an idempotency key (`TransactionAccess.idempotentAct`) marks the key as acted in
+    /// that same transaction; the statement travels with the transaction's first one, so it
+    /// costs no round trip of its own.
+    public func transaction<T: Sendable>(
+        agency: UUID, _ access: TransactionAccess, _ body: @Sendable (any TenantTransaction) async throws -> T
     ) async throws -> T {
-        let act = readOnly ? nil : IdempotentAct.current
+        let act = access.idempotentAct
         do {
-            return try await pool.transaction(TransactionOptions(readOnly: readOnly, agencyID: agency)) { connection in
+            return try await pool.transaction(TransactionOptions(readOnly: access.isReadOnly, agencyID: agency)) { connection in
                 if let act {
                     connection.deferStatement("SELECT fazhi_idempotency_act($1, $2, $3, $4)", [agency, act.userID, act.key, act.claim])
                 }
-                return try await body(connection)
+                return try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
             }
         } catch let error as PostgresError where act != nil && error.sqlState == Self.claimLost {
             throw IdempotencyClaim.takenOver

@@ -22,6 +22,7 @@ public final class CallAudit: Sendable {
         var recorded = false
         var written = false
         var ended: AuditRecord?
+        var idempotentAct: IdempotentAct?
     }
 
     public init(method: String, peer: String, requestID: String, elapsedMicroseconds: @escaping @Sendable () -> Int64) {
@@ -57,6 +58,10 @@ public final class CallAudit: Sendable {
     /// A transaction that returned early without a row (nothing to change) leaves the call
     /// unwritten, so the gateway still writes its row: every call has exactly one.
     public func markWritten() { state.withLock { $0.written = $0.recorded } }
+
+    /// The idempotency key the call runs under, if it was sent with one and claimed it.
+    public var idempotentAct: IdempotentAct? { state.withLock { $0.idempotentAct } }
+    public func act(under act: IdempotentAct) { state.withLock { $0.idempotentAct = act } }
 
     /// The row the call ended with, once it has (for its log line and metrics).
     public var ended: AuditRecord? { state.withLock { $0.ended } }

@@ -4,7 +4,7 @@ import Foundation
 extension CaseWork {
     /// Before an upload: the case exists and is open, and the caller is an officer.
     public func checkEvidenceUpload(_ caller: Caller, caseID: UUID) async throws {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: caseID, locking: false) else {
                 throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
             }
@@ -21,7 +21,7 @@ extension CaseWork {
     ) async throws -> CaseRecordEntry {
         try Self.validText(text)
         call.target("case:\(caseID.uuidString.lowercased())", "evidence:\(sha256)")
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let result = try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: caseID, locking: true) else {
                 throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
             }
@@ -35,16 +35,14 @@ extension CaseWork {
                 step: step.rawValue, event: "evidence", actor: caller.userID, officers: [officer], text: text,
                 evidence: [sha256], at: now.instant)
             entry.id = try await tx.cases.appendRecord(caseID: caseID, entry)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
             return entry
         }
-        call.markWritten()
         return result
     }
 
     /// Whether the case's record refers to this file (only then may it be read through the case).
     public func evidenceBelongs(_ caller: Caller, caseID: UUID, sha256: String) async throws -> Bool {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await tx.cases.record(caseID: caseID).contains { $0.evidence.contains(sha256) }
         }
     }
@@ -56,7 +54,7 @@ extension CaseWork {
             throw DomainError.invalidArgument(field: "text", zh: "须写明更正内容", en: "say what the correction is")
         }
         call.target("case:\(caseID.uuidString.lowercased())", "record:\(entryID)")
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let result = try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             guard try await tx.cases.kase(id: caseID, locking: true) != nil else {
                 throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
             }
@@ -68,10 +66,8 @@ extension CaseWork {
                 step: original.step, event: "correction", actor: caller.userID, officers: [officer], text: text,
                 corrects: entryID, at: now.instant)
             entry.id = try await tx.cases.appendRecord(caseID: caseID, entry)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now.instant))
             return entry
         }
-        call.markWritten()
         return result
     }
 }

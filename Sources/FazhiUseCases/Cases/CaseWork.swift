@@ -74,7 +74,7 @@ public struct CaseWork: Sendable {
 
     /// A case and its whole record.
     public func kase(_ caller: Caller, id: UUID) async throws -> (EnforcementCase, [CaseRecordEntry]) {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: id, locking: false) else {
                 throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
             }
@@ -83,7 +83,7 @@ public struct CaseWork: Sendable {
     }
 
     public func cases(_ caller: Caller, _ filter: CaseFilter, after: UUID?, limit: Int) async throws -> [EnforcementCase] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.cases.cases(filter, after: after, limit: limit) }
+        try await store.transaction(agency: caller.agency.id, .read) { tx in try await tx.cases.cases(filter, after: after, limit: limit) }
     }
 
     // MARK: Inside the transaction

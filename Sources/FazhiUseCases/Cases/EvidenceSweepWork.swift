@@ -33,7 +33,7 @@ public struct EvidenceSweepWork: Sendable {
         for (agency, hashes) in try await evidence.files(untouchedSince: now.addingTimeInterval(-unreferencedAfter)) {
             for start in stride(from: 0, to: hashes.count, by: 500) {
                 let batch = Array(hashes[start..<min(start + 500, hashes.count)])
-                let referenced = try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.cases.referencedEvidence(batch) }
+                let referenced = try await store.transaction(agency: agency, .read) { tx in try await tx.cases.referencedEvidence(batch) }
                 for hash in batch where !referenced.contains(hash) {
                     try await evidence.discard(agency: agency, sha256: hash)
                     result.unreferencedFiles += 1

@@ -13,18 +13,18 @@ public struct OverdueRectification: Sendable, Equatable {
 extension CaseWork {
     /// Every overdue rectification order of open inspections on `day`.
     public func overdueRectifications(_ caller: Caller, on day: CalendarDay) async throws -> [OverdueRectification] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await Self.overdue(tx, on: day) }
+        try await store.transaction(agency: caller.agency.id, .read) { tx in try await Self.overdue(tx, on: day) }
     }
 
     /// 逾期整改督办: the daily sweep marks each newly overdue finding once, in the case's
     /// record, and returns the overdue orders. Idempotent: a second run marks nothing.
     public func rectificationSweep(agency: Agency, at now: Moment) async throws -> (marked: Int, overdue: [OverdueRectification]) {
-        let candidates = try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        let candidates = try await store.transaction(agency: agency.id, .read) { tx in
             try await Self.openInspections(tx).filter { $0.findings.contains { $0.isOverdue(on: now.day) && $0.overdueSince == nil } }.map(\.id)
         }
         var marked = 0
         for id in candidates {
-            marked += try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            marked += try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 guard let (kase, version) = try await tx.cases.kase(id: id, locking: true) else { return 0 }
                 let next = try kase.applying(.markOverdue(on: now.day), at: now, authority: { _ in .denied(.noCredential) }, fineThreshold: 0)
                 let newly = zip(kase.findings, next.findings).filter { $0.overdueSince == nil && $1.overdueSince != nil }.map(\.1)
@@ -37,7 +37,7 @@ extension CaseWork {
                 return newly.count
             }
         }
-        let overdue = try await store.transaction(agency: agency.id, readOnly: true) { tx in try await Self.overdue(tx, on: now.day) }
+        let overdue = try await store.transaction(agency: agency.id, .read) { tx in try await Self.overdue(tx, on: now.day) }
         return (marked, overdue)
     }
 

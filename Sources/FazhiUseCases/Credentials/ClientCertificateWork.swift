@@ -29,7 +29,7 @@ public struct ClientCertificateWork: Sendable {
         sign: @escaping @Sendable (Grant) throws -> (serial: String, signed: Signed)
     ) async throws -> Signed {
         call.target("credential:\(credentialID.uuidString.lowercased())")
-        let signed = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let signed = try await store.transaction(agency: caller.agency.id, .write(for: call)) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
             }

@@ -18,10 +18,10 @@ extension CredentialWork {
     /// sweep is idempotent and safe beside administrators at work: a second run finds
     /// nothing to do.
     public func sweep(agency: Agency, at now: Moment) async throws -> SweepReport {
-        let candidates = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.credentials.sweepCandidates() }
+        let candidates = try await store.transaction(agency: agency.id, .read) { try await $0.credentials.sweepCandidates() }
         var report = SweepReport()
         for id in candidates {
-            let outcome: (Credential.Event, String?)? = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            let outcome: (Credential.Event, String?)? = try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 let rules = try CredentialRules(settings: try await tx.settings())
                 guard let (credential, version) = try await tx.credentials.credential(id: id, locking: true),
                     let event = credential.sweep(on: now.day, rules: rules)

@@ -17,7 +17,7 @@ public struct CredentialWork: Sendable {
         let categories = try Self.validCategories(categories)
         let areas = try (areas.isEmpty ? [agency.divisionCode] : areas).map(DivisionCode.init)
         try Self.validReason(reason)
-        let credential = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        let credential = try await store.transaction(agency: agency.id, .write(for: call)) { tx in
             let rules = try CredentialRules(settings: try await tx.settings())
             guard try await tx.credentials.officer(id: officerID) != nil else { throw Self.noSuchOfficer }
             let exams = try await tx.credentials.examResults(officerID: officerID)
@@ -110,7 +110,7 @@ public struct CredentialWork: Sendable {
     ) async throws -> CredentialStatus {
         try Self.validReason(reason)
         call?.target("credential:\(credentialID.uuidString.lowercased())")
-        let result = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        let result = try await store.transaction(agency: agency.id, .write(for: call)) { tx in
             let rules = try CredentialRules(settings: try await tx.settings())
             guard let (credential, version) = try await tx.credentials.credential(id: credentialID, locking: true) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")

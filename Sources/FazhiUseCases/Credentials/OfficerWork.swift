@@ -40,7 +40,7 @@ public struct OfficerWork: Sendable {
         }
         let idNumber = try ResidentIDNumber(input.idNumber)
         let contact = try input.contact.flatMap { $0.isEmpty ? nil : try ContactDetails.validate($0) }
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let result = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             var userID: UUID?
             if let username = input.username, !username.isEmpty {
                 guard let user = try await tx.user(username: username) else {
@@ -54,20 +54,18 @@ public struct OfficerWork: Sendable {
                 contact: contact, keys: secrets.personalData)
             let id = try await tx.credentials.insertOfficer(officer, at: now)
             call.target("officer:\(id.uuidString.lowercased())")
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await view(of: id, for: caller, tx: tx)
         }
-        call.markWritten()
         return result
     }
 
     public func officer(_ caller: Caller, id: UUID) async throws -> OfficerView {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await view(of: id, for: caller, tx: tx) }
+        try await store.transaction(agency: caller.agency.id, .read) { tx in try await view(of: id, for: caller, tx: tx) }
     }
 
     /// The caller's own officer record (an officer asking "who am I in the corps?").
     public func ownOfficer(_ caller: Caller) async throws -> OfficerView {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let officer = try await tx.credentials.officer(userID: caller.userID) else {
                 throw DomainError.notFound("officer", zh: "您的账户未关联执法人员", en: "your account is not linked to an officer")
             }
@@ -77,7 +75,7 @@ public struct OfficerWork: Sendable {
 
     public func officers(_ caller: Caller, after: (name: String, id: UUID)?, limit: Int) async throws -> [OfficerView] {
         guard Self.readsEveryone(caller) else { throw Self.ownRecordOnly }
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await views(of: try await tx.credentials.officers(after: after, limit: limit), for: caller, tx: tx)
         }
     }
@@ -114,19 +112,17 @@ public struct OfficerWork: Sendable {
         _ body: @escaping @Sendable (any TenantTransaction) async throws -> Void
     ) async throws -> OfficerView {
         call.target("officer:\(officerID.uuidString.lowercased())")
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let result = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             guard try await tx.credentials.officer(id: officerID) != nil else { throw CredentialWork.noSuchOfficer }
             try await body(tx)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await view(of: officerID, for: caller, tx: tx)
         }
-        call.markWritten()
         return result
     }
 
     /// A credential, for its holder, credential administrators and auditors.
     public func credential(_ caller: Caller, id: UUID, at now: Moment) async throws -> CredentialStatus {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: id, locking: false) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
             }
@@ -137,7 +133,7 @@ public struct OfficerWork: Sendable {
 
     /// The officer's credentials; a nil officer means the caller's own.
     public func credentials(_ caller: Caller, officerID: UUID?, at now: Moment) async throws -> [CredentialStatus] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             let officerID = try await Self.officerID(officerID, of: caller, tx: tx)
             try await Self.checkReadable(officerID: officerID, by: caller, tx: tx)
             let rules = try CredentialRules(settings: try await tx.settings())
@@ -155,7 +151,7 @@ public struct OfficerWork: Sendable {
 
     /// May this officer act, at `now`, on this enforcement category in this area?
     public func authority(_ caller: Caller, officerID: UUID, category: String, area: DivisionCode, at now: Moment) async throws -> Authority {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await Self.checkReadable(officerID: officerID, by: caller, tx: tx)
             return try await Authority.of(officerID: officerID, category: category, area: area, at: now, in: tx)
         }

@@ -19,12 +19,12 @@ public struct SigningKeyWork: Sendable {
     }
 
     public func privateKey(agency: UUID, purpose: String) async throws -> Curve25519.Signing.PrivateKey {
-        let stored = try await store.transaction(agency: agency, readOnly: false) { tx in try await ensure(purpose, tx: tx) }
+        let stored = try await store.transaction(agency: agency, .write(for: nil)) { tx in try await ensure(purpose, tx: tx) }
         return try sealer.open(stored, purpose: purpose)
     }
 
     public func publicKey(agency: UUID, purpose: String) async throws -> Curve25519.Signing.PublicKey {
-        let stored = try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKey(purpose: purpose) }
+        let stored = try await store.transaction(agency: agency, .read) { tx in try await tx.credentials.signingKey(purpose: purpose) }
         if let stored { return try Curve25519.Signing.PublicKey(rawRepresentation: stored.publicKey) }
         return try await privateKey(agency: agency, purpose: purpose).publicKey
     }
@@ -32,11 +32,11 @@ public struct SigningKeyWork: Sendable {
     /// Every public key the agency has used for `purpose`, oldest first (the one in use
     /// last), so what a retired key signed keeps verifying.
     public func history(agency: UUID, purpose: String) async throws -> [PublishedSigningKey] {
-        let history = try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose)
+        let history = try await store.transaction(agency: agency, .read) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose)
         }
         if history.contains(where: { $0.retiredAt == nil }) { return history }
         _ = try await privateKey(agency: agency, purpose: purpose)
-        return try await store.transaction(agency: agency, readOnly: true) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose) }
+        return try await store.transaction(agency: agency, .read) { tx in try await tx.credentials.signingKeyHistory(purpose: purpose) }
     }
 
     /// The stored key, made now if there is none (two servers making one at once keep the

@@ -60,7 +60,7 @@ public struct VerificationWork: Sendable {
         guard trimmed.count <= 64, let code = Self.agencyCode(ofNumber: trimmed), let agency = try await store.publicAgency(code: code) else {
             return .notValid
         }
-        return try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: agency.id, .read) { tx in
             guard let (credential, holder) = try await tx.credentials.credential(number: trimmed) else { return .notValid }
             let rules = try CredentialRules(settings: try await tx.settings())
             let inForce = credential.standing(on: day, rules: rules) == nil
@@ -88,7 +88,7 @@ public struct VerificationWork: Sendable {
 
     /// 亮证码: the signed code to print on a credential, for its holder or an administrator.
     public func code(_ caller: Caller, credentialID: UUID, keys: SigningKeyWork) async throws -> String {
-        let credential = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        let credential = try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
                 throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
             }

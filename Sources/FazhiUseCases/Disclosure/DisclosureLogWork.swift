@@ -25,7 +25,7 @@ public struct DisclosureLogWork: Sendable {
     public func sequence(agency: Agency, at now: Date, batch: Int = 4096) async throws -> StoredCheckpoint? {
         let origin = Self.origin(of: agency)
         let keys = keys
-        return try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        return try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
             guard try await tx.disclosures.lockLog() else { return nil }
             let pending = try await tx.disclosures.unsequenced(limit: batch)
             let latest = try await tx.disclosures.latestCheckpoint()
@@ -69,7 +69,7 @@ public struct DisclosureLogWork: Sendable {
     public func rotateKey(_ caller: Caller, call: CallAudit, at now: Date) async throws -> SignedNote.VerifierKey {
         let keys = keys
         let agency = caller.agency
-        let stored = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        let stored = try await store.transaction(agency: agency.id, .write(for: call)) { tx in
             try await tx.disclosures.waitForLog()
             _ = try await tx.credentials.retireSigningKey(purpose: SigningKeyWork.disclosureLog, at: now)
             return try await keys.ensure(SigningKeyWork.disclosureLog, tx: tx)
@@ -80,7 +80,7 @@ public struct DisclosureLogWork: Sendable {
     }
 
     public func latestCheckpoint(agency: Agency) async throws -> StoredCheckpoint? {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.latestCheckpoint() }
+        try await store.transaction(agency: agency.id, .read) { tx in try await tx.disclosures.latestCheckpoint() }
     }
 
     /// An entry with its inclusion proof in the latest checkpoint (or in the one of
@@ -88,7 +88,7 @@ public struct DisclosureLogWork: Sendable {
     public func entry(
         agency: Agency, id: UUID, checkpointSize: Int? = nil
     ) async throws -> (DisclosureEntry, proof: [Data]?, checkpoint: StoredCheckpoint?) {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: agency.id, .read) { tx in
             guard let entry = try await tx.disclosures.entry(id: id, locking: false), entry.state != .draft else {
                 throw DomainError.notFound("disclosure", zh: "公示条目不存在", en: "no such disclosure entry")
             }
@@ -109,7 +109,7 @@ public struct DisclosureLogWork: Sendable {
 
     /// The entries of the leaves in `range` (as far as the log goes), in leaf order.
     public func entries(agency: Agency, _ range: Range<Int>) async throws -> [DisclosureEntry] {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.entries(leafIndexes: range) }
+        try await store.transaction(agency: agency.id, .read) { tx in try await tx.disclosures.entries(leafIndexes: range) }
     }
 
     /// The proof that the tree of `newSize` leaves extends the one of `oldSize`.
@@ -117,7 +117,7 @@ public struct DisclosureLogWork: Sendable {
         guard oldSize >= 1, oldSize <= newSize else {
             throw DomainError.invalidArgument(field: "old_size", zh: "旧树大小须在 1 与新树大小之间", en: "the old size must be between 1 and the new size")
         }
-        return try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: agency.id, .read) { tx in
             guard let latest = try await tx.disclosures.latestCheckpoint(), newSize <= latest.size else {
                 throw DomainError.invalidArgument(field: "new_size", zh: "新树大小超过日志当前大小", en: "the new size is larger than the log")
             }
@@ -129,7 +129,7 @@ public struct DisclosureLogWork: Sendable {
     /// A tile of the tlog-tiles layout, as the latest checkpoint has it; nil when the
     /// tree has no such tile yet.
     public func tile(agency: Agency, _ path: TilePath) async throws -> Data? {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: agency.id, .read) { tx in
             guard let latest = try await tx.disclosures.latestCheckpoint(),
                 let available = TilePath.available(path.kind, index: path.index, treeSize: latest.size), available.width >= path.width
             else { return nil }

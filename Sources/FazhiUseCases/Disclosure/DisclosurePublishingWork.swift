@@ -17,10 +17,10 @@ public struct DisclosurePublishingWork: Sendable {
     public func run(agency: Agency, at now: Moment, batch: Int = 100) async throws -> Int {
         var made = 0
         while true {
-            let rows = try await store.transaction(agency: agency.id, readOnly: true) { tx in try await tx.disclosures.pendingOutbox(limit: batch) }
+            let rows = try await store.transaction(agency: agency.id, .read) { tx in try await tx.disclosures.pendingOutbox(limit: batch) }
             var claimed = 0
             for row in rows {
-                let published = try await store.transaction(agency: agency.id, readOnly: false) { tx -> Bool in
+                let published = try await store.transaction(agency: agency.id, .write(for: nil)) { tx -> Bool in
                     // Another publisher has this row, or has published it since it was read.
                     guard try await tx.disclosures.claimOutbox(id: row.id) else { return false }
                     var entry = try await Self.entry(for: row, tx: tx)

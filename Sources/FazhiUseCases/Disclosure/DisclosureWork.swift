@@ -14,14 +14,14 @@ public struct DisclosureWork: Sendable {
     public func publicEntries(
         agency: Agency, _ filter: DisclosureFilter, after: (publishedAt: Date, id: UUID)?, limit: Int
     ) async throws -> [DisclosureEntry] {
-        try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: agency.id, .read) { tx in
             try await tx.disclosures.publicEntries(filter, after: after, limit: limit)
         }
     }
 
     /// Drafts waiting for release, earliest due first, each with how it stands on `day`.
     public func due(_ caller: Caller, on day: CalendarDay, limit: Int) async throws -> [(DisclosureEntry, DueStanding)] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             let calendar = try await tx.workingDayCalendar()
             return try await tx.disclosures.drafts(limit: limit).map { ($0, DueStanding.of($0.due, on: day, calendar: calendar)) }
         }

@@ -35,7 +35,7 @@ public struct IdentityWork: Sendable {
             throw Self.invalidCredentials
         }
         call.claim(agency: agency, username: username)
-        let (settings, failures, user) = try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        let (settings, failures, user) = try await store.transaction(agency: agency.id, .read) { tx in
             let settings = try await tx.settings()
             let throttle = try LoginThrottle(settings: settings)
             return (
@@ -50,7 +50,7 @@ public struct IdentityWork: Sendable {
         let stored = user?.passwordHash ?? decoy
         let matches = try await work.run { stored.verify(password) }
         guard matches, let user, user.disabledAt == nil else {
-            try await store.transaction(agency: agency.id, readOnly: false) { tx in
+            try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
                 try await tx.recordLoginFailure(username: username, at: now, peer: peer)
             }
             if let until = throttle.lockedUntil(failures: failures + [now], now: now) { throw Self.locked(until: until, now: now) }
@@ -60,17 +60,15 @@ public struct IdentityWork: Sendable {
         let token = BearerToken.generate(agencyCode: agency.code)
         let expiresAt = rules.expiry(createdAt: now)
         // The session and the call's audit row commit together.
-        let session = try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        let session = try await store.change(agency: agency.id, call: call, at: now) { tx in
             let session = try await tx.insertSession(userID: user.id, tokenHash: token.hash, createdAt: now, expiresAt: expiresAt, peer: peer)
             call.identify(
                 Caller(
                     agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
                     roles: user.roles, proof: .session, sessionID: session.id))
             call.target("session:\(session.id.uuidString.lowercased())")
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return session
         }
-        call.markWritten()
         let caller = Caller(
             agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
             roles: user.roles, proof: .session, sessionID: session.id)
@@ -103,7 +101,7 @@ public struct IdentityWork: Sendable {
             let user, user.disabledAt == nil
         else { throw Self.expired }
         if now.timeIntervalSince(session.lastSeenAt) >= 60 {
-            try await store.transaction(agency: agency.id, readOnly: false) { try await $0.touchSession(id: session.id, at: now) }
+            try await store.transaction(agency: agency.id, .write(for: nil)) { try await $0.touchSession(id: session.id, at: now) }
         }
         return Caller(
             agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
@@ -117,7 +115,7 @@ public struct IdentityWork: Sendable {
             throw DomainError(.authenticationRequired, zh: "证书所属机构不存在", en: "the certificate names an unknown agency")
         }
         call.claim(agency: agency, username: username)
-        let user = try await store.transaction(agency: agency.id, readOnly: true) { try await $0.user(username: username) }
+        let user = try await store.transaction(agency: agency.id, .read) { try await $0.user(username: username) }
         guard let user, user.disabledAt == nil else {
             throw DomainError(.authenticationRequired, zh: "证书对应的用户不存在或已停用", en: "the certificate's user does not exist or is disabled")
         }
@@ -136,7 +134,7 @@ public struct IdentityWork: Sendable {
         call.claim(agency: agency, username: nil)
         call.target("credential:\(credentialNumber.prefix(64))")
         let day = Moment(instant: now).day
-        let user: UserRecord = try await store.transaction(agency: agency.id, readOnly: true) { tx in
+        let user: UserRecord = try await store.transaction(agency: agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(number: credentialNumber) else {
                 throw DomainError(.authenticationRequired, zh: "证书对应的执法证不存在", en: "the certificate's credential does not exist")
             }
@@ -162,18 +160,16 @@ public struct IdentityWork: Sendable {
     public func logout(_ caller: Caller, call: CallAudit, now: Date) async throws {
         guard let sessionID = caller.sessionID else { return }
         call.target("session:\(sessionID.uuidString.lowercased())")
-        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             try await tx.endSession(id: sessionID, at: now, reason: "logout")
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
         }
-        call.markWritten()
     }
 
     /// Changes the caller's password after checking the current one and the agency's
     /// rules; every other session of the user ends.
     public func changePassword(_ caller: Caller, current: String, new: String, call: CallAudit, now: Date) async throws {
         call.target("user:\(caller.username)")
-        let (user, settings) = try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        let (user, settings) = try await store.transaction(agency: caller.agency.id, .read) { tx in
             (try await tx.user(id: caller.userID), try await tx.settings())
         }
         guard let hash = user?.passwordHash, try await work.run({ hash.verify(current) }) else {
@@ -181,11 +177,9 @@ public struct IdentityWork: Sendable {
         }
         try PasswordPolicy(settings: settings).check(new, username: caller.username)
         let newHash = try await work.run { [scrypt] in try PasswordHash.make(new, parameters: scrypt) }
-        try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             try await tx.setPasswordHash(userID: caller.userID, hash: newHash, at: now)
             try await tx.endSessions(userID: caller.userID, except: caller.sessionID, at: now, reason: "password changed")
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
         }
-        call.markWritten()
     }
 }

@@ -14,13 +14,13 @@ public struct UserWork: Sendable {
     }
 
     public func users(_ caller: Caller, role: Role?, after: String?, limit: Int) async throws -> [UserRecord] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await tx.users(role: role, after: after, limit: limit)
         }
     }
 
     public func user(_ caller: Caller, username: String) async throws -> UserRecord {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await Self.existing(tx, username)
         }
     }
@@ -35,41 +35,37 @@ public struct UserWork: Sendable {
         try Self.validateDisplayName(displayName)
         try checkGrantable(roles, by: caller)
         call.target("user:\(username)")
-        let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
+        let settings = try await store.transaction(agency: caller.agency.id, .read) { try await $0.settings() }
         try PasswordPolicy(settings: settings).check(initialPassword, username: username)
         let hash: PasswordHash
         if let hashed { hash = hashed } else { hash = try await work.run { [scrypt] in try PasswordHash.make(initialPassword, parameters: scrypt) } }
-        let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let user = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let user = try await tx.insertUser(
                 NewUser(username: username, displayName: displayName, passwordHash: hash, roles: roles),
                 grantedBy: caller.userID, at: now)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return user
         }
-        call.markWritten()
         return user
     }
 
     public func setRoles(_ caller: Caller, username: String, roles: Set<Role>, call: CallAudit, now: Date) async throws -> UserRecord {
         try checkGrantable(roles, by: caller)
         call.target("user:\(username)")
-        let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let user = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let user = try await Self.existing(tx, username)
             if user.id == caller.userID, !roles.contains(.admin), !roles.contains(.platformAdmin) {
                 throw DomainError(.failedPrecondition, zh: "不能撤销自己的管理员角色", en: "you cannot take away your own administrator role")
             }
             try await tx.setRoles(userID: user.id, roles: roles, grantedBy: caller.userID, at: now)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await Self.existing(tx, username)
         }
-        call.markWritten()
         return user
     }
 
     /// 停用: the user can no longer sign in, and every session ends at once.
     public func setDisabled(_ caller: Caller, username: String, disabled: Bool, call: CallAudit, now: Date) async throws -> UserRecord {
         call.target("user:\(username)")
-        let user = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let user = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let user = try await Self.existing(tx, username)
             if disabled, user.id == caller.userID {
                 throw DomainError(.failedPrecondition, zh: "不能停用自己的账户", en: "you cannot disable your own account")
@@ -77,10 +73,8 @@ public struct UserWork: Sendable {
             if disabled == (user.disabledAt != nil) { return user }
             try await tx.setDisabled(userID: user.id, at: disabled ? now : nil)
             if disabled { try await tx.endSessions(userID: user.id, except: nil, at: now, reason: "user disabled") }
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return try await Self.existing(tx, username)
         }
-        call.markWritten()
         return user
     }
 
@@ -107,7 +101,7 @@ public struct UserWork: Sendable {
         try UsernameRule.validate(adminUsername)
         try Self.validateDisplayName(adminDisplayName)
         // A new agency has no overrides yet: the platform's settings are the defaults it starts with.
-        let settings = try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.settings() }
+        let settings = try await store.transaction(agency: caller.agency.id, .read) { try await $0.settings() }
         try PasswordPolicy(settings: settings).check(adminPassword, username: adminUsername)
         call.target("agency:\(code)")
         let hash = try await work.run { [scrypt] in try PasswordHash.make(adminPassword, parameters: scrypt) }

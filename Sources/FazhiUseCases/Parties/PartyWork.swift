@@ -41,18 +41,16 @@ public struct PartyWork: Sendable {
             kind: input.kind, name: input.name, creditCode: input.creditCode, institutionType: input.institutionType,
             capacity: input.capacity, idNumber: input.idNumber,
             area: try DivisionCode(input.area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode), keys: keys)
-        let created = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
+        let created = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let created = try await tx.parties.insert(party, by: caller.userID, at: now)
             call.target("party:\(created.id.uuidString.lowercased())")
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return created
         }
-        call.markWritten()
         return created
     }
 
     public func party(_ caller: Caller, id: UUID) async throws -> Party {
-        guard let party = try await store.transaction(agency: caller.agency.id, readOnly: true, { try await $0.parties.party(id: id) }) else {
+        guard let party = try await store.transaction(agency: caller.agency.id, .read, { try await $0.parties.party(id: id) }) else {
             throw DomainError.notFound("party", zh: "当事人不存在", en: "no such party")
         }
         return party
@@ -64,7 +62,7 @@ public struct PartyWork: Sendable {
         if let nameContains, nameContains.count > 100 {
             throw DomainError.invalidArgument(field: "name_contains", zh: "查询词至多 100 字", en: "the search text has at most 100 characters")
         }
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await tx.parties.parties(nameContains: nameContains.flatMap { $0.isEmpty ? nil : $0 }, kind: kind, after: after, limit: limit)
         }
     }

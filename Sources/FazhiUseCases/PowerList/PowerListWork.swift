@@ -10,13 +10,13 @@ public struct PowerListWork: Sendable {
     public init(store: any TenantStore) { self.store = store }
 
     public func draft(_ caller: Caller) async throws -> [PowerItem] {
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { try await $0.powerList.draft() }
+        try await store.transaction(agency: caller.agency.id, .read) { try await $0.powerList.draft() }
     }
 
     /// Adds the item to the draft, or replaces the draft's item with its code.
     public func putItem(_ caller: Caller, _ item: PowerItem, call: CallAudit, now: Date) async throws -> PowerItem {
         call.target("power_item:\(item.code)")
-        return try await change(caller, call: call, now: now) { tx in
+        return try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let valid = try item.validated(minimumOthers: try await tx.settings().integer("case.minimum_officers_other"))
             try await tx.powerList.putDraftItem(valid, by: caller.userID, at: now)
             return valid
@@ -25,7 +25,7 @@ public struct PowerListWork: Sendable {
 
     public func removeItem(_ caller: Caller, code: String, call: CallAudit, now: Date) async throws {
         call.target("power_item:\(code)")
-        try await change(caller, call: call, now: now) { tx in
+        try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             guard try await tx.powerList.removeDraftItem(code: code) else {
                 throw DomainError.notFound("power_item", zh: "草稿中没有事项 \(code)", en: "the draft holds no item \(code)")
             }
@@ -37,7 +37,7 @@ public struct PowerListWork: Sendable {
         guard Set(items.map(\.code)).count == items.count else {
             throw DomainError.invalidArgument(field: "items", zh: "事项编码重复", en: "an item code appears twice")
         }
-        return try await change(caller, call: call, now: now) { tx in
+        return try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let minimum = try await tx.settings().integer("case.minimum_officers_other")
             let valid = try items.map { try $0.validated(minimumOthers: minimum) }.sorted { $0.code < $1.code }
             try await tx.powerList.replaceDraft(valid, by: caller.userID, at: now)
@@ -50,7 +50,7 @@ public struct PowerListWork: Sendable {
         guard (1...500).contains(reason.trimmingCharacters(in: .whitespacesAndNewlines).count) else {
             throw DomainError.invalidArgument(field: "reason", zh: "须填写 1 至 500 字的发布理由", en: "give a reason of 1 to 500 characters")
         }
-        return try await change(caller, call: call, now: now) { tx in
+        return try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let version = try await Self.publishDraft(tx, by: caller.username, reason: reason, now: now)
             call.target("power_list:v\(version.version)")
             return version
@@ -80,7 +80,7 @@ public struct PowerListWork: Sendable {
     public func publishInitial(
         _ items: [PowerItem], agency: Agency, by user: UUID, username: String, reason: String, now: Date
     ) async throws -> PowerListVersion? {
-        try await store.transaction(agency: agency.id, readOnly: false) { tx in
+        try await store.transaction(agency: agency.id, .write(for: nil)) { tx in
             guard try await tx.powerList.version(nil) == nil else { return nil }
             let minimum = try await tx.settings().integer("case.minimum_officers_other")
             try await tx.powerList.replaceDraft(try items.map { try $0.validated(minimumOthers: minimum) }, by: user, at: now)
@@ -88,23 +88,10 @@ public struct PowerListWork: Sendable {
         }
     }
 
-    private func change<T: Sendable>(
-        _ caller: Caller, call: CallAudit, now: Date,
-        _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
-    ) async throws -> T {
-        let result = try await store.transaction(agency: caller.agency.id, readOnly: false) { tx in
-            let result = try await body(tx)
-            try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
-            return result
-        }
-        call.markWritten()
-        return result
-    }
-
     /// A published version (the latest when nil) of any agency's list, for anyone.
     public func published(agencyCode: String, version: Int?) async throws -> (Agency, PowerListVersion) {
         let agency = try await Self.publicAgency(agencyCode, store: store)
-        guard let published = try await store.transaction(agency: agency.id, readOnly: true, { try await $0.powerList.version(version) }) else {
+        guard let published = try await store.transaction(agency: agency.id, .read, { try await $0.powerList.version(version) }) else {
             throw DomainError.notFound(
                 "power_list", zh: version.map { "没有第 \($0) 版权责清单" } ?? "该机构尚未发布权责清单",
                 en: version.map { "there is no version \($0)" } ?? "the agency has published no power list")
@@ -114,7 +101,7 @@ public struct PowerListWork: Sendable {
 
     public func versions(agencyCode: String) async throws -> [PowerListVersion] {
         let agency = try await Self.publicAgency(agencyCode, store: store)
-        return try await store.transaction(agency: agency.id, readOnly: true) { try await $0.powerList.versions() }
+        return try await store.transaction(agency: agency.id, .read) { try await $0.powerList.versions() }
     }
 
     static func publicAgency(_ code: String, store: any TenantStore) async throws -> Agency {

@@ -9,7 +9,7 @@ public struct StatisticsWork: Sendable {
 
     public func annual(_ caller: Caller, year: Int) async throws -> AnnualStatistics {
         try Self.checkYear(year)
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: caller.agency.id, .read) { tx in
             var statistics = AnnualStatistics(agencyCode: caller.agency.code, agencyName: caller.agency.name, year: year)
             try await tx.statistics.annual(year: year, into: &statistics)
             return statistics
@@ -20,7 +20,7 @@ public struct StatisticsWork: Sendable {
     /// export of any size holds one page in memory.
     public func caseRows(_ caller: Caller, year: Int, after: UUID?, limit: Int) async throws -> [CaseExportRow] {
         try Self.checkYear(year)
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in
+        return try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await tx.statistics.caseRows(year: year, after: after, limit: limit)
         }
     }
@@ -30,12 +30,12 @@ public struct StatisticsWork: Sendable {
     /// records written so far.
     public func caseRowsCSV(_ caller: Caller, year: Int, into consume: @escaping @Sendable (Data, Int) async throws -> Void) async throws {
         try Self.checkYear(year)
-        try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowsCSV(year: year, into: consume) }
+        try await store.transaction(agency: caller.agency.id, .read) { tx in try await tx.statistics.caseRowsCSV(year: year, into: consume) }
     }
 
     public func caseRowCount(_ caller: Caller, year: Int) async throws -> Int {
         try Self.checkYear(year)
-        return try await store.transaction(agency: caller.agency.id, readOnly: true) { tx in try await tx.statistics.caseRowCount(year: year) }
+        return try await store.transaction(agency: caller.agency.id, .read) { tx in try await tx.statistics.caseRowCount(year: year) }
     }
 
     static func checkYear(_ year: Int) throws {

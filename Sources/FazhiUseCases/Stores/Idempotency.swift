@@ -42,23 +42,3 @@ public enum IdempotencyClaim: Sendable, Equatable {
         .idempotencyKeyInUse,
         zh: "该幂等键已由重试接管，本次请求未执行", en: "a retry took this idempotency-key over; this call did not act")
 }
-
-/// The idempotency key of the call being carried out. The gateway sets it around the call's
-/// handler; every read-write transaction of the store marks the key as acted inside that
-/// same transaction. A key is then given back after a failure only if nothing the call did
-/// committed, even when the failure hid whether the commit happened (a connection lost
-/// while COMMIT was answered).
-public struct IdempotentAct: Sendable {
-    public let userID: UUID
-    public let key: String
-    /// The token of this call's claim: a transaction acts only while the claim is its own.
-    public let claim: UUID
-
-    public init(userID: UUID, key: String, claim: UUID) {
-        self.userID = userID
-        self.key = key
-        self.claim = claim
-    }
-
-    @TaskLocal public static var current: IdempotentAct?
-}

@@ -1,6 +1,26 @@
 import FazhiRules
 import Foundation
 
+/// What a transaction may do, and for whom. A write made for a call says so: if the call
+/// runs under an idempotency key (`CallAudit.idempotentAct`), the transaction marks the
+/// key as acted before it commits, so a retry never acts twice.
+public enum TransactionAccess: Sendable {
+    case read
+    /// A write for `call`, or for no caller's call (sweeps, publishing, start-up, and the
+    /// idempotency bookkeeping itself) when nil.
+    case write(for: CallAudit?)
+
+    /// The key this transaction marks as acted, if any.
+    public var idempotentAct: IdempotentAct? {
+        if case .write(let call?) = self { return call.idempotentAct }
+        return nil
+    }
+    public var isReadOnly: Bool {
+        if case .read = self { return true }
+        return false
+    }
+}
+
 /// The database as the domain sees it. Every tenant read and write happens inside
 /// `transaction(agency:)`, which sees only that agency's rows.
 public protocol TenantStore: Sendable {
@@ -9,7 +29,9 @@ public protocol TenantStore: Sendable {
     func agencies(after code: String?, limit: Int) async throws -> [Agency]
     /// Creates an agency and its first administrator in one transaction.
     func createAgency(code: String, name: String, divisionCode: String, admin: NewUser, audit: AuditRecord?, at now: Date) async throws -> Agency
-    func transaction<T: Sendable>(agency: UUID, readOnly: Bool, _ body: @Sendable (any TenantTransaction) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(
+        agency: UUID, _ access: TransactionAccess, _ body: @Sendable (any TenantTransaction) async throws -> T
+    ) async throws -> T
     /// The session with this token hash, its user (nil if gone), the user's officer record
     /// (nil if none) and the agency's settings, read in one snapshot: every call with a
     /// bearer token asks.
@@ -49,7 +71,7 @@ extension TenantStore {
         agency: UUID, call: CallAudit, at now: Date,
         _ body: @escaping @Sendable (any TenantTransaction) async throws -> T
     ) async throws -> T {
-        let result = try await transaction(agency: agency, readOnly: false) { tx in
+        let result = try await transaction(agency: agency, .write(for: call)) { tx in
             let result = try await body(tx)
             try await tx.appendAudit(call.record(status: "OK", reason: nil, now: now))
             return result
@@ -98,7 +120,7 @@ public protocol TenantTransaction: Sendable {
     /// Records the call's final outcome (a response, or a domain error) for retries.
     func finishIdempotencyKey(userID: UUID, key: String, claim: UUID, status: String, payload: Data) async throws
     /// Forgets a claim whose call failed transiently, so a retry runs again; a claim whose
-    /// call committed anything (see `IdempotentAct`) is kept.
+    /// call committed anything (see `TransactionAccess`) is kept.
     func releaseIdempotencyKey(userID: UUID, key: String, claim: UUID) async throws
 
     func appendAudit(_ record: AuditRecord) async throws
