@@ -41,14 +41,12 @@ public struct HubinDemo: Sendable {
         progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> Summary {
         guard try await !hasCases(agency: agency) else {
-            throw DomainError(
-                .failedPrecondition, zh: "机构 \(agency.code) 已有案件，演示数据只能载入空机构",
-                en: "the agency \(agency.code) already has cases; the demo loads only into an agency without")
+            throw DomainError.demoNeedsEmptyAgency(agency.code)
         }
         guard let admin = try await store.transaction(agency: agency.id, .read, { try await $0.user(username: adminUsername) }),
             admin.roles.contains(.admin)
         else {
-            throw DomainError.notFound("user", zh: "机构管理员「\(adminUsername)」不存在", en: "no agency admin \"\(adminUsername)\"")
+            throw DomainError.noSuchAgencyAdmin(adminUsername)
         }
         var runner = try DemoRunner(
             demo: self, agency: agency, plan: plan, password: password,

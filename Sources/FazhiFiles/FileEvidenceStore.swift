@@ -40,9 +40,7 @@ public struct FileEvidenceStore: EvidenceStore {
         for try await chunk in chunks {
             size += chunk.count
             guard size <= limit else {
-                throw DomainError(
-                    .invalidArgument, zh: "证据文件超过 \(limit) 字节的上限", en: "the evidence file exceeds the limit of \(limit) bytes",
-                    metadata: ["field": "data", "limit": String(limit)])
+                throw DomainError.evidenceTooLarge(limit: limit)
             }
             hasher.update(data: chunk)
             try chunk.withUnsafeBytes { buffer in
@@ -60,9 +58,7 @@ public struct FileEvidenceStore: EvidenceStore {
         let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let expected = try EvidenceHash.validated(try declared())
         guard actual == expected else {
-            throw DomainError(
-                .invalidArgument, zh: "证据文件的 SHA-256 与声明的不符", en: "the evidence file's SHA-256 is not the one declared",
-                metadata: ["field": "sha256", "actual": actual])
+            throw DomainError.evidenceHashMismatch(actual: actual)
         }
         guard fsync(descriptor) == 0 else { throw EvidenceFileError("cannot sync \(temporary.path): \(String(cString: strerror(errno)))") }
         close(descriptor)

@@ -35,7 +35,7 @@ extension DisclosureEntry {
     /// An entry as a public answer carried it, for verifying it.
     public init(_ message: Fazhi_V1_DisclosureEntry) throws {
         func bad(_ field: String) -> DomainError {
-            DomainError.invalidArgument(field: field, zh: "公示条目的 \(field) 无效", en: "the entry's \(field) is not valid")
+            DomainError.entryFieldInvalid(field)
         }
         guard let id = UUID(uuidString: message.id) else { throw bad("id") }
         guard let action = Action(rawValue: message.action) else { throw bad("action") }

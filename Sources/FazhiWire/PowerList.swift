@@ -48,9 +48,7 @@ extension PowerItem {
     public init(_ message: Fazhi_V1_PowerItem) throws {
         guard !message.code.isEmpty else { throw missing("item.code", zh: "事项编码") }
         guard let major = PowerItem.Major(rawValue: message.major) else {
-            throw DomainError.invalidArgument(
-                field: "major", zh: "事项 \(message.code)：「是否重大」须为 yes、no 或 conditional",
-                en: "item \(message.code): major must be yes, no or conditional")
+            throw DomainError.majorInvalid(item: message.code)
         }
         self.init(
             code: message.code, name: message.name, category: try PowerItem.Category.parse(message.category),

@@ -15,7 +15,7 @@ enum CallScope {
     /// The proven caller; the interceptor lets only public methods through without one.
     static func caller() throws -> Caller {
         guard let caller = current?.caller else {
-            throw DomainError(.authenticationRequired, zh: "请先登录", en: "sign in first")
+            throw DomainError.signInFirst
         }
         return caller
     }

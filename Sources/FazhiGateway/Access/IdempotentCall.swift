@@ -68,9 +68,9 @@ struct IdempotentCall {
         let claim = try await store.claimIdempotencyKey(
             agency: caller.agency.id, userID: caller.userID, key: key, method: method, fingerprint: fingerprint, claim: token, now: now)
         switch claim {
-        case .mismatch: throw IdempotencyClaim.reused
-        case .running: throw IdempotencyClaim.inUse
-        case .outcomeLost: throw IdempotencyClaim.lost
+        case .mismatch: throw DomainError.idempotencyKeyReused
+        case .running: throw DomainError.idempotencyKeyInUse
+        case .outcomeLost: throw DomainError.idempotencyOutcomeLost
         case .done(let status, let payload):
             if status == "OK" {
                 let response = try outputType.init(serializedBytes: payload) as! Output
@@ -98,7 +98,7 @@ struct IdempotentCall {
                 throw RPCError(code: .internalError, message: "\(method) produced no response")
             }
             output = first
-        } catch let error as DomainError where error != IdempotencyClaim.takenOver {
+        } catch let error as DomainError where error != DomainError.idempotencyKeyTakenOver {
             await keep(caller: caller, key: key, claim: token, method: method, status: "ERROR", payload: try JSONEncoder().encode(error))
             throw error
         } catch {

@@ -59,21 +59,18 @@ private struct ScreenVisitor: Visitor {
     private func checkText(_ text: String, field number: Int) throws {
         if text.utf8.contains(0) {
             let field = name(number)
-            throw DomainError.invalidArgument(field: field, zh: "\(field) 含有空字符（NUL），不能接受", en: "\(field) contains a NUL character")
+            throw DomainError.containsNUL(field: field)
         }
         if text.utf8.count > RequestScreen.maximumTextBytes {
             let field = name(number)
-            throw DomainError.invalidArgument(
-                field: field, zh: "\(field) 过长（最多 \(RequestScreen.maximumTextBytes) 字节）",
-                en: "\(field) is longer than \(RequestScreen.maximumTextBytes) bytes")
+            throw DomainError.textTooLong(field: field, maximumBytes: RequestScreen.maximumTextBytes)
         }
     }
 
     private func checkTimestamp(_ timestamp: Google_Protobuf_Timestamp, field number: Int) throws {
         guard RequestScreen.timestampSeconds.contains(timestamp.seconds), (0..<1_000_000_000).contains(timestamp.nanos) else {
             let field = name(number)
-            throw DomainError.invalidArgument(
-                field: field, zh: "\(field) 不是 0001 年至 9999 年之间的有效时间", en: "\(field) is not a valid time between the years 1 and 9999")
+            throw DomainError.timeOutOfRange(field: field)
         }
     }
 

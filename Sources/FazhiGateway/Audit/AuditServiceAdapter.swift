@@ -16,7 +16,7 @@ struct AuditServiceAdapter: Fazhi_V1_AuditService.SimpleServiceProtocol {
         let after: Int64?
         if let text = page.after {
             guard let sequence = Int64(text) else {
-                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+                throw DomainError.invalidPageToken()
             }
             after = sequence
         } else {
@@ -31,7 +31,7 @@ struct AuditServiceAdapter: Fazhi_V1_AuditService.SimpleServiceProtocol {
         let entries: [AuditRecord]
         if request.platform {
             guard caller.roles.contains(.platformAdmin) else {
-                throw DomainError(.permissionDenied, zh: "只有平台管理员可以查看平台审计日志", en: "only platform administrators read the platform audit log")
+                throw DomainError.platformAuditOnly
             }
             entries = try await store.platformAuditEntries(filter, after: after, limit: page.size)
         } else {

@@ -21,15 +21,15 @@ struct ClientCertificateIdentity: Sendable {
         guard let transport = context.transportSpecific as? HTTP2ServerTransport.Posix.Context,
             let leaf = transport.peerCertificate
         else {
-            throw Self.refused(zh: "需要有效的客户端证书", en: "a valid client certificate is required")
+            throw DomainError.certificateRefused(.missing)
         }
         guard let (agencyCode, subject) = Self.subject(of: leaf) else {
-            throw Self.refused(zh: "客户端证书须恰好载明一个机构与用户的标识（URI）", en: "the client certificate must name exactly one agency and user (one URI)")
+            throw DomainError.certificateRefused(.notOneSubject)
         }
         // Agency CAs issue client certificates directly, so the leaf must be signed by one of
         // the named agency's own CAs (the handshake only proved it was signed by some agency's).
         guard authorities.current.issued(leaf, agency: agencyCode) else {
-            throw Self.refused(zh: "客户端证书不是由其所属机构签发的", en: "the client certificate was not issued by its own agency's CA")
+            throw DomainError.certificateRefused(.notIssuedByItsAgency)
         }
         switch subject {
         case .user(let username):
@@ -66,7 +66,4 @@ struct ClientCertificateIdentity: Sendable {
 
     static func uri(agency: String, username: String) -> String { "urn:fazhi:\(agency):user:\(username)" }
 
-    private static func refused(zh: String, en: String) -> DomainError {
-        DomainError(.authenticationRequired, zh: zh, en: en)
-    }
 }

@@ -50,7 +50,7 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
         guard try await work.evidenceBelongs(caller, caseID: caseID, sha256: sha256),
             let chunks = try await store.read(agency: caller.agency.id, sha256: sha256)
         else {
-            throw DomainError.notFound("evidence", zh: "本案没有该证据", en: "the case has no such evidence")
+            throw DomainError.noSuchEvidence
         }
         let response = IdleLimitedWriter(base: response, idleTimeout: idleTimeout)
         for try await chunk in chunks { try await response.write(.with { $0.data = chunk }) }
@@ -67,7 +67,7 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
 
     private func store() throws -> any EvidenceStore {
         guard let evidence else {
-            throw DomainError(.failedPrecondition, zh: "本服务器未配置证据存储", en: "this server has no evidence store configured (evidence.directory)")
+            throw DomainError.noEvidenceStore
         }
         return evidence
     }
@@ -89,7 +89,7 @@ private final class EvidenceHeader: Sendable {
         guard first.withLock({ $0 == nil }) else { return }
         let caseID = try identifier(chunk.caseID, field: "case_id", zh: "案件编号")
         guard let step = CaseStep(rawValue: chunk.step) else {
-            throw DomainError.invalidArgument(field: "step", zh: "须注明证据所属步骤", en: "name the step the evidence belongs to")
+            throw DomainError.evidenceStepMissing
         }
         let fields = Fields(caseID: caseID, step: step, sha256: try EvidenceHash.validated(chunk.sha256), text: chunk.text)
         first.withLock { $0 = fields }

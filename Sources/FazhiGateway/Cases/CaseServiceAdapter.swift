@@ -25,9 +25,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
 
     func takeStep(request: Fazhi_V1_TakeStepRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard let step = CaseStep(rawValue: request.step), step.isEnforcement else {
-            throw DomainError.invalidArgument(
-                field: "step", zh: "步骤须为 investigate、notify、inspect、reinspect、serve 或 execute",
-                en: "step must be investigate, notify, inspect, reinspect, serve or execute")
+            throw DomainError.notOneOf(field: "step", label: "步骤", allowed: ["investigate", "notify", "inspect", "reinspect", "serve", "execute"])
         }
         let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
         let fine = try Self.decimal(request.intendedFine, field: "intended_fine")
@@ -47,7 +45,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
 
     func reviewCase(request: Fazhi_V1_ReviewCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard let outcome = EnforcementCase.ReviewOutcome(rawValue: request.outcome) else {
-            throw DomainError.invalidArgument(field: "outcome", zh: "审核结论须为 approve、return 或 reject", en: "outcome must be approve, return or reject")
+            throw DomainError.notOneOf(field: "outcome", label: "审核结论", allowed: ["approve", "return", "reject"])
         }
         guard !request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw missing("text", zh: "审核意见") }
         return try await apply(request.caseID, .review(outcome), text: request.text)
@@ -74,7 +72,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     func recordFindings(request: Fazhi_V1_RecordFindingsRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
         guard !request.findings.isEmpty else { throw missing("findings", zh: "检查发现") }
         guard request.findings.count <= 200 else {
-            throw DomainError.invalidArgument(field: "findings", zh: "一次至多 200 项", en: "at most 200 findings at once")
+            throw DomainError.tooManyFindings
         }
         return try await apply(
             request.caseID, .findings(request.findings.map { (code: $0.checklistCode, description: $0.description_p) }), text: request.text)
@@ -117,7 +115,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         var filter = CaseFilter()
         if !request.status.isEmpty {
             guard let status = EnforcementCase.Status(rawValue: request.status) else {
-                throw DomainError.invalidArgument(field: "status", zh: "状态须为 open 或 closed", en: "status must be open or closed")
+                throw DomainError.notOneOf(field: "status", label: "状态", allowed: ["open", "closed"])
             }
             filter.status = status
         }
@@ -128,7 +126,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         filter.openedUntil = request.openedUntil.isEmpty ? nil : try calendarDay(request.openedUntil, field: "opened_until", zh: "截止日期")
         let after = try page.after.map { key -> UUID in
             guard let id = UUID(uuidString: key) else {
-                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+                throw DomainError.invalidPageToken()
             }
             return id
         }
@@ -154,9 +152,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
             parts.count == 1 || (1...2).contains(parts[1].count) && !parts[1].contains("."),
             let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
         else {
-            throw DomainError.invalidArgument(
-                field: field, zh: "金额须为不超过一万亿元、最多两位小数的非负数，如 5000.00",
-                en: "\(field) must be a non-negative amount below a trillion yuan with at most two decimals, such as 5000.00")
+            throw DomainError.invalidAmount(field: field)
         }
         return value
     }

@@ -124,9 +124,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         guard request.year != 0 else { throw missing("year", zh: "审验年度") }
         guard let outcome = Credential.Review.Outcome(rawValue: request.outcome) else {
-            throw DomainError.invalidArgument(
-                field: "outcome", zh: "审验结论须为 passed、failed_suspend 或 failed_revoke",
-                en: "outcome must be passed, failed_suspend or failed_revoke")
+            throw DomainError.notOneOf(field: "outcome", label: "审验结论", allowed: ["passed", "failed_suspend", "failed_revoke"])
         }
         return .init(
             try await administration.review(
@@ -197,12 +195,10 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         guard !request.csrPem.isEmpty else { throw missing("csr_pem", zh: "证书签名请求") }
         guard request.csrPem.utf8.count <= 16_384, let csr = try? CertificateSigningRequest(pemEncoded: request.csrPem) else {
-            throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求须为 PEM 格式的 PKCS #10", en: "csr_pem must be a PEM-encoded PKCS #10 request")
+            throw DomainError.csrNotPEM
         }
         guard let authority = authorities.current.signers[caller.agency.code] else {
-            throw DomainError(
-                .failedPrecondition, zh: "本服务器未配置该机构的 CA 私钥，不能签发客户端证书",
-                en: "this server holds no CA key for the agency and cannot sign client certificates")
+            throw DomainError.noCAKeyForAgency
         }
         let issuedAt = clock()
         let (certificate, notAfter) = try await certificates.issue(caller, credentialID: id, call: CallScope.call, at: Moment(instant: issuedAt)) {

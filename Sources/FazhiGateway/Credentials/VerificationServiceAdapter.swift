@@ -28,7 +28,7 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
     func getVerificationKey(request: Fazhi_V1_GetVerificationKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetVerificationKeyResponse {
         guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
         guard let agency = try await verification.store.publicAgency(code: request.agencyCode) else {
-            throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
+            throw DomainError.noSuchAgency
         }
         let key = try await keys.publicKey(agency: agency.id, purpose: SigningKeyWork.credentialCode)
         return .with {

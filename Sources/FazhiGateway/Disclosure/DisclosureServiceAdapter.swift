@@ -22,9 +22,8 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         var filter = DisclosureFilter()
         if !request.kind.isEmpty {
             guard let kind = DisclosureEntry.Kind(rawValue: request.kind) else {
-                throw DomainError.invalidArgument(
-                    field: "kind", zh: "公示类别须为 enforcement_personnel、power_list、decision 或 annual_statistics",
-                    en: "kind must be enforcement_personnel, power_list, decision or annual_statistics")
+                throw DomainError.notOneOf(
+                    field: "kind", label: "公示类别", allowed: ["enforcement_personnel", "power_list", "decision", "annual_statistics"])
             }
             filter.kind = kind
         }
@@ -60,7 +59,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     func getCheckpoint(request: Fazhi_V1_GetCheckpointRequest, context: ServerContext) async throws -> Fazhi_V1_GetCheckpointResponse {
         let agency = try await publicAgency(request.agencyCode)
         guard let checkpoint = try await log.latestCheckpoint(agency: agency) else {
-            throw DomainError.notFound("checkpoint", zh: "该机构的公示日志尚无检查点", en: "the agency's log has no checkpoint yet")
+            throw DomainError.noCheckpointYet
         }
         return .with {
             $0.checkpoint = checkpoint.note
@@ -103,7 +102,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         let agency = try await publicAgency(request.agencyCode)
         try Self.checkSize(request.start, field: "start", zh: "起始序号")
         guard (1...1000).contains(request.count) else {
-            throw DomainError.invalidArgument(field: "count", zh: "条数须在 1 至 1000 之间", en: "count must be between 1 and 1000")
+            throw DomainError.entryCountOutOfRange
         }
         let entries = try await log.entries(agency: agency, Int(request.start)..<Int(request.start) + Int(request.count))
         return .with { $0.entries = entries.map(Fazhi_V1_DisclosureEntry.init) }
@@ -150,7 +149,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         guard !code.isEmpty else { throw missing("agency_code", zh: "机构代码") }
         CallScope.call.target("agency:\(code.prefix(32))")
         guard let agency = try await work.store.publicAgency(code: code) else {
-            throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
+            throw DomainError.noSuchAgency
         }
         return agency
     }
@@ -162,8 +161,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     /// A leaf index or tree size of a request: 0 through `maximumLogSize`.
     private static func checkSize(_ value: Int64, field: String, zh: String) throws {
         guard (0...maximumLogSize).contains(value) else {
-            throw DomainError.invalidArgument(
-                field: field, zh: "\(zh)须在 0 至 \(maximumLogSize) 之间", en: "\(field) must be between 0 and \(maximumLogSize)")
+            throw DomainError.logSizeOutOfRange(field: field, label: zh, maximum: maximumLogSize)
         }
     }
 
@@ -171,7 +169,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         guard let after = page.after else { return nil }
         let parts = after.split(separator: "\u{1F}")
         guard parts.count == 2, let id = UUID(uuidString: String(parts[1])), let at = DisclosureLeaf.date(String(parts[0])) else {
-            throw DomainError.invalidArgument(field: "page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            throw DomainError.invalidPageToken(field: "page_token")
         }
         return (at, id)
     }

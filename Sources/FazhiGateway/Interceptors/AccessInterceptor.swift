@@ -13,13 +13,11 @@ struct AccessInterceptor: ServerInterceptor {
         case .allowed:
             return try await next(request, context)
         case .needsSignIn:
-            throw DomainError(.authenticationRequired, zh: "请先登录", en: "sign in first")
+            throw DomainError.signInFirst
         case .denied:
-            throw DomainError(.permissionDenied, zh: "无权执行此操作", en: "your roles do not allow this call", metadata: ["method": call.method])
+            throw DomainError.rolesDoNotAllow(method: call.method)
         case .unknownMethod:
-            throw DomainError(
-                .permissionDenied, zh: "此方法未列入访问控制表，拒绝调用", en: "this method is not in the access table and is denied",
-                metadata: ["method": call.method])
+            throw DomainError.methodNotInAccessTable(call.method)
         }
     }
 }

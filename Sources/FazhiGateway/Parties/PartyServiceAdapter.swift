@@ -42,17 +42,14 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
 
     static func kind(_ text: String) throws -> Party.Kind {
         guard let kind = Party.Kind(rawValue: text) else {
-            throw DomainError.invalidArgument(
-                field: "kind", zh: "当事人类别须为 organization、institution 或 person", en: "kind must be organization, institution or person")
+            throw DomainError.notOneOf(field: "kind", label: "当事人类别", allowed: ["organization", "institution", "person"])
         }
         return kind
     }
 
     static func institutionType(_ text: String) throws -> Party.InstitutionType {
         guard let type = Party.InstitutionType(rawValue: text) else {
-            throw DomainError.invalidArgument(
-                field: "institution_type", zh: "未知机构类型「\(text)」",
-                en: "institution_type must be one of \(Party.InstitutionType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw DomainError.unknownInstitutionType(text, allowed: Party.InstitutionType.allCases.map(\.rawValue))
         }
         return type
     }

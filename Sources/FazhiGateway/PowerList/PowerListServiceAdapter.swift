@@ -14,7 +14,7 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
     func getPowerList(request: Fazhi_V1_GetPowerListRequest, context: ServerContext) async throws -> Fazhi_V1_PowerList {
         guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
         guard request.version >= 0 else {
-            throw DomainError.invalidArgument(field: "version", zh: "版本号不能为负数", en: "version cannot be negative")
+            throw DomainError.versionNegative
         }
         let (agency, version) = try await administration.published(
             agencyCode: request.agencyCode, version: request.version == 0 ? nil : Int(request.version))
@@ -47,7 +47,7 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
 
     func replacePowerListDraft(request: Fazhi_V1_ReplacePowerListDraftRequest, context: ServerContext) async throws -> Fazhi_V1_PowerListDraft {
         guard request.items.count <= 2000 else {
-            throw DomainError.invalidArgument(field: "items", zh: "一次至多 2000 个事项", en: "at most 2000 items at once")
+            throw DomainError.tooManyItems
         }
         let items = try await administration.replaceDraft(
             try CallScope.caller(), try request.items.map(PowerItem.init), call: CallScope.call, now: clock())

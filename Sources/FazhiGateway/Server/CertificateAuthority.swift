@@ -85,7 +85,7 @@ public struct CertificateAuthority: Sendable {
         now: Date, notAfter: Date
     ) throws -> Certificate {
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
-            throw DomainError.invalidArgument(field: "csr_pem", zh: "证书签名请求的签名无效", en: "the CSR's signature does not verify")
+            throw DomainError.csrSignatureInvalid
         }
         return try clientCertificate(for: request.publicKey, uris: [uri], commonName: commonName, now: now, notAfter: notAfter)
     }

@@ -15,14 +15,14 @@ struct Page {
 
     init(size: Int32, token: String) throws {
         guard size >= 0 else {
-            throw DomainError.invalidArgument(field: "page.page_size", zh: "每页条数不能为负数", en: "page_size cannot be negative")
+            throw DomainError.pageSizeNegative
         }
         self.size = size == 0 ? Self.defaultSize : min(Int(size), Self.maximumSize)
         if token.isEmpty {
             after = nil
         } else {
             guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else {
-                throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+                throw DomainError.invalidPageToken()
             }
             after = String(text.dropFirst(3))
         }
@@ -39,7 +39,7 @@ struct Page {
         guard let after else { return nil }
         let parts = after.split(separator: "\u{1F}", omittingEmptySubsequences: false)
         guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else {
-            throw DomainError.invalidArgument(field: "page.page_token", zh: "分页令牌无效", en: "the page token is not valid")
+            throw DomainError.invalidPageToken()
         }
         return (String(parts[0]), id)
     }

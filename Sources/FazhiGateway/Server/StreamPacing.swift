@@ -33,9 +33,7 @@ final class StreamSlots: Sendable {
             return true
         }
         guard taken else {
-            throw DomainError(
-                .resourceExhausted, zh: "同时进行的导出已达上限（\(limits.maximum) 个），请稍后重试",
-                en: "the server already runs \(limits.maximum) exports at once; retry later", metadata: ["limit": "\(limits.maximum)"])
+            throw DomainError.exportsAtLimit(limits.maximum)
         }
         defer { used.withLock { $0 -= 1 } }
         return try await body()

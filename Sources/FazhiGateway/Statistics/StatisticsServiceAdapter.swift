@@ -32,12 +32,10 @@ struct StatisticsServiceAdapter: Fazhi_V1_StatisticsService.SimpleServiceProtoco
     private func export(_ request: Fazhi_V1_ExportStatisticsRequest, response: RPCWriter<Fazhi_V1_ExportChunk>) async throws {
         let format = request.format.isEmpty ? "csv" : request.format
         guard ["csv", "json", "xlsx", "html"].contains(format) else {
-            throw DomainError.invalidArgument(field: "format", zh: "导出格式须为 csv、json、xlsx 或 html", en: "format must be csv, json, xlsx or html")
+            throw DomainError.notOneOf(field: "format", label: "导出格式", allowed: ["csv", "json", "xlsx", "html"])
         }
         guard let table = StatisticsTable(rawValue: request.table.isEmpty ? "cases" : request.table) else {
-            throw DomainError.invalidArgument(
-                field: "table", zh: "表须为 summary、categories、items、months 或 cases",
-                en: "table must be summary, categories, items, months or cases")
+            throw DomainError.notOneOf(field: "table", label: "表", allowed: ["summary", "categories", "items", "months", "cases"])
         }
         let caller = try CallScope.caller()
         let year = Int(request.year)

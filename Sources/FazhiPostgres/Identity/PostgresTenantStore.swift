@@ -78,7 +78,7 @@ public struct PostgresTenantStore: TenantStore {
                 return try await body(PostgresTenantTransaction(connection: connection, agencyID: agency))
             }
         } catch let error as PostgresError where act != nil && error.sqlState == Self.claimLost {
-            throw IdempotencyClaim.takenOver
+            throw DomainError.idempotencyKeyTakenOver
         }
     }
 

@@ -22,9 +22,7 @@ public enum Role: String, CaseIterable, Sendable, Hashable, Comparable {
     /// Parses a role name, naming the bad one in the error.
     public static func parse(_ name: String) throws -> Role {
         guard let role = Role(rawValue: name) else {
-            throw DomainError.invalidArgument(
-                field: "roles",
-                zh: "未知角色「\(name)」", en: "unknown role \"\(name)\"")
+            throw DomainError.unknownRole(name)
         }
         return role
     }

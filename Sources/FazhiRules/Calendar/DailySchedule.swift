@@ -10,7 +10,7 @@ public struct DailySchedule: Sendable, Equatable {
 
     public init(minuteOfDay: Int) throws {
         guard (0..<1_440).contains(minuteOfDay) else {
-            throw DomainError.invalidArgument(field: "jobs.daily_at", zh: "时刻须在 00:00 至 23:59 之间", en: "the time of day must be 00:00 to 23:59")
+            throw DomainError.dailyTimeOutOfRange
         }
         self.minuteOfDay = minuteOfDay
     }
@@ -21,9 +21,7 @@ public struct DailySchedule: Sendable, Equatable {
         guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }), let hour = Int(parts[0]), let minute = Int(parts[1]),
             (0..<24).contains(hour), (0..<60).contains(minute)
         else {
-            throw DomainError.invalidArgument(
-                field: "jobs.daily_at", zh: "时刻须写作 HH:MM（24 小时制），例如 02:00",
-                en: "write the time of day as HH:MM on a 24-hour clock, for example 02:00")
+            throw DomainError.dailyTimeUnreadable
         }
         try self.init(minuteOfDay: hour * 60 + minute)
     }

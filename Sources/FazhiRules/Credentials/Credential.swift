@@ -145,10 +145,10 @@ public struct Credential: Sendable, Equatable {
         by actor: String, reason: String, at now: Moment, rules: CredentialRules
     ) throws -> Credential {
         guard !categories.isEmpty else {
-            throw DomainError.invalidArgument(field: "categories", zh: "须至少列明一个执法类别", en: "name at least one enforcement category")
+            throw DomainError.categoriesMissing
         }
         guard !areas.isEmpty else {
-            throw DomainError.invalidArgument(field: "area", zh: "须列明执法区域", en: "name the enforcement area")
+            throw DomainError.areaMissing
         }
         try Self.checkExam(exam, on: now.day, rules: rules)
         return Credential(
@@ -159,14 +159,10 @@ public struct Credential: Sendable, Equatable {
 
     public static func checkExam(_ exam: ExamResult, on day: CalendarDay, rules: CredentialRules) throws {
         guard exam.score >= rules.passMark else {
-            throw DomainError(
-                .failedPrecondition, zh: "资格考试成绩 \(exam.score) 未达合格线 \(rules.passMark)",
-                en: "exam score \(exam.score) is below the pass mark \(rules.passMark)", metadata: ["field": "exam"])
+            throw DomainError.examBelowPassMark(score: exam.score, passMark: rules.passMark)
         }
         guard exam.day <= day, day <= exam.day.adding(years: rules.examValidityYears) else {
-            throw DomainError(
-                .failedPrecondition, zh: "资格考试成绩（\(exam.day)）已超过 \(rules.examValidityYears) 年有效期",
-                en: "the exam of \(exam.day) is older than \(rules.examValidityYears) years", metadata: ["field": "exam"])
+            throw DomainError.examTooOld(day: "\(exam.day)", validityYears: rules.examValidityYears)
         }
     }
 
@@ -187,36 +183,34 @@ public struct Credential: Sendable, Equatable {
             target = .suspended
         case (.suspended, .reinstate):
             if let validUntil, now.day > validUntil {
-                throw refused(event, zh: "证件有效期已于 \(validUntil) 届满，不能恢复", en: "the term ended on \(validUntil); it cannot be reinstated")
+                throw refused(event, .termEndedNoReinstatement(validUntil: "\(validUntil)"))
             }
             if let missing = missingReview(on: now.day, rules: rules) {
-                throw refused(event, zh: "尚未完成 \(missing) 年度审验", en: "the review of \(missing) is still missing")
+                throw refused(event, .reviewMissing(year: missing))
             }
             target = .active
         case (.active, .revoke), (.suspended, .revoke):
             target = .revoked
         case (.active, .expire), (.suspended, .expire):
             guard let validUntil, now.day > validUntil else {
-                throw refused(event, zh: "有效期尚未届满", en: "the term has not ended yet")
+                throw refused(event, .termNotEnded)
             }
             target = .expired
         case (.active, .supersede(let successor, let replacement)):
             if !replacement, let validUntil, now.day > validUntil {
-                throw refused(event, zh: "有效期已届满，只能重新申领", en: "the term has ended; only a new application is possible")
+                throw refused(event, .termEndedApplyAgain)
             }
             next.successor = successor
             target = .superseded
         case (.active, .review(let review)), (.suspended, .review(let review)):
             guard let validFrom, review.year >= validFrom.year, review.year < now.day.year else {
-                throw refused(event, zh: "只能审验证件有效期内已结束的年度", en: "only a finished year of the credential's term can be reviewed")
+                throw refused(event, .reviewYearNotFinished)
             }
             guard reviews[review.year] == nil else {
-                throw refused(event, zh: "\(review.year) 年度已审验", en: "the year \(review.year) is already reviewed")
+                throw refused(event, .yearAlreadyReviewed(review.year))
             }
             if review.outcome == .passed, review.trainingHours < rules.trainingHoursThreshold {
-                throw refused(
-                    event, zh: "培训 \(review.trainingHours) 学时，不足 \(rules.trainingHoursThreshold) 学时，不能审验合格",
-                    en: "\(review.trainingHours) training hours are below the \(rules.trainingHoursThreshold) required to pass")
+                throw refused(event, .trainingHoursShort(hours: review.trainingHours, threshold: rules.trainingHoursThreshold))
             }
             next.reviews[review.year] = review
             switch review.outcome {
@@ -225,17 +219,15 @@ public struct Credential: Sendable, Equatable {
             case .failedRevoke: target = .revoked
             }
         default:
-            throw refused(
-                event, zh: "证件状态为「\(state.rawValue)」，不能执行「\(event.name)」",
-                en: "a credential that is \(state.rawValue) cannot be \(event.name)d")
+            throw refused(event, .notInThisState)
         }
         next.state = target
         next.history.append(Transition(from: state, to: target, event: event.name, reason: reason, actor: actor, at: now.instant))
         return next
     }
 
-    func refused(_ event: Event, zh: String, en: String) -> DomainError {
-        DomainError(.failedPrecondition, zh: zh, en: en, metadata: ["state": state.rawValue, "event": event.name])
+    func refused(_ event: Event, _ refusal: CredentialRefusal) -> DomainError {
+        refusal.error(state: state.rawValue, event: event.name)
     }
 
     /// The previous year whose review is overdue on `day`, if any: a credential in force

@@ -11,7 +11,7 @@ extension Credential {
     ) throws -> (ended: Credential, successor: Credential) {
         let event = Event.supersede(successor: number, replacement: replacement)
         if !replacement, state == .active, let missing = missingReview(on: now.day, rules: rules) {
-            throw refused(event, zh: "尚未完成 \(missing) 年度审验，不能换发", en: "the review of \(missing) is missing; the credential cannot be renewed")
+            throw refused(event, .reviewMissingNoRenewal(year: missing))
         }
         let ended = try applying(event, by: actor, reason: reason, at: now, rules: rules)
         let successor = Credential(

@@ -5,7 +5,7 @@ public struct DivisionCode: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ code: String) throws {
         guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }), !code.hasPrefix("00") else {
-            throw DomainError.invalidArgument(field: "area", zh: "行政区划代码须为 6 位数字：\(code)", en: "a division code has six digits, got \"\(code)\"")
+            throw DomainError.divisionCodeInvalid(code)
         }
         self.code = code
     }

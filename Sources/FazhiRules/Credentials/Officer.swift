@@ -86,8 +86,7 @@ public enum ContactDetails {
     public static func validate(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard (5...40).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+- ()".contains($0)) }) else {
-            throw DomainError.invalidArgument(
-                field: "contact", zh: "联系方式须为 5 至 40 位电话号码", en: "the contact must be a phone number of 5 to 40 characters")
+            throw DomainError.contactInvalid
         }
         return trimmed
     }

@@ -16,7 +16,7 @@ public struct PersonalDataKeys: Sendable {
 
     public func seal(_ text: String) throws -> Data {
         guard let combined = try AES.GCM.seal(Data(text.utf8), using: sealing).combined else {
-            throw DomainError(.failedPrecondition, zh: "加密失败", en: "sealing failed")
+            throw DomainError.sealingFailed
         }
         return combined
     }

@@ -10,17 +10,17 @@ public struct ResidentIDNumber: Sendable, Hashable {
         guard characters.count == 18, characters[..<17].allSatisfy({ $0.isASCII && $0.isNumber }),
             let last = characters.last, last.isASCII, last.isNumber || last == "X"
         else {
-            throw Self.invalid(zh: "须为 18 位，前 17 位为数字，末位为数字或 X", en: "it has 18 characters: 17 digits, then a digit or X")
+            throw DomainError.idNumberInvalid(.shape)
         }
         let digits = characters[..<17].map { Int(String($0))! }
         guard Self.checkCharacter(for: digits) == last else {
-            throw Self.invalid(zh: "校验码不符", en: "its check character does not match")
+            throw DomainError.idNumberInvalid(.checkCharacter)
         }
         let year = digits[6...9].reduce(0) { $0 * 10 + $1 }
         let month = digits[10] * 10 + digits[11]
         let day = digits[12] * 10 + digits[13]
         guard year >= 1900, (try? CalendarDay(year: year, month: month, day: day)) != nil else {
-            throw Self.invalid(zh: "出生日期无效", en: "its date of birth is not a real date")
+            throw DomainError.idNumberInvalid(.birthDate)
         }
         self.value = value
     }
@@ -35,9 +35,6 @@ public struct ResidentIDNumber: Sendable, Hashable {
     /// The first four and last four characters; the rest hidden.
     public var masked: String { String(value.prefix(4)) + String(repeating: "*", count: 10) + String(value.suffix(4)) }
 
-    private static func invalid(zh: String, en: String) -> DomainError {
-        DomainError.invalidArgument(field: "id_number", zh: "身份证号码无效：\(zh)", en: "the resident ID number is not valid: \(en)")
-    }
 }
 
 extension ResidentIDNumber: CustomStringConvertible {

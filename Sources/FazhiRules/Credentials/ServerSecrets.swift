@@ -10,9 +10,7 @@ public struct ServerSecrets: Sendable {
 
     public init(secretBase64: String) throws {
         guard let secret = Data(base64Encoded: secretBase64.trimmingCharacters(in: .whitespacesAndNewlines)), secret.count == 32 else {
-            throw DomainError.invalidArgument(
-                field: "secrets.key", zh: "服务器密钥须为 32 字节随机数的 base64 编码",
-                en: "the server secret must be 32 random bytes, base64-encoded")
+            throw DomainError.serverSecretInvalid
         }
         let master = SymmetricKey(data: secret)
         func derive(_ info: String) -> SymmetricKey {
@@ -36,7 +34,7 @@ public struct SigningKeySealer: Sendable {
         // The purpose is authenticated with the key, so a sealed key cannot be moved to
         // another purpose.
         let box = try AES.GCM.seal(privateKey.rawRepresentation, using: key, authenticating: Data(purpose.utf8))
-        guard let combined = box.combined else { throw DomainError(.failedPrecondition, zh: "加密失败", en: "sealing failed") }
+        guard let combined = box.combined else { throw DomainError.sealingFailed }
         return StoredSigningKey(publicKey: privateKey.publicKey.rawRepresentation, privateKeySealed: combined)
     }
 

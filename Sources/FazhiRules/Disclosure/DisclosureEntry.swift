@@ -123,7 +123,7 @@ public struct DisclosureEntry: Sendable, Equatable {
     /// Publishes a draft: it gets its leaf, and is late when published after its due day.
     public mutating func publish(at now: Moment, by releaser: UUID?, origin: String) throws {
         guard state == .draft else {
-            throw DomainError(.failedPrecondition, zh: "该公示条目已发布，不是待发布稿", en: "the entry is already published, not a draft")
+            throw DomainError.entryAlreadyPublished
         }
         state = .published
         publishedAt = DisclosureLeaf.truncated(now.instant)
@@ -148,8 +148,6 @@ public struct DisclosureEntry: Sendable, Equatable {
     }
 
     static func cannotSupersede(_ state: State) -> DomainError {
-        DomainError(
-            .failedPrecondition, zh: "该公示条目当前状态（\(state.rawValue)）不能撤回或更正",
-            en: "an entry in state \(state.rawValue) cannot be withdrawn or corrected")
+        DomainError.entryCannotBeSuperseded(state: state.rawValue)
     }
 }

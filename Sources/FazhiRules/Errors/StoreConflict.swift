@@ -1,6 +1,5 @@
 /// What a store found already there, or changed meanwhile, when it wrote: stores raise
-/// these codes, and the sentences people read are written here, once. (The rest of the
-/// error catalogue follows this shape as it moves out of the use cases.)
+/// these codes, and the sentences people read are written here, once.
 public enum StoreConflict: Sendable, Equatable {
     case agencyCodeTaken(String)
     case usernameTaken(String)

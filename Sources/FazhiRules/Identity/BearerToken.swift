@@ -61,10 +61,7 @@ public enum UsernameRule {
             && username.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } == true
             && username.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || ".-_".contains($0)) }
         guard valid else {
-            throw DomainError.invalidArgument(
-                field: "username",
-                zh: "用户名须为 2–64 位小写字母、数字或 . _ -，并以字母或数字开头",
-                en: "a username has 2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+            throw DomainError.usernameInvalid
         }
     }
 }

@@ -19,10 +19,10 @@ public struct PasswordPolicy: Sendable, Equatable {
     /// Throws `PASSWORD_POLICY` naming the rule broken.
     public func check(_ password: String, username: String) throws {
         if password.count < minimumLength {
-            throw violation(zh: "密码至少需要 \(minimumLength) 个字符", en: "a password needs at least \(minimumLength) characters")
+            throw DomainError.passwordPolicy(.tooShort(minimum: minimumLength))
         }
         if password.count > 1024 {
-            throw violation(zh: "密码不能超过 1024 个字符", en: "a password may have at most 1024 characters")
+            throw DomainError.passwordPolicy(.tooLong)
         }
         var classes = 0
         if password.contains(where: { $0.isLowercase }) { classes += 1 }
@@ -30,16 +30,11 @@ public struct PasswordPolicy: Sendable, Equatable {
         if password.contains(where: { $0.isNumber }) { classes += 1 }
         if password.contains(where: { !$0.isLetter && !$0.isNumber }) { classes += 1 }
         if classes < minimumCharacterClasses {
-            throw violation(
-                zh: "密码须包含至少 \(minimumCharacterClasses) 类字符（小写字母、大写字母、数字、符号）",
-                en: "a password needs at least \(minimumCharacterClasses) kinds of characters (lower case, upper case, digits, symbols)")
+            throw DomainError.passwordPolicy(.tooFewKinds(minimum: minimumCharacterClasses))
         }
         if password.lowercased().contains(username.lowercased()) {
-            throw violation(zh: "密码不能包含用户名", en: "a password may not contain the username")
+            throw DomainError.passwordPolicy(.containsUsername)
         }
     }
 
-    private func violation(zh: String, en: String) -> DomainError {
-        DomainError(.passwordPolicy, zh: zh, en: en, metadata: ["field": "password"])
-    }
 }

@@ -75,7 +75,7 @@ public struct NewParty: Sendable {
     ) throws {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard (1...200).contains(name.count) else {
-            throw DomainError.invalidArgument(field: "name", zh: "名称须为 1 至 200 字", en: "the name must have 1 to 200 characters")
+            throw DomainError.partyNameLength
         }
         self.kind = kind
         self.name = name
@@ -83,32 +83,30 @@ public struct NewParty: Sendable {
         switch kind {
         case .organization, .institution:
             guard let creditCode, !creditCode.isEmpty else {
-                throw DomainError.invalidArgument(
-                    field: "credit_code", zh: "组织须有统一社会信用代码", en: "an organization needs its unified social credit code")
+                throw DomainError.organizationNeedsCreditCode
             }
             guard idNumber?.isEmpty ?? true else {
-                throw DomainError.invalidArgument(field: "id_number", zh: "组织没有身份证号码", en: "an organization has no resident ID number")
+                throw DomainError.organizationHasNoIDNumber
             }
             self.creditCode = try UnifiedSocialCreditCode(creditCode).value
             if kind == .institution {
                 guard let institutionType else {
-                    throw DomainError.invalidArgument(field: "institution_type", zh: "须注明机构类型", en: "name the institution's type")
+                    throw DomainError.institutionTypeMissing
                 }
                 guard let capacity, (0...100_000).contains(capacity) else {
-                    throw DomainError.invalidArgument(field: "capacity", zh: "床位（容量）须在 0 至 100000 之间", en: "capacity must be between 0 and 100000")
+                    throw DomainError.capacityOutOfRange
                 }
                 self.institutionType = institutionType
                 self.capacity = capacity
             } else if institutionType != nil || capacity != nil {
-                throw DomainError.invalidArgument(field: "institution_type", zh: "只有机构才有类型和容量", en: "only an institution has a type and capacity")
+                throw DomainError.onlyInstitutionsHaveType
             }
         case .person:
             guard let idNumber, !idNumber.isEmpty else {
-                throw DomainError.invalidArgument(field: "id_number", zh: "自然人须有身份证号码", en: "a person needs a resident ID number")
+                throw DomainError.personNeedsIDNumber
             }
             guard creditCode?.isEmpty ?? true, institutionType == nil, capacity == nil else {
-                throw DomainError.invalidArgument(
-                    field: "credit_code", zh: "自然人没有信用代码、机构类型或容量", en: "a person has no credit code, institution type or capacity")
+                throw DomainError.personHasNoOrganizationFields
             }
             let number = try ResidentIDNumber(idNumber)
             idNumberSealed = try keys.seal(number.value)

@@ -14,13 +14,13 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, CustomStringConvertib
         let characters = Array(value)
         let values = characters.compactMap { Self.alphabet.firstIndex(of: $0) }
         guard characters.count == 18, values.count == 18 else {
-            throw Self.invalid(zh: "须为 18 位数字或大写字母（不含 I、O、S、V、Z）", en: "it has 18 digits or capital letters (no I, O, S, V, Z)")
+            throw DomainError.creditCodeInvalid(.shape)
         }
         guard characters[2..<8].allSatisfy(\.isNumber) else {
-            throw Self.invalid(zh: "第 3 至 8 位须为行政区划代码", en: "characters 3 to 8 must be a division code")
+            throw DomainError.creditCodeInvalid(.divisionCode)
         }
         guard Self.checkCharacter(forFirst17: values.prefix(17)) == characters[17] else {
-            throw Self.invalid(zh: "校验码不符", en: "its check character does not match")
+            throw DomainError.creditCodeInvalid(.checkCharacter)
         }
         self.value = value
     }
@@ -40,7 +40,4 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, CustomStringConvertib
         return alphabet[(31 - sum % 31) % 31]
     }
 
-    private static func invalid(zh: String, en: String) -> DomainError {
-        DomainError.invalidArgument(field: "credit_code", zh: "统一社会信用代码无效：\(zh)", en: "the unified social credit code is not valid: \(en)")
-    }
 }

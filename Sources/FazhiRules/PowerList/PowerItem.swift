@@ -23,7 +23,7 @@ public struct PowerItem: Sendable, Equatable, Codable {
         public static func parse(_ text: String) throws -> Category {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if let category = Category(rawValue: trimmed) ?? allCases.first(where: { $0.chineseName == trimmed }) { return category }
-            throw DomainError.invalidArgument(field: "category", zh: "未知职权类别「\(trimmed)」", en: "unknown power category \"\(trimmed)\"")
+            throw DomainError.unknownPowerCategory(trimmed)
         }
 
         /// 行政处罚法 art. 42 and the inspection and coercion rules: at least two officers.
@@ -70,35 +70,27 @@ public struct PowerItem: Sendable, Equatable, Codable {
     /// Checks every field; `minimumOthers` is the agency's `case.minimum_officers_other`.
     /// The error names the item and the field.
     public func validated(minimumOthers: Int) throws -> PowerItem {
-        func invalid(_ field: String, zh: String, en: String) -> DomainError {
-            DomainError(.invalidArgument, zh: "事项 \(code)：\(zh)", en: "item \(code): \(en)", metadata: ["field": field, "code": code])
-        }
         guard (2...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-") }) else {
-            throw DomainError(
-                .invalidArgument, zh: "事项编码须为 2 至 32 位大写字母、数字或 -：\(code)", en: "an item code has 2 to 32 capital letters, digits or -: \"\(code)\"",
-                metadata: ["field": "code"])
+            throw DomainError.itemCodeInvalid(code)
         }
         for (field, zh, value, limit) in [
             ("name", "名称", name, 200), ("enforcement_category", "执法类别", enforcementCategory, 50),
             ("legal_basis", "法律依据", legalBasis, 1000), ("unit", "实施机构", unit, 100),
         ] {
             guard (1...limit).contains(value.trimmingCharacters(in: .whitespaces).count) else {
-                throw invalid(field, zh: "\(zh)须为 1 至 \(limit) 字", en: "\(field) must have 1 to \(limit) characters")
+                throw DomainError.powerItemInvalid(code, .textLength(field: field, label: zh, limit: limit))
             }
         }
         let floor = max(category.lawfulMinimumOfficers, category.lawfulMinimumOfficers == 2 ? 2 : minimumOthers)
         guard (floor...10).contains(minimumOfficers) else {
-            throw invalid(
-                "min_officers", zh: "\(category.chineseName)事项每次执法至少 \(floor) 名执法人员（至多 10 名）",
-                en: "a \(category.rawValue) item needs at least \(floor) officers per act (at most 10)")
+            throw DomainError.powerItemInvalid(code, .tooFewOfficers(categoryZH: category.chineseName, category: category.rawValue, floor: floor))
         }
         if published {
             guard let days = disclosureWorkingDays, (1...60).contains(days) else {
-                throw invalid(
-                    "disclosure", zh: "公示的事项须规定 1 至 60 个工作日的公示期限", en: "a published item needs a disclosure deadline of 1 to 60 working days")
+                throw DomainError.powerItemInvalid(code, .disclosureDeadlineMissing)
             }
         } else if disclosureWorkingDays != nil {
-            throw invalid("disclosure", zh: "不公示的事项不设公示期限", en: "an item that is not published has no disclosure deadline")
+            throw DomainError.powerItemInvalid(code, .disclosureDeadlineUnpublished)
         }
         return self
     }

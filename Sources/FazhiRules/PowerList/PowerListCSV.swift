@@ -11,10 +11,10 @@ public enum PowerListCSV {
     public static func parse(_ text: String) throws -> [PowerItem] {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
-        guard let first = lines.first else { throw failure(line: 1, zh: "文件为空", en: "the file is empty") }
+        guard let first = lines.first else { throw DomainError.powerListCSV(line: 1, .empty) }
         let header = try fields(of: first, line: 1).map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "") }
         guard header == Self.header else {
-            throw failure(line: 1, zh: "表头须为 \(Self.header.joined(separator: ","))", en: "the header must be \(Self.header.joined(separator: ","))")
+            throw DomainError.powerListCSV(line: 1, .header(expected: Self.header.joined(separator: ",")))
         }
         var items: [PowerItem] = []
         var seen: Set<String> = []
@@ -22,20 +22,16 @@ public enum PowerListCSV {
             let number = offset + 1
             let values = try fields(of: line, line: number).map { $0.trimmingCharacters(in: .whitespaces) }
             guard values.count == Self.header.count else {
-                throw failure(
-                    line: number, zh: "应有 \(Self.header.count) 列，实有 \(values.count) 列",
-                    en: "expected \(Self.header.count) fields, found \(values.count)")
+                throw DomainError.powerListCSV(line: number, .fieldCount(expected: Self.header.count, found: values.count))
             }
             do {
                 let item = try item(values)
                 guard seen.insert(item.code).inserted else {
-                    throw DomainError.invalidArgument(field: "code", zh: "事项编码 \(item.code) 重复", en: "the item code \(item.code) appears twice")
+                    throw DomainError.itemCodeRepeated(item.code)
                 }
                 items.append(item)
             } catch let error as DomainError {
-                throw DomainError(
-                    error.reason, zh: "第 \(number) 行：\(error.messageZH)", en: "line \(number): \(error.messageEN)",
-                    metadata: error.metadata.merging(["line": String(number)]) { $1 })
+                throw DomainError.onCSVLine(number, error)
             }
         }
         return items
@@ -43,13 +39,13 @@ public enum PowerListCSV {
 
     private static func item(_ v: [String]) throws -> PowerItem {
         guard let major = PowerItem.Major(rawValue: v[6]) else {
-            throw DomainError.invalidArgument(field: "major", zh: "「是否重大」须为 yes、no 或 conditional", en: "major must be yes, no or conditional")
+            throw DomainError.majorNotYesNoConditional
         }
         guard let officers = Int(v[7]) else {
-            throw DomainError.invalidArgument(field: "min_officers", zh: "最少执法人数须为整数", en: "min_officers must be a whole number")
+            throw DomainError.minimumOfficersNotWhole
         }
         guard let published = ["yes": true, "no": false][v[8]] else {
-            throw DomainError.invalidArgument(field: "published", zh: "「是否公示」须为 yes 或 no", en: "published must be yes or no")
+            throw DomainError.publishedNotYesNo
         }
         let disclosure = try disclosureDays(v[9])
         return PowerItem(
@@ -61,9 +57,7 @@ public enum PowerListCSV {
         if text == "statistics only" { return nil }
         let parts = text.split(separator: " ")
         guard parts.count == 3, parts[1] == "working", parts[2] == "days", let days = Int(parts[0]) else {
-            throw DomainError.invalidArgument(
-                field: "disclosure", zh: "公示期限须为「N working days」或「statistics only」",
-                en: "disclosure must be \"N working days\" or \"statistics only\"")
+            throw DomainError.disclosureDeadlineUnreadable
         }
         return days
     }
@@ -116,12 +110,9 @@ public enum PowerListCSV {
                 current.append(character)
             }
         }
-        guard !quoted else { throw failure(line: number, zh: "引号未闭合", en: "a quoted field is not closed") }
+        guard !quoted else { throw DomainError.powerListCSV(line: number, .unclosedQuote) }
         fields.append(current)
         return fields
     }
 
-    private static func failure(line: Int, zh: String, en: String) -> DomainError {
-        DomainError(.invalidArgument, zh: "第 \(line) 行：\(zh)", en: "line \(line): \(en)", metadata: ["line": String(line)])
-    }
 }

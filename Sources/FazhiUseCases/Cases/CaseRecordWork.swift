@@ -6,9 +6,9 @@ extension CaseWork {
     public func checkEvidenceUpload(_ caller: Caller, caseID: UUID) async throws {
         try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: caseID, locking: false) else {
-                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+                throw DomainError.noSuchCase
             }
-            guard kase.status == .open else { throw DomainError(.failedPrecondition, zh: "案件已结案", en: "the case is closed") }
+            guard kase.status == .open else { throw DomainError.caseClosed }
             _ = try await Self.ownOfficer(caller, tx)
         }
     }
@@ -23,9 +23,9 @@ extension CaseWork {
         call.target("case:\(caseID.uuidString.lowercased())", "evidence:\(sha256)")
         let result = try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: caseID, locking: true) else {
-                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+                throw DomainError.noSuchCase
             }
-            guard kase.status == .open else { throw DomainError(.failedPrecondition, zh: "案件已结案", en: "the case is closed") }
+            guard kase.status == .open else { throw DomainError.caseClosed }
             let officer = try await Self.ownOfficer(caller, tx)
             let record = try await tx.cases.record(caseID: caseID)
             if let existing = record.first(where: { $0.event == "evidence" && $0.step == step.rawValue && $0.evidence == [sha256] }) {
@@ -51,15 +51,15 @@ extension CaseWork {
     public func correct(_ caller: Caller, caseID: UUID, entryID: Int64, text: String, call: CallAudit, at now: Moment) async throws -> CaseRecordEntry
     {
         guard (1...10_000).contains(text.trimmingCharacters(in: .whitespacesAndNewlines).count) else {
-            throw DomainError.invalidArgument(field: "text", zh: "须写明更正内容", en: "say what the correction is")
+            throw DomainError.correctionTextMissing
         }
         call.target("case:\(caseID.uuidString.lowercased())", "record:\(entryID)")
         let result = try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             guard try await tx.cases.kase(id: caseID, locking: true) != nil else {
-                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+                throw DomainError.noSuchCase
             }
             guard let original = try await tx.cases.record(caseID: caseID).first(where: { $0.id == entryID }) else {
-                throw DomainError.notFound("record_entry", zh: "本案没有该记录", en: "the case has no such record entry")
+                throw DomainError.noSuchRecordEntry
             }
             let officer = try await Self.ownOfficer(caller, tx)
             var entry = CaseRecordEntry(

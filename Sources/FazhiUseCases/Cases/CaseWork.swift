@@ -19,16 +19,13 @@ public struct CaseWork: Sendable {
         try Self.validText(text)
         let area = try DivisionCode(area.flatMap { $0.isEmpty ? nil : $0 } ?? caller.agency.divisionCode)
         guard try DivisionCode(caller.agency.divisionCode).contains(area) else {
-            throw DomainError.invalidArgument(
-                field: "area", zh: "案件区域 \(area) 不在本机构辖区内", en: "the area \(area) lies outside the agency's jurisdiction")
+            throw DomainError.areaOutsideJurisdiction("\(area)")
         }
         return try await work(caller, call: call, at: now) { tx in
             guard let (item, version) = try await tx.powerList.item(code: itemCode, version: nil) else {
-                throw DomainError(
-                    .failedPrecondition, zh: "现行权责清单中没有事项 \(itemCode)（法无授权不可为）",
-                    en: "the power list in force has no item \(itemCode): no act without a published power", metadata: ["field": "item_code"])
+                throw DomainError.itemNotInPowerList(itemCode)
             }
-            guard try await tx.parties.party(id: partyID) != nil else { throw DomainError.notFound("party", zh: "当事人不存在", en: "no such party") }
+            guard try await tx.parties.party(id: partyID) != nil else { throw DomainError.noSuchParty }
             let initiator = try await Self.ownOfficer(caller, tx)
             let kase = EnforcementCase(id: UUID(), item: item, itemVersion: version, partyID: partyID, area: area)
             call.target("case:\(kase.id.uuidString.lowercased())")
@@ -51,7 +48,7 @@ public struct CaseWork: Sendable {
         call.target("case:\(caseID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
             guard let (kase, version) = try await tx.cases.kase(id: caseID, locking: true) else {
-                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+                throw DomainError.noSuchCase
             }
             let settings = try await tx.settings()
             let (machineEvent, officers) = try await Self.machineEvent(event, caller: caller, kase: kase, settings: settings, tx: tx, now: now)
@@ -59,7 +56,7 @@ public struct CaseWork: Sendable {
             if case .decide = machineEvent {
                 // A decision takes a document number; its save reports a clash at once.
                 guard try await tx.cases.save(next, readAt: version, at: now.instant) else {
-                    throw DomainError(.failedPrecondition, zh: "案件已被他人修改，请重试", en: "the case changed meanwhile; try again")
+                    throw DomainError.caseChangedMeanwhile
                 }
             } else {
                 try await tx.cases.saveLocked(next, at: now.instant)  // read under lock above
@@ -76,7 +73,7 @@ public struct CaseWork: Sendable {
     public func kase(_ caller: Caller, id: UUID) async throws -> (EnforcementCase, [CaseRecordEntry]) {
         try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (kase, _) = try await tx.cases.kase(id: id, locking: false) else {
-                throw DomainError.notFound("case", zh: "案件不存在", en: "no such case")
+                throw DomainError.noSuchCase
             }
             return (kase, try await tx.cases.record(caseID: id))
         }
@@ -121,12 +118,12 @@ public struct CaseWork: Sendable {
         case .recuse:
             return (.recuse(officer: try await ownOfficer(caller, tx)), [])
         case .review(let outcome):
-            guard caller.roles.contains(.legalReviewer) else { throw roleNeeded("legal_reviewer") }
+            guard caller.roles.contains(.legalReviewer) else { throw DomainError.needsRole("legal_reviewer") }
             // A reviewer who is also an officer is compared by their officer record.
             let reviewer = try await tx.credentials.officer(userID: caller.userID)?.id ?? caller.userID
             return (.review(outcome, reviewer: reviewer), [])
         case .approve:
-            guard caller.roles.contains(.approver) else { throw roleNeeded("approver") }
+            guard caller.roles.contains(.approver) else { throw DomainError.needsRole("approver") }
             return (.approve(approver: caller.userID), [])
         case .decide(let outcome, let legalBasis, let fine):
             // Penalties and other acts are numbered in series of their own.
@@ -144,7 +141,7 @@ public struct CaseWork: Sendable {
             let deadline = try await tx.workingDayCalendar().addingWorkingDays(days, after: now.day)
             let findings = try found.map { item -> Finding in
                 guard known.contains(item.code) else {
-                    throw DomainError.invalidArgument(field: "findings", zh: "检查清单中没有 \(item.code)", en: "the checklist has no item \(item.code)")
+                    throw DomainError.notOnChecklist(item.code)
                 }
                 return Finding(
                     id: UUID(), checklistCode: item.code, description: item.description, deadline: deadline.day,
@@ -187,18 +184,14 @@ public struct CaseWork: Sendable {
     static func ownOfficer(_ caller: Caller, _ tx: any TenantTransaction) async throws -> UUID {
         if let officer = caller.officerID { return officer }  // read along with the session
         guard let officer = try await tx.credentials.officer(userID: caller.userID) else {
-            throw DomainError(.permissionDenied, zh: "您的账户未关联执法人员，不能执法", en: "your account is not linked to an officer; you cannot act")
+            throw DomainError.notAnActingOfficer
         }
         return officer.id
     }
 
-    static func roleNeeded(_ role: String) -> DomainError {
-        DomainError(.permissionDenied, zh: "此操作需要 \(role) 角色", en: "this needs the \(role) role", metadata: ["role": role])
-    }
-
     static func validText(_ text: String) throws {
         guard text.count <= 10_000 else {
-            throw DomainError.invalidArgument(field: "text", zh: "记录内容至多 10000 字", en: "the record text has at most 10000 characters")
+            throw DomainError.recordTextTooLong
         }
     }
 }

@@ -31,23 +31,21 @@ public struct ClientCertificateWork: Sendable {
         call.target("credential:\(credentialID.uuidString.lowercased())")
         let signed = try await store.transaction(agency: caller.agency.id, .write(for: call)) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
-                throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
+                throw DomainError.noSuchCredential
             }
             let own = try await tx.credentials.officer(userID: caller.userID)
             guard caller.roles.contains(.credentialAdmin) || own?.id == credential.officerID else {
-                throw DomainError(.permissionDenied, zh: "只能为本人的证件申请客户端证书", en: "a client certificate is issued only for your own credential")
+                throw DomainError.ownCertificateOnly
             }
             let settings = try await tx.settings()
             let rules = try CredentialRules(settings: settings)
             if let refusal = credential.standing(on: now.day, rules: rules) {
-                throw DomainError(
-                    .failedPrecondition, zh: "证件当前不可用，不能签发客户端证书", en: "the credential is not in force; no certificate is issued",
-                    metadata: ["refusal": refusal.rawValue])
+                throw DomainError.credentialNotInForceForCertificate(refusal.rawValue)
             }
             guard let number = credential.number, let validUntil = credential.validUntil,
                 let holder = try await tx.credentials.officer(id: credential.officerID)
             else {
-                throw DomainError(.failedPrecondition, zh: "证件尚未发放", en: "the credential is not issued")
+                throw DomainError.credentialNotIssued
             }
             let lifetime = now.instant.addingTimeInterval(Double(try settings.integer("credential.certificate_days")) * 86_400)
             let grant = Grant(

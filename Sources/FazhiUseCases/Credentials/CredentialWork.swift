@@ -19,12 +19,10 @@ public struct CredentialWork: Sendable {
         try Self.validReason(reason)
         let credential = try await store.transaction(agency: agency.id, .write(for: call)) { tx in
             let rules = try CredentialRules(settings: try await tx.settings())
-            guard try await tx.credentials.officer(id: officerID) != nil else { throw Self.noSuchOfficer }
+            guard try await tx.credentials.officer(id: officerID) != nil else { throw DomainError.noSuchOfficer }
             let exams = try await tx.credentials.examResults(officerID: officerID)
             guard let newest = exams.first else {
-                throw DomainError(
-                    .failedPrecondition, zh: "该执法人员没有资格考试成绩", en: "the officer has no qualification exam on record",
-                    metadata: ["field": "exam"])
+                throw DomainError.noExamOnRecord
             }
             let exam = exams.first { (try? Credential.checkExam($0, on: now.day, rules: rules)) != nil } ?? newest
             let credential = try Credential.apply(
@@ -61,8 +59,7 @@ public struct CredentialWork: Sendable {
     ) async throws -> CredentialStatus {
         switch event {
         case .issue, .supersede:
-            throw DomainError.invalidArgument(
-                field: "event", zh: "发证、换发、补发须经编号分配", en: "issuing, renewing and replacing draw a number: use their own calls")
+            throw DomainError.numberedEventsHaveTheirOwnCalls
         default:
             return try await change(credentialID, agency: agency, reason: reason, at: now, call: call) { _, credential, rules in
                 let next = try credential.applying(event, by: actor, reason: reason, at: now, rules: rules)
@@ -113,11 +110,11 @@ public struct CredentialWork: Sendable {
         let result = try await store.transaction(agency: agency.id, .write(for: call)) { tx in
             let rules = try CredentialRules(settings: try await tx.settings())
             guard let (credential, version) = try await tx.credentials.credential(id: credentialID, locking: true) else {
-                throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
+                throw DomainError.noSuchCredential
             }
             let (next, result) = try await decide(tx, credential, rules)
             guard try await tx.credentials.save(next, readAt: version) else {
-                throw DomainError(.failedPrecondition, zh: "证件已被他人修改，请重试", en: "the credential changed meanwhile; try again")
+                throw DomainError.credentialChangedMeanwhile
             }
             try await Self.queuePublicRecords(next, after: credential.history.count, tx: tx)
             // A successor (renewal, replacement) is announced after the credential it ends.
@@ -139,23 +136,20 @@ public struct CredentialWork: Sendable {
         }
     }
 
-    static let noSuchOfficer = DomainError.notFound("officer", zh: "执法人员不存在", en: "no such officer")
-
     static func validCategories(_ names: [String]) throws -> Set<String> {
         let trimmed = names.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !trimmed.isEmpty else {
-            throw DomainError.invalidArgument(field: "categories", zh: "须至少列明一个执法类别", en: "name at least one enforcement category")
+            throw DomainError.categoriesMissing
         }
         guard trimmed.count <= 20, trimmed.allSatisfy({ (1...50).contains($0.count) }) else {
-            throw DomainError.invalidArgument(
-                field: "categories", zh: "执法类别至多 20 个，每个 1 至 50 字", en: "at most 20 categories of 1 to 50 characters each")
+            throw DomainError.categoriesTooMany
         }
         return Set(trimmed)
     }
 
     static func validReason(_ reason: String) throws {
         guard (1...500).contains(reason.trimmingCharacters(in: .whitespacesAndNewlines).count) else {
-            throw DomainError.invalidArgument(field: "reason", zh: "须填写 1 至 500 字的理由", en: "give a reason of 1 to 500 characters")
+            throw DomainError.reasonRequired
         }
     }
 }

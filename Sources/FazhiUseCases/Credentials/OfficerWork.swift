@@ -35,7 +35,7 @@ public struct OfficerWork: Sendable {
     public func createOfficer(_ caller: Caller, _ input: OfficerInput, call: CallAudit, now: Date) async throws -> OfficerView {
         for (field, zh, value) in [("name", "姓名", input.name), ("unit", "所在单位", input.unit), ("position", "职务", input.position)] {
             guard (1...100).contains(value.trimmingCharacters(in: .whitespaces).count) else {
-                throw DomainError.invalidArgument(field: field, zh: "\(zh)须为 1 至 100 字", en: "\(field) must have 1 to 100 characters")
+                throw DomainError.officerTextLength(field: field, label: zh)
             }
         }
         let idNumber = try ResidentIDNumber(input.idNumber)
@@ -44,7 +44,7 @@ public struct OfficerWork: Sendable {
             var userID: UUID?
             if let username = input.username, !username.isEmpty {
                 guard let user = try await tx.user(username: username) else {
-                    throw DomainError.notFound("user", zh: "用户「\(username)」不存在", en: "no user \"\(username)\"")
+                    throw DomainError.noSuchUser(username)
                 }
                 userID = user.id
             }
@@ -67,14 +67,14 @@ public struct OfficerWork: Sendable {
     public func ownOfficer(_ caller: Caller) async throws -> OfficerView {
         try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let officer = try await tx.credentials.officer(userID: caller.userID) else {
-                throw DomainError.notFound("officer", zh: "您的账户未关联执法人员", en: "your account is not linked to an officer")
+                throw DomainError.noOfficerForAccount
             }
             return try await view(of: officer.id, for: caller, tx: tx)
         }
     }
 
     public func officers(_ caller: Caller, after: (name: String, id: UUID)?, limit: Int) async throws -> [OfficerView] {
-        guard Self.readsEveryone(caller) else { throw Self.ownRecordOnly }
+        guard Self.readsEveryone(caller) else { throw DomainError.ownRecordOnly }
         return try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await views(of: try await tx.credentials.officers(after: after, limit: limit), for: caller, tx: tx)
         }
@@ -84,10 +84,10 @@ public struct OfficerWork: Sendable {
     public func recordExam(_ caller: Caller, officerID: UUID, day: CalendarDay, score: Int, call: CallAudit, now: Moment) async throws -> OfficerView
     {
         guard (0...100).contains(score) else {
-            throw DomainError.invalidArgument(field: "score", zh: "考试成绩须在 0 至 100 之间", en: "the score must be between 0 and 100")
+            throw DomainError.examScoreOutOfRange
         }
         guard day <= now.day else {
-            throw DomainError.invalidArgument(field: "day", zh: "考试日期不能晚于今天", en: "the exam day cannot be in the future")
+            throw DomainError.examDayInFuture
         }
         return try await changeOfficer(caller, officerID, call: call, now: now.instant) { tx in
             try await tx.credentials.insertExamResult(officerID: officerID, .init(day: day, score: score), recordedBy: caller.userID)
@@ -97,10 +97,10 @@ public struct OfficerWork: Sendable {
     /// 培训学时: sets the officer's training hours of a year (the year's total).
     public func setTrainingHours(_ caller: Caller, officerID: UUID, year: Int, hours: Int, call: CallAudit, now: Moment) async throws -> OfficerView {
         guard (2000...now.day.year).contains(year) else {
-            throw DomainError.invalidArgument(field: "year", zh: "年度须在 2000 年至今年之间", en: "the year must be between 2000 and this year")
+            throw DomainError.reviewYearOutOfRange
         }
         guard (0...2000).contains(hours) else {
-            throw DomainError.invalidArgument(field: "hours", zh: "培训学时须在 0 至 2000 之间", en: "hours must be between 0 and 2000")
+            throw DomainError.trainingHoursOutOfRange
         }
         return try await changeOfficer(caller, officerID, call: call, now: now.instant) { tx in
             try await tx.credentials.setTrainingHours(officerID: officerID, year: year, hours: hours)
@@ -113,7 +113,7 @@ public struct OfficerWork: Sendable {
     ) async throws -> OfficerView {
         call.target("officer:\(officerID.uuidString.lowercased())")
         let result = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
-            guard try await tx.credentials.officer(id: officerID) != nil else { throw CredentialWork.noSuchOfficer }
+            guard try await tx.credentials.officer(id: officerID) != nil else { throw DomainError.noSuchOfficer }
             try await body(tx)
             return try await view(of: officerID, for: caller, tx: tx)
         }
@@ -124,7 +124,7 @@ public struct OfficerWork: Sendable {
     public func credential(_ caller: Caller, id: UUID, at now: Moment) async throws -> CredentialStatus {
         try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: id, locking: false) else {
-                throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
+                throw DomainError.noSuchCredential
             }
             try await Self.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
             return CredentialStatus(credential, on: now.day, rules: try CredentialRules(settings: try await tx.settings()))
@@ -144,7 +144,7 @@ public struct OfficerWork: Sendable {
     static func officerID(_ given: UUID?, of caller: Caller, tx: any TenantTransaction) async throws -> UUID {
         if let given { return given }
         guard let own = try await tx.credentials.officer(userID: caller.userID) else {
-            throw DomainError.notFound("officer", zh: "您的账户未关联执法人员", en: "your account is not linked to an officer")
+            throw DomainError.noOfficerForAccount
         }
         return own.id
     }
@@ -158,8 +158,8 @@ public struct OfficerWork: Sendable {
     }
 
     private func view(of id: UUID, for caller: Caller, tx: any TenantTransaction) async throws -> OfficerView {
-        guard let officer = try await tx.credentials.officer(id: id) else { throw CredentialWork.noSuchOfficer }
-        guard Self.readsEveryone(caller) || officer.userID == caller.userID else { throw Self.ownRecordOnly }
+        guard let officer = try await tx.credentials.officer(id: id) else { throw DomainError.noSuchOfficer }
+        guard Self.readsEveryone(caller) || officer.userID == caller.userID else { throw DomainError.ownRecordOnly }
         return try await views(of: [officer], for: caller, tx: tx)[0]
     }
 
@@ -183,10 +183,9 @@ public struct OfficerWork: Sendable {
 
     static func checkReadable(officerID: UUID, by caller: Caller, tx: any TenantTransaction) async throws {
         if readsEveryone(caller) { return }
-        guard let own = try await tx.credentials.officer(userID: caller.userID), own.id == officerID else { throw ownRecordOnly }
+        guard let own = try await tx.credentials.officer(userID: caller.userID), own.id == officerID else { throw DomainError.ownRecordOnly }
     }
 
-    static let ownRecordOnly = DomainError(.permissionDenied, zh: "执法人员只能查看本人的记录", en: "an officer may read only their own record")
 }
 
 extension Authority {

@@ -90,16 +90,14 @@ public struct VerificationWork: Sendable {
     public func code(_ caller: Caller, credentialID: UUID, keys: SigningKeyWork) async throws -> String {
         let credential = try await store.transaction(agency: caller.agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(id: credentialID, locking: false) else {
-                throw DomainError.notFound("credential", zh: "证件不存在", en: "no such credential")
+                throw DomainError.noSuchCredential
             }
             try await OfficerWork.checkReadable(officerID: credential.officerID, by: caller, tx: tx)
             return credential
         }
         guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended
         else {
-            throw DomainError(
-                .failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code",
-                metadata: ["state": credential.state.rawValue])
+            throw DomainError.onlyIssuedCredentialHasCode(state: credential.state.rawValue)
         }
         let key = try await keys.privateKey(agency: caller.agency.id, purpose: SigningKeyWork.credentialCode)
         return try VerificationCode(agencyCode: caller.agency.code, credentialNumber: number, validUntil: validUntil).signed(with: key)

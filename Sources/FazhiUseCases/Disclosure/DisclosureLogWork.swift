@@ -90,12 +90,12 @@ public struct DisclosureLogWork: Sendable {
     ) async throws -> (DisclosureEntry, proof: [Data]?, checkpoint: StoredCheckpoint?) {
         try await store.transaction(agency: agency.id, .read) { tx in
             guard let entry = try await tx.disclosures.entry(id: id, locking: false), entry.state != .draft else {
-                throw DomainError.notFound("disclosure", zh: "公示条目不存在", en: "no such disclosure entry")
+                throw DomainError.noSuchDisclosure
             }
             let checkpoint: StoredCheckpoint?
             if let size = checkpointSize {
                 guard let stored = try await tx.disclosures.checkpoint(size: size) else {
-                    throw DomainError.notFound("checkpoint", zh: "没有该大小的检查点", en: "no checkpoint of size \(size)")
+                    throw DomainError.noCheckpoint(size: size)
                 }
                 checkpoint = stored
             } else {
@@ -115,11 +115,11 @@ public struct DisclosureLogWork: Sendable {
     /// The proof that the tree of `newSize` leaves extends the one of `oldSize`.
     public func consistency(agency: Agency, from oldSize: Int, to newSize: Int) async throws -> [Data] {
         guard oldSize >= 1, oldSize <= newSize else {
-            throw DomainError.invalidArgument(field: "old_size", zh: "旧树大小须在 1 与新树大小之间", en: "the old size must be between 1 and the new size")
+            throw DomainError.oldSizeOutOfRange
         }
         return try await store.transaction(agency: agency.id, .read) { tx in
             guard let latest = try await tx.disclosures.latestCheckpoint(), newSize <= latest.size else {
-                throw DomainError.invalidArgument(field: "new_size", zh: "新树大小超过日志当前大小", en: "the new size is larger than the log")
+                throw DomainError.newSizeBeyondLog
             }
             let plan = MerkleTree.consistencyPlan(from: oldSize, to: newSize)
             return try MerkleTree.assemble(plan, hashes: try await tx.disclosures.nodes(MerkleTree.nodes(in: plan)))

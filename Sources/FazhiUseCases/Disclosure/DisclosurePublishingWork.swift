@@ -75,7 +75,7 @@ public struct DisclosurePublishingWork: Sendable {
     /// free text redacted; officers and organizations stay named.
     static func decisionEntry(_ disclosure: DecisionDisclosure, tx: any TenantTransaction) async throws -> DisclosureEntry {
         guard let (kase, _) = try await tx.cases.kase(id: disclosure.caseID, locking: false), let decision = kase.decision else {
-            throw DomainError.notFound("case", zh: "公示的决定所属案件不存在", en: "the decision's case does not exist")
+            throw DomainError.decisionCaseMissing
         }
         let party = try await tx.parties.party(id: kase.partyID)
         var officers: [(name: String, credentialNumber: String)] = []

@@ -62,7 +62,7 @@ public struct DisclosureWork: Sendable {
     ) async throws -> DisclosureEntry {
         let reason = try Self.validReason(reason)
         guard changedOn <= now.day else {
-            throw DomainError.invalidArgument(field: "changed_on", zh: "变更日期不能晚于今天", en: "the day of the change cannot be in the future")
+            throw DomainError.changeDayInFuture
         }
         call.target("disclosure:\(entryID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
@@ -95,16 +95,14 @@ public struct DisclosureWork: Sendable {
     ) async throws -> DisclosureEntry {
         let reason = try Self.validReason(reason)
         guard !corrections.isEmpty else {
-            throw DomainError.invalidArgument(field: "fields", zh: "请给出更正的内容", en: "give the corrected fields")
+            throw DomainError.correctedFieldsMissing
         }
         call.target("disclosure:\(entryID.uuidString.lowercased())")
         return try await work(caller, call: call, at: now) { tx in
             var entry = try await Self.entry(entryID, tx)
             let unknown = Set(corrections.keys).subtracting(entry.fields.keys)
             guard unknown.isEmpty else {
-                throw DomainError.invalidArgument(
-                    field: "fields", zh: "该条目没有字段 \(unknown.sorted().joined(separator: "、"))",
-                    en: "the entry has no field \(unknown.sorted().joined(separator: ", "))")
+                throw DomainError.unknownEntryFields(Array(unknown))
             }
             let redactor = try await Self.redactor(for: entry, tx)
             var content = entry.fields.merging(corrections.mapValues(redactor.redact)) { _, new in new }
@@ -132,7 +130,7 @@ public struct DisclosureWork: Sendable {
 
     static func entry(_ id: UUID, _ tx: any TenantTransaction) async throws -> DisclosureEntry {
         guard let entry = try await tx.disclosures.entry(id: id, locking: true) else {
-            throw DomainError.notFound("disclosure", zh: "公示条目不存在", en: "no such disclosure entry")
+            throw DomainError.noSuchDisclosure
         }
         return entry
     }
@@ -160,7 +158,7 @@ public struct DisclosureWork: Sendable {
     static func validReason(_ reason: String) throws -> String {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (2...500).contains(trimmed.count) else {
-            throw DomainError.invalidArgument(field: "reason", zh: "请填写公开的理由（2 至 500 字）", en: "give a public reason of 2 to 500 characters")
+            throw DomainError.publicReasonRequired
         }
         return trimmed
     }

@@ -22,9 +22,6 @@ public struct IdentityWork: Sendable {
         public var caller: Caller
     }
 
-    private static let invalidCredentials = DomainError(
-        .invalidCredentials, zh: "机构代码、用户名或密码不正确", en: "wrong agency code, username or password")
-
     /// 登录. Every failure, for a known or unknown name alike, answers the same and counts
     /// towards the lock; a locked name is refused before its password is looked at.
     public func login(agencyCode: String, username: String, password: String, peer: String, call: CallAudit, now: Date) async throws -> SignedIn {
@@ -32,7 +29,7 @@ public struct IdentityWork: Sendable {
         call.claim(agency: nil, username: String(username.prefix(256)))
         guard AgencyCodeRule.isValid(agencyCode), let agency = try await store.agency(code: agencyCode) else {
             _ = try await work.run { [decoy] in decoy.verify(password) }
-            throw Self.invalidCredentials
+            throw DomainError.wrongSignIn
         }
         call.claim(agency: agency, username: username)
         let (settings, failures, user) = try await store.transaction(agency: agency.id, .read) { tx in
@@ -54,7 +51,7 @@ public struct IdentityWork: Sendable {
                 try await tx.recordLoginFailure(username: username, at: now, peer: peer)
             }
             if let until = throttle.lockedUntil(failures: failures + [now], now: now) { throw Self.locked(until: until, now: now) }
-            throw Self.invalidCredentials
+            throw DomainError.wrongSignIn
         }
         let rules = try SessionRules(settings: settings)
         let token = BearerToken.generate(agencyCode: agency.code)
@@ -77,29 +74,24 @@ public struct IdentityWork: Sendable {
 
     private static func locked(until: Date, now: Date) -> DomainError {
         let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return DomainError(
-            .accountLocked,
-            zh: "登录失败次数过多，该用户名已被暂时锁定，请稍后再试", en: "too many failed sign-ins; this name is locked for a while, try again later",
-            metadata: ["locked_until": ISO8601DateFormatter().string(from: until), "retry_after_minutes": String(minutes)])
+        return DomainError.accountLocked(untilISO8601: ISO8601DateFormatter().string(from: until), minutes: minutes)
     }
-
-    private static let expired = DomainError(.sessionExpired, zh: "登录已失效，请重新登录", en: "the session has ended; sign in again")
 
     /// The caller behind a bearer token, or `SESSION_EXPIRED`/`AUTHENTICATION_REQUIRED`.
     /// A call refreshes the idle clock at most once a minute, to spare a write per call.
     public func authenticate(token text: String, call: CallAudit, now: Date) async throws -> Caller {
         guard let token = BearerToken(text), let agency = try await store.agency(code: token.agencyCode) else {
-            throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
+            throw DomainError.tokenNotValid
         }
         call.claim(agency: agency, username: nil)
         guard let live = try await store.liveSession(agency: agency.id, tokenHash: token.hash) else {
-            throw DomainError(.authenticationRequired, zh: "令牌无效，请登录", en: "the token is not valid; sign in")
+            throw DomainError.tokenNotValid
         }
         let (session, user) = (live.session, live.user)
         let rules = try SessionRules(settings: live.settings)
         guard rules.isLive(expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, endedAt: session.endedAt, now: now),
             let user, user.disabledAt == nil
-        else { throw Self.expired }
+        else { throw DomainError.sessionEnded }
         if now.timeIntervalSince(session.lastSeenAt) >= 60 {
             try await store.transaction(agency: agency.id, .write(for: nil)) { try await $0.touchSession(id: session.id, at: now) }
         }
@@ -112,12 +104,12 @@ public struct IdentityWork: Sendable {
     /// (the transport checked the chain; the gateway checked it was the agency's own CA).
     public func certificateCaller(agencyCode: String, username: String, call: CallAudit, now: Date) async throws -> Caller {
         guard let agency = try await store.agency(code: agencyCode) else {
-            throw DomainError(.authenticationRequired, zh: "证书所属机构不存在", en: "the certificate names an unknown agency")
+            throw DomainError.certificateAgencyUnknown
         }
         call.claim(agency: agency, username: username)
         let user = try await store.transaction(agency: agency.id, .read) { try await $0.user(username: username) }
         guard let user, user.disabledAt == nil else {
-            throw DomainError(.authenticationRequired, zh: "证书对应的用户不存在或已停用", en: "the certificate's user does not exist or is disabled")
+            throw DomainError.certificateUserUnknown
         }
         return Caller(
             agency: agency, userID: user.id, username: user.username, displayName: user.displayName,
@@ -129,24 +121,22 @@ public struct IdentityWork: Sendable {
     /// or expiry refuses the very next call, also on a connection already open.
     public func credentialCaller(agencyCode: String, credentialNumber: String, call: CallAudit, now: Date) async throws -> Caller {
         guard let agency = try await store.agency(code: agencyCode) else {
-            throw DomainError(.authenticationRequired, zh: "证书所属机构不存在", en: "the certificate names an unknown agency")
+            throw DomainError.certificateAgencyUnknown
         }
         call.claim(agency: agency, username: nil)
         call.target("credential:\(credentialNumber.prefix(64))")
         let day = Moment(instant: now).day
         let user: UserRecord = try await store.transaction(agency: agency.id, .read) { tx in
             guard let (credential, _) = try await tx.credentials.credential(number: credentialNumber) else {
-                throw DomainError(.authenticationRequired, zh: "证书对应的执法证不存在", en: "the certificate's credential does not exist")
+                throw DomainError.certificateCredentialUnknown
             }
             if let refusal = credential.standing(on: day, rules: try CredentialRules(settings: try await tx.settings())) {
-                throw DomainError(
-                    .credentialNotInForce, zh: "证书对应的执法证当前不可用", en: "the certificate's credential is not in force",
-                    metadata: ["refusal": refusal.rawValue])
+                throw DomainError.certificateCredentialNotInForce(refusal.rawValue)
             }
             guard let userID = try await tx.credentials.officer(id: credential.officerID)?.userID,
                 let user = try await tx.user(id: userID), user.disabledAt == nil
             else {
-                throw DomainError(.authenticationRequired, zh: "执法证持证人没有可用的用户账户", en: "the credential's holder has no enabled user account")
+                throw DomainError.credentialHolderHasNoAccount
             }
             return user
         }
@@ -173,7 +163,7 @@ public struct IdentityWork: Sendable {
             (try await tx.user(id: caller.userID), try await tx.settings())
         }
         guard let hash = user?.passwordHash, try await work.run({ hash.verify(current) }) else {
-            throw DomainError(.invalidCredentials, zh: "当前密码不正确", en: "the current password is wrong", metadata: ["field": "current_password"])
+            throw DomainError.wrongCurrentPassword
         }
         try PasswordPolicy(settings: settings).check(new, username: caller.username)
         let newHash = try await work.run { [scrypt] in try PasswordHash.make(new, parameters: scrypt) }

@@ -54,7 +54,7 @@ public struct UserWork: Sendable {
         let user = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let user = try await Self.existing(tx, username)
             if user.id == caller.userID, !roles.contains(.admin), !roles.contains(.platformAdmin) {
-                throw DomainError(.failedPrecondition, zh: "不能撤销自己的管理员角色", en: "you cannot take away your own administrator role")
+                throw DomainError.cannotRevokeOwnAdmin
             }
             try await tx.setRoles(userID: user.id, roles: roles, grantedBy: caller.userID, at: now)
             return try await Self.existing(tx, username)
@@ -68,7 +68,7 @@ public struct UserWork: Sendable {
         let user = try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let user = try await Self.existing(tx, username)
             if disabled, user.id == caller.userID {
-                throw DomainError(.failedPrecondition, zh: "不能停用自己的账户", en: "you cannot disable your own account")
+                throw DomainError.cannotDisableSelf
             }
             if disabled == (user.disabledAt != nil) { return user }
             try await tx.setDisabled(userID: user.id, at: disabled ? now : nil)
@@ -89,14 +89,13 @@ public struct UserWork: Sendable {
         call: CallAudit, now: Date
     ) async throws -> Agency {
         guard AgencyCodeRule.isValid(code), code != Agency.platformCode else {
-            throw DomainError.invalidArgument(
-                field: "code", zh: "机构代码须为 1–32 位字母、数字或连字符", en: "an agency code has 1 to 32 letters, digits or hyphens")
+            throw DomainError.agencyCodeInvalid
         }
         guard (1...100).contains(name.count) else {
-            throw DomainError.invalidArgument(field: "name", zh: "机构名称须为 1–100 个字符", en: "an agency name has 1 to 100 characters")
+            throw DomainError.agencyNameInvalid
         }
         guard divisionCode.count == 6, divisionCode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw DomainError.invalidArgument(field: "division_code", zh: "行政区划代码须为 6 位数字", en: "a division code has 6 digits")
+            throw DomainError.divisionCodeInvalid
         }
         try UsernameRule.validate(adminUsername)
         try Self.validateDisplayName(adminDisplayName)
@@ -117,20 +116,19 @@ public struct UserWork: Sendable {
     /// the platform agency.
     private func checkGrantable(_ roles: Set<Role>, by caller: Caller) throws {
         if roles.contains(.platformAdmin), !caller.agency.isPlatform {
-            throw DomainError.invalidArgument(
-                field: "roles", zh: "platform_admin 只能授予平台机构的用户", en: "platform_admin exists only in the platform agency")
+            throw DomainError.platformAdminOnlyInPlatform
         }
     }
 
     private static func validateDisplayName(_ name: String) throws {
         guard (1...100).contains(name.count) else {
-            throw DomainError.invalidArgument(field: "display_name", zh: "姓名须为 1–100 个字符", en: "a display name has 1 to 100 characters")
+            throw DomainError.displayNameInvalid
         }
     }
 
     static func existing(_ tx: any TenantTransaction, _ username: String) async throws -> UserRecord {
         guard let user = try await tx.user(username: username) else {
-            throw DomainError.notFound("user", zh: "用户「\(username)」不存在", en: "no user \"\(username)\"")
+            throw DomainError.noSuchUser(username)
         }
         return user
     }

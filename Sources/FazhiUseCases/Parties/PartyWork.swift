@@ -51,7 +51,7 @@ public struct PartyWork: Sendable {
 
     public func party(_ caller: Caller, id: UUID) async throws -> Party {
         guard let party = try await store.transaction(agency: caller.agency.id, .read, { try await $0.parties.party(id: id) }) else {
-            throw DomainError.notFound("party", zh: "当事人不存在", en: "no such party")
+            throw DomainError.noSuchParty
         }
         return party
     }
@@ -60,7 +60,7 @@ public struct PartyWork: Sendable {
         _ caller: Caller, nameContains: String?, kind: Party.Kind?, after: (name: String, id: UUID)?, limit: Int
     ) async throws -> [Party] {
         if let nameContains, nameContains.count > 100 {
-            throw DomainError.invalidArgument(field: "name_contains", zh: "查询词至多 100 字", en: "the search text has at most 100 characters")
+            throw DomainError.searchTextTooLong
         }
         return try await store.transaction(agency: caller.agency.id, .read) { tx in
             try await tx.parties.parties(nameContains: nameContains.flatMap { $0.isEmpty ? nil : $0 }, kind: kind, after: after, limit: limit)

@@ -27,7 +27,7 @@ public struct PowerListWork: Sendable {
         call.target("power_item:\(code)")
         try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             guard try await tx.powerList.removeDraftItem(code: code) else {
-                throw DomainError.notFound("power_item", zh: "草稿中没有事项 \(code)", en: "the draft holds no item \(code)")
+                throw DomainError.noSuchDraftItem(code)
             }
         }
     }
@@ -35,7 +35,7 @@ public struct PowerListWork: Sendable {
     /// Replaces the whole draft (a list loaded from a file); every item is checked first.
     public func replaceDraft(_ caller: Caller, _ items: [PowerItem], call: CallAudit, now: Date) async throws -> [PowerItem] {
         guard Set(items.map(\.code)).count == items.count else {
-            throw DomainError.invalidArgument(field: "items", zh: "事项编码重复", en: "an item code appears twice")
+            throw DomainError.itemCodeTwice
         }
         return try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let minimum = try await tx.settings().integer("case.minimum_officers_other")
@@ -48,7 +48,7 @@ public struct PowerListWork: Sendable {
     /// Publishes the draft as the next version and queues the announcement of what changed.
     public func publish(_ caller: Caller, reason: String, call: CallAudit, now: Date) async throws -> PowerListVersion {
         guard (1...500).contains(reason.trimmingCharacters(in: .whitespacesAndNewlines).count) else {
-            throw DomainError.invalidArgument(field: "reason", zh: "须填写 1 至 500 字的发布理由", en: "give a reason of 1 to 500 characters")
+            throw DomainError.publishReasonRequired
         }
         return try await store.change(agency: caller.agency.id, call: call, at: now) { tx in
             let version = try await Self.publishDraft(tx, by: caller.username, reason: reason, now: now)
@@ -61,13 +61,13 @@ public struct PowerListWork: Sendable {
     static func publishDraft(_ tx: any TenantTransaction, by username: String, reason: String, now: Date) async throws -> PowerListVersion {
         let items = try await tx.powerList.draft()
         guard !items.isEmpty else {
-            throw DomainError(.failedPrecondition, zh: "草稿为空，不能发布", en: "the draft is empty; there is nothing to publish")
+            throw DomainError.draftEmpty
         }
         let previous = try await tx.powerList.version(nil)
         let number = (previous?.version ?? 0) + 1
         let changes = PowerListChanges(from: previous?.items ?? [], to: items, version: number, reason: reason)
         guard !changes.isEmpty else {
-            throw DomainError(.failedPrecondition, zh: "草稿与第 \(number - 1) 版相同，无需发布", en: "the draft is the same as version \(number - 1)")
+            throw DomainError.draftUnchanged(since: number - 1)
         }
         let version = PowerListVersion(version: number, publishedAt: now, publishedBy: username, reason: reason, items: items)
         try await tx.powerList.insertVersion(version)
@@ -92,9 +92,7 @@ public struct PowerListWork: Sendable {
     public func published(agencyCode: String, version: Int?) async throws -> (Agency, PowerListVersion) {
         let agency = try await Self.publicAgency(agencyCode, store: store)
         guard let published = try await store.transaction(agency: agency.id, .read, { try await $0.powerList.version(version) }) else {
-            throw DomainError.notFound(
-                "power_list", zh: version.map { "没有第 \($0) 版权责清单" } ?? "该机构尚未发布权责清单",
-                en: version.map { "there is no version \($0)" } ?? "the agency has published no power list")
+            throw DomainError.noSuchPowerList(version: version)
         }
         return (agency, published)
     }
@@ -106,7 +104,7 @@ public struct PowerListWork: Sendable {
 
     static func publicAgency(_ code: String, store: any TenantStore) async throws -> Agency {
         guard let agency = try await store.publicAgency(code: code) else {
-            throw DomainError.notFound("agency", zh: "机构不存在", en: "no such agency")
+            throw DomainError.noSuchAgency
         }
         return agency
     }

@@ -40,7 +40,7 @@ public struct StatisticsWork: Sendable {
 
     static func checkYear(_ year: Int) throws {
         guard (2000...2100).contains(year) else {
-            throw DomainError.invalidArgument(field: "year", zh: "年份须在 2000 至 2100 之间", en: "the year must be between 2000 and 2100")
+            throw DomainError.statisticsYearOutOfRange
         }
     }
 
@@ -49,15 +49,14 @@ public struct StatisticsWork: Sendable {
     /// and marked late. A year is published once; a mistake is corrected, not republished.
     public func publish(_ caller: Caller, year: Int, call: CallAudit, at now: Moment) async throws -> DisclosureEntry {
         guard year < now.day.year else {
-            throw DomainError.invalidArgument(field: "year", zh: "只能公开已结束年度的数据", en: "only a finished year's figures can be published")
+            throw DomainError.statisticsYearNotOver
         }
         let statistics = try await annual(caller, year: year)
         call.target("statistics:\(year)")
         return try await store.change(agency: caller.agency.id, call: call, at: now.instant) { tx in
             let published = try await tx.disclosures.publicEntries(DisclosureFilter(kind: .annualStatistics), after: nil, limit: 1000)
             guard !published.contains(where: { $0.subject == String(year) && $0.action == .publish }) else {
-                throw DomainError(
-                    .alreadyExists, zh: "\(year) 年度数据已公开；如有错误请更正", en: "the figures of \(year) are already published; correct them instead")
+                throw DomainError.statisticsAlreadyPublished(year)
             }
             let due = try await tx.settings().day("disclosure.annual_statistics_due", in: year + 1)
             var entry = DisclosureEntry(

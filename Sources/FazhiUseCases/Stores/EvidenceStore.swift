@@ -46,7 +46,7 @@ public enum EvidenceHash {
     public static func validated(_ text: String) throws -> String {
         let hash = text.lowercased()
         guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit }) else {
-            throw DomainError.invalidArgument(field: "sha256", zh: "SHA-256 须为 64 位十六进制", en: "sha256 must be 64 hexadecimal characters")
+            throw DomainError.sha256NotHex
         }
         return hash
     }
