@@ -7,6 +7,8 @@
 #   - point SELECTs through each build's PostgreSQL client (fazhi-bench, 16 tasks),
 #     alternating, and the client's instructions per query under callgrind.
 #   bench/compare.sh OLD_DIR NEW_DIR [rounds=4] [requests=40000]
+# PARTS (default "whoami calls select queries") picks what runs: the WhoAmI turns, the
+# server's instructions per call, the point SELECT turns, the client's per query.
 # Each directory holds a release `fazhi` and `fazhi-bench`; build an older revision with
 #   git checkout --detach REV && swift build -c release --static-swift-stdlib --product fazhi
 #   (and --product fazhi-bench), copy both from `--show-bin-path`, then git checkout main.
@@ -17,6 +19,8 @@ old=$(realpath "$1")
 new=$(realpath "$2")
 rounds=${3:-4}
 requests=${4:-40000}
+parts=" ${PARTS:-whoami calls select queries} "
+runs() { [[ "$parts" == *" $1 "* ]]; }
 for tool in h2load valgrind callgrind_control; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install nghttp2-client valgrind)" >&2; exit 1; }
 done
@@ -47,10 +51,11 @@ whoami() {  # $1 requests; prints requests per second
 
 echo "== machine: $(nproc) cores; PostgreSQL $("$(pg_config --bindir)/postgres" --version | awk '{print $3}')"
 echo "== old: $old; new: $new"
-echo "== WhoAmI over TLS, 32 streams, $requests requests per turn, $rounds rounds (old, new; then new, old)"
 serve "$new"
 "$new/fazhi" login >/dev/null
 halt
+if runs whoami; then
+echo "== WhoAmI over TLS, 32 streams, $requests requests per turn, $rounds rounds (old, new; then new, old)"
 for round in $(seq 1 "$rounds"); do
   if (( round % 2 )); then order=("$old" "$new"); else order=("$new" "$old"); fi
   for build in "${order[@]}"; do
@@ -71,9 +76,12 @@ for line in open(sys.argv[1]):
 old, new = statistics.median(rates["old"]), statistics.median(rates["new"])
 print(f"WhoAmI median: old {old:.0f}/s, new {new:.0f}/s, new/old {new / old:.3f}")
 PY
+fi
 
 # valgrind cannot read the DWARF 5 the Swift toolchain writes; copies without debug
 # information keep their symbols and run the same code.
+url=$(superuser_url)
+pgbench -i -q -s 10 "$url" >/dev/null 2>&1   # the table the point SELECTs read
 plain() { if [ "$1" = "$old" ]; then echo "$work/plain-old"; else echo "$work/plain-new"; fi; }
 for build in "$old" "$new"; do
   mkdir -p "$(plain "$build")"
@@ -81,6 +89,7 @@ for build in "$old" "$new"; do
   objcopy --strip-debug "$build/fazhi-bench" "$(plain "$build")/fazhi-bench"
 done
 
+if runs calls; then
 echo "== server instructions per WhoAmI (callgrind; counters zeroed after 500 warm-up calls; 2000 calls)"
 for build in "$old" "$new"; do
   name=$([ "$build" = "$old" ] && echo old || echo new)
@@ -91,14 +100,14 @@ for build in "$old" "$new"; do
   callgrind_control -d "$dev" >/dev/null 2>&1 || callgrind_control -d >/dev/null
   sleep 1
   halt
-  latest=$(ls -t "$work"/callgrind."$name".* | head -1)
+  latest=$(ls "$work"/callgrind."$name".*.1)   # the explicit dump; the file without .1 is the shutdown
   total=$(callgrind_annotate "$latest" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
   echo "$name $(( total / 2000 )) instructions per call"
 done | tee instructions.txt
+fi
 
+if runs select; then
 echo "== point SELECT through the client, 16 tasks, 5 s per turn, $rounds rounds"
-url=$(superuser_url)
-pgbench -i -q -s 10 "$url" >/dev/null 2>&1   # the table the point SELECTs read
 for round in $(seq 1 "$rounds"); do
   if (( round % 2 )); then order=("$old" "$new"); else order=("$new" "$old"); fi
   for build in "${order[@]}"; do
@@ -115,6 +124,8 @@ for line in open(sys.argv[1]):
 old, new = statistics.median(rates["old"]), statistics.median(rates["new"])
 print(f"point SELECT median: old {old:.0f}/s, new {new:.0f}/s, new/old {new / old:.3f}")
 PY
+fi
+if runs queries; then
 echo "== client instructions per point SELECT (callgrind, 1 task, 10 s; whole process over queries)"
 for build in "$old" "$new"; do
   name=$([ "$build" = "$old" ] && echo old || echo new)
@@ -123,3 +134,4 @@ for build in "$old" "$new"; do
   total=$(callgrind_annotate "$work/select.$name" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
   echo "$name $(( total / queries )) instructions per query ($queries queries)"
 done
+fi

@@ -46,7 +46,7 @@ extension Fazhi_V1_PowerItem {
 extension PowerItem {
     /// From the wire; the domain's `validated` checks the rest.
     public init(_ message: Fazhi_V1_PowerItem) throws {
-        guard !message.code.isEmpty else { throw missing("item.code", zh: "事项编码") }
+        guard !message.code.isEmpty else { throw RequestField.missing("item.code", zh: "事项编码") }
         guard let major = PowerItem.Major(rawValue: message.major) else {
             throw DomainError.majorInvalid(item: message.code)
         }

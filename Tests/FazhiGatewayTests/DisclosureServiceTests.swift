@@ -19,46 +19,9 @@ import Testing
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let corps = bench.corps
                 let li = bearer(corps.liToken)
-                let wang = bearer(corps.wangToken)
-                let two = [corps.liOfficerID, corps.wangOfficerID]
-                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(
-                    .with {
-                        $0.kind = "person"
-                        $0.name = "赵六"
-                        $0.idNumber = PartyServiceTests.personID
-                        $0.area = "411202"
-                    }, metadata: li)
-                let cases = Fazhi_V1_CaseService.Client(wrapping: client)
-                var kase = try await cases.openCase(
-                    .with {
-                        $0.itemCode = "MZ-CF-001"
-                        $0.partyID = person.partyID
-                        $0.officerIds = two
-                        $0.text = "立案"
-                    }, metadata: li)
-                _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
-                for (step, fine) in [("investigate", ""), ("notify", "2000")] {
-                    _ = try await cases.takeStep(
-                        .with {
-                            $0.caseID = kase.caseID
-                            $0.step = step
-                            $0.officerIds = two
-                            $0.intendedFine = fine
-                        }, metadata: li)
-                    _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
-                }
-                _ = try await cases.approveCase(
-                    .with {
-                        $0.caseID = kase.caseID
-                        $0.text = "同意"
-                    }, metadata: bench.approver)
-                kase = try await cases.decideCase(
-                    .with {
-                        $0.caseID = kase.caseID
-                        $0.fine = "2000"
-                        $0.legalBasis = "《社会团体登记管理条例》第三十条"
-                        $0.outcome = "当事人赵六（身份证号\(PartyServiceTests.personID)，住址：湖滨区湖滨路1号，电话13800001111）以协会名义募捐，处罚款二千元。"
-                    }, metadata: li)
+                let kase = try await bench.decideMinorPenalty(
+                    client, personName: "赵六", fine: "2000", basis: "《社会团体登记管理条例》第三十条",
+                    outcome: "当事人赵六（身份证号\(PartyServiceTests.personID)，住址：湖滨区湖滨路1号，电话13800001111）以协会名义募捐，处罚款二千元。")
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
                 let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)

@@ -25,52 +25,14 @@ import Testing
             try await harness.withClient { client in
                 let bench = try await CaseServiceTests.bench(harness, client)
                 let corps = bench.corps
-                let li = bearer(corps.liToken)
-                let wang = bearer(corps.wangToken)
-                let two = [corps.liOfficerID, corps.wangOfficerID]
-                let person = try await Fazhi_V1_PartyService.Client(wrapping: client).createParty(
-                    .with {
-                        $0.kind = "person"
-                        $0.name = "丁萱"
-                        $0.idNumber = PartyServiceTests.personID
-                        $0.area = "411202"
-                    }, metadata: li)
-                let cases = Fazhi_V1_CaseService.Client(wrapping: client)
-                let kase = try await cases.openCase(
-                    .with {
-                        $0.itemCode = "MZ-CF-001"
-                        $0.partyID = person.partyID
-                        $0.officerIds = two
-                        $0.text = "立案"
-                    }, metadata: li)
-                _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
-                for (step, fine) in [("investigate", ""), ("notify", "500")] {
-                    _ = try await cases.takeStep(
-                        .with {
-                            $0.caseID = kase.caseID
-                            $0.step = step
-                            $0.officerIds = two
-                            $0.intendedFine = fine
-                        }, metadata: li)
-                    _ = try await cases.confirmStep(.with { $0.caseID = kase.caseID }, metadata: wang)
-                }
-                _ = try await cases.approveCase(
-                    .with {
-                        $0.caseID = kase.caseID
-                        $0.text = "同意"
-                    }, metadata: bench.approver)
-                _ = try await cases.decideCase(
-                    .with {
-                        $0.caseID = kase.caseID
-                        $0.fine = "500"
-                        $0.legalBasis = "《社会团体登记管理条例》第三十五条"
-                        $0.outcome = """
-                            当事人丁萱（小丁），身份证号\(PartyServiceTests.personID)，住湖滨区幸福路12号，手机13800001111，\
-                            以协会名义募捐，罚没款缴入6222021234567890123。举报人周小平（家住湖滨区黄河路5号）反映属实。
-                            姓名|联系电话
-                            周小平|0398-2861234
-                            """
-                    }, metadata: li)
+                _ = try await bench.decideMinorPenalty(
+                    client, personName: "丁萱", fine: "500", basis: "《社会团体登记管理条例》第三十五条",
+                    outcome: """
+                        当事人丁萱（小丁），身份证号\(PartyServiceTests.personID)，住湖滨区幸福路12号，手机13800001111，\
+                        以协会名义募捐，罚没款缴入6222021234567890123。举报人周小平（家住湖滨区黄河路5号）反映属实。
+                        姓名|联系电话
+                        周小平|0398-2861234
+                        """)
 
                 let agency = try #require(try await harness.store.agency(code: GatewayHarness.agencyCode))
                 let log = DisclosureLogWork(store: harness.store, sealer: GatewayHarness.secrets.signingKeys)

@@ -22,13 +22,13 @@ struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
     }
 
     func getUser(request: Fazhi_V1_GetUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
         return .init(try await administration.user(try CallScope.caller(), username: request.username))
     }
 
     func createUser(request: Fazhi_V1_CreateUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
-        guard !request.initialPassword.isEmpty else { throw missing("initial_password", zh: "初始密码") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
+        guard !request.initialPassword.isEmpty else { throw RequestField.missing("initial_password", zh: "初始密码") }
         let roles = Set(try request.roles.map(Role.parse))
         return .init(
             try await administration.createUser(
@@ -37,21 +37,21 @@ struct AdminServiceAdapter: Fazhi_V1_AdminService.SimpleServiceProtocol {
     }
 
     func setUserRoles(request: Fazhi_V1_SetUserRolesRequest, context: ServerContext) async throws -> Fazhi_V1_User {
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
         let roles = Set(try request.roles.map(Role.parse))
         return .init(
             try await administration.setRoles(try CallScope.caller(), username: request.username, roles: roles, call: CallScope.call, now: clock()))
     }
 
     func disableUser(request: Fazhi_V1_DisableUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
         return .init(
             try await administration.setDisabled(
                 try CallScope.caller(), username: request.username, disabled: true, call: CallScope.call, now: clock()))
     }
 
     func enableUser(request: Fazhi_V1_EnableUserRequest, context: ServerContext) async throws -> Fazhi_V1_User {
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
         return .init(
             try await administration.setDisabled(
                 try CallScope.caller(), username: request.username, disabled: false, call: CallScope.call, now: clock()))

@@ -12,9 +12,9 @@ struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
     let clock: @Sendable () -> Date
 
     func login(request: Fazhi_V1_LoginRequest, context: ServerContext) async throws -> Fazhi_V1_LoginResponse {
-        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
-        guard !request.username.isEmpty else { throw missing("username", zh: "用户名") }
-        guard !request.password.isEmpty else { throw missing("password", zh: "密码") }
+        guard !request.agencyCode.isEmpty else { throw RequestField.missing("agency_code", zh: "机构代码") }
+        guard !request.username.isEmpty else { throw RequestField.missing("username", zh: "用户名") }
+        guard !request.password.isEmpty else { throw RequestField.missing("password", zh: "密码") }
         let signedIn = try await identity.login(
             agencyCode: request.agencyCode, username: request.username, password: request.password,
             peer: CallScope.call.peer, call: CallScope.call, now: clock())
@@ -36,8 +36,8 @@ struct AuthServiceAdapter: Fazhi_V1_AuthService.SimpleServiceProtocol {
     }
 
     func changePassword(request: Fazhi_V1_ChangePasswordRequest, context: ServerContext) async throws -> Fazhi_V1_ChangePasswordResponse {
-        guard !request.currentPassword.isEmpty else { throw missing("current_password", zh: "当前密码") }
-        guard !request.newPassword.isEmpty else { throw missing("new_password", zh: "新密码") }
+        guard !request.currentPassword.isEmpty else { throw RequestField.missing("current_password", zh: "当前密码") }
+        guard !request.newPassword.isEmpty else { throw RequestField.missing("new_password", zh: "新密码") }
         try await identity.changePassword(
             try CallScope.caller(), current: request.currentPassword, new: request.newPassword,
             call: CallScope.call, now: clock())

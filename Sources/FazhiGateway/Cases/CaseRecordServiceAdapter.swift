@@ -44,7 +44,7 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
     {
         let store = try self.store()
         let caller = try CallScope.caller()
-        let caseID = try identifier(request.caseID, field: "case_id", zh: "案件编号")
+        let caseID = try RequestField.identifier(request.caseID, field: "case_id", zh: "案件编号")
         let sha256 = try EvidenceHash.validated(request.sha256)
         CallScope.call.target("case:\(caseID.uuidString.lowercased())", "evidence:\(sha256)")
         guard try await work.evidenceBelongs(caller, caseID: caseID, sha256: sha256),
@@ -57,8 +57,8 @@ struct CaseRecordServiceAdapter: Fazhi_V1_CaseRecordService.SimpleServiceProtoco
     }
 
     func correctRecord(request: Fazhi_V1_CorrectRecordRequest, context: ServerContext) async throws -> Fazhi_V1_CaseRecordEntry {
-        let caseID = try identifier(request.caseID, field: "case_id", zh: "案件编号")
-        guard request.entryID > 0 else { throw missing("entry_id", zh: "被更正的记录") }
+        let caseID = try RequestField.identifier(request.caseID, field: "case_id", zh: "案件编号")
+        guard request.entryID > 0 else { throw RequestField.missing("entry_id", zh: "被更正的记录") }
         return .init(
             try await work.correct(
                 try CallScope.caller(), caseID: caseID, entryID: request.entryID, text: request.text,
@@ -87,7 +87,7 @@ private final class EvidenceHeader: Sendable {
     /// Checks the first message's fields; later messages pass.
     func see(_ chunk: Fazhi_V1_EvidenceChunk) throws {
         guard first.withLock({ $0 == nil }) else { return }
-        let caseID = try identifier(chunk.caseID, field: "case_id", zh: "案件编号")
+        let caseID = try RequestField.identifier(chunk.caseID, field: "case_id", zh: "案件编号")
         guard let step = CaseStep(rawValue: chunk.step) else {
             throw DomainError.evidenceStepMissing
         }
@@ -96,7 +96,7 @@ private final class EvidenceHeader: Sendable {
     }
 
     func fields() throws -> Fields {
-        guard let fields = first.withLock({ $0 }) else { throw missing("case_id", zh: "案件编号") }
+        guard let fields = first.withLock({ $0 }) else { throw RequestField.missing("case_id", zh: "案件编号") }
         return fields
     }
 }

@@ -14,9 +14,9 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     private var now: Moment { Moment(instant: clock()) }
 
     func openCase(request: Fazhi_V1_OpenCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
-        guard !request.itemCode.isEmpty else { throw missing("item_code", zh: "事项编码") }
-        let party = try identifier(request.partyID, field: "party_id", zh: "当事人编号")
-        let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
+        guard !request.itemCode.isEmpty else { throw RequestField.missing("item_code", zh: "事项编码") }
+        let party = try RequestField.identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        let officers = try request.officerIds.map { try RequestField.identifier($0, field: "officer_ids", zh: "执法人员编号") }
         return .init(
             try await work.open(
                 try CallScope.caller(), itemCode: request.itemCode, partyID: party, area: request.area,
@@ -27,7 +27,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         guard let step = CaseStep(rawValue: request.step), step.isEnforcement else {
             throw DomainError.notOneOf(field: "step", label: "步骤", allowed: ["investigate", "notify", "inspect", "reinspect", "serve", "execute"])
         }
-        let officers = try request.officerIds.map { try identifier($0, field: "officer_ids", zh: "执法人员编号") }
+        let officers = try request.officerIds.map { try RequestField.identifier($0, field: "officer_ids", zh: "执法人员编号") }
         let fine = try Self.decimal(request.intendedFine, field: "intended_fine")
         let intended =
             fine != nil || request.revokesRegistration
@@ -47,7 +47,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
         guard let outcome = EnforcementCase.ReviewOutcome(rawValue: request.outcome) else {
             throw DomainError.notOneOf(field: "outcome", label: "审核结论", allowed: ["approve", "return", "reject"])
         }
-        guard !request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw missing("text", zh: "审核意见") }
+        guard !request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RequestField.missing("text", zh: "审核意见") }
         return try await apply(request.caseID, .review(outcome), text: request.text)
     }
 
@@ -56,8 +56,8 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     func decideCase(request: Fazhi_V1_DecideCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
-        guard !request.outcome.isEmpty else { throw missing("outcome", zh: "决定内容") }
-        guard !request.legalBasis.isEmpty else { throw missing("legal_basis", zh: "法律依据") }
+        guard !request.outcome.isEmpty else { throw RequestField.missing("outcome", zh: "决定内容") }
+        guard !request.legalBasis.isEmpty else { throw RequestField.missing("legal_basis", zh: "法律依据") }
         return try await apply(
             request.caseID,
             .decide(
@@ -70,7 +70,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     func recordFindings(request: Fazhi_V1_RecordFindingsRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
-        guard !request.findings.isEmpty else { throw missing("findings", zh: "检查发现") }
+        guard !request.findings.isEmpty else { throw RequestField.missing("findings", zh: "检查发现") }
         guard request.findings.count <= 200 else {
             throw DomainError.tooManyFindings
         }
@@ -79,8 +79,8 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     func verifyRectification(request: Fazhi_V1_VerifyRectificationRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
-        guard !request.findingIds.isEmpty else { throw missing("finding_ids", zh: "已整改的检查发现") }
-        let ids = try request.findingIds.map { try identifier($0, field: "finding_ids", zh: "检查发现编号") }
+        guard !request.findingIds.isEmpty else { throw RequestField.missing("finding_ids", zh: "已整改的检查发现") }
+        let ids = try request.findingIds.map { try RequestField.identifier($0, field: "finding_ids", zh: "检查发现编号") }
         return try await apply(request.caseID, .verify(ids), text: request.text)
     }
 
@@ -102,7 +102,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     func getCase(request: Fazhi_V1_GetCaseRequest, context: ServerContext) async throws -> Fazhi_V1_Case {
-        let id = try identifier(request.caseID, field: "case_id", zh: "案件编号")
+        let id = try RequestField.identifier(request.caseID, field: "case_id", zh: "案件编号")
         CallScope.call.target("case:\(id.uuidString.lowercased())")
         let (kase, record) = try await work.kase(try CallScope.caller(), id: id)
         var message = Fazhi_V1_Case(kase)
@@ -120,10 +120,10 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
             filter.status = status
         }
         filter.itemCode = request.itemCode.isEmpty ? nil : request.itemCode
-        filter.partyID = request.partyID.isEmpty ? nil : try identifier(request.partyID, field: "party_id", zh: "当事人编号")
-        filter.officerID = request.officerID.isEmpty ? nil : try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
-        filter.openedFrom = request.openedFrom.isEmpty ? nil : try calendarDay(request.openedFrom, field: "opened_from", zh: "起始日期")
-        filter.openedUntil = request.openedUntil.isEmpty ? nil : try calendarDay(request.openedUntil, field: "opened_until", zh: "截止日期")
+        filter.partyID = request.partyID.isEmpty ? nil : try RequestField.identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        filter.officerID = request.officerID.isEmpty ? nil : try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        filter.openedFrom = request.openedFrom.isEmpty ? nil : try RequestField.calendarDay(request.openedFrom, field: "opened_from", zh: "起始日期")
+        filter.openedUntil = request.openedUntil.isEmpty ? nil : try RequestField.calendarDay(request.openedUntil, field: "opened_until", zh: "截止日期")
         let after = try page.after.map { key -> UUID in
             guard let id = UUID(uuidString: key) else {
                 throw DomainError.invalidPageToken()
@@ -138,7 +138,7 @@ struct CaseServiceAdapter: Fazhi_V1_CaseService.SimpleServiceProtocol {
     }
 
     private func apply(_ caseID: String, _ event: CaseEvent, text: String) async throws -> Fazhi_V1_Case {
-        let id = try identifier(caseID, field: "case_id", zh: "案件编号")
+        let id = try RequestField.identifier(caseID, field: "case_id", zh: "案件编号")
         return .init(try await work.apply(try CallScope.caller(), caseID: id, event, text: text, call: CallScope.call, at: now))
     }
 

@@ -28,7 +28,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
             ("name", "姓名", request.name), ("unit", "所在单位", request.unit), ("position", "职务", request.position),
             ("id_number", "身份证号码", request.idNumber),
         ] {
-            guard !value.isEmpty else { throw missing(field, zh: zh) }
+            guard !value.isEmpty else { throw RequestField.missing(field, zh: zh) }
         }
         let input = OfficerWork.OfficerInput(
             name: request.name, unit: request.unit, position: request.position, idNumber: request.idNumber,
@@ -39,7 +39,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     func getOfficer(request: Fazhi_V1_GetOfficerRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
         let caller = try CallScope.caller()
         if request.officerID.isEmpty { return .init(try await corps.ownOfficer(caller)) }
-        let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        let id = try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         CallScope.call.target("officer:\(id.uuidString.lowercased())")
         return .init(try await corps.officer(caller, id: id))
     }
@@ -55,14 +55,14 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     }
 
     func recordExamResult(request: Fazhi_V1_RecordExamResultRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
-        let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
-        let day = try calendarDay(request.day, field: "day", zh: "考试日期")
+        let id = try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        let day = try RequestField.calendarDay(request.day, field: "day", zh: "考试日期")
         return .init(
             try await corps.recordExam(try CallScope.caller(), officerID: id, day: day, score: Int(request.score), call: CallScope.call, now: now))
     }
 
     func setTrainingHours(request: Fazhi_V1_SetTrainingHoursRequest, context: ServerContext) async throws -> Fazhi_V1_Officer {
-        let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        let id = try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         return .init(
             try await corps.setTrainingHours(
                 try CallScope.caller(), officerID: id, year: Int(request.year), hours: Int(request.hours),
@@ -73,7 +73,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     func applyForCredential(request: Fazhi_V1_ApplyForCredentialRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
         let caller = try CallScope.caller()
-        let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        let id = try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         CallScope.call.target("officer:\(id.uuidString.lowercased())")
         return .init(
             try await administration.applyForCredential(
@@ -121,8 +121,8 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     func recordReview(request: Fazhi_V1_RecordReviewRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
         let caller = try CallScope.caller()
-        let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
-        guard request.year != 0 else { throw missing("year", zh: "审验年度") }
+        let id = try RequestField.identifier(request.credentialID, field: "credential_id", zh: "证件编号")
+        guard request.year != 0 else { throw RequestField.missing("year", zh: "审验年度") }
         guard let outcome = Credential.Review.Outcome(rawValue: request.outcome) else {
             throw DomainError.notOneOf(field: "outcome", label: "审验结论", allowed: ["passed", "failed_suspend", "failed_revoke"])
         }
@@ -134,8 +134,8 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
 
     private func decision(_ request: Fazhi_V1_CredentialDecisionRequest) throws -> (Caller, UUID) {
         let caller = try CallScope.caller()
-        let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
-        guard !request.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw missing("reason", zh: "理由") }
+        let id = try RequestField.identifier(request.credentialID, field: "credential_id", zh: "证件编号")
+        guard !request.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RequestField.missing("reason", zh: "理由") }
         return (caller, id)
     }
 
@@ -149,21 +149,21 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     // MARK: Reads
 
     func getCredential(request: Fazhi_V1_GetCredentialRequest, context: ServerContext) async throws -> Fazhi_V1_Credential {
-        let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
+        let id = try RequestField.identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         CallScope.call.target("credential:\(id.uuidString.lowercased())")
         return .init(try await corps.credential(try CallScope.caller(), id: id, at: now))
     }
 
     func listCredentials(request: Fazhi_V1_ListCredentialsRequest, context: ServerContext) async throws -> Fazhi_V1_ListCredentialsResponse {
-        let officerID = request.officerID.isEmpty ? nil : try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        let officerID = request.officerID.isEmpty ? nil : try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
         let credentials = try await corps.credentials(try CallScope.caller(), officerID: officerID, at: now)
         return .with { $0.credentials = credentials.map(Fazhi_V1_Credential.init) }
     }
 
     func checkAuthority(request: Fazhi_V1_CheckAuthorityRequest, context: ServerContext) async throws -> Fazhi_V1_CheckAuthorityResponse {
-        let id = try identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
-        guard !request.category.isEmpty else { throw missing("category", zh: "执法类别") }
-        guard !request.area.isEmpty else { throw missing("area", zh: "执法区域") }
+        let id = try RequestField.identifier(request.officerID, field: "officer_id", zh: "执法人员编号")
+        guard !request.category.isEmpty else { throw RequestField.missing("category", zh: "执法类别") }
+        guard !request.area.isEmpty else { throw RequestField.missing("area", zh: "执法区域") }
         let answer = try await corps.authority(
             try CallScope.caller(), officerID: id, category: request.category, area: try DivisionCode(request.area), at: now)
         return .with {
@@ -180,7 +180,7 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
     func getVerificationCode(
         request: Fazhi_V1_GetVerificationCodeRequest, context: ServerContext
     ) async throws -> Fazhi_V1_GetVerificationCodeResponse {
-        let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
+        let id = try RequestField.identifier(request.credentialID, field: "credential_id", zh: "证件编号")
         CallScope.call.target("credential:\(id.uuidString.lowercased())")
         let code = try await verification.code(try CallScope.caller(), credentialID: id, keys: keys)
         return .with { $0.code = code }
@@ -192,8 +192,8 @@ struct CredentialServiceAdapter: Fazhi_V1_CredentialService.SimpleServiceProtoco
         request: Fazhi_V1_IssueClientCertificateRequest, context: ServerContext
     ) async throws -> Fazhi_V1_IssueClientCertificateResponse {
         let caller = try CallScope.caller()
-        let id = try identifier(request.credentialID, field: "credential_id", zh: "证件编号")
-        guard !request.csrPem.isEmpty else { throw missing("csr_pem", zh: "证书签名请求") }
+        let id = try RequestField.identifier(request.credentialID, field: "credential_id", zh: "证件编号")
+        guard !request.csrPem.isEmpty else { throw RequestField.missing("csr_pem", zh: "证书签名请求") }
         guard request.csrPem.utf8.count <= 16_384, let csr = try? CertificateSigningRequest(pemEncoded: request.csrPem) else {
             throw DomainError.csrNotPEM
         }

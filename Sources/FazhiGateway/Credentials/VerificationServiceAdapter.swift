@@ -14,19 +14,19 @@ struct VerificationServiceAdapter: Fazhi_V1_VerificationService.SimpleServicePro
     let clock: @Sendable () -> Date
 
     func verifyCredential(request: Fazhi_V1_VerifyCredentialRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse {
-        guard !request.number.isEmpty else { throw missing("number", zh: "证件编号") }
+        guard !request.number.isEmpty else { throw RequestField.missing("number", zh: "证件编号") }
         CallScope.call.target("credential:\(request.number.prefix(64))")
         return Self.response(try await verification.byNumber(request.number, on: Moment(instant: clock()).day))
     }
 
     func verifyCredentialCode(request: Fazhi_V1_VerifyCredentialCodeRequest, context: ServerContext) async throws -> Fazhi_V1_VerifyCredentialResponse
     {
-        guard !request.code.isEmpty else { throw missing("code", zh: "亮证码") }
+        guard !request.code.isEmpty else { throw RequestField.missing("code", zh: "亮证码") }
         return Self.response(try await verification.byCode(request.code, keys: keys, on: Moment(instant: clock()).day))
     }
 
     func getVerificationKey(request: Fazhi_V1_GetVerificationKeyRequest, context: ServerContext) async throws -> Fazhi_V1_GetVerificationKeyResponse {
-        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard !request.agencyCode.isEmpty else { throw RequestField.missing("agency_code", zh: "机构代码") }
         guard let agency = try await verification.store.publicAgency(code: request.agencyCode) else {
             throw DomainError.noSuchAgency
         }

@@ -29,8 +29,8 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
         }
         filter.category = request.category.isEmpty ? nil : request.category
         filter.partyType = request.partyType.isEmpty ? nil : request.partyType
-        filter.from = request.from.isEmpty ? nil : try calendarDay(request.from, field: "from", zh: "起始日期")
-        filter.until = request.until.isEmpty ? nil : try calendarDay(request.until, field: "until", zh: "截止日期")
+        filter.from = request.from.isEmpty ? nil : try RequestField.calendarDay(request.from, field: "from", zh: "起始日期")
+        filter.until = request.until.isEmpty ? nil : try RequestField.calendarDay(request.until, field: "until", zh: "截止日期")
         filter.text = request.query.isEmpty ? nil : String(request.query.prefix(100))
         let entries = try await work.publicEntries(agency: agency, filter, after: try Self.after(page), limit: page.size)
         return .with {
@@ -45,7 +45,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
 
     func getDisclosure(request: Fazhi_V1_GetDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_GetDisclosureResponse {
         let agency = try await publicAgency(request.agencyCode)
-        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
+        let id = try RequestField.identifier(request.id, field: "id", zh: "公示条目编号")
         try Self.checkSize(request.treeSize, field: "tree_size", zh: "树大小")
         let (entry, proof, checkpoint) = try await log.entry(
             agency: agency, id: id, checkpointSize: request.treeSize == 0 ? nil : Int(request.treeSize))
@@ -126,18 +126,18 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     func releaseDisclosure(request: Fazhi_V1_ReleaseDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
         .init(
             try await work.release(
-                try CallScope.caller(), entryID: try identifier(request.id, field: "id", zh: "公示条目编号"), call: CallScope.call, at: now))
+                try CallScope.caller(), entryID: try RequestField.identifier(request.id, field: "id", zh: "公示条目编号"), call: CallScope.call, at: now))
     }
 
     func withdrawDisclosure(request: Fazhi_V1_WithdrawDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
-        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
-        let changed = try calendarDay(request.changedOn, field: "changed_on", zh: "决定变更日期")
+        let id = try RequestField.identifier(request.id, field: "id", zh: "公示条目编号")
+        let changed = try RequestField.calendarDay(request.changedOn, field: "changed_on", zh: "决定变更日期")
         return .init(
             try await work.withdraw(try CallScope.caller(), entryID: id, reason: request.reason, changedOn: changed, call: CallScope.call, at: now))
     }
 
     func correctDisclosure(request: Fazhi_V1_CorrectDisclosureRequest, context: ServerContext) async throws -> Fazhi_V1_DisclosureEntry {
-        let id = try identifier(request.id, field: "id", zh: "公示条目编号")
+        let id = try RequestField.identifier(request.id, field: "id", zh: "公示条目编号")
         return .init(
             try await work.correct(try CallScope.caller(), entryID: id, fields: request.fields, reason: request.reason, call: CallScope.call, at: now)
         )
@@ -146,7 +146,7 @@ struct DisclosureServiceAdapter: Fazhi_V1_DisclosureService.SimpleServiceProtoco
     // MARK: Helpers
 
     private func publicAgency(_ code: String) async throws -> Agency {
-        guard !code.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard !code.isEmpty else { throw RequestField.missing("agency_code", zh: "机构代码") }
         CallScope.call.target("agency:\(code.prefix(32))")
         guard let agency = try await work.store.publicAgency(code: code) else {
             throw DomainError.noSuchAgency

@@ -12,8 +12,8 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
     let clock: @Sendable () -> Date
 
     func createParty(request: Fazhi_V1_CreatePartyRequest, context: ServerContext) async throws -> Fazhi_V1_Party {
-        guard !request.kind.isEmpty else { throw missing("kind", zh: "当事人类别") }
-        guard !request.name.isEmpty else { throw missing("name", zh: "名称") }
+        guard !request.kind.isEmpty else { throw RequestField.missing("kind", zh: "当事人类别") }
+        guard !request.name.isEmpty else { throw RequestField.missing("name", zh: "名称") }
         let input = PartyWork.Input(
             kind: try Self.kind(request.kind), name: request.name, creditCode: request.creditCode.isEmpty ? nil : request.creditCode,
             institutionType: request.institutionType.isEmpty ? nil : try Self.institutionType(request.institutionType),
@@ -23,7 +23,7 @@ struct PartyServiceAdapter: Fazhi_V1_PartyService.SimpleServiceProtocol {
     }
 
     func getParty(request: Fazhi_V1_GetPartyRequest, context: ServerContext) async throws -> Fazhi_V1_Party {
-        let id = try identifier(request.partyID, field: "party_id", zh: "当事人编号")
+        let id = try RequestField.identifier(request.partyID, field: "party_id", zh: "当事人编号")
         CallScope.call.target("party:\(id.uuidString.lowercased())")
         return .init(try await registry.party(try CallScope.caller(), id: id))
     }

@@ -12,7 +12,7 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
     let clock: @Sendable () -> Date
 
     func getPowerList(request: Fazhi_V1_GetPowerListRequest, context: ServerContext) async throws -> Fazhi_V1_PowerList {
-        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard !request.agencyCode.isEmpty else { throw RequestField.missing("agency_code", zh: "机构代码") }
         guard request.version >= 0 else {
             throw DomainError.versionNegative
         }
@@ -24,7 +24,7 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
     func listPowerListVersions(
         request: Fazhi_V1_ListPowerListVersionsRequest, context: ServerContext
     ) async throws -> Fazhi_V1_ListPowerListVersionsResponse {
-        guard !request.agencyCode.isEmpty else { throw missing("agency_code", zh: "机构代码") }
+        guard !request.agencyCode.isEmpty else { throw RequestField.missing("agency_code", zh: "机构代码") }
         let versions = try await administration.versions(agencyCode: request.agencyCode)
         return .with { $0.versions = versions.map { Fazhi_V1_PowerList($0, agency: nil) } }
     }
@@ -34,12 +34,12 @@ struct PowerListServiceAdapter: Fazhi_V1_PowerListService.SimpleServiceProtocol 
     }
 
     func putPowerItem(request: Fazhi_V1_PutPowerItemRequest, context: ServerContext) async throws -> Fazhi_V1_PowerItem {
-        guard request.hasItem else { throw missing("item", zh: "事项") }
+        guard request.hasItem else { throw RequestField.missing("item", zh: "事项") }
         return .init(try await administration.putItem(try CallScope.caller(), try PowerItem(request.item), call: CallScope.call, now: clock()))
     }
 
     func removePowerItem(request: Fazhi_V1_RemovePowerItemRequest, context: ServerContext) async throws -> Fazhi_V1_PowerListDraft {
-        guard !request.code.isEmpty else { throw missing("code", zh: "事项编码") }
+        guard !request.code.isEmpty else { throw RequestField.missing("code", zh: "事项编码") }
         let caller = try CallScope.caller()
         try await administration.removeItem(caller, code: request.code, call: CallScope.call, now: clock())
         return Fazhi_V1_PowerListDraft().with(items: try await administration.draft(caller))
