@@ -101,7 +101,7 @@ for build in "$old" "$new"; do
   sleep 1
   halt
   latest=$(ls "$work"/callgrind."$name".*.1)   # the explicit dump; the file without .1 is the shutdown
-  total=$(callgrind_annotate "$latest" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+  total=$(callgrind_annotate "$latest" 2>/dev/null | awk '/PROGRAM TOTALS/ && !seen {gsub(",", "", $1); print $1; seen = 1}')
   echo "$name $(( total / 2000 )) instructions per call"
 done | tee instructions.txt
 fi
@@ -131,7 +131,7 @@ for build in "$old" "$new"; do
   name=$([ "$build" = "$old" ] && echo old || echo new)
   queries=$(valgrind --tool=callgrind --callgrind-out-file="$work/select.$name" -q "$(plain "$build")/fazhi-bench" point-select \
     --url "$url" --tasks 1 --seconds 10 | sed -E 's/.*: ([0-9]+) queries.*/\1/')
-  total=$(callgrind_annotate "$work/select.$name" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+  total=$(callgrind_annotate "$work/select.$name" 2>/dev/null | awk '/PROGRAM TOTALS/ && !seen {gsub(",", "", $1); print $1; seen = 1}')
   echo "$name $(( total / queries )) instructions per query ($queries queries)"
 done
 fi
