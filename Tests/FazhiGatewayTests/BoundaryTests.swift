@@ -234,11 +234,14 @@ import Testing
 
 extension RPCError {
     /// The field an INVALID_ARGUMENT names (`ErrorInfo.metadata["field"]`).
-    var field: String? {
-        guard let status = try? unpackGoogleRPCStatus() else { return nil }
+    var field: String? { errorMetadata["field"] }
+
+    /// The machine-readable facts of the error (`ErrorInfo.metadata`).
+    var errorMetadata: [String: String] {
+        guard let status = try? unpackGoogleRPCStatus() else { return [:] }
         for detail in status.details {
-            if let info = detail.errorInfo { return info.metadata["field"] }
+            if let info = detail.errorInfo { return info.metadata }
         }
-        return nil
+        return [:]
     }
 }

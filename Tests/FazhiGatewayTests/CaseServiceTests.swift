@@ -203,9 +203,12 @@ import Testing
                         }, metadata: bearer(corps.liToken))
                 }
                 #expect(suspended?.code == .permissionDenied)
+                // People read why (the refusal's label); programs get the code.
                 #expect(
                     suspended?.localizedMessages["en"]?.contains(corps.wangOfficerID) == true
-                        && suspended?.localizedMessages["en"]?.contains("CREDENTIAL_SUSPENDED") == true)
+                        && suspended?.localizedMessages["zh-CN"]?.contains("执法证已暂扣") == true
+                        && suspended?.localizedMessages["en"]?.contains("the credential is suspended") == true)
+                #expect(suspended?.errorMetadata["refusal"] == "CREDENTIAL_SUSPENDED")
                 // An area outside the agency's jurisdiction.
                 let outside = await #expect(throws: RPCError.self) {
                     _ = try await service.openCase(

@@ -6,7 +6,7 @@ import Foundation
 /// for a confirmation, the review missing). The use case gathers the facts it needs (each
 /// officer's authority at this moment) and the store keeps the result.
 public struct EnforcementCase: Sendable, Equatable, Codable {
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case open
         case closed
     }
@@ -30,7 +30,7 @@ public struct EnforcementCase: Sendable, Equatable, Codable {
     }
 
     /// 法制审核 outcomes.
-    public enum ReviewOutcome: String, Sendable, Codable {
+    public enum ReviewOutcome: String, Sendable, Codable, CaseIterable {
         case approve
         /// 退回补正: back to investigation.
         case returnForCorrection = "return"

@@ -14,7 +14,7 @@ extension EnforcementCase {
             // Another act of the step just taken (more investigation, a second inspection
             // visit) is allowed; otherwise the step must be the one the case waits for.
             guard step.isEnforcement, step == nextStep || (step == history.last?.step && step != .open) else {
-                throw refused(.wrongStep(waitingFor: nextStep?.rawValue, asked: step.rawValue))
+                throw refused(.wrongStep(waitingFor: nextStep, asked: step))
             }
             var seen: Set<UUID> = []
             let named = officers.filter { seen.insert($0).inserted }
@@ -93,7 +93,7 @@ extension EnforcementCase {
         case .close(let officer):
             try requireComplete()
             guard nextStep == .close else {
-                throw refused(.stepsRemain(next: nextStep?.rawValue))
+                throw refused(.stepsRemain(next: nextStep))
             }
             _ = try mayAct(officer, authority)
             next.status = .closed
@@ -151,14 +151,14 @@ extension EnforcementCase {
         case .allowed(let number):
             return number
         case .denied(let refusal):
-            throw DomainError.officerMayNotAct(id, refusal: refusal.rawValue)
+            throw DomainError.officerMayNotAct(id, refusal: refusal)
         }
     }
 
     private func requireComplete() throws {
         guard let last = history.last, let pending = last.participants.first(where: { $0.confirmedAt == nil }) else { return }
         let id = pending.officerID.uuidString.lowercased()
-        throw refused(.awaitsConfirmation(step: last.step.rawValue, officer: id))
+        throw refused(.awaitsConfirmation(step: last.step, officer: id))
     }
 
     private func refused(_ refusal: CaseRefusal) -> DomainError { refusal.error(caseID: id) }

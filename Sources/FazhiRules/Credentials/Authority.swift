@@ -3,7 +3,7 @@ public enum Authority: Sendable, Equatable {
     case allowed(credentialNumber: String)
     case denied(Refusal)
 
-    public enum Refusal: String, Sendable, Equatable {
+    public enum Refusal: String, Sendable, Equatable, CaseIterable {
         case noCredential = "NO_CREDENTIAL"
         case suspended = "CREDENTIAL_SUSPENDED"
         case revoked = "CREDENTIAL_REVOKED"

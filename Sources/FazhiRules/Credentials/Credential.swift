@@ -38,7 +38,7 @@ public struct Credential: Sendable, Equatable {
 
     /// 年度审验: the review of one year.
     public struct Review: Sendable, Equatable {
-        public enum Outcome: String, Sendable {
+        public enum Outcome: String, Sendable, CaseIterable {
             case passed
             case failedSuspend = "failed_suspend"
             case failedRevoke = "failed_revoke"

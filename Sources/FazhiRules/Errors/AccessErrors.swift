@@ -25,10 +25,10 @@ extension DomainError {
     public static let credentialHolderHasNoAccount = DomainError(
         .authenticationRequired, zh: "执法证持证人没有可用的用户账户", en: "the credential's holder has no enabled user account")
 
-    public static func certificateCredentialNotInForce(_ refusal: String) -> DomainError {
+    public static func certificateCredentialNotInForce(_ refusal: Authority.Refusal) -> DomainError {
         DomainError(
-            .credentialNotInForce, zh: "证书对应的执法证当前不可用", en: "the certificate's credential is not in force",
-            metadata: ["refusal": refusal])
+            .credentialNotInForce, zh: "证书对应的执法证当前不可用：\(refusal.label.zh)",
+            en: "the certificate's credential is not in force: \(refusal.label.en)", metadata: ["refusal": refusal.rawValue])
     }
 
     /// The access table does not let the caller's roles make this call.

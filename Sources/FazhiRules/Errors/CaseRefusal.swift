@@ -4,7 +4,7 @@ import Foundation
 /// raise these codes, and the sentences people read are written here, once.
 public enum CaseRefusal: Sendable, Equatable {
     case closed
-    case wrongStep(waitingFor: String?, asked: String)
+    case wrongStep(waitingFor: CaseStep?, asked: CaseStep)
     case tooFewOfficers(item: String, minimum: Int, named: Int)
     case initiatorNotNamed(officer: String)
     case intendedDecisionMissing
@@ -16,11 +16,11 @@ public enum CaseRefusal: Sendable, Equatable {
     case majorNotSettled
     case cannotDecideNow
     case majorNeedsApprovingReview
-    case stepsRemain(next: String?)
+    case stepsRemain(next: CaseStep?)
     case findingsByInspectorsOnly(officer: String)
     case verificationByReinspectorsOnly(officer: String)
     case recused(officer: String)
-    case awaitsConfirmation(step: String, officer: String)
+    case awaitsConfirmation(step: CaseStep, officer: String)
 
     /// The error for this refusal in the case `caseID`.
     public func error(caseID: UUID) -> DomainError {
@@ -29,8 +29,8 @@ public enum CaseRefusal: Sendable, Equatable {
             case .closed: ("案件已结案", "the case is closed", [:])
             case .wrongStep(let waiting, let asked):
                 (
-                    "案件当前应进行「\(waiting ?? "无")」，不能进行「\(asked)」", "the case waits for \(waiting ?? "nothing"), not \(asked)",
-                    ["step": asked]
+                    "案件当前应进行「\(waiting?.label.zh ?? "无")」，不能进行「\(asked.label.zh)」",
+                    "the case waits for \(waiting?.label.en ?? "nothing"), not \(asked.label.en)", ["step": asked.rawValue]
                 )
             case .tooFewOfficers(let item, let minimum, let named):
                 (
@@ -51,7 +51,8 @@ public enum CaseRefusal: Sendable, Equatable {
             case .cannotDecideNow: ("案件当前不能作出决定", "the case cannot be decided now", ["step": "decide"])
             case .majorNeedsApprovingReview:
                 ("重大执法决定须经法制审核通过", "a major decision needs an approving legal review on record", ["step": "legal_review"])
-            case .stepsRemain(let next): ("案件尚有未完成的步骤", "the case has steps still to take", ["step": next ?? ""])
+            case .stepsRemain(let next):
+                ("案件尚有未完成的步骤：\(next?.label.zh ?? "")", "the case has steps still to take: \(next?.label.en ?? "")", ["step": next?.rawValue ?? ""])
             case .findingsByInspectorsOnly(let officer):
                 ("只有完成检查的执法人员才能登记检查发现", "findings are recorded by an officer of the inspection just completed", ["officer": officer])
             case .verificationByReinspectorsOnly(let officer):
@@ -59,7 +60,10 @@ public enum CaseRefusal: Sendable, Equatable {
             case .recused(let officer):
                 ("执法人员 \(officer) 已回避本案", "officer \(officer) has recused from the case", ["officer": officer, "refusal": "RECUSED"])
             case .awaitsConfirmation(let step, let officer):
-                ("「\(step)」尚待执法人员 \(officer) 确认", "\(step) still waits for officer \(officer) to confirm", ["officer": officer, "step": step])
+                (
+                    "「\(step.label.zh)」尚待执法人员 \(officer) 确认", "the \(step.label.en) still waits for officer \(officer) to confirm",
+                    ["officer": officer, "step": step.rawValue]
+                )
             }
         return DomainError(.failedPrecondition, zh: zh, en: en, metadata: metadata.merging(["case": caseID.uuidString.lowercased()]) { $1 })
     }
@@ -76,10 +80,11 @@ extension DomainError {
             .invalidArgument, zh: "没有待复查的检查发现 \(id)", en: "no finding \(id) awaits verification", metadata: ["field": "finding_ids"])
     }
 
-    /// An officer named in a step whose authority the rules refuse (`Authority.Refusal`).
-    public static func officerMayNotAct(_ officer: String, refusal: String) -> DomainError {
+    /// An officer named in a step whose authority the rules refuse; the code stays in the
+    /// metadata for programs.
+    public static func officerMayNotAct(_ officer: String, refusal: Authority.Refusal) -> DomainError {
         DomainError(
-            .permissionDenied, zh: "执法人员 \(officer) 不能执法：\(refusal)", en: "officer \(officer) may not act: \(refusal)",
-            metadata: ["officer": officer, "refusal": refusal])
+            .permissionDenied, zh: "执法人员 \(officer) 不能执法：\(refusal.label.zh)", en: "officer \(officer) may not act: \(refusal.label.en)",
+            metadata: ["officer": officer, "refusal": refusal.rawValue])
     }
 }

@@ -23,15 +23,16 @@ extension DomainError {
         .failedPrecondition, zh: "本服务器未配置该机构的 CA 私钥，不能签发客户端证书",
         en: "this server holds no CA key for the agency and cannot sign client certificates")
 
-    public static func credentialNotInForceForCertificate(_ refusal: String) -> DomainError {
+    public static func credentialNotInForceForCertificate(_ refusal: Authority.Refusal) -> DomainError {
         DomainError(
-            .failedPrecondition, zh: "证件当前不可用，不能签发客户端证书", en: "the credential is not in force; no certificate is issued",
-            metadata: ["refusal": refusal])
+            .failedPrecondition, zh: "\(refusal.label.zh)，不能签发客户端证书", en: "\(refusal.label.en); no certificate is issued",
+            metadata: ["refusal": refusal.rawValue])
     }
 
-    public static func onlyIssuedCredentialHasCode(state: String) -> DomainError {
+    public static func onlyIssuedCredentialHasCode(state: Credential.State) -> DomainError {
         DomainError(
-            .failedPrecondition, zh: "只有已发放的证件才有亮证码", en: "only an issued credential has a verification code", metadata: ["state": state])
+            .failedPrecondition, zh: "只有已发放的证件才有亮证码（该证件：\(state.label.zh)）",
+            en: "only an issued credential has a verification code (this one: \(state.label.en))", metadata: ["state": state.rawValue])
     }
 
     /// An officer's text field (`label` its Chinese name) outside 1 to 100 characters.

@@ -24,10 +24,16 @@ public enum CredentialRefusal: Sendable, Equatable {
             case .yearAlreadyReviewed(let year): ("\(year) 年度已审验", "the year \(year) is already reviewed")
             case .trainingHoursShort(let hours, let threshold):
                 ("培训 \(hours) 学时，不足 \(threshold) 学时，不能审验合格", "\(hours) training hours are below the \(threshold) required to pass")
-            case .notInThisState: ("证件状态为「\(state)」，不能执行「\(event)」", "a credential that is \(state) cannot be \(event)d")
+            case .notInThisState:
+                (
+                    "证件状态为「\(Self.stateLabel(state).zh)」，不能\(Credential.EventName.label(of: event).zh)",
+                    "a credential that is \(Self.stateLabel(state).en) is not open to \(Credential.EventName.label(of: event).en)"
+                )
             }
         return DomainError(.failedPrecondition, zh: zh, en: en, metadata: ["state": state, "event": event])
     }
+
+    private static func stateLabel(_ state: String) -> Label { Credential.State(rawValue: state)?.label ?? Label(state, state) }
 }
 
 extension DomainError {

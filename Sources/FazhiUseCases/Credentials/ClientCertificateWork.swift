@@ -40,7 +40,7 @@ public struct ClientCertificateWork: Sendable {
             let settings = try await tx.settings()
             let rules = try CredentialRules(settings: settings)
             if let refusal = credential.standing(on: now.day, rules: rules) {
-                throw DomainError.credentialNotInForceForCertificate(refusal.rawValue)
+                throw DomainError.credentialNotInForceForCertificate(refusal)
             }
             guard let number = credential.number, let validUntil = credential.validUntil,
                 let holder = try await tx.credentials.officer(id: credential.officerID)

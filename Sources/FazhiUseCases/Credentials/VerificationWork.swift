@@ -97,7 +97,7 @@ public struct VerificationWork: Sendable {
         }
         guard let number = credential.number, let validUntil = credential.validUntil, credential.state == .active || credential.state == .suspended
         else {
-            throw DomainError.onlyIssuedCredentialHasCode(state: credential.state.rawValue)
+            throw DomainError.onlyIssuedCredentialHasCode(state: credential.state)
         }
         let key = try await keys.privateKey(agency: caller.agency.id, purpose: SigningKeyWork.credentialCode)
         return try VerificationCode(agencyCode: caller.agency.code, credentialNumber: number, validUntil: validUntil).signed(with: key)

@@ -131,7 +131,7 @@ public struct IdentityWork: Sendable {
                 throw DomainError.certificateCredentialUnknown
             }
             if let refusal = credential.standing(on: day, rules: try CredentialRules(settings: try await tx.settings())) {
-                throw DomainError.certificateCredentialNotInForce(refusal.rawValue)
+                throw DomainError.certificateCredentialNotInForce(refusal)
             }
             guard let userID = try await tx.credentials.officer(id: credential.officerID)?.userID,
                 let user = try await tx.user(id: userID), user.disabledAt == nil

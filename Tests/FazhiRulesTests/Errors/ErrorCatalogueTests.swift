@@ -6,12 +6,12 @@ import Testing
 /// outside `Sources/FazhiRules/Errors/` writes an error's sentence itself.
 @Suite struct ErrorCatalogueTests {
     static let caseRefusals: [CaseRefusal] = [
-        .closed, .wrongStep(waitingFor: "notify", asked: "decide"), .wrongStep(waitingFor: nil, asked: "close"),
+        .closed, .wrongStep(waitingFor: .notify, asked: .decide), .wrongStep(waitingFor: nil, asked: .close),
         .tooFewOfficers(item: "MZ-CF-001", minimum: 2, named: 1), .initiatorNotNamed(officer: "o1"), .intendedDecisionMissing,
         .notNamedInStep(officer: "o1"), .alreadyConfirmed(officer: "o1"), .noLegalReviewDue, .reviewerTookPart(reviewer: "r1"),
-        .noApprovalDue, .majorNotSettled, .cannotDecideNow, .majorNeedsApprovingReview, .stepsRemain(next: "decide"),
+        .noApprovalDue, .majorNotSettled, .cannotDecideNow, .majorNeedsApprovingReview, .stepsRemain(next: .decide),
         .findingsByInspectorsOnly(officer: "o1"), .verificationByReinspectorsOnly(officer: "o1"), .recused(officer: "o1"),
-        .awaitsConfirmation(step: "investigate", officer: "o2"),
+        .awaitsConfirmation(step: .investigate, officer: "o2"),
     ]
 
     @Test(arguments: caseRefusals) func aCaseRefusalNamesItsCase(_ refusal: CaseRefusal) {
@@ -40,6 +40,15 @@ import Testing
         #expect(DomainError.noSuchUser("wang").messageZH.contains("wang"))
         #expect(DomainError.passwordPolicy(.tooShort(minimum: 12)).metadata["field"] == "password")
         #expect(DomainError.onCSVLine(7, .itemCodeRepeated("A-1")).metadata["line"] == "7")
+    }
+
+    @Test func refusalsReadLabelsNotCodes() {
+        let wrong = CaseRefusal.wrongStep(waitingFor: .notify, asked: .decide).error(caseID: UUID())
+        #expect(wrong.messageZH == "案件当前应进行「告知」，不能进行「决定」" && wrong.metadata["step"] == "decide")
+        let denied = DomainError.officerMayNotAct("zf01", refusal: .suspended)
+        #expect(denied.messageZH == "执法人员 zf01 不能执法：执法证已暂扣" && denied.metadata["refusal"] == "CREDENTIAL_SUSPENDED")
+        let state = CredentialRefusal.notInThisState.error(state: "suspended", event: "renew")
+        #expect(state.messageZH == "证件状态为「暂扣」，不能换证" && state.metadata["event"] == "renew")
     }
 
     @Test func aChoiceListsItsValuesInBothLanguages() {
