@@ -183,6 +183,7 @@ let package = Package(
         .target(name: "FazhiTestSupport", dependencies: ["FazhiPostgres"], path: "Tests/FazhiTestSupport"),
         // The rules alone: no store, no database.
         .testTarget(name: "FazhiRulesTests", dependencies: ["FazhiRules"]),
+        .testTarget(name: "FazhiClientVerbsTests", dependencies: ["FazhiClientVerbs"]),
         .testTarget(name: "FazhiDemoTests", dependencies: ["FazhiDemo", "FazhiRules", "FazhiUseCases", "FazhiPostgres", "FazhiTestSupport"]),
         .testTarget(
             name: "FazhiPostgresTests",

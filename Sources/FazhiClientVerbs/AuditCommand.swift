@@ -31,7 +31,7 @@ struct AuditCommand: AsyncParsableCommand {
                 ["sequence", "time", "user", "method", "status", "reason", "peer", "duration_us"],
                 entries.map {
                     [
-                        String($0.sequence), $0.time.date.formatted(.iso8601), $0.username, $0.method, $0.status, $0.reason, $0.peer,
+                        String($0.sequence), Shown.time($0.time.date, json: client.json), $0.username, $0.method, $0.status, $0.reason, $0.peer,
                         String($0.durationMicros),
                     ]
                 },

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -16,8 +17,14 @@ struct CaseCommand: AsyncParsableCommand {
 
     static let headers = ["case_id", "kind", "item", "status", "next_step", "major", "opened_on", "decision"]
 
-    static func rows(_ cases: [Fazhi_V1_Case]) -> [[String]] {
-        cases.map { [$0.caseID, $0.kind, $0.itemCode, $0.status, $0.nextStep, $0.major, $0.openedOn, $0.decision.documentNumber] }
+    static func rows(_ cases: [Fazhi_V1_Case], json: Bool) -> [[String]] {
+        cases.map {
+            [
+                $0.caseID, Shown.code($0.kind, as: CaseKind.self, json: json), $0.itemCode,
+                Shown.code($0.status, as: EnforcementCase.Status.self, json: json), Shown.code($0.nextStep, as: CaseStep.self, json: json),
+                Shown.code($0.major, as: PowerItem.Major.self, json: json), $0.openedOn, $0.decision.documentNumber,
+            ]
+        }
     }
 
     static func run(
@@ -29,7 +36,7 @@ struct CaseCommand: AsyncParsableCommand {
         let kase = try await client.withClient { grpc in
             try await call(Fazhi_V1_CaseService.Client(wrapping: grpc), mutating ? session.mutating() : session.metadata)
         }
-        try printTable(headers, rows([kase]), json: client.json)
+        try printTable(headers, rows([kase], json: client.json), json: client.json)
     }
 
     /// A case and a note for its record: what the plain actions take.
@@ -181,13 +188,16 @@ struct CaseCommand: AsyncParsableCommand {
             let kase = try await client.withClient { grpc in
                 try await Fazhi_V1_CaseService.Client(wrapping: grpc).getCase(.with { $0.caseID = caseID }, metadata: session.metadata)
             }
-            try printTable(CaseCommand.headers, CaseCommand.rows([kase]), json: client.json)
+            try printTable(CaseCommand.headers, CaseCommand.rows([kase], json: client.json), json: client.json)
             if !client.json {
                 print("")
                 try printTable(
                     ["at", "step", "event", "actor", "officers", "text"],
                     kase.record.map {
-                        [$0.at.date.formatted(.iso8601), $0.step, $0.event, $0.actor, $0.officerIds.joined(separator: ","), $0.text]
+                        [
+                            Shown.time($0.at.date, json: false), Shown.code($0.step, as: CaseStep.self, json: false), $0.event, $0.actor,
+                            $0.officerIds.joined(separator: ","), $0.text,
+                        ]
                     }, json: false)
             }
         }
@@ -224,7 +234,7 @@ struct CaseCommand: AsyncParsableCommand {
                 } while !token.isEmpty
                 return all
             }
-            try printTable(CaseCommand.headers, CaseCommand.rows(cases), json: client.json)
+            try printTable(CaseCommand.headers, CaseCommand.rows(cases, json: client.json), json: client.json)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -66,11 +67,20 @@ struct SavedSession: Codable {
     var token: String
     var expiresAt: Date
 
-    static var file: URL {
-        let environment = ProcessInfo.processInfo.environment
-        let base =
-            environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".config")
+    static var file: URL { file(environment: ProcessInfo.processInfo.environment) }
+
+    /// `$XDG_CONFIG_HOME/fazhi/session.json` when that is an absolute path (as the XDG
+    /// base directory rules say), else `$HOME/.config/fazhi/session.json`; the account's
+    /// home from the password database only when `HOME` is unset. Two people sharing one
+    /// account keep their sign-ins apart by setting either variable.
+    static func file(environment: [String: String]) -> URL {
+        let base: URL
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            base = URL(fileURLWithPath: xdg)
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            base = URL(fileURLWithPath: home).appendingPathComponent(".config")
+        }
         return base.appendingPathComponent("fazhi").appendingPathComponent("session.json")
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 import X509
@@ -13,10 +14,11 @@ struct CredentialCommand: AsyncParsableCommand {
 
     static let headers = ["credential_id", "number", "state", "standing", "categories", "areas", "valid_from", "valid_until", "successor"]
 
-    static func rows(_ credentials: [Fazhi_V1_Credential]) -> [[String]] {
+    static func rows(_ credentials: [Fazhi_V1_Credential], json: Bool) -> [[String]] {
         credentials.map {
             [
-                $0.credentialID, $0.number, $0.state, $0.standing.isEmpty ? "in force" : $0.standing, $0.categories.joined(separator: ","),
+                $0.credentialID, $0.number, Shown.code($0.state, as: Credential.State.self, json: json), Shown.standing($0.standing, json: json),
+                $0.categories.joined(separator: ","),
                 $0.areas.joined(separator: ","), $0.validFrom, $0.validUntil, $0.successor,
             ]
         }
@@ -41,7 +43,7 @@ struct CredentialCommand: AsyncParsableCommand {
                         $0.reason = reason
                     }, metadata: session.mutating())
             }
-            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
+            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential], json: client.json), json: client.json)
         }
     }
 
@@ -78,7 +80,7 @@ struct CredentialCommand: AsyncParsableCommand {
                 case .replace: return try await service.replaceCredential(request, metadata: metadata)
                 }
             }
-            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
+            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential], json: client.json), json: client.json)
         }
     }
 
@@ -101,7 +103,7 @@ struct CredentialCommand: AsyncParsableCommand {
                         $0.reason = reason
                     }, metadata: session.mutating())
             }
-            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
+            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential], json: client.json), json: client.json)
         }
     }
 
@@ -116,13 +118,17 @@ struct CredentialCommand: AsyncParsableCommand {
                 try await Fazhi_V1_CredentialService.Client(wrapping: grpc).getCredential(
                     .with { $0.credentialID = credentialID }, metadata: session.metadata)
             }
-            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential]), json: client.json)
+            try printTable(CredentialCommand.headers, CredentialCommand.rows([credential], json: client.json), json: client.json)
             if !client.json {
                 print("")
                 try printTable(
                     ["at", "from", "to", "event", "actor", "reason"],
                     credential.history.map {
-                        [$0.at.date.formatted(.iso8601), $0.fromState, $0.toState, $0.event, $0.actor, $0.reason]
+                        [
+                            Shown.time($0.at.date, json: false), Shown.code($0.fromState, as: Credential.State.self, json: false),
+                            Shown.code($0.toState, as: Credential.State.self, json: false), Shown.credentialEvent($0.event, json: false), $0.actor,
+                            $0.reason,
+                        ]
                     }, json: false)
             }
         }
@@ -138,7 +144,7 @@ struct CredentialCommand: AsyncParsableCommand {
                 try await Fazhi_V1_CredentialService.Client(wrapping: grpc).listCredentials(
                     .with { $0.officerID = officerID ?? "" }, metadata: session.metadata)
             }
-            try printTable(CredentialCommand.headers, CredentialCommand.rows(response.credentials), json: client.json)
+            try printTable(CredentialCommand.headers, CredentialCommand.rows(response.credentials, json: client.json), json: client.json)
         }
     }
 
@@ -212,7 +218,8 @@ struct CredentialCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot write \(keyPath)")
             }
             try response.certificatePem.write(toFile: out, atomically: true, encoding: .utf8)
-            try printTable(["certificate", "key", "not_after"], [[out, keyPath, response.notAfter.date.formatted(.iso8601)]], json: client.json)
+            try printTable(
+                ["certificate", "key", "not_after"], [[out, keyPath, Shown.time(response.notAfter.date, json: client.json)]], json: client.json)
         }
     }
 }

@@ -13,10 +13,13 @@ struct DisclosureCommand: AsyncParsableCommand {
         abstract: "行政执法公示 / disclosures: read and verify (anyone); release and correct (compliance officer); withdraw (approver).",
         subcommands: [List.self, Show.self, Due.self, Release.self, Withdraw.self, Correct.self, Verify.self, RotateKey.self])
 
-    static func rows(_ entries: [Fazhi_V1_DisclosureEntry]) -> [[String]] {
+    static func rows(_ entries: [Fazhi_V1_DisclosureEntry], json: Bool) -> [[String]] {
         entries.map {
             [
-                $0.id, $0.kind, $0.action, $0.state, $0.subject, $0.title, $0.occurredOn, $0.dueOn, $0.publishedAt, $0.late ? "late" : "",
+                $0.id, Shown.code($0.kind, as: DisclosureEntry.Kind.self, json: json),
+                Shown.code($0.action, as: DisclosureEntry.Action.self, json: json),
+                Shown.code($0.state, as: DisclosureEntry.State.self, json: json), $0.subject, $0.title, $0.occurredOn, $0.dueOn, $0.publishedAt,
+                $0.late ? "late" : "",
                 String($0.leafIndex),
             ]
         }
@@ -50,7 +53,7 @@ struct DisclosureCommand: AsyncParsableCommand {
                         $0.until = until ?? ""
                     })
             }
-            try printTable(DisclosureCommand.headers, DisclosureCommand.rows(response.entries), json: client.json)
+            try printTable(DisclosureCommand.headers, DisclosureCommand.rows(response.entries, json: client.json), json: client.json)
         }
     }
 
@@ -75,7 +78,7 @@ struct DisclosureCommand: AsyncParsableCommand {
                     try await service.getLogKey(.with { $0.agencyCode = code })
                 )
             }
-            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([answer.entry]), json: client.json)
+            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([answer.entry], json: client.json), json: client.json)
             if !client.json {
                 print(answer.entry.content.isEmpty ? "（内容已撤回 / content withdrawn）" : answer.entry.content)
                 let entry = try DisclosureEntry(answer.entry)
@@ -103,7 +106,8 @@ struct DisclosureCommand: AsyncParsableCommand {
                 try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).listDueDisclosures(.init(), metadata: session.metadata)
             }
             try printTable(
-                ["standing"] + DisclosureCommand.headers, response.entries.map { [$0.standing] + DisclosureCommand.rows([$0.entry])[0] },
+                ["standing"] + DisclosureCommand.headers,
+                response.entries.map { [$0.standing] + DisclosureCommand.rows([$0.entry], json: client.json)[0] },
                 json: client.json)
         }
     }
@@ -119,7 +123,7 @@ struct DisclosureCommand: AsyncParsableCommand {
             let entry = try await client.withClient { grpc in
                 try await Fazhi_V1_DisclosureService.Client(wrapping: grpc).releaseDisclosure(.with { $0.id = id }, metadata: session.mutating())
             }
-            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry]), json: client.json)
+            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry], json: client.json), json: client.json)
         }
     }
 
@@ -142,7 +146,7 @@ struct DisclosureCommand: AsyncParsableCommand {
                         $0.changedOn = changed
                     }, metadata: session.mutating())
             }
-            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry]), json: client.json)
+            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry], json: client.json), json: client.json)
         }
     }
 
@@ -169,7 +173,7 @@ struct DisclosureCommand: AsyncParsableCommand {
                         $0.reason = reason
                     }, metadata: session.mutating())
             }
-            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry]), json: client.json)
+            try printTable(DisclosureCommand.headers, DisclosureCommand.rows([entry], json: client.json), json: client.json)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 
@@ -11,10 +12,12 @@ struct PartyCommand: AsyncParsableCommand {
 
     static let headers = ["party_id", "kind", "name", "credit_code", "institution_type", "capacity", "id_number", "area"]
 
-    static func rows(_ parties: [Fazhi_V1_Party]) -> [[String]] {
+    static func rows(_ parties: [Fazhi_V1_Party], json: Bool) -> [[String]] {
         parties.map {
             [
-                $0.partyID, $0.kind, $0.name, $0.creditCode, $0.institutionType, $0.institutionType.isEmpty ? "" : String($0.capacity), $0.idNumber,
+                $0.partyID, Shown.code($0.kind, as: Party.Kind.self, json: json), $0.name, $0.creditCode,
+                Shown.code($0.institutionType, as: Party.InstitutionType.self, json: json), $0.institutionType.isEmpty ? "" : String($0.capacity),
+                $0.idNumber,
                 $0.area,
             ]
         }
@@ -52,7 +55,7 @@ struct PartyCommand: AsyncParsableCommand {
             let party = try await client.withClient { grpc in
                 try await Fazhi_V1_PartyService.Client(wrapping: grpc).createParty(request, metadata: session.mutating())
             }
-            try printTable(PartyCommand.headers, PartyCommand.rows([party]), json: client.json)
+            try printTable(PartyCommand.headers, PartyCommand.rows([party], json: client.json), json: client.json)
         }
     }
 
@@ -65,7 +68,7 @@ struct PartyCommand: AsyncParsableCommand {
             let party = try await client.withClient { grpc in
                 try await Fazhi_V1_PartyService.Client(wrapping: grpc).getParty(.with { $0.partyID = partyID }, metadata: session.metadata)
             }
-            try printTable(PartyCommand.headers, PartyCommand.rows([party]), json: client.json)
+            try printTable(PartyCommand.headers, PartyCommand.rows([party], json: client.json), json: client.json)
         }
     }
 
@@ -92,7 +95,7 @@ struct PartyCommand: AsyncParsableCommand {
                 } while !token.isEmpty
                 return all
             }
-            try printTable(PartyCommand.headers, PartyCommand.rows(parties), json: client.json)
+            try printTable(PartyCommand.headers, PartyCommand.rows(parties, json: client.json), json: client.json)
         }
     }
 }

@@ -14,11 +14,16 @@ struct PowerListCommand: AsyncParsableCommand {
 
     static let headers = ["code", "category", "name", "enforcement_category", "unit", "major", "min_officers", "disclosure"]
 
-    static func rows(_ items: [Fazhi_V1_PowerItem]) -> [[String]] {
+    static func rows(_ items: [Fazhi_V1_PowerItem], json: Bool) -> [[String]] {
         items.map {
             [
-                $0.code, $0.category, $0.name, $0.enforcementCategory, $0.unit, $0.major, String($0.minimumOfficers),
-                $0.published ? "\($0.disclosureWorkingDays) working days" : "statistics only",
+                $0.code, Shown.code($0.category, as: PowerItem.Category.self, json: json), $0.name, $0.enforcementCategory, $0.unit,
+                Shown.code($0.major, as: PowerItem.Major.self, json: json), String($0.minimumOfficers),
+                $0.published
+                    ? (json
+                        ? "\($0.disclosureWorkingDays) working days"
+                        : "\($0.disclosureWorkingDays) 个工作日内公示 within \($0.disclosureWorkingDays) working days")
+                    : (json ? "statistics only" : "仅纳入统计 statistics only"),
             ]
         }
     }
@@ -39,7 +44,7 @@ struct PowerListCommand: AsyncParsableCommand {
                     })
             }
             if !client.json { print("\(list.agencyName) (\(list.agencyCode)) 权责清单第 \(list.version) 版 / version \(list.version): \(list.reason)") }
-            try printTable(PowerListCommand.headers, PowerListCommand.rows(list.items), json: client.json)
+            try printTable(PowerListCommand.headers, PowerListCommand.rows(list.items, json: client.json), json: client.json)
         }
     }
 
@@ -56,7 +61,7 @@ struct PowerListCommand: AsyncParsableCommand {
             try printTable(
                 ["version", "published_at", "published_by", "reason"],
                 response.versions.map {
-                    [String($0.version), $0.publishedAt.date.formatted(.iso8601), $0.publishedBy, $0.reason]
+                    [String($0.version), Shown.time($0.publishedAt.date, json: client.json), $0.publishedBy, $0.reason]
                 }, json: client.json)
         }
     }
@@ -74,7 +79,7 @@ struct PowerListCommand: AsyncParsableCommand {
             if csv {
                 print(PowerListCSV.render(try draft.items.map(PowerItem.init)), terminator: "")
             } else {
-                try printTable(PowerListCommand.headers, PowerListCommand.rows(draft.items), json: client.json)
+                try printTable(PowerListCommand.headers, PowerListCommand.rows(draft.items, json: client.json), json: client.json)
             }
         }
     }
@@ -100,7 +105,7 @@ struct PowerListCommand: AsyncParsableCommand {
                         $0.items = items.map(Fazhi_V1_PowerItem.init)
                     }, metadata: session.mutating())
             }
-            try printTable(PowerListCommand.headers, PowerListCommand.rows(draft.items), json: client.json)
+            try printTable(PowerListCommand.headers, PowerListCommand.rows(draft.items, json: client.json), json: client.json)
         }
     }
 
@@ -116,7 +121,8 @@ struct PowerListCommand: AsyncParsableCommand {
                     .with { $0.reason = reason }, metadata: session.mutating())
             }
             try printTable(
-                ["version", "items", "published_at"], [[String(list.version), String(list.items.count), list.publishedAt.date.formatted(.iso8601)]],
+                ["version", "items", "published_at"],
+                [[String(list.version), String(list.items.count), Shown.time(list.publishedAt.date, json: client.json)]],
                 json: client.json)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 import SwiftProtobuf
@@ -43,10 +44,11 @@ struct LoginCommand: AsyncParsableCommand {
             token: response.token, expiresAt: response.expiresAt.date
         ).write()
         if client.json {
-            try printTable(["agency", "username", "expires_at"], [[agency, username, response.expiresAt.date.formatted(.iso8601)]], json: true)
+            try printTable(
+                ["agency", "username", "expires_at"], [[agency, username, Shown.time(response.expiresAt.date, json: client.json)]], json: true)
         } else {
             print(
-                "已登录 / signed in: \(response.caller.displayName) (\(username)) @ \(response.caller.agencyName); 有效至 / until \(response.expiresAt.date.formatted(.iso8601))"
+                "已登录 / signed in: \(response.caller.displayName) (\(username)) @ \(response.caller.agencyName); 有效至 / until \(BeijingTime.secondWithZone(response.expiresAt.date))"
             )
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FazhiRPC
+import FazhiRules
 import Foundation
 import GRPCCore
 import SwiftProtobuf
@@ -9,11 +10,11 @@ struct UserCommand: AsyncParsableCommand {
         commandName: "user", abstract: "用户管理 / users of your agency.",
         subcommands: [List.self, Show.self, Create.self, Roles.self, Disable.self, Enable.self])
 
-    static func rows(_ users: [Fazhi_V1_User]) -> [[String]] {
+    static func rows(_ users: [Fazhi_V1_User], json: Bool) -> [[String]] {
         users.map {
             [
-                $0.username, $0.displayName, $0.roles.joined(separator: ","), $0.disabled ? "停用 disabled" : "正常 active",
-                $0.createdAt.date.formatted(.iso8601),
+                $0.username, $0.displayName, Shown.codes($0.roles, as: Role.self, json: json), $0.disabled ? "停用 disabled" : "正常 active",
+                Shown.time($0.createdAt.date, json: json),
             ]
         }
     }
@@ -41,7 +42,7 @@ struct UserCommand: AsyncParsableCommand {
                 } while !token.isEmpty
                 return all
             }
-            try printTable(UserCommand.headers, UserCommand.rows(users), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows(users, json: client.json), json: client.json)
         }
     }
 
@@ -54,7 +55,7 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await client.withClient {
                 try await Fazhi_V1_AdminService.Client(wrapping: $0).getUser(.with { $0.username = username }, metadata: session.metadata)
             }
-            try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows([user], json: client.json), json: client.json)
         }
     }
 
@@ -79,7 +80,7 @@ struct UserCommand: AsyncParsableCommand {
                         $0.roles = roles
                     }, metadata: session.mutating())
             }
-            try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows([user], json: client.json), json: client.json)
         }
     }
 
@@ -98,7 +99,7 @@ struct UserCommand: AsyncParsableCommand {
                         $0.roles = roles
                     }, metadata: session.mutating())
             }
-            try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows([user], json: client.json), json: client.json)
         }
     }
 
@@ -116,7 +117,7 @@ struct UserCommand: AsyncParsableCommand {
                         $0.reason = reason
                     }, metadata: session.mutating())
             }
-            try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows([user], json: client.json), json: client.json)
         }
     }
 
@@ -129,7 +130,7 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await client.withClient { grpc in
                 try await Fazhi_V1_AdminService.Client(wrapping: grpc).enableUser(.with { $0.username = username }, metadata: session.mutating())
             }
-            try printTable(UserCommand.headers, UserCommand.rows([user]), json: client.json)
+            try printTable(UserCommand.headers, UserCommand.rows([user], json: client.json), json: client.json)
         }
     }
 }

@@ -64,7 +64,10 @@ import Testing
             #expect(create.status == 0, "\(create.output)")
             #expect(create.output.contains("孙八"))
             let list = try await fazhi(["user", "list"], environment: environment)
-            #expect(list.output.contains("sun.ba") && list.output.contains("auditor,officer"), "\(list.output)")
+            // Roles read by their labels in a table, by their codes in JSON.
+            #expect(list.output.contains("sun.ba") && list.output.contains("监督人员 auditor、执法人员 officer"), "\(list.output)")
+            let listed = try await fazhi(["user", "list", "--json"], environment: environment)
+            #expect(listed.output.contains("\"auditor,officer\""), "\(listed.output)")
 
             // Every mutating verb sent an idempotency key.
             let owner = try await harness.database.ownerConnection()
