@@ -13,6 +13,12 @@ struct PortalLanguage: Sendable {
     /// The text in the reader's language.
     func t(_ zh: String, _ en: String) -> String { english ? en : zh }
 
+    /// A code's label in the reader's language.
+    func t(_ label: Label) -> String { english ? label.en : label.zh }
+
+    /// A time as the reader reads it: Beijing time, the zone named.
+    func time(_ date: Date) -> String { BeijingTime.second(date) + (english ? " (Beijing time)" : "（北京时间）") }
+
     /// A link keeping the language.
     func link(_ path: String, _ query: [(String, String)] = []) -> String {
         let all = query + (english ? [("lang", "en")] : [])

@@ -118,7 +118,7 @@ extension Portal {
         var body = "<h1>\(HTML.escape(entry.title))</h1>"
         body +=
             "<div class=\"meta\">\(HTML.escape(Self.kindName(entry.kind, language))) · \(HTML.escape(entry.subject)) · "
-            + "\(language.t("应公示日", "due")) \(entry.due?.description ?? "—") · \(language.t("公示于", "published")) \(entry.publishedAt.map(DisclosureLeaf.timestamp) ?? "")"
+            + "\(language.t("应公示日", "due")) \(entry.due?.description ?? "—") · \(language.t("公示于", "published")) \(entry.publishedAt.map(language.time) ?? "")"
             + (entry.late == true ? " · " + language.t("逾期公示", "published late") : "") + "</div>"
         var withdrawalReason = ""
         if entry.state == .withdrawn {
@@ -227,7 +227,7 @@ extension Portal {
                 body += "<div class=\"check bad\">\(language.t("查无此证，或证件无效。", "No such credential, or it is not valid."))</div>"
             case .found(let card):
                 body +=
-                    "<div class=\"check \(card.inForce ? "ok" : "bad")\">\(card.inForce ? language.t("证件有效，持证人可依法执法。", "In force: the holder may act.") : language.t("证件当前不可执法（\(card.state.rawValue)）。", "Not in force (\(card.state.rawValue))."))</div>"
+                    "<div class=\"check \(card.inForce ? "ok" : "bad")\">\(card.inForce ? language.t("证件有效，持证人可依法执法。", "In force: the holder may act.") : language.t("证件当前不可执法（\(card.state.label.zh)）。", "Not in force (\(card.state.label.en))."))</div>"
                 body += HTML.table(
                     [language.t("项目", "Field"), language.t("内容", "Value")],
                     [
@@ -258,7 +258,7 @@ extension Portal {
                 ],
                 version.items.map {
                     [
-                        $0.code, $0.name, language.english ? $0.category.rawValue : $0.category.chineseName, $0.enforcementCategory, $0.legalBasis,
+                        $0.code, $0.name, language.t($0.category.label), $0.enforcementCategory, $0.legalBasis,
                         $0.unit,
                     ]
                 })

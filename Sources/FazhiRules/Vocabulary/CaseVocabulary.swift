@@ -67,7 +67,7 @@ extension PowerItem.Major: Labelled {
         switch self {
         case .yes: Label("是", "yes")
         case .no: Label("否", "no")
-        case .conditional: Label("视情形（罚款达到标准或吊销登记时为重大）", "when the fine reaches the threshold or a registration is revoked")
+        case .conditional: Label("视情形", "conditional")
         }
     }
 }

@@ -5,7 +5,7 @@ extension Credential.State: Labelled {
         case .rejected: Label("不予发证", "refused")
         case .active: Label("有效", "in force")
         case .suspended: Label("暂扣", "suspended")
-        case .revoked: Label("注销", "revoked")
+        case .revoked: Label("已吊销", "revoked")
         case .expired: Label("过期", "expired")
         case .superseded: Label("已换发", "superseded")
         }
@@ -17,7 +17,7 @@ extension Credential.Review.Outcome: Labelled {
         switch self {
         case .passed: Label("审验合格", "passed")
         case .failedSuspend: Label("不合格，暂扣", "failed: suspended")
-        case .failedRevoke: Label("不合格，注销", "failed: revoked")
+        case .failedRevoke: Label("不合格，吊销", "failed: revoked")
         }
     }
 }
@@ -27,7 +27,7 @@ extension Authority.Refusal: Labelled {
         switch self {
         case .noCredential: Label("没有有效的执法证", "holds no credential in force")
         case .suspended: Label("执法证已暂扣", "the credential is suspended")
-        case .revoked: Label("执法证已注销", "the credential is revoked")
+        case .revoked: Label("执法证已吊销", "the credential is revoked")
         case .expired: Label("执法证已过期", "the credential has expired")
         case .overdueForReview: Label("执法证逾期未审验", "the credential is overdue for its yearly review")
         case .categoryNotCovered: Label("执法证不含该执法类别", "the credential does not cover this category")
@@ -37,10 +37,10 @@ extension Authority.Refusal: Labelled {
 }
 
 extension Credential {
-    /// What happened to a credential, by the names its history keeps (`Event.name`, and
-    /// `apply` for the application).
+    /// What happened to a credential, by the names its history keeps (`Event.name`;
+    /// `apply` for the application; `renewal` and `replacement` for a successor's issue).
     public enum EventName: String, Sendable, CaseIterable, Labelled {
-        case apply, issue, reject, suspend, reinstate, revoke, expire, renew, replace, review
+        case apply, issue, reject, suspend, reinstate, revoke, expire, renew, replace, review, renewal, replacement
 
         public var label: Label {
             switch self {
@@ -49,11 +49,13 @@ extension Credential {
             case .reject: Label("不予发证", "refusal")
             case .suspend: Label("暂扣", "suspension")
             case .reinstate: Label("恢复", "reinstatement")
-            case .revoke: Label("注销", "revocation")
+            case .revoke: Label("吊销", "revocation")
             case .expire: Label("期满", "expiry")
             case .renew: Label("换证", "renewal")
             case .replace: Label("补证", "replacement")
-            case .review: Label("年度审验", "yearly review")
+            case .review: Label("年审", "yearly review")
+            case .renewal: Label("换发新证", "issued on renewal")
+            case .replacement: Label("补发新证", "issued as a replacement")
             }
         }
 

@@ -107,8 +107,5 @@ public struct DisclosurePublishingWork: Sendable {
             occurredOn: disclosure.decidedOn, due: disclosure.due, dueProvisional: disclosure.provisional)
     }
 
-    static func eventName(_ event: String) -> String {
-        ["issue": "发证", "suspend": "暂扣", "reinstate": "恢复", "revoke": "吊销", "expire": "到期", "renew": "换证", "replace": "补证", "review": "年审"][event]
-            ?? event
-    }
+    static func eventName(_ event: String) -> String { Credential.EventName.label(of: event).zh }
 }

@@ -40,6 +40,8 @@ import Testing
             .review(Credential.Review(year: 2023, trainingHours: 40, outcome: .passed, reviewer: "r", recordedOn: day)),
         ]
         for event in events { #expect(Credential.EventName(rawValue: event.name) != nil, "\(event.name) has no label") }
+        // A successor's first transition (CredentialSuccession) and the application.
+        for name in ["renewal", "replacement", "apply"] { #expect(Credential.EventName(rawValue: name) != nil, "\(name) has no label") }
         #expect(Credential.EventName.label(of: "renew").both == "换证 renewal")
     }
 }
