@@ -10,6 +10,20 @@ extension Portal {
         (.powerList, "权责清单", "Power list"), (.annualStatistics, "年度数据", "Annual statistics"),
     ]
 
+    /// A field's value as the reader reads it: a code by its label. The signed content
+    /// (the verification data below the table) keeps the code.
+    static func shownValue(_ key: String, _ value: String, _ language: PortalLanguage) -> String {
+        let label: Label? =
+            switch key {
+            case "event": Credential.EventName(rawValue: value)?.label
+            case "state": Credential.State(rawValue: value)?.label
+            case "party_type": Party.Kind(rawValue: value)?.label
+            case "power_category": PowerItem.Category(rawValue: value)?.label
+            default: nil
+            }
+        return label.map(language.t) ?? value
+    }
+
     static let fieldNames: [String: (String, String)] = [
         "document_number": ("文书号", "Document number"), "item_code": ("事项编码", "Item code"), "item_name": ("事项名称", "Item"),
         "power_category": ("职权类别", "Power category"), "enforcement_category": ("执法类别", "Enforcement category"),
@@ -139,7 +153,7 @@ extension Portal {
             body += HTML.table(
                 [language.t("项目", "Field"), language.t("内容", "Value")],
                 fields.keys.sorted().filter { !(fields[$0] ?? "").isEmpty }.map { key in
-                    [Self.fieldNames[key].map { language.t($0.0, $0.1) } ?? key, fields[key] ?? ""]
+                    [Self.fieldNames[key].map { language.t($0.0, $0.1) } ?? key, Self.shownValue(key, fields[key] ?? "", language)]
                 })
         }
         if let refers = entry.refersTo {
