@@ -49,6 +49,19 @@ whoami() {  # $1 requests; prints requests per second
     -d whoami.bin "https://$address/fazhi.v1.AuthService/WhoAmI" | awk '/^finished/ {print $4}'
 }
 
+# The median rate of each build from lines "round N old|new RATE" in FILE: medians LABEL FILE.
+medians() {
+  python3 - "$1" "$2" <<'PY'
+import sys, statistics
+rates = {"old": [], "new": []}
+for line in open(sys.argv[2]):
+    _, _, name, rate = line.split()
+    rates[name].append(float(rate))
+old, new = statistics.median(rates["old"]), statistics.median(rates["new"])
+print(f"{sys.argv[1]} median: old {old:.0f}/s, new {new:.0f}/s, new/old {new / old:.3f}")
+PY
+}
+
 echo "== machine: $(nproc) cores; PostgreSQL $("$(pg_config --bindir)/postgres" --version | awk '{print $3}')"
 echo "== old: $old; new: $new"
 serve "$new"
@@ -67,15 +80,7 @@ for round in $(seq 1 "$rounds"); do
     echo "round $round $name $rate"
   done
 done | tee whoami.txt
-python3 - whoami.txt <<'PY'
-import sys, statistics
-rates = {"old": [], "new": []}
-for line in open(sys.argv[1]):
-    _, _, name, rate = line.split()
-    rates[name].append(float(rate))
-old, new = statistics.median(rates["old"]), statistics.median(rates["new"])
-print(f"WhoAmI median: old {old:.0f}/s, new {new:.0f}/s, new/old {new / old:.3f}")
-PY
+medians WhoAmI whoami.txt
 fi
 
 # valgrind cannot read the DWARF 5 the Swift toolchain writes; copies without debug
@@ -115,15 +120,7 @@ for round in $(seq 1 "$rounds"); do
     echo "round $round $name $("$build/fazhi-bench" point-select --url "$url" --tasks 16 --seconds 5 | sed -E 's/.*: ([0-9]+) per second.*/\1/')"
   done
 done | tee select.txt
-python3 - select.txt <<'PY'
-import sys, statistics
-rates = {"old": [], "new": []}
-for line in open(sys.argv[1]):
-    _, _, name, rate = line.split()
-    rates[name].append(float(rate))
-old, new = statistics.median(rates["old"]), statistics.median(rates["new"])
-print(f"point SELECT median: old {old:.0f}/s, new {new:.0f}/s, new/old {new / old:.3f}")
-PY
+medians "point SELECT" select.txt
 fi
 if runs queries; then
 echo "== client instructions per point SELECT (callgrind, 1 task, 10 s; whole process over queries)"
